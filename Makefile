@@ -1,0 +1,43 @@
+# Registrar Warehouse: every set-up step lives here so a fresh clone needs only
+# `make run` or `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export REGISTRAR_HOME ?= $(CURDIR)/data
+DEMO_DIR ?= $(REGISTRAR_HOME)/demo_extracts
+PORT ?= 8501
+
+.PHONY: install run demo test lint bench clean
+
+install: $(VENV)/.installed
+
+# Reinstall whenever the pins change.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=24"
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+demo: install
+	$(BIN)/registrar demo --out $(DEMO_DIR)
+	$(BIN)/registrar refresh $(DEMO_DIR)
+
+run: demo
+	$(BIN)/registrar serve --port $(PORT)
+
+test: install
+	$(BIN)/ruff check extract registrar dashboards tests
+	$(BIN)/sqlfluff lint models macros --dialect duckdb --templater jinja --nocolor
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: install
+	$(BIN)/ruff check extract registrar dashboards tests
+	$(BIN)/sqlfluff lint models macros --dialect duckdb --templater jinja --nocolor
+
+bench: install
+	$(BIN)/python -m registrar.bench
+
+clean:
+	rm -rf $(VENV) data target logs dbt_packages

@@ -1,0 +1,1 @@
+"""Reading, validating and loading AIS extracts; the synthetic demo university."""

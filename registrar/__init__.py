@@ -1,0 +1,1 @@
+"""Registrar Warehouse: orchestration of refresh, build and publish, and the CLI."""
