@@ -1,0 +1,175 @@
+"""Contract checks, run in DuckDB on the landed (all-text) tables.
+
+Each rule of `extract.contract` becomes one query that returns the rows breaking it,
+so the checks stay fast on millions of rows and every defect names its file, row,
+column, value and rule. The same parsing expressions are used by the loader, so what
+passes here is exactly what gets loaded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from extract.contract import ACADEMIC_YEAR_PATTERN, Column, Entity
+from extract.defects import Defect
+
+LISTED_PER_RULE = 200  # rows listed one by one per file, column and rule; the rest are counted
+_TRUE = ("true", "1", "yes", "y", "t", "да", "иә")
+_FALSE = ("false", "0", "no", "n", "f", "нет", "жоқ")
+
+
+def q(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def text_expr(column: str) -> str:
+    """The trimmed value, NULL when empty."""
+    return f"nullif(trim({q(column)}), '')"
+
+
+def parse_expr(col: Column, present: bool) -> str:
+    """SQL that turns the landed text into the column's type (NULL when unreadable).
+
+    A column absent from the file, or an empty value, takes the contract default.
+    """
+    v = text_expr(col.name) if present else "NULL"
+    if col.default is not None:
+        v = f"coalesce({v}, {lit(col.default)})"
+    match col.kind:
+        case "int":
+            return f"try_cast({v} as bigint)"
+        case "decimal":
+            return f"try_cast(replace({v}, ',', '.') as decimal(9, 2))"
+        case "date":
+            return f"coalesce(try_strptime({v}, '%Y-%m-%d'), try_strptime({v}, '%d.%m.%Y'))::date"
+        case "bool":
+            t = ", ".join(lit(x) for x in _TRUE)
+            f = ", ".join(lit(x) for x in _FALSE)
+            return f"case when lower({v}) in ({t}) then true when lower({v}) in ({f}) then false end"
+        case "enum":
+            whens = " ".join(f"when {lit(c.lower())} then {lit(c)}" for c in col.choices)
+            return f"case lower({v}) {whens} end"
+        case _:
+            return v
+
+
+def _type_rule(col: Column) -> str:
+    return {
+        "int": "type: whole number",
+        "decimal": "type: number (decimal point or comma)",
+        "date": "type: date as YYYY-MM-DD or DD.MM.YYYY",
+        "bool": "type: true or false",
+        "enum": "allowed values: " + " | ".join(col.choices),
+    }[col.kind]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule as SQL over the landed table: `broken` is true for a row that breaks it."""
+
+    column: str
+    rule: str
+    broken: str
+    value: str
+
+
+def column_checks(col: Column, present: bool) -> list[Check]:
+    """Every rule one column's values can break."""
+    if not present:
+        return []
+    raw = text_expr(col.name)
+    parsed = parse_expr(col, present)
+    checks: list[Check] = []
+    if col.required:
+        checks.append(Check(col.name, "required value: must not be empty", f"{raw} is null", "''"))
+    if col.kind != "text":
+        checks.append(Check(col.name, _type_rule(col), f"{raw} is not null and {parsed} is null", raw))
+    if col.min is not None or col.max is not None:
+        lo = f"{parsed} < {col.min}" if col.min is not None else "false"
+        hi = f"{parsed} > {col.max}" if col.max is not None else "false"
+        rng = f"range: {col.min:g} to {col.max:g}" if col.min is not None and col.max is not None else "range"
+        checks.append(Check(col.name, rng, f"({lo} or {hi})", raw))
+    if col.pattern:
+        checks.append(
+            Check(col.name, f"format: must match {col.pattern}",
+                  f"{raw} is not null and not regexp_full_match({raw}, {lit(col.pattern)})", raw)
+        )
+    if col.pattern == ACADEMIC_YEAR_PATTERN:
+        first = f"try_cast(split_part({raw}, '-', 1) as int)"
+        second = f"try_cast(split_part({raw}, '-', 2) as int)"
+        checks.append(
+            Check(col.name, "academic year: the second year must follow the first (e.g. 2024-2025)",
+                  f"regexp_full_match({raw}, {lit(col.pattern)}) and {second} <> {first} + 1", raw)
+        )
+    return checks
+
+
+class Validator:
+    """Runs the contract's checks on landed tables and collects defects."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, schema: str = "landing") -> None:
+        self.con = con
+        self.schema = schema
+        self.defects: list[Defect] = []
+
+    def _collect(self, file: str, check: Check, table: str) -> None:
+        sql = f"""
+            with bad as (
+                select try_cast(_row as bigint) as row_no, coalesce({check.value}, '') as value
+                from {table} where {check.broken}
+            )
+            select row_no, value, count(*) over () as n from bad order by row_no limit {LISTED_PER_RULE}
+        """
+        rows = self.con.execute(sql).fetchall()
+        for i, (row_no, value, n) in enumerate(rows):
+            rest = n - LISTED_PER_RULE + 1 if i == LISTED_PER_RULE - 1 and n > LISTED_PER_RULE else 1
+            self.defects.append(Defect(file, int(row_no), check.column, str(value), check.rule, rest))
+
+    def check_entity(self, ent: Entity, file: str, columns: list[str]) -> None:
+        """Header, value, row and key rules of one landed file."""
+        present = set(columns)
+        for col in ent.columns:
+            if col.required and col.name not in present:
+                self.defects.append(Defect(file, 1, col.name, "", "required column: missing from the header"))
+        table = f"{self.schema}.{q(ent.name)}"
+        for col in ent.columns:
+            for check in column_checks(col, col.name in present):
+                self._collect(file, check, table)
+        for rule, column, broken_sql in ent.checks:
+            if column in present:
+                exprs = ", ".join(
+                    f"{parse_expr(c, c.name in present)} as {q(c.name)}" for c in ent.columns
+                )
+                parsed = f"(select _row, {exprs} from {table})"
+                self._collect(file, Check(column, rule, broken_sql, f"cast({q(column)} as varchar)"), parsed)
+        if all(k in present for k in ent.key):
+            self._check_key(ent, file, table)
+
+    def _check_key(self, ent: Entity, file: str, table: str) -> None:
+        keys = ", ".join(text_expr(k) for k in ent.key)
+        shown = " || ' | ' || ".join(f"coalesce({text_expr(k)}, '')" for k in ent.key)
+        dup = (
+            f"(select _row, {shown} as key_text, count(*) over (partition by {keys}) as n_same, "
+            f"row_number() over (partition by {keys} order by try_cast(_row as bigint)) as nth from {table})"
+        )
+        rule = f"unique key ({', '.join(ent.key)}): the same key is on an earlier row"
+        self._collect(file, Check(", ".join(ent.key), rule, "n_same > 1 and nth > 1", "key_text"), dup)
+
+    def check_reference(self, ent: Entity, file: str, col: Column, target_table: str) -> None:
+        """Every non-empty value must exist in the referenced file's column."""
+        assert col.references is not None
+        target_ent, target_col = col.references
+        raw = text_expr(col.name)
+        sql_from = (
+            f"(select t._row, {raw} as v from {self.schema}.{q(ent.name)} t "
+            f"anti join (select distinct {text_expr(target_col)} as k from {target_table}) r on {raw} = r.k "
+            f"where {raw} is not null)"
+        )
+        rule = f"reference: must exist in {target_ent}.{target_col}"
+        self._collect(file, Check(col.name, rule, "true", "v"), sql_from)

@@ -1,0 +1,107 @@
+"""The quality report of a refresh: every check that ran and how it ended.
+
+dbt tests ran inside `dbt build` (a failing test with severity error already stopped
+the refresh); this module gathers their outcomes together with the Great Expectations
+suites that run after the build, decides whether anything blocks the publish, and
+stores the report inside the warehouse (`meta.quality_checks`) and beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from registrar.dbt import DbtResult
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class CheckOutcome:
+    """One check: where it comes from, how severe a failure is, and how it ended."""
+
+    name: str
+    source: str  # contract | dbt_test | great_expectations
+    severity: str  # error | warn
+    status: str  # pass | warn | fail
+    message: str = ""
+    failing_rows: int = 0
+    failing_keys: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QualityReport:
+    """All checks of one refresh."""
+
+    checks: list[CheckOutcome] = field(default_factory=list)
+    created_at: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
+
+    @property
+    def blocking(self) -> list[CheckOutcome]:
+        return [c for c in self.checks if c.status == "fail" and c.severity == "error"]
+
+    def counts(self) -> dict[str, int]:
+        out = {"pass": 0, "warn": 0, "fail": 0}
+        for c in self.checks:
+            out[c.status] = out.get(c.status, 0) + 1
+        return out
+
+    def summary(self) -> str:
+        n = self.counts()
+        lines = [f"quality checks: {n['pass']} passed, {n['warn']} warned, {n['fail']} failed"]
+        for c in self.checks:
+            if c.status != "pass":
+                keys = f" keys: {', '.join(c.failing_keys[:10])}" if c.failing_keys else ""
+                lines.append(f"  {c.status.upper()} [{c.source}/{c.severity}] {c.name}: {c.message}{keys}")
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"created_at": self.created_at, "counts": self.counts(), "checks": [asdict(c) for c in self.checks]},
+            ensure_ascii=False, indent=1,
+        )
+
+    def write_table(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("create schema if not exists meta")
+        con.execute(
+            "create or replace table meta.quality_checks (name varchar, source varchar, severity varchar, "
+            "status varchar, message varchar, failing_rows bigint, failing_keys varchar[])"
+        )
+        con.executemany(
+            "insert into meta.quality_checks values (?, ?, ?, ?, ?, ?, ?)",
+            [[c.name, c.source, c.severity, c.status, c.message, c.failing_rows, c.failing_keys]
+             for c in self.checks],
+        )
+
+
+def dbt_test_outcomes(result: DbtResult) -> list[CheckOutcome]:
+    """dbt tests as checks: pass, warn (severity warn) or fail."""
+    out: list[CheckOutcome] = []
+    for r in result.results:
+        uid = str(r.get("unique_id", ""))
+        if not uid.startswith(("test.", "unit_test.")):
+            continue
+        status = str(r.get("status"))
+        mapped = {"pass": "pass", "warn": "warn", "fail": "fail", "error": "fail"}.get(status, "pass")
+        out.append(CheckOutcome(
+            name=uid.split(".", 2)[-1], source="dbt_test",
+            severity="warn" if status == "warn" else "error", status=mapped,
+            message=str(r.get("message") or ""), failing_rows=int(r.get("failures") or 0),
+        ))
+    return out
+
+
+def run_checks(database: Path, built: DbtResult, progress: Progress = print) -> QualityReport:
+    """Collect dbt test outcomes and run the expectation suites on the built warehouse."""
+    from registrar.expectations import run_suites  # GX import costs seconds: only when checking
+
+    report = QualityReport(checks=dbt_test_outcomes(built))
+    report.checks += run_suites(database, progress)
+    n = report.counts()
+    progress(f"  {n['pass']} checks passed, {n['warn']} warned, {n['fail']} failed")
+    return report

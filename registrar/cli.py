@@ -1,0 +1,155 @@
+"""The `registrar` command: thin argument parsing and progress output.
+
+Every subcommand calls functions that the tests call directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from registrar.paths import PROJECT_DIR, Home
+
+
+def _print(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from extract.demo import write_demo
+
+    start = time.perf_counter()
+    out = Path(args.out)
+    _print(f"Writing a synthetic university ({args.students:,} students, {args.years} years) to {out}")
+    counts = write_demo(out, students=args.students, years=args.years, seed=args.seed, progress=_print)
+    total = sum(counts.values())
+    _print(f"Done: {total:,} rows in {len(counts)} files in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from registrar.lock import RefreshBusy
+    from registrar.pipeline import RefreshFailed, refresh
+
+    home = Home.from_env()
+    _print(f"Refreshing {home.warehouse} from {args.extract_dir}")
+    try:
+        outcome = refresh(Path(args.extract_dir), home, _print, wait_seconds=args.wait)
+    except RefreshBusy as busy:
+        print(f"registrar refresh: {busy}", file=sys.stderr)
+        return 3
+    except RefreshFailed as failure:
+        print(failure.report, file=sys.stderr)
+        print(f"registrar refresh: {failure.step} failed; the published warehouse is unchanged.",
+              file=sys.stderr)
+        return 1
+    total = sum(outcome.seconds.values())
+    _print(f"Published {home.warehouse} (run {outcome.run_id}) in {total:.1f} s")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    import shutil
+
+    from extract.defects import format_report
+    from registrar.paths import WAREHOUSE_NAME
+    from registrar.pipeline import load_step
+
+    home = Home.from_env()
+    shutil.rmtree(home.work, ignore_errors=True)
+    home.work.mkdir(parents=True)
+    result = load_step(Path(args.extract_dir), home.work / WAREHOUSE_NAME, home.work, _print)
+    for w in result.warnings:
+        _print(f"  warning: {w}")
+    if not result.ok:
+        print(format_report(result.defects, result.warnings), file=sys.stderr)
+        return 1
+    _print(f"Loaded {sum(result.row_counts.values()):,} rows into {home.work / WAREHOUSE_NAME} (not published)")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from registrar.checks import run_checks
+    from registrar.lock import refresh_lock
+    from registrar.paths import WAREHOUSE_NAME
+    from registrar.pipeline import RefreshFailed, build_step, publish
+
+    home = Home.from_env()
+    database = home.work / WAREHOUSE_NAME
+    if not database.exists():
+        print("registrar build: nothing loaded; run `registrar load EXTRACT_DIR` first", file=sys.stderr)
+        return 2
+    try:
+        built = build_step(database, home.work, _print)
+        quality = run_checks(database, built, _print)
+    except RefreshFailed as failure:
+        print(failure.report, file=sys.stderr)
+        return 1
+    if quality.blocking:
+        print(quality.summary(), file=sys.stderr)
+        return 1
+    if args.publish:
+        with refresh_lock(home.lock):
+            publish(database, home, quality)
+        _print(f"Published {home.warehouse}")
+    else:
+        _print(f"Built and checked {database} (not published; add --publish)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    app = PROJECT_DIR / "dashboards" / "app.py"
+    env = {**os.environ, "REGISTRAR_HOME": str(Home.from_env().root)}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(args.port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    _print(f"Serving the dashboards on http://localhost:{args.port}")
+    return subprocess.call(command, env=env)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="registrar", description="Registrar Warehouse: load AIS extracts, build, check and publish."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="write a synthetic university's extracts")
+    demo.add_argument("--out", required=True, help="folder to write the extracts into")
+    demo.add_argument("--students", type=int, default=5000, help="students ever admitted (default 5000)")
+    demo.add_argument("--years", type=int, default=5, help="academic years of history (default 5)")
+    demo.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo.set_defaults(func=cmd_demo)
+
+    ref = sub.add_parser("refresh", help="validate, load, build, check and publish a folder of extracts")
+    ref.add_argument("extract_dir")
+    ref.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                     help="wait this long for a running refresh instead of refusing at once")
+    ref.set_defaults(func=cmd_refresh)
+
+    load = sub.add_parser("load", help="only validate and load extracts into the work warehouse")
+    load.add_argument("extract_dir")
+    load.set_defaults(func=cmd_load)
+
+    build = sub.add_parser("build", help="only build and check the work warehouse")
+    build.add_argument("--publish", action="store_true", help="publish it when every check passed")
+    build.set_defaults(func=cmd_build)
+
+    serve = sub.add_parser("serve", help="serve the dashboards")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Running dbt as a subprocess against one warehouse file.
+
+dbt runs out of process because an in-process run keeps the DuckDB file lock after
+it returns. Each run gets its own target and log folders so parallel builds (tests)
+never share state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from registrar.paths import PROJECT_DIR
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class DbtResult:
+    """The outcome of one dbt command: success, and each failed node with its message."""
+
+    ok: bool
+    failures: list[dict[str, str]] = field(default_factory=list)
+    results: list[dict[str, object]] = field(default_factory=list)
+
+
+def dbt_executable() -> str:
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def run_dbt(
+    command: list[str],
+    database: Path,
+    run_dir: Path,
+    progress: Progress = print,
+    vars_: dict[str, object] | None = None,
+) -> DbtResult:
+    """Run `dbt <command>` on `database`; stream its progress lines; read run_results.json."""
+    target = run_dir / "dbt_target"
+    env = {
+        **os.environ,
+        "REGISTRAR_DUCKDB_PATH": str(database),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_PARTIAL_PARSE": "false",
+    }
+    args = [
+        dbt_executable(), "--no-use-colors", *command,
+        "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(target), "--log-path", str(run_dir / "dbt_logs"),
+    ]
+    if vars_:
+        args += ["--vars", json.dumps(vars_)]
+    proc = subprocess.Popen(
+        args, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        text = line.rstrip()
+        # Models and seeds as they finish, every problem, and the closing tally; passing tests
+        # are counted in the tally rather than listed.
+        if any(k in text for k in (" OK created", " OK loaded", "ERROR", "FAIL", "WARN", "Done.", "Error")):
+            progress(f"  dbt: {text.split('  ', 1)[-1].strip()}")
+    code = proc.wait()
+    results: list[dict[str, object]] = []
+    rr = target / "run_results.json"
+    if rr.exists():
+        results = json.loads(rr.read_text(encoding="utf-8")).get("results", [])
+    failures = [
+        {"node": str(r.get("unique_id")), "status": str(r.get("status")), "message": str(r.get("message") or "")}
+        for r in results
+        if r.get("status") in ("error", "fail", "runtime error")
+    ]
+    if code != 0 and not failures:
+        failures.append({"node": "dbt", "status": "error", "message": f"dbt exited with code {code}"})
+    return DbtResult(ok=code == 0, failures=failures, results=results)

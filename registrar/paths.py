@@ -1,0 +1,56 @@
+"""Where things live: the data directory ($REGISTRAR_HOME) and the dbt project."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+WAREHOUSE_NAME = "warehouse.duckdb"  # the basename stays the same from build to publish (views keep it)
+
+
+@dataclass(frozen=True)
+class Home:
+    """The data directory and the fixed places inside it."""
+
+    root: Path
+
+    @classmethod
+    def from_env(cls) -> Home:
+        return cls(Path(os.environ.get("REGISTRAR_HOME", "data")).resolve())
+
+    @property
+    def warehouse(self) -> Path:
+        """The published warehouse that dashboards read."""
+        return self.root / WAREHOUSE_NAME
+
+    @property
+    def quality_report(self) -> Path:
+        """The quality report of the published warehouse."""
+        return self.root / "quality_report.json"
+
+    @property
+    def runs(self) -> Path:
+        return self.root / "runs"
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def load_log(self) -> Path:
+        return self.root / "load_log.jsonl"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / "refresh.lock"
+
+    @property
+    def work(self) -> Path:
+        """The warehouse that `registrar load` and `registrar build` work on."""
+        return self.root / "work"
+
+    def ensure(self) -> None:
+        for path in (self.root, self.runs, self.archive):
+            path.mkdir(parents=True, exist_ok=True)
