@@ -102,7 +102,7 @@ def load_extracts(
         normalised = work_dir / f"{ent.name}.csv"
         read = normalise(path, normalised, ent.column_names)
         result.defects += read.defects
-        if not read.columns or any(d.row in (0, 1) and not d.column for d in read.defects):
+        if not read.columns or any(d.row <= 1 for d in read.defects):
             continue  # unreadable or header-less: nothing more can be checked in it
         unknown = [c for c in read.columns if c not in ent.column_names and c]
         if unknown:

@@ -1,0 +1,115 @@
+"""The same extract in every accepted shape loads to identical tables."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from extract.contract import ENTITIES
+from extract.load import load_extracts
+from tests.conftest import MINI
+
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def _decimal_columns(entity: str) -> set[str]:
+    ent = next(e for e in ENTITIES if e.name == entity)
+    return {c.name for c in ent.columns if c.kind == "decimal"}
+
+
+def write_variant(target: Path, variant: str) -> Path:
+    """Write the mini university as `variant`: utf8 | bom_semicolon | cp1251 | xlsx."""
+    target.mkdir()
+    for src in sorted(MINI.glob("*.csv")):
+        rows = _rows(src)
+        if variant == "utf8":
+            shutil.copy(src, target / src.name)
+        elif variant == "bom_semicolon":
+            decimals = _decimal_columns(src.stem)
+            header = rows[0]
+            out = [header]
+            for row in rows[1:]:
+                new = []
+                for name, value in zip(header, row, strict=True):
+                    value = ISO_DATE.sub(r"\3.\2.\1", value)
+                    if name in decimals:
+                        value = value.replace(".", ",")
+                    new.append(value)
+                out.append(new)
+            with (target / src.name).open("w", encoding="utf-8-sig", newline="") as fh:
+                csv.writer(fh, delimiter=";", lineterminator="\r\n").writerows(out)
+        elif variant == "cp1251":
+            # Windows-1251 has no Kazakh-specific letters (ә, ғ, қ, ң, ө, ұ, ү, һ, і): exports in it
+            # carry them transliterated, so this variant is compared with the same transliteration.
+            (target / src.name).write_bytes(_to_cp1251(src.read_text(encoding="utf-8")))
+        elif variant == "xlsx":
+            book = openpyxl.Workbook()
+            sheet = book.active
+            for row in rows:
+                sheet.append(row)
+            book.save(target / f"{src.stem}.xlsx")
+    return target
+
+
+KAZAKH_TO_RUSSIAN = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
+
+
+def _to_cp1251(text: str) -> bytes:
+    return text.translate(KAZAKH_TO_RUSSIAN).encode("cp1251")
+
+
+def load_tables(extract_dir: Path, work: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect()
+    result = load_extracts(extract_dir, con, work)
+    assert result.ok, [str(d) for d in result.defects]
+    tables = {}
+    for ent in ENTITIES:
+        cols = ", ".join(ent.column_names)
+        tables[ent.name] = con.execute(f"select {cols} from raw.{ent.name} order by all").fetchall()
+    con.close()
+    return tables
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
+    base = tmp_path_factory.mktemp("ref")
+    return load_tables(write_variant(base / "x", "utf8"), base / "work")
+
+
+@pytest.mark.parametrize("variant", ["bom_semicolon", "xlsx"])
+def test_variant_loads_identical_tables(variant: str, tmp_path: Path, reference: dict) -> None:
+    tables = load_tables(write_variant(tmp_path / "x", variant), tmp_path / "work")
+    for name, rows in reference.items():
+        assert tables[name] == rows, name
+
+
+def test_windows_1251_loads_identical_tables(tmp_path: Path) -> None:
+    utf8 = tmp_path / "utf8"
+    utf8.mkdir()
+    for src in MINI.glob("*.csv"):
+        (utf8 / src.name).write_text(src.read_text(encoding="utf-8").translate(KAZAKH_TO_RUSSIAN), "utf-8")
+    expected = load_tables(utf8, tmp_path / "w1")
+    cp = write_variant(tmp_path / "cp", "cp1251")
+    assert (cp / "students.csv").read_bytes() != (utf8 / "students.csv").read_bytes()
+    assert load_tables(cp, tmp_path / "w2") == expected
+
+
+def test_dates_and_decimals_parse(reference: dict) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    grades = reference["grades"]
+    bot_retake = next(r for r in grades if r[1] == "BOT1102" and r[4] == 2)
+    assert bot_retake[7] == Decimal("75.50")
+    assert bot_retake[8] == dt.date(2025, 1, 25)
