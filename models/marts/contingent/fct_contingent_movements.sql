@@ -1,0 +1,74 @@
+-- One row per order line (order, student, movement): the movement, its reason and date,
+-- the student's programme, funding, course and status before and after it (rules B10).
+with order_states as (
+    select * from {{ ref('int_contingent__order_states') }}
+),
+
+programs as (
+    select * from {{ ref('stg_ais__programs') }}
+),
+
+statuses as (
+    select * from {{ ref('contingent_statuses') }}
+),
+
+with_before as (
+    -- the state before a line is the state after the line replayed just before it
+    select
+        *,
+        lag(status) over replayed as status_before,
+        lag(program_code) over replayed as program_code_before,
+        lag(funding) over replayed as funding_before,
+        lag(course) over replayed as course_before,
+        lag(study_form) over replayed as study_form_before,
+        lag(study_language) over replayed as study_language_before
+    from order_states
+    window replayed as (partition by student_id order by replay_seq)
+),
+
+final as (
+    select
+        with_before.order_no,
+        with_before.student_id,
+        with_before.movement,
+        with_before.reason,
+        with_before.order_date,
+        with_before.effective_date,
+        date_trunc('month', with_before.effective_date)::date as effective_month,
+        with_before.replay_seq,
+        with_before.status_before,
+        with_before.status as status_after,
+        with_before.program_code_before,
+        with_before.program_code as program_code_after,
+        programs_before.faculty_code as faculty_code_before,
+        programs_after.faculty_code as faculty_code_after,
+        programs_after.level as level_after,
+        with_before.funding_before,
+        with_before.funding as funding_after,
+        with_before.course_before,
+        with_before.course as course_after,
+        with_before.study_form_before,
+        with_before.study_form as study_form_after,
+        with_before.study_language_before,
+        with_before.study_language as study_language_after,
+        with_before.is_headcount_inflow,
+        with_before.is_headcount_outflow,
+        -- the effect on the headcount (rules B10: active + mobility_out), from the statuses;
+        -- lines before the student's first entry change nothing
+        case
+            when with_before.is_after_entry
+                then
+                    coalesce(statuses_after.counts_in_headcount::integer, 0)
+                    - coalesce(statuses_before.counts_in_headcount::integer, 0)
+            else 0
+        end as headcount_change,
+        not with_before.is_after_entry as is_before_entry,
+        with_before.source_row
+    from with_before
+    left join programs as programs_before on with_before.program_code_before = programs_before.program_code
+    left join programs as programs_after on with_before.program_code = programs_after.program_code
+    left join statuses as statuses_before on with_before.status_before = statuses_before.status
+    left join statuses as statuses_after on with_before.status = statuses_after.status
+)
+
+select * from final
