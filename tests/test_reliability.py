@@ -62,14 +62,20 @@ def faculties_served(home: Home) -> int:
         con.close()
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Home:
-    """A data directory serving the mini university (2 faculties)."""
-    home = Home(tmp_path / "home")
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    """A data directory serving the mini university; tests leave it serving 2 or 3 faculties."""
+    home = Home(tmp_path_factory.mktemp("served"))
     proc = start_refresh(MINI, home)
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode == 0, out
     return home
+
+
+@pytest.fixture(scope="module")
+def extracts(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    """Extract folders by the number of faculties they hold."""
+    return {2: MINI, 3: bigger_mini(tmp_path_factory.mktemp("x") / "newer")}
 
 
 @pytest.mark.parametrize("marker,delay", [
@@ -79,9 +85,11 @@ def served(tmp_path: Path) -> Home:
     ("[4/4] publish …", 0.0),
 ])
 def test_killed_refresh_leaves_the_last_good_warehouse(
-    served: Home, tmp_path: Path, marker: str, delay: float
+    served: Home, extracts: dict[int, Path], marker: str, delay: float
 ) -> None:
-    newer = bigger_mini(tmp_path / "newer")
+    old = faculties_served(served)
+    new = 5 - old  # the other one of 2 and 3
+    newer = extracts[new]
     before = file_digest(served.warehouse)
     proc = start_refresh(newer, served)
     wait_for_line(proc, marker)
@@ -93,15 +101,15 @@ def test_killed_refresh_leaves_the_last_good_warehouse(
     # never anything in between, and it opens.
     served_now = faculties_served(served)
     if marker.startswith("[4/4]"):
-        assert served_now in (2, 3)
+        assert served_now in (old, new)
     else:
         assert file_digest(served.warehouse) == before
-        assert served_now == 2
+        assert served_now == old
     # The next refresh is not blocked by the dead one and publishes.
     again = start_refresh(newer, served)
     out, _ = again.communicate(timeout=300)
     assert again.returncode == 0, out
-    assert faculties_served(served) == 3
+    assert faculties_served(served) == new
 
 
 def test_second_refresh_refuses_while_one_runs(served: Home, tmp_path: Path) -> None:
@@ -115,8 +123,10 @@ def test_second_refresh_refuses_while_one_runs(served: Home, tmp_path: Path) -> 
     assert first.returncode == 0, out_first
 
 
-def test_readers_keep_answering_through_two_refreshes(served: Home, tmp_path: Path) -> None:
-    newer = bigger_mini(tmp_path / "newer")
+def test_readers_keep_answering_through_two_refreshes(served: Home, extracts: dict[int, Path]) -> None:
+    old = faculties_served(served)
+    new = 5 - old
+    newer = extracts[new]
     warehouse = Warehouse(served.warehouse)
     errors: list[str] = []
     answers: list[int] = []
@@ -147,6 +157,6 @@ def test_readers_keep_answering_through_two_refreshes(served: Home, tmp_path: Pa
         for t in threads:
             t.join()
     assert errors == []
-    assert answers[0] == 2 and answers[-1] == 3
-    assert set(answers) <= {2, 3}
+    assert answers[0] == old and answers[-1] == new
+    assert set(answers) <= {old, new}
     warehouse.close()
