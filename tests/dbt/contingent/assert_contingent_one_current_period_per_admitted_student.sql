@@ -1,0 +1,33 @@
+-- Checks: every student with an entry order (admission, transfer in, readmission) has exactly one current period.
+-- Matters: "where is this student now" and today's headcount read the current period; none or two break both.
+-- Resolve: a modelling defect, not a data one: report it with the student_id to the warehouse team.
+with order_states as (
+    select * from {{ ref('int_contingent__order_states') }}
+),
+
+status_history as (
+    select * from {{ ref('fct_student_status_history') }}
+),
+
+admitted as (
+    select distinct student_id
+    from order_states
+    where is_after_entry
+),
+
+current_periods as (
+    select
+        student_id,
+        count(*) as n_current
+    from status_history
+    where is_current
+    group by student_id
+)
+
+select
+    coalesce(admitted.student_id, current_periods.student_id) as student_id,
+    coalesce(current_periods.n_current, 0) as n_current,
+    admitted.student_id is not null as was_admitted
+from admitted
+full outer join current_periods on admitted.student_id = current_periods.student_id
+where admitted.student_id is null or coalesce(current_periods.n_current, 0) != 1

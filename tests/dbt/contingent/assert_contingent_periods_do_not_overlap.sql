@@ -1,0 +1,21 @@
+-- Checks: no two status periods of a student overlap (each ends where or before the next starts).
+-- Matters: an overlap would count the student twice in the headcount on the overlapping dates.
+-- Resolve: a modelling defect, not a data one: report it with the student_id to the warehouse team.
+with status_history as (
+    select * from {{ ref('fct_student_status_history') }}
+),
+
+ordered as (
+    select
+        student_id,
+        valid_from,
+        valid_to,
+        lead(valid_from) over (partition by student_id order by valid_from) as next_valid_from
+    from status_history
+)
+
+select *
+from ordered
+where
+    next_valid_from is not null
+    and (valid_to is null or valid_to > next_valid_from or valid_to <= valid_from)
