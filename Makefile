@@ -8,7 +8,7 @@ export REGISTRAR_HOME ?= $(CURDIR)/data
 DEMO_DIR ?= $(REGISTRAR_HOME)/demo_extracts
 PORT ?= 8501
 
-.PHONY: install run demo test lint bench clean
+.PHONY: install run demo test lint bench clean browser
 
 install: $(VENV)/.installed
 
@@ -27,7 +27,12 @@ demo: install
 run: demo
 	$(BIN)/registrar serve --port $(PORT)
 
-test: install
+# The browser tests drive Debian's Chromium (Playwright downloads no browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
 	$(BIN)/ruff check extract registrar dashboards tests
 	$(BIN)/sqlfluff lint models macros --dialect duckdb --templater jinja --nocolor
 	$(BIN)/pytest -n 2 --dist loadgroup

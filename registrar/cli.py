@@ -107,7 +107,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(args.port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
     ]
     _print(f"Serving the dashboards on http://localhost:{args.port}")
     return subprocess.call(command, env=env)

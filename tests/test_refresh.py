@@ -20,7 +20,8 @@ pytestmark = pytest.mark.xdist_group("mini_refresh")
 
 def test_published_warehouse_holds_staging_seeds_and_meta(published_mini: Home) -> None:
     con = duckdb.connect(str(published_mini.warehouse), read_only=True)
-    tables = {(s, t) for s, t in con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
+    listed = con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+    tables = set(listed)
     for ent in ENTITIES:
         assert ("raw", ent.name) in tables
         assert ("staging", f"stg_ais__{ent.name}") in tables

@@ -18,7 +18,7 @@ if status is None:
 
 checks = status.get("checks", {})
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("refreshed_at", lang), f"{pd.Timestamp(status['refreshed_at']):%Y-%m-%d %H:%M}")
+c1.metric(t("refreshed_at", lang), f"{pd.Timestamp(status['refreshed_at']):%d.%m.%Y %H:%M}")
 c2.metric(t("checks_passed", lang), f"{checks.get('pass', 0):,}")
 c3.metric(t("checks_warned", lang), f"{checks.get('warn', 0):,}")
 c4.metric(t("checks_failed", lang), f"{checks.get('fail', 0):,}")

@@ -1,0 +1,85 @@
+"""The dashboards on a real published warehouse: Streamlit's AppTest for the page logic,
+and the real server in Debian's Chromium (Playwright) for what a registrar sees."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from registrar.paths import PROJECT_DIR, Home
+
+pytestmark = pytest.mark.xdist_group("mini_refresh")
+APP = str(PROJECT_DIR / "dashboards" / "app.py")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def test_status_page_shows_the_last_refresh(published_mini: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRAR_HOME", str(published_mini.root))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Өтпеген тексерулер"] == "0"  # checks failed, in Kazakh by default
+    at.sidebar.selectbox[0].set_value("en").run()
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Checks failed"] == "0"
+    assert int(labels["Checks passed"].replace(",", "")) > 50
+
+
+def test_status_page_without_a_warehouse_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRAR_HOME", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "registrar refresh" in at.info[0].value
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served_app(published_mini: Home) -> Iterator[str]:
+    port = _free_port()
+    env = {**os.environ, "REGISTRAR_HOME": str(published_mini.root)}
+    proc = subprocess.Popen([sys.executable, "-m", "registrar.cli", "serve", "--port", str(port)], env=env,
+                            cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+
+
+def test_registrar_sees_the_status_page_in_a_browser(served_app: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(served_app)
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+        text = page.inner_text("body")
+        page.screenshot(path=str(tmp_path / "status.png"), full_page=True)
+        browser.close()
+    assert "Деректердің соңғы жаңартылуы" in text
+    assert "Өткен тексерулер" in text
