@@ -8,7 +8,7 @@ export REGISTRAR_HOME ?= $(CURDIR)/data
 DEMO_DIR ?= $(REGISTRAR_HOME)/demo_extracts
 PORT ?= 8501
 
-.PHONY: install run demo test lint bench clean browser
+.PHONY: install run demo test lint bench clean browser docs
 
 install: $(VENV)/.installed
 
@@ -42,7 +42,11 @@ lint: install
 	$(BIN)/sqlfluff lint models macros --dialect duckdb --templater jinja --nocolor
 
 bench: install
-	$(BIN)/python -m registrar.bench
+	$(BIN)/python -m registrar.bench --students 5000 200000
 
 clean:
 	rm -rf $(VENV) data target logs dbt_packages
+
+# The dbt documentation site of the published warehouse: data/docs/index.html
+docs: install
+	$(BIN)/registrar docs

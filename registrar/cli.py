@@ -101,6 +101,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from registrar.docs import generate_docs
+
+    home = Home.from_env()
+    try:
+        site = generate_docs(home, _print)
+    except RuntimeError as exc:
+        print(f"registrar docs: {exc}", file=sys.stderr)
+        return 1
+    _print(f"Documentation site: {site}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     app = PROJECT_DIR / "dashboards" / "app.py"
     env = {**os.environ, "REGISTRAR_HOME": str(Home.from_env().root)}
@@ -139,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="only build and check the work warehouse")
     build.add_argument("--publish", action="store_true", help="publish it when every check passed")
     build.set_defaults(func=cmd_build)
+
+    docs = sub.add_parser("docs", help="generate the dbt documentation site of the published warehouse")
+    docs.set_defaults(func=cmd_docs)
 
     serve = sub.add_parser("serve", help="serve the dashboards")
     serve.add_argument("--port", type=int, default=8501)

@@ -27,6 +27,7 @@ from registrar.paths import PROJECT_DIR
 Progress = Callable[[str], None]
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 _VAR = re.compile(r"^\$\{var:([a-z0-9_]+)\}$")
+_SQL_VAR = re.compile(r"\{\{\s*var\('([a-z0-9_]+)'\)\s*\}\}")
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,10 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> list[Suite]:
     for path in sorted((directory / "suites").glob("*.json")):
         spec = _resolve(json.loads(path.read_text(encoding="utf-8")), variables)
         meta = spec.get("meta", {})
-        feed = directory / "feeds" / meta["feed"]
+        feed = (directory / "feeds" / meta["feed"]).read_text(encoding="utf-8")
+        feed = _SQL_VAR.sub(lambda m: str(variables[m.group(1)]), feed)
         suites.append(Suite(
-            name=spec["name"], spec=spec, feed_sql=feed.read_text(encoding="utf-8"),
+            name=spec["name"], spec=spec, feed_sql=feed,
             severity=meta.get("severity", "error"), key_columns=tuple(meta.get("key_columns", [])),
             description=meta.get("description", ""),
         ))

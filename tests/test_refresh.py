@@ -81,3 +81,11 @@ def test_missing_extract_folder_is_a_clear_failure(tmp_path: Path, capsys: pytes
     monkeypatch.setenv("REGISTRAR_HOME", str(tmp_path / "home"))
     assert main(["refresh", str(tmp_path / "nowhere")]) == 1
     assert "not a folder of extracts" in capsys.readouterr().err
+
+
+def test_docs_site_is_generated_from_the_published_warehouse(published_mini: Home) -> None:
+    from registrar.docs import generate_docs
+
+    site = generate_docs(published_mini, quiet)
+    html = site.read_text(encoding="utf-8")
+    assert "stg_ais__grades" in html and "grade_scale" in html
