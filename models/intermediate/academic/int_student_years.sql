@@ -1,0 +1,106 @@
+-- One row per student × academic year with results: the year's transfer GPA (each
+-- discipline's last attempt within the year, terms 1, 2 and summer) and the course the student
+-- was on, approximated from the curriculum semesters of the disciplines taken that year.
+with attempts as (
+    select * from {{ ref('int_attempts_ranked') }}
+),
+
+plans as (
+    select * from {{ ref('int_student_plans') }}
+),
+
+curriculum as (
+    select * from {{ ref('stg_ais__curriculum') }}
+),
+
+terms as (
+    select * from {{ ref('terms') }}
+),
+
+last_in_year as (
+    select
+        *,
+        row_number() over (
+            partition by student_id, discipline_code, academic_year
+            order by term_seq desc, attempt desc
+        ) = 1 as is_last_in_year
+    from attempts
+),
+
+year_figures as (
+    select
+        student_id,
+        academic_year,
+        academic_year_start,
+        count(*) as n_results,
+        sum(credits) as credits_attempted,
+        coalesce(sum(credits) filter (where is_passed), 0) as credits_earned,
+        coalesce(sum(credits) filter (where counts_in_gpa), 0) as gpa_credits,
+        coalesce(sum(credits * grade_points) filter (where counts_in_gpa), 0) as quality_points,
+        {{ academic_gpa(
+            'sum(credits * grade_points) filter (where counts_in_gpa)',
+            'sum(credits) filter (where counts_in_gpa)'
+        ) }} as year_gpa,
+        count(*) filter (where not is_passed) as n_failed
+    from last_in_year
+    where is_last_in_year
+    group by student_id, academic_year, academic_year_start
+),
+
+plan_semesters as (
+    -- the curriculum semester of each discipline in the student's plan
+    select
+        plans.student_id,
+        curriculum.discipline_code,
+        min(curriculum.semester_no) as semester_no
+    from plans
+    inner join curriculum
+        on
+            plans.program_code = curriculum.program_code
+            and plans.curriculum_intake_year = curriculum.intake_year
+    group by plans.student_id, curriculum.discipline_code
+),
+
+course_votes as (
+    -- each first attempt of a regular semester votes for the course of its curriculum semester
+    select
+        attempts.student_id,
+        attempts.academic_year,
+        cast(ceil(plan_semesters.semester_no / 2) as integer) as course,
+        count(*) as n_votes
+    from attempts
+    inner join terms on attempts.term = terms.term
+    inner join plan_semesters
+        on
+            attempts.student_id = plan_semesters.student_id
+            and attempts.discipline_code = plan_semesters.discipline_code
+    where terms.is_regular_semester and attempts.is_first_in_term
+    group by attempts.student_id, attempts.academic_year, cast(ceil(plan_semesters.semester_no / 2) as integer)
+),
+
+curriculum_course as (
+    -- the course most of the year's disciplines belong to (ties: the higher course)
+    select
+        student_id,
+        academic_year,
+        arg_max(course, n_votes * 100 + course) as course
+    from course_votes
+    group by student_id, academic_year
+)
+
+select
+    year_figures.*,
+    coalesce(
+        curriculum_course.course,
+        plans.entry_course + year_figures.academic_year_start - plans.entry_year_start
+    ) as course,
+    case
+        when curriculum_course.course is not null then 'curriculum'
+        when plans.entry_year_start is not null then 'entry'
+    end as course_source
+from year_figures
+left join curriculum_course
+    on
+        year_figures.student_id = curriculum_course.student_id
+        and year_figures.academic_year = curriculum_course.academic_year
+left join plans on year_figures.student_id = plans.student_id

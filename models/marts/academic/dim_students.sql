@@ -1,0 +1,170 @@
+-- One row per student ever admitted: today's record in the AIS with the current academic
+-- standing (cumulative GPA, credits earned against the programme's requirement, debts) and
+-- progress against the curriculum (what is due by the semester reached and still missing).
+with students as (
+    select * from {{ ref('stg_ais__students') }}
+),
+
+programs as (
+    select * from {{ ref('stg_ais__programs') }}
+),
+
+plans as (
+    select * from {{ ref('int_student_plans') }}
+),
+
+curriculum as (
+    select * from {{ ref('stg_ais__curriculum') }}
+),
+
+disciplines as (
+    select * from {{ ref('stg_ais__disciplines') }}
+),
+
+attempts as (
+    select * from {{ ref('int_attempts_ranked') }}
+),
+
+student_terms as (
+    select * from {{ ref('fct_student_terms') }}
+),
+
+enrollments as (
+    select * from {{ ref('stg_ais__enrollments') }}
+),
+
+terms as (
+    select * from {{ ref('terms') }}
+),
+
+latest_term as (
+    select * from student_terms
+    where is_latest_term
+),
+
+semesters_active as (
+    -- regular semesters in which the student registered for or sat a discipline
+    select
+        activity.student_id,
+        count(distinct activity.academic_year || '/' || activity.term) as n_semesters
+    from (
+        select
+            student_id,
+            academic_year,
+            term
+        from attempts
+        union all
+        select
+            student_id,
+            academic_year,
+            term
+        from enrollments
+    ) as activity
+    inner join terms on activity.term = terms.term
+    where terms.is_regular_semester
+    group by activity.student_id
+),
+
+reached as (
+    -- semester of study reached: the semesters before the entry course plus those studied here
+    select
+        plans.student_id,
+        2 * (plans.entry_course - 1) + coalesce(semesters_active.n_semesters, 0) as semester_reached
+    from plans
+    left join semesters_active on plans.student_id = semesters_active.student_id
+),
+
+standing_results as (
+    -- each discipline's result that stands today (its last attempt)
+    select * from attempts
+    where not is_superseded
+),
+
+plan_disciplines as (
+    select
+        plans.student_id,
+        curriculum.discipline_code,
+        min(curriculum.semester_no) as semester_no
+    from plans
+    inner join curriculum
+        on
+            plans.program_code = curriculum.program_code
+            and plans.curriculum_intake_year = curriculum.intake_year
+    group by plans.student_id, curriculum.discipline_code
+),
+
+plan_progress as (
+    select
+        plan_disciplines.student_id,
+        count(*) as n_curriculum_disciplines,
+        sum(disciplines.credits) as curriculum_credits,
+        count(*) filter (where plan_disciplines.semester_no <= reached.semester_reached) as n_due_disciplines,
+        coalesce(
+            sum(disciplines.credits) filter (where plan_disciplines.semester_no <= reached.semester_reached), 0
+        ) as due_credits,
+        count(*) filter (
+            where plan_disciplines.semester_no <= reached.semester_reached and not coalesce(standing.is_passed, false)
+        ) as n_due_missing,
+        coalesce(sum(disciplines.credits) filter (
+            where plan_disciplines.semester_no <= reached.semester_reached and not coalesce(standing.is_passed, false)
+        ), 0) as due_credits_missing,
+        string_agg(plan_disciplines.discipline_code, ', ' order by plan_disciplines.semester_no, plan_disciplines.discipline_code)
+        filter (
+            where plan_disciplines.semester_no <= reached.semester_reached
+            and not coalesce(standing.is_passed, false)
+        ) as missing_due_disciplines
+    from plan_disciplines
+    inner join disciplines on plan_disciplines.discipline_code = disciplines.discipline_code
+    inner join reached on plan_disciplines.student_id = reached.student_id
+    left join standing_results as standing
+        on
+            plan_disciplines.student_id = standing.student_id
+            and plan_disciplines.discipline_code = standing.discipline_code
+    group by plan_disciplines.student_id
+)
+
+select
+    students.student_id,
+    students.full_name,
+    students.last_name,
+    students.first_name,
+    students.middle_name,
+    students.gender,
+    students.birth_date,
+    students.citizenship,
+    students.program_code,
+    programs.faculty_code,
+    programs.level,
+    students.study_form,
+    students.study_language,
+    students.funding,
+    students.status,
+    students.group_code,
+    students.advisor_id,
+    plans.entry_year_start,
+    plans.entry_course,
+    plans.cohort_year,
+    plans.curriculum_intake_year,
+    latest_term.academic_year as latest_academic_year,
+    latest_term.term as latest_term,
+    latest_term.cumulative_gpa,
+    coalesce(latest_term.cumulative_credits_attempted, 0) as credits_attempted,
+    coalesce(latest_term.cumulative_credits_earned, 0) as credits_earned,
+    coalesce(latest_term.cumulative_gpa_credits, 0) as gpa_credits,
+    coalesce(latest_term.n_debts, 0) as n_debts,
+    programs.credits_required,
+    greatest(programs.credits_required - coalesce(latest_term.cumulative_credits_earned, 0), 0) as credits_remaining,
+    reached.semester_reached,
+    coalesce(plan_progress.n_curriculum_disciplines, 0) as n_curriculum_disciplines,
+    coalesce(plan_progress.curriculum_credits, 0) as curriculum_credits,
+    coalesce(plan_progress.n_due_disciplines, 0) as n_due_disciplines,
+    coalesce(plan_progress.due_credits, 0) as due_credits,
+    coalesce(plan_progress.n_due_missing, 0) as n_due_missing,
+    coalesce(plan_progress.due_credits_missing, 0) as due_credits_missing,
+    plan_progress.missing_due_disciplines
+from students
+inner join programs on students.program_code = programs.program_code
+left join plans on students.student_id = plans.student_id
+left join latest_term on students.student_id = latest_term.student_id
+left join reached on students.student_id = reached.student_id
+left join plan_progress on students.student_id = plan_progress.student_id
