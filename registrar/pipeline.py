@@ -22,7 +22,7 @@ import duckdb
 
 from extract.defects import format_report
 from extract.load import LoadResult, load_extracts
-from registrar.checks import QualityReport, run_checks
+from registrar.checks import CheckOutcome, QualityReport, run_checks
 from registrar.dbt import DbtResult, run_dbt
 from registrar.lock import refresh_lock
 from registrar.paths import WAREHOUSE_NAME, Home
@@ -116,6 +116,15 @@ def build_step(database: Path, run_dir: Path, progress: Progress) -> DbtResult:
     return result
 
 
+def contract_outcomes(result: LoadResult) -> list[CheckOutcome]:
+    """The contract checks that passed on load, one line per extract, for the quality report."""
+    return [
+        CheckOutcome(name=f"extract contract: {f.path.name} ({f.rows:,} rows)", source="contract",
+                     severity="error", status="pass")
+        for f in result.files
+    ]
+
+
 def write_refresh_meta(database: Path, run_id: str, extract_dir: Path, result: LoadResult,
                        quality: QualityReport) -> None:
     """Record inside the warehouse when and from what it was built, and its quality report."""
@@ -189,6 +198,7 @@ def refresh(extract_dir: Path, home: Home, progress: Progress = print, wait_seco
             assert isinstance(built, DbtResult)
             quality = steps.run("quality checks", lambda: run_checks(database, built, progress))
             assert isinstance(quality, QualityReport)
+            quality.checks[:0] = contract_outcomes(result)
             if quality.blocking:
                 raise RefreshFailed("quality checks", quality.summary())
 
