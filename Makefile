@@ -34,12 +34,12 @@ browser:
 
 test: install browser
 	$(BIN)/ruff check extract registrar dashboards tests
-	$(BIN)/sqlfluff lint models macros --dialect duckdb --templater jinja --nocolor
+	$(BIN)/sqlfluff lint models macros tests/dbt --nocolor
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check extract registrar dashboards tests
-	$(BIN)/sqlfluff lint models macros --dialect duckdb --templater jinja --nocolor
+	$(BIN)/sqlfluff lint models macros tests/dbt --nocolor
 
 bench: install
 	$(BIN)/python -m registrar.bench --students 5000 200000
