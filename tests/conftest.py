@@ -32,7 +32,7 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def published_mini(tmp_path_factory: pytest.TempPathFactory) -> Home:
     """A data directory with the mini university refreshed and published (real dbt build)."""
     home = Home(tmp_path_factory.mktemp("home"))
