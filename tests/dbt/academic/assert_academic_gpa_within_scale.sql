@@ -1,0 +1,39 @@
+-- What: every GPA of the academic marts lies between 0 and the highest grade points of the scale in use (4.00).
+-- When: a GPA outside that range means wrong points or credits reached the GPA (rules B7).
+-- Resolve: look up the listed student's results in fct_grades (grade_points, credits); fix the seed or the extract.
+with scale as (
+    select max(grade_points) as max_points
+    from {{ ref('grade_scale') }}
+    where scale_version = '{{ var("grade_scale_version") }}'
+),
+
+gpas as (
+    select
+        'fct_student_terms.term_gpa' as gpa_column,
+        student_id,
+        term_gpa as gpa
+    from {{ ref('fct_student_terms') }}
+    union all
+    select
+        'fct_student_terms.cumulative_gpa' as gpa_column,
+        student_id,
+        cumulative_gpa as gpa
+    from {{ ref('fct_student_terms') }}
+    union all
+    select
+        'dim_students.cumulative_gpa' as gpa_column,
+        student_id,
+        cumulative_gpa as gpa
+    from {{ ref('dim_students') }}
+    union all
+    select
+        'rpt_progression.transfer_gpa' as gpa_column,
+        student_id,
+        transfer_gpa as gpa
+    from {{ ref('rpt_progression') }}
+)
+
+select gpas.*
+from gpas
+cross join scale
+where gpas.gpa < 0 or gpas.gpa > scale.max_points
