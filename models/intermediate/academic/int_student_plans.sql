@@ -12,10 +12,6 @@ movement_types as (
     select * from {{ ref('movement_types') }}
 ),
 
-calendar as (
-    select * from {{ ref('stg_ais__calendar') }}
-),
-
 curriculum as (
     select * from {{ ref('stg_ais__curriculum') }}
 ),
@@ -28,16 +24,6 @@ enrollments as (
     select * from {{ ref('stg_ais__enrollments') }}
 ),
 
-academic_years as (
-    -- each academic year of the calendar with its first and last day
-    select
-        academic_year_start,
-        min(starts_on) as first_day,
-        max(ends_on) as last_day
-    from calendar
-    group by academic_year_start
-),
-
 entry_orders as (
     -- orders that bring a student into the student body (movement_types.is_headcount_inflow),
     -- in the order the rector signed them
@@ -47,7 +33,11 @@ entry_orders as (
         orders.course,
         row_number() over (
             partition by orders.student_id
-            order by orders.effective_date, orders.order_date, orders.order_no
+            order by
+                orders.effective_date,
+                orders.order_date,
+                try_cast(regexp_extract(orders.order_no, '^[0-9]+') as integer),
+                orders.order_no
         ) as entry_no
     from orders
     inner join movement_types on orders.movement = movement_types.movement
@@ -55,19 +45,17 @@ entry_orders as (
 ),
 
 first_entries as (
-    -- the academic year of the first entry: the earliest year not yet over on the effective
-    -- date that starts within a year after it (an admission of late August joins the coming year)
+    -- the academic year of the first entry: an entry effective before the month-day of var
+    -- intake_year_start_month_day (1 July) belongs to the academic year that started the year
+    -- before, as in the contingent cohorts (fct_cohort_retention)
     select
-        entry_orders.student_id,
-        coalesce(entry_orders.course, 1) as entry_course,
-        min(academic_years.academic_year_start) as entry_year_start
+        student_id,
+        coalesce(course, 1) as entry_course,
+        year(effective_date) - case
+            when strftime(effective_date, '%m-%d') < '{{ var("intake_year_start_month_day") }}' then 1 else 0
+        end as entry_year_start
     from entry_orders
-    left join academic_years
-        on
-            entry_orders.effective_date <= academic_years.last_day
-            and academic_years.first_day - interval 1 year < entry_orders.effective_date
-    where entry_orders.entry_no = 1
-    group by entry_orders.student_id, entry_orders.course
+    where entry_no = 1
 ),
 
 first_activity as (

@@ -29,8 +29,8 @@ student_terms as (
     select * from {{ ref('fct_student_terms') }}
 ),
 
-enrollments as (
-    select * from {{ ref('stg_ais__enrollments') }}
+student_years as (
+    select * from {{ ref('int_student_years') }}
 ),
 
 terms as (
@@ -42,36 +42,31 @@ latest_term as (
     where is_latest_term
 ),
 
-semesters_active as (
-    -- regular semesters in which the student registered for or sat a discipline
+latest_year as (
+    -- the course of the student's latest academic year with results (approximated from the
+    -- curriculum, int_student_years), and how many of its regular semesters have results
     select
-        activity.student_id,
-        count(distinct activity.academic_year || '/' || activity.term) as n_semesters
-    from (
-        select
-            student_id,
-            academic_year,
-            term
-        from attempts
-        union all
-        select
-            student_id,
-            academic_year,
-            term
-        from enrollments
-    ) as activity
-    inner join terms on activity.term = terms.term
-    where terms.is_regular_semester
-    group by activity.student_id
+        student_years.student_id,
+        student_years.course,
+        count(distinct attempts.term) filter (where terms.is_regular_semester) as n_regular_semesters
+    from student_years
+    inner join attempts
+        on
+            student_years.student_id = attempts.student_id
+            and student_years.academic_year = attempts.academic_year
+    inner join terms on attempts.term = terms.term
+    group by student_years.student_id, student_years.academic_year, student_years.course
+    qualify row_number() over (partition by student_years.student_id order by student_years.academic_year desc) = 1
 ),
 
 reached as (
-    -- semester of study reached: the semesters before the entry course plus those studied here
+    -- semester of study reached: the semesters of the earlier courses plus the regular semesters
+    -- with results in the latest year (0 without results)
     select
         plans.student_id,
-        2 * (plans.entry_course - 1) + coalesce(semesters_active.n_semesters, 0) as semester_reached
+        coalesce(2 * (latest_year.course - 1) + latest_year.n_regular_semesters, 0) as semester_reached
     from plans
-    left join semesters_active on plans.student_id = semesters_active.student_id
+    left join latest_year on plans.student_id = latest_year.student_id
 ),
 
 standing_results as (
