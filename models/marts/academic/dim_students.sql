@@ -88,26 +88,16 @@ plan_disciplines as (
     group by plans.student_id, curriculum.discipline_code
 ),
 
-plan_progress as (
+plan_status as (
+    -- each plan discipline: due by the semester reached, and missing when due and not passed
     select
         plan_disciplines.student_id,
-        count(*) as n_curriculum_disciplines,
-        sum(disciplines.credits) as curriculum_credits,
-        count(*) filter (where plan_disciplines.semester_no <= reached.semester_reached) as n_due_disciplines,
-        coalesce(
-            sum(disciplines.credits) filter (where plan_disciplines.semester_no <= reached.semester_reached), 0
-        ) as due_credits,
-        count(*) filter (
-            where plan_disciplines.semester_no <= reached.semester_reached and not coalesce(standing.is_passed, false)
-        ) as n_due_missing,
-        coalesce(sum(disciplines.credits) filter (
-            where plan_disciplines.semester_no <= reached.semester_reached and not coalesce(standing.is_passed, false)
-        ), 0) as due_credits_missing,
-        string_agg(plan_disciplines.discipline_code, ', ' order by plan_disciplines.semester_no, plan_disciplines.discipline_code)
-        filter (
-            where plan_disciplines.semester_no <= reached.semester_reached
-            and not coalesce(standing.is_passed, false)
-        ) as missing_due_disciplines
+        plan_disciplines.discipline_code,
+        plan_disciplines.semester_no,
+        disciplines.credits,
+        plan_disciplines.semester_no <= reached.semester_reached as is_due,
+        plan_disciplines.semester_no <= reached.semester_reached
+        and not coalesce(standing.is_passed, false) as is_missing
     from plan_disciplines
     inner join disciplines on plan_disciplines.discipline_code = disciplines.discipline_code
     inner join reached on plan_disciplines.student_id = reached.student_id
@@ -115,7 +105,21 @@ plan_progress as (
         on
             plan_disciplines.student_id = standing.student_id
             and plan_disciplines.discipline_code = standing.discipline_code
-    group by plan_disciplines.student_id
+),
+
+plan_progress as (
+    select
+        student_id,
+        count(*) as n_curriculum_disciplines,
+        sum(credits) as curriculum_credits,
+        count(*) filter (where is_due) as n_due_disciplines,
+        coalesce(sum(credits) filter (where is_due), 0) as due_credits,
+        count(*) filter (where is_missing) as n_due_missing,
+        coalesce(sum(credits) filter (where is_missing), 0) as due_credits_missing,
+        string_agg(discipline_code, ', ' order by semester_no, discipline_code) filter (where is_missing)
+            as missing_due_disciplines
+    from plan_status
+    group by student_id
 )
 
 select
