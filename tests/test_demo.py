@@ -1,0 +1,373 @@
+"""The demo university: deterministic, clean against the extract contract, and consistent
+between files (orders replay to students.csv, grades follow the rules, recognitions make sense)."""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extract.contract import ENTITIES, MOVEMENTS, Entity
+from extract.demo import EXTRACT_DATE, REASONS, write_demo
+
+pytestmark = pytest.mark.xdist_group("demo")  # one worker builds the module's demo folders once
+
+SMALL = {"students": 300, "years": 2, "seed": 7}
+MEDIUM = {"students": 2000, "years": 5, "seed": 42}
+
+STATUS_AFTER = {
+    "admission": "active", "transfer_in": "active", "readmission": "active", "return_from_leave": "active",
+    "mobility_return": "active", "academic_leave": "academic_leave", "mobility_out": "mobility_out",
+    "expulsion": "expelled", "graduation": "graduated",
+}
+NEW_VALUES = ("program_code", "funding", "course", "study_form", "study_language", "group_code")
+Rows = list[dict[str, str]]
+
+
+def read(folder: Path, name: str) -> Rows:
+    with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    out = tmp_path_factory.mktemp("demo_small")
+    return out, write_demo(out, **SMALL)
+
+
+@pytest.fixture(scope="module")
+def medium(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    out = tmp_path_factory.mktemp("demo_medium")
+    return out, write_demo(out, **MEDIUM)
+
+
+@pytest.fixture(scope="module")
+def tables(medium: tuple[Path, dict[str, int]]) -> dict[str, Rows]:
+    return {e.name: read(medium[0], e.name) for e in ENTITIES}
+
+
+# --------------------------------------------------------------------------- a small contract checker
+
+
+def _value_defect(column: object, value: str) -> str | None:
+    """What is wrong with one non-empty value of a column, by its kind, choices, range and pattern."""
+    kind = column.kind  # type: ignore[attr-defined]
+    number: float | None = None
+    if kind == "int":
+        if not re.fullmatch(r"-?[0-9]+", value):
+            return "not an integer"
+        number = int(value)
+    elif kind == "decimal":
+        if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+            return "not a decimal"
+        number = float(value)
+    elif kind == "date":
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            return "not YYYY-MM-DD"
+        date.fromisoformat(value)
+    elif kind == "bool" and value not in ("true", "false"):
+        return "not true/false"
+    if column.choices and value not in column.choices:  # type: ignore[attr-defined]
+        return "not a choice"
+    lo, hi = column.min, column.max  # type: ignore[attr-defined]
+    if number is not None and ((lo is not None and number < lo) or (hi is not None and number > hi)):
+        return "out of range"
+    if column.pattern and not re.search(column.pattern, value):  # type: ignore[attr-defined]
+        return "does not match the pattern"
+    return None
+
+
+def contract_defects(folder: Path) -> list[str]:
+    """Every breach of extract.contract in a folder of extracts: (file, column, rule, value)."""
+    tables = {e.name: read(folder, e.name) for e in ENTITIES}
+    defects: list[str] = []
+    for e in ENTITIES:
+        rows = tables[e.name]
+        for col in e.columns:
+            for row in rows:
+                value = row[col.name]
+                if value == "":
+                    if col.required:
+                        defects.append(f"{e.name}.{col.name}: required value missing")
+                    continue
+                problem = _value_defect(col, value)
+                if problem:
+                    defects.append(f"{e.name}.{col.name}: {problem}: {value!r}")
+            if col.references:
+                target, target_col = col.references
+                known = {r[target_col] for r in tables[target]}
+                defects += [f"{e.name}.{col.name}: unknown {target} {r[col.name]!r}"
+                            for r in rows if r[col.name] and r[col.name] not in known]
+        keys = Counter(tuple(r[k] for k in e.key) for r in rows)
+        defects += [f"{e.name}: duplicate key {k}" for k, n in keys.items() if n > 1]
+        defects += _check_defects(folder, e)
+    return defects
+
+
+def _check_defects(folder: Path, e: Entity) -> list[str]:
+    """The entity's SQL checks (true when broken), run on the file with typed columns."""
+    if not e.checks:
+        return []
+    casts = {"int": "bigint", "decimal": "double", "date": "date", "bool": "boolean"}
+    columns = ", ".join(f"try_cast({c.name} as {casts[c.kind]}) as {c.name}" if c.kind in casts else c.name
+                        for c in e.columns)
+    con = duckdb.connect()
+    con.execute(f"create view t as select {columns} from read_csv('{folder / e.name}.csv', all_varchar=true)")
+    out = []
+    for rule, column, broken in e.checks:
+        count = con.execute(f"select count(*) from t where {broken}").fetchone()[0]
+        if count:
+            out.append(f"{e.name}.{column}: {rule} ({count} rows)")
+    con.close()
+    return out
+
+
+# --------------------------------------------------------------------------- replay of orders
+
+
+def _order_key(row: dict[str, str]) -> tuple[str, str, int]:
+    return row["effective_date"], row["order_date"], int(row["order_no"].split("-")[0])
+
+
+def replay(orders: Rows) -> dict[str, dict[str, object]]:
+    """Each student's state after all orders, as rules B10 replay them; checks promotions on the way."""
+    state: dict[str, dict[str, object]] = defaultdict(dict)
+    for row in sorted(orders, key=_order_key):
+        st = state[row["student_id"]]
+        movement = row["movement"]
+        if movement == "promotion":
+            assert int(row["course"]) == st["course"] + 1, row  # type: ignore[operator]
+        if movement == "repeat_year":
+            assert int(row["course"]) == st["course"], row
+        if movement in STATUS_AFTER:
+            st["status"] = STATUS_AFTER[movement]
+        for col in NEW_VALUES:
+            if row[col]:
+                st[col] = int(row[col]) if col == "course" else row[col]
+    return state
+
+
+def status_timeline(orders: Rows) -> dict[str, tuple[list[str], list[str]]]:
+    """Per student: effective dates of status changes and the status from each date on."""
+    timeline: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+    for row in sorted(orders, key=_order_key):
+        if row["movement"] in STATUS_AFTER:
+            days, statuses = timeline[row["student_id"]]
+            days.append(row["effective_date"])
+            statuses.append(STATUS_AFTER[row["movement"]])
+    return timeline
+
+
+def status_on(timeline: dict[str, tuple[list[str], list[str]]], student: str, day: str) -> str | None:
+    days, statuses = timeline[student]
+    i = bisect.bisect_right(days, day)
+    return statuses[i - 1] if i else None
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def test_same_seed_gives_identical_files_and_another_seed_does_not(small, tmp_path: Path) -> None:
+    folder, _ = small
+    again = tmp_path / "again"
+    write_demo(again, **SMALL)
+    for e in ENTITIES:
+        assert (folder / f"{e.name}.csv").read_bytes() == (again / f"{e.name}.csv").read_bytes(), e.name
+    other = tmp_path / "other"
+    write_demo(other, **(SMALL | {"seed": 8}))
+    assert (folder / "grades.csv").read_bytes() != (other / "grades.csv").read_bytes()
+    assert (folder / "students.csv").read_bytes() != (other / "students.csv").read_bytes()
+
+
+def test_every_file_has_the_contract_header_and_the_reported_row_count(small) -> None:
+    folder, counts = small
+    assert list(counts) == [e.name for e in ENTITIES]
+    for e in ENTITIES:
+        with (folder / f"{e.name}.csv").open(encoding="utf-8", newline="") as fh:
+            lines = fh.read().split("\n")
+        assert lines[0] == ",".join(e.column_names), e.name
+        assert lines[-1] == "" and len(lines) - 2 == counts[e.name], e.name
+        assert counts[e.name] > 0, e.name
+
+
+@pytest.mark.parametrize("size", ["small", "medium"])
+def test_every_contract_rule_holds(size: str, request: pytest.FixtureRequest) -> None:
+    folder, _ = request.getfixturevalue(size)
+    defects = contract_defects(folder)
+    assert not defects, defects[:20]
+
+
+def test_students_match_the_replay_of_their_orders(tables: dict[str, Rows]) -> None:
+    state = replay(tables["orders"])
+    students = tables["students"]
+    assert set(state) == {s["student_id"] for s in students}
+    for s in students:
+        st = state[s["student_id"]]
+        for col in ("status", "program_code", "funding", "study_form", "study_language", "group_code"):
+            assert s[col] == st[col], (s["student_id"], col, s[col], st[col])
+
+
+def test_small_world_also_replays(small) -> None:
+    folder, _ = small
+    state = replay(read(folder, "orders"))
+    for s in read(folder, "students"):
+        assert s["status"] == state[s["student_id"]]["status"]
+
+
+def test_orders_are_unambiguous_and_start_with_an_arrival(tables: dict[str, Rows]) -> None:
+    first: dict[str, str] = {}
+    days: Counter[tuple[str, str]] = Counter()
+    for row in sorted(tables["orders"], key=_order_key):
+        first.setdefault(row["student_id"], row["movement"])
+        assert row["effective_date"] <= EXTRACT_DATE.isoformat()
+        if row["movement"] in STATUS_AFTER:
+            days[(row["student_id"], row["effective_date"])] += 1
+    assert set(first.values()) <= {"admission", "transfer_in"}
+    assert max(days.values()) == 1, "two status changes of one student on one day"
+    numbers: dict[str, tuple[str, str]] = {}
+    for row in tables["orders"]:  # one order number = one order: one date and one movement
+        assert numbers.setdefault(row["order_no"], (row["order_date"], row["movement"])) == (
+            row["order_date"], row["movement"])
+
+
+def test_every_movement_appears_with_its_reasons(tables: dict[str, Rows]) -> None:
+    assert tuple(REASONS) == MOVEMENTS
+    used = Counter(r["movement"] for r in tables["orders"])
+    assert set(used) == set(MOVEMENTS), set(MOVEMENTS) - set(used)
+    for row in tables["orders"]:
+        allowed = REASONS[row["movement"]]
+        assert (row["reason"] in allowed) if allowed else row["reason"] == "", row
+    reasons = {r["reason"] for r in tables["orders"] if r["movement"] == "expulsion"}
+    assert {"own_will", "academic_failure", "non_payment"} <= reasons
+    statuses = Counter(s["status"] for s in tables["students"])
+    assert {"active", "academic_leave", "expelled", "graduated"} <= set(statuses)
+
+
+def test_grades_follow_the_credit_technology(tables: dict[str, Rows]) -> None:
+    grades = tables["grades"]
+    first = {(g["student_id"], g["discipline_code"], g["academic_year"], g["term"]): g
+             for g in grades if g["attempt"] == "1"}
+    retakes = [g for g in grades if g["attempt"] == "2"]
+    assert retakes, "FX retakes (attempt 2)"
+    for g in retakes:
+        one = first[(g["student_id"], g["discipline_code"], g["academic_year"], g["term"])]
+        assert 25 <= float(one["exam"]) < 50 and (one["rk1"], one["rk2"]) == (g["rk1"], g["rk2"])
+    assert any(g["term"] == "summer" for g in grades), "summer re-study"
+    not_admitted = no_show = 0
+    for g in grades:
+        for col in ("rk1", "rk2", "exam"):
+            assert re.fullmatch(r"[0-9]{1,3}(\.[0-9])?", g[col]) or (col == "exam" and g[col] == ""), g
+        rating = (float(g["rk1"]) + float(g["rk2"])) / 2
+        not_admitted += rating < 50
+        no_show += rating >= 50 and g["exam"] == ""
+        if rating < 50:
+            assert g["exam"] == "", g
+    share = not_admitted / len(first)
+    assert 0.01 < share < 0.06 and 0.005 < no_show / len(first) < 0.04
+
+
+def test_no_discipline_is_studied_again_after_it_was_passed(tables: dict[str, Rows]) -> None:
+    """A positive grade is never retaken (rules A2); failures come back in a later term."""
+    order = {"1": 0, "2": 1, "summer": 2}
+    passed: dict[tuple[str, str], tuple[str, int]] = {}
+    rows = sorted(tables["grades"], key=lambda g: (g["academic_year"], order[g["term"]], int(g["attempt"])))
+    for g in rows:
+        key = (g["student_id"], g["discipline_code"])
+        when = (g["academic_year"], order[g["term"]])
+        assert key not in passed or passed[key] == when, (g, passed.get(key))
+        rating = (float(g["rk1"]) + float(g["rk2"])) / 2
+        if rating >= 50 and g["exam"] and float(g["exam"]) >= 50:
+            passed[key] = when
+
+
+def test_grades_are_given_to_enrolled_active_students_in_the_exam_session(tables: dict[str, Rows]) -> None:
+    sessions = {(c["academic_year"], c["term"]): (c["exams_start_on"], c["exams_end_on"])
+                for c in tables["calendar"]}
+    enrolled = {(e["student_id"], e["discipline_code"], e["academic_year"], e["term"])
+                for e in tables["enrollments"]}
+    timeline = status_timeline(tables["orders"])
+    for g in tables["grades"]:
+        assert (g["student_id"], g["discipline_code"], g["academic_year"], g["term"]) in enrolled, g
+        start, end = sessions[(g["academic_year"], g["term"])]
+        assert start <= g["graded_on"] <= end, g
+        assert status_on(timeline, g["student_id"], g["graded_on"]) == "active", g
+
+
+def test_each_group_has_one_teacher_per_discipline_from_its_faculty(tables: dict[str, Rows]) -> None:
+    faculty_of_teacher = {t["teacher_id"]: t["faculty_code"] for t in tables["teachers"]}
+    faculty_of_programme = {p["program_code"]: p["faculty_code"] for p in tables["programs"]}
+    programme_of_group = {o["group_code"]: o["program_code"] for o in tables["orders"]
+                          if o["group_code"] and o["program_code"]}
+    teachers: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    for e in tables["enrollments"]:
+        teachers[(e["discipline_code"], e["group_code"], e["academic_year"], e["term"])].add(e["teacher_id"])
+        if e["group_code"] in programme_of_group:
+            programme = programme_of_group[e["group_code"]]
+            assert faculty_of_teacher[e["teacher_id"]] == faculty_of_programme[programme], e
+    assert all(len(t) == 1 for t in teachers.values())
+    for s in tables["students"]:
+        assert faculty_of_teacher[s["advisor_id"]] == faculty_of_programme[s["program_code"]], s
+
+
+def test_plans_exist_for_every_intake_and_hold_about_sixty_credits_a_year(tables: dict[str, Rows]) -> None:
+    credits = {d["discipline_code"]: int(d["credits"]) for d in tables["disciplines"]}
+    plans: dict[tuple[str, str], int] = Counter()
+    for c in tables["curriculum"]:
+        plans[(c["program_code"], c["intake_year"])] += credits[c["discipline_code"]]
+    required = {p["program_code"]: int(p["credits_required"]) for p in tables["programs"]}
+    assert all(total == required[p] for (p, _), total in plans.items())
+    for o in tables["orders"]:
+        if o["movement"] in ("admission", "transfer_in"):
+            year = int(o["effective_date"][:4]) - (int(o["course"]) - 1)
+            assert (o["program_code"], str(year)) in plans, o
+    finals = [d for d in tables["disciplines"] if d["is_final_attestation"] == "true"]
+    assert finals and all(d["assessment"] == "graded" for d in finals)
+    assert any(d["counts_in_gpa"] == "false" for d in tables["disciplines"])
+    assert any(d["assessment"] == "pass_fail" for d in tables["disciplines"])
+
+
+def test_recognitions_cover_transfers_and_mobility_with_few_flaws(tables: dict[str, Rows]) -> None:
+    recognitions = tables["recognitions"]
+    credits = {d["discipline_code"]: d["credits"] for d in tables["disciplines"]}
+    origins = {r["origin"] for r in recognitions}
+    assert origins == {"mobility", "transfer", "prior_learning"}
+    wrong_credits = sum(r["credits"] != credits[r["discipline_code"]] for r in recognitions)
+    assert wrong_credits / len(recognitions) < 0.01
+    passed = {(g["student_id"], g["discipline_code"]): g["graded_on"] for g in tables["grades"]
+              if (float(g["rk1"]) + float(g["rk2"])) / 2 >= 50 and g["exam"] and float(g["exam"]) >= 50}
+    already = sum(passed.get((r["student_id"], r["discipline_code"]), "9999") < r["protocol_date"]
+                  for r in recognitions)
+    assert already / len(recognitions) < 0.01  # the deliberate flaws stay a handful
+    assert all(50 <= float(r["final_score"]) <= 100 for r in recognitions)
+    assert all(re.fullmatch(r"РК-[0-9]{4}-[0-9]{3,}", r["protocol_no"]) for r in recognitions)
+    recognised = {(r["student_id"], r["origin"]) for r in recognitions}
+    for o in tables["orders"]:
+        if o["movement"] == "transfer_in":
+            assert (o["student_id"], "transfer") in recognised, o
+        if o["movement"] == "mobility_return":
+            assert (o["student_id"], "mobility") in recognised, o
+
+
+def test_students_look_like_people(tables: dict[str, Rows]) -> None:
+    students = tables["students"]
+    assert len({s["iin"] for s in students if s["iin"]}) == sum(1 for s in students if s["iin"])
+    for s in students:
+        if s["iin"]:
+            assert s["iin"][:6] == s["birth_date"][2:4] + s["birth_date"][5:7] + s["birth_date"][8:10]
+            assert int(s["iin"][6]) % 2 == (1 if s["gender"] == "M" else 0)
+        if s["middle_name"]:
+            female = s["middle_name"].endswith(("овна", "евна", "қызы", "ична"))
+            assert female == (s["gender"] == "F"), s
+        if s["last_name"].endswith(("ов", "ев", "ин")):
+            assert s["gender"] == "M", s
+    levels = Counter(p["level"] for s in students for p in tables["programs"]
+                     if p["program_code"] == s["program_code"])
+    assert levels["bachelor"] > levels["master"] > levels["doctorate"] > 0
+    assert 0.5 < sum(s["funding"] == "state_grant" for s in students) / len(students) < 0.7
+    assert 0.55 < sum(s["study_language"] == "kk" for s in students) / len(students) < 0.75
