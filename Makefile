@@ -35,7 +35,7 @@ browser:
 test: install browser
 	$(BIN)/ruff check extract registrar dashboards tests
 	$(BIN)/sqlfluff lint models macros tests/dbt --nocolor
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: install
 	$(BIN)/ruff check extract registrar dashboards tests
