@@ -89,3 +89,22 @@ def test_docs_site_is_generated_from_the_published_warehouse(published_mini: Hom
     site = generate_docs(published_mini, quiet)
     html = site.read_text(encoding="utf-8")
     assert "stg_ais__grades" in html and "grade_scale" in html
+
+
+def test_an_error_level_expectation_blocks_the_publish(
+    mini_dir: Path, published_mini: Home, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Results without registrations break the error-level suite group_enrolments: no publish."""
+    from registrar.cli import main
+    from tests.conftest import edit_csv, file_digest
+
+    # The group's botany registrations go missing; its grade rows stay.
+    edit_csv(mini_dir / "enrollments.csv", lambda rows: [r for r in rows if r[1] != "BOT1102"])
+    before = file_digest(published_mini.warehouse)
+    monkeypatch.setenv("REGISTRAR_HOME", str(published_mini.root))
+    assert main(["refresh", str(mini_dir)]) == 1
+    err = capsys.readouterr().err
+    assert "FAIL [great_expectations/error] group_enrolments: every group with results has registrations" in err
+    assert "2024-2025 | 1 | BOT1102 | АГР-24-1" in err
+    assert "quality checks failed; the published warehouse is unchanged" in err
+    assert file_digest(published_mini.warehouse) == before
