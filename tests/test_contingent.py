@@ -137,7 +137,7 @@ def _by_date(con: duckdb.DuckDBPyConnection, sql: str) -> dict[dt.date, tuple]:
 
 def test_headcount_query_over_status_history_equals_monthly_on_every_month_end(warehouse) -> None:
     month_ends = [d for (d,) in warehouse.execute(
-        "select snapshot_date from intermediate.int_contingent__snapshot_dates where is_month_end order by 1"
+        "select snapshot_date from intermediate.int_snapshot_dates_listed where is_month_end order by 1"
     ).fetchall()]
     assert len(month_ends) >= 12 * (YEARS - 1)
     monthly = _by_date(warehouse, """
@@ -171,7 +171,7 @@ def test_movements_add_up_to_the_headcount(warehouse) -> None:
     rows = warehouse.execute("""
         with flows as (
             select s.snapshot_date, coalesce(sum(m.headcount_change), 0) as net
-            from intermediate.int_contingent__snapshot_dates s
+            from intermediate.int_snapshot_dates_listed s
             left join main.fct_contingent_movements m on m.effective_date <= s.snapshot_date
             group by 1
         ),

@@ -2,7 +2,7 @@
 -- the cohort still enrolled, graduated and expelled (by reason), counted on the census
 -- date of each later year (rules B10, B12).
 with order_states as (
-    select * from {{ ref('int_contingent__order_states') }}
+    select * from {{ ref('int_orders_replayed') }}
 ),
 
 status_history as (
@@ -10,7 +10,7 @@ status_history as (
 ),
 
 snapshot_dates as (
-    select * from {{ ref('int_contingent__snapshot_dates') }}
+    select * from {{ ref('int_snapshot_dates_listed') }}
 ),
 
 programs as (

@@ -6,7 +6,7 @@ with status_history as (
 ),
 
 snapshot_dates as (
-    select * from {{ ref('int_contingent__snapshot_dates') }}
+    select * from {{ ref('int_snapshot_dates_listed') }}
 ),
 
 students as (

@@ -1,7 +1,7 @@
 -- One row per order line (order, student, movement): the movement, its reason and date,
 -- the student's programme, funding, course and status before and after it (rules B10).
 with order_states as (
-    select * from {{ ref('int_contingent__order_states') }}
+    select * from {{ ref('int_orders_replayed') }}
 ),
 
 programs as (

@@ -1,7 +1,7 @@
 -- One row per student per period in which nothing changed, from the replay of the orders
 -- (rules B10). The status on a date d is the row with valid_from <= d < valid_to.
 with order_states as (
-    select * from {{ ref('int_contingent__order_states') }}
+    select * from {{ ref('int_orders_replayed') }}
 ),
 
 programs as (

@@ -14,7 +14,7 @@ programs as (
 ),
 
 order_states as (
-    select * from {{ ref('int_contingent__order_states') }}
+    select * from {{ ref('int_orders_replayed') }}
 ),
 
 current_periods as (

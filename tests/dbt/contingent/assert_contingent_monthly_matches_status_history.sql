@@ -10,7 +10,7 @@ monthly as (
 ),
 
 snapshot_dates as (
-    select * from {{ ref('int_contingent__snapshot_dates') }}
+    select * from {{ ref('int_snapshot_dates_listed') }}
 ),
 
 from_history as (

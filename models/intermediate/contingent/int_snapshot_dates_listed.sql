@@ -1,7 +1,7 @@
 -- The dates the contingent is counted on: every month end from the month of the first
 -- entry to the end of the data, and the census date of each year (rules B12, A4).
 with order_states as (
-    select * from {{ ref('int_contingent__order_states') }}
+    select * from {{ ref('int_orders_replayed') }}
 ),
 
 calendar as (
