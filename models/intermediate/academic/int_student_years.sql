@@ -9,8 +9,8 @@ plans as (
     select * from {{ ref('int_student_plans') }}
 ),
 
-curriculum as (
-    select * from {{ ref('stg_ais__curriculum') }}
+plan_semesters as (
+    select * from {{ ref('int_student_plan_disciplines') }}
 ),
 
 terms as (
@@ -45,20 +45,6 @@ year_figures as (
     from last_in_year
     where is_last_in_year
     group by student_id, academic_year, academic_year_start
-),
-
-plan_semesters as (
-    -- the curriculum semester of each discipline in the student's plan
-    select
-        plans.student_id,
-        curriculum.discipline_code,
-        min(curriculum.semester_no) as semester_no
-    from plans
-    inner join curriculum
-        on
-            plans.program_code = curriculum.program_code
-            and plans.curriculum_intake_year = curriculum.intake_year
-    group by plans.student_id, curriculum.discipline_code
 ),
 
 course_votes as (

@@ -13,8 +13,8 @@ plans as (
     select * from {{ ref('int_student_plans') }}
 ),
 
-curriculum as (
-    select * from {{ ref('stg_ais__curriculum') }}
+plan_disciplines as (
+    select * from {{ ref('int_student_plan_disciplines') }}
 ),
 
 disciplines as (
@@ -73,19 +73,6 @@ standing_results as (
     -- each discipline's result that stands today (its last attempt)
     select * from attempts
     where not is_superseded
-),
-
-plan_disciplines as (
-    select
-        plans.student_id,
-        curriculum.discipline_code,
-        min(curriculum.semester_no) as semester_no
-    from plans
-    inner join curriculum
-        on
-            plans.program_code = curriculum.program_code
-            and plans.curriculum_intake_year = curriculum.intake_year
-    group by plans.student_id, curriculum.discipline_code
 ),
 
 plan_status as (
