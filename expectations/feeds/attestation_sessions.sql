@@ -7,7 +7,7 @@ with sessions as (
         sum(n_graded) as n_graded,
         sum(n_passed) / nullif(sum(n_graded), 0) as success_rate
     from main.fct_attestation_results
-    where term in ('1', '2')
+    where term in (select term from reference.terms where is_regular_semester)
     group by academic_year, term
 )
 
