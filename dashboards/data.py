@@ -9,7 +9,9 @@ thread-safe and Streamlit serves sessions from several threads.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,11 +97,35 @@ def refresh_status(wh: Warehouse) -> dict[str, Any] | None:
     return row
 
 
+QUALITY_COLUMNS = ["name", "source", "tier", "severity", "status", "message", "failing_rows", "failing_keys",
+                   "failures_table", "failing_sample", "guidance"]
+_TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
+
+
 def quality_checks(wh: Warehouse) -> pd.DataFrame:
     """Every check of the published build, problems first."""
     if not wh.available or not wh.has_table("meta", "quality_checks"):
-        return pd.DataFrame(columns=["name", "source", "severity", "status", "message", "failing_rows"])
+        return pd.DataFrame(columns=QUALITY_COLUMNS)
     return wh.query(
-        "select name, source, severity, status, message, failing_rows from meta.quality_checks "
-        "order by case status when 'fail' then 0 when 'warn' then 1 else 2 end, source, name"
+        f"select {', '.join(QUALITY_COLUMNS)} from meta.quality_checks "
+        "order by case status when 'fail' then 0 when 'warn' then 1 else 2 end, source, tier, name"
     )
+
+
+def failing_rows(wh: Warehouse, failures_table: str, limit: int = 10_000) -> pd.DataFrame:
+    """All rows a dbt test stored as failing (schema.table named by meta.quality_checks)."""
+    if not _TABLE_NAME.match(failures_table):
+        raise ValueError(f"not a failures table: {failures_table!r}")
+    schema, table = failures_table.split(".")
+    if not wh.has_table(schema, table):
+        return pd.DataFrame()
+    return wh.query(f'select * from "{schema}"."{table}" limit ?', [limit])
+
+
+def last_refresh(path: Path | None = None) -> dict[str, Any] | None:
+    """The latest refresh as the pipeline recorded it (published or failed), or None."""
+    path = path or warehouse_path().with_name("last_refresh.json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None  # none yet, or being replaced this instant: the next rerun reads it

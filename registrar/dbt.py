@@ -20,6 +20,16 @@ from registrar.paths import PROJECT_DIR
 Progress = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class DataTestNode:
+    """What the manifest says of one data test: its tier, where its failing rows are stored,
+    and (for a singular test) its header: what it checks, when it matters, how to resolve it."""
+
+    tier: str
+    failures_table: str
+    guidance: str
+
+
 @dataclass
 class DbtResult:
     """The outcome of one dbt command: success, and each failed node with its message."""
@@ -27,6 +37,26 @@ class DbtResult:
     ok: bool
     failures: list[dict[str, str]] = field(default_factory=list)
     results: list[dict[str, object]] = field(default_factory=list)
+    tests: dict[str, DataTestNode] = field(default_factory=dict)
+
+
+TIERS = ("configuration", "integrity", "values")
+
+
+def _test_nodes(manifest_path: Path) -> dict[str, DataTestNode]:
+    if not manifest_path.exists():
+        return {}
+    nodes = json.loads(manifest_path.read_text(encoding="utf-8")).get("nodes", {})
+    out: dict[str, DataTestNode] = {}
+    for uid, node in nodes.items():
+        if node.get("resource_type") != "test":
+            continue
+        tier = next((t for t in node.get("tags", []) if t in TIERS), "")
+        stored = bool(node.get("config", {}).get("store_failures"))
+        header = [line[3:].strip() for line in str(node.get("raw_code", "")).splitlines()[:3]
+                  if line.startswith("-- ")]
+        out[uid] = DataTestNode(tier, f"{node['schema']}.{node['alias']}" if stored else "", "\n".join(header))
+    return out
 
 
 def dbt_executable() -> str:
@@ -78,4 +108,4 @@ def run_dbt(
     ]
     if code != 0 and not failures:
         failures.append({"node": "dbt", "status": "error", "message": f"dbt exited with code {code}"})
-    return DbtResult(ok=code == 0, failures=failures, results=results)
+    return DbtResult(ok=code == 0, failures=failures, results=results, tests=_test_nodes(target / "manifest.json"))

@@ -31,6 +31,11 @@ class Home:
         return self.root / "quality_report.json"
 
     @property
+    def last_refresh(self) -> Path:
+        """The outcome of the latest refresh, published or failed, for the registrar page."""
+        return self.root / "last_refresh.json"
+
+    @property
     def runs(self) -> Path:
         return self.root / "runs"
 

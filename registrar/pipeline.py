@@ -15,29 +15,33 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from extract.defects import format_report
 from extract.load import LoadResult, load_extracts
-from registrar.checks import CheckOutcome, QualityReport, run_checks
+from registrar.checks import CheckOutcome, QualityReport, dbt_test_outcomes, run_checks
 from registrar.dbt import DbtResult, run_dbt
 from registrar.lock import refresh_lock
 from registrar.paths import WAREHOUSE_NAME, Home
 
 Progress = Callable[[str], None]
 KEEP_FAILED_RUNS = 5
+MAX_REPORT_LINES = 400
+MAX_DEFECTS_SHOWN = 1000
 
 
 class RefreshFailed(RuntimeError):
-    """A step failed; nothing was published. `report` says what and where."""
+    """A step failed; nothing was published. `report` says what and where; `quality` holds
+    the checks that ran, when the failure came from dbt tests or expectations."""
 
-    def __init__(self, step: str, report: str) -> None:
+    def __init__(self, step: str, report: str, quality: QualityReport | None = None) -> None:
         super().__init__(f"{step} failed")
         self.step = step
         self.report = report
+        self.quality = quality
 
 
 @dataclass
@@ -108,11 +112,18 @@ def load_step(extract_dir: Path, database: Path, work_dir: Path, progress: Progr
 
 
 def build_step(database: Path, run_dir: Path, progress: Progress) -> DbtResult:
-    """dbt build (seeds, models, tests) on `database`; raise RefreshFailed on any failure."""
+    """dbt build (seeds, models, tests) on `database`; raise RefreshFailed on any failure,
+    with the outcome of every test that ran and the rows of those that failed."""
     result = run_dbt(["build"], database, run_dir, progress)
     if not result.ok:
         lines = [f"  {f['node']}: {f['status']} — {f['message']}" for f in result.failures]
-        raise RefreshFailed("dbt build", "dbt build failed; nothing was published.\n" + "\n".join(lines))
+        quality = QualityReport(checks=dbt_test_outcomes(result, database))
+        quality.checks += [
+            CheckOutcome(name=f["node"].split(".", 2)[-1], source="dbt_build", severity="error", status="fail",
+                         message=f["message"])
+            for f in result.failures if not f["node"].startswith(("test.", "unit_test."))
+        ]
+        raise RefreshFailed("dbt build", "dbt build failed; nothing was published.\n" + "\n".join(lines), quality)
     return result
 
 
@@ -158,6 +169,23 @@ def publish(database: Path, home: Home, quality: QualityReport) -> None:
         os.close(dir_fd)
 
 
+def write_last_refresh(home: Home, entry: dict[str, object], quality: QualityReport | None,
+                       result: LoadResult, report: str = "") -> None:
+    """What the registrar page shows of the latest refresh, published or not: its outcome,
+    the step that failed, the defects found on load and the checks with their failing rows."""
+    failing = [asdict(c) for c in quality.checks if c.status != "pass"] if quality else []
+    last = {
+        **{k: entry.get(k) for k in ("run_id", "started_at", "finished_at", "outcome", "failed_step")},
+        "report": "\n".join(report.splitlines()[:MAX_REPORT_LINES]),
+        "counts": quality.counts() if quality else None,
+        "failing_checks": failing,
+        "defects": [d.as_dict() for d in result.defects[:MAX_DEFECTS_SHOWN]],
+    }
+    tmp = home.root / ".last_refresh.json.tmp"
+    tmp.write_text(json.dumps(last, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    os.replace(tmp, home.last_refresh)
+
+
 def prune_runs(home: Home, keep: str | None = None) -> None:
     """Remove run folders of earlier refreshes (killed or failed), keeping a few for diagnosis."""
     if not home.runs.exists():
@@ -200,7 +228,7 @@ def refresh(extract_dir: Path, home: Home, progress: Progress = print, wait_seco
             assert isinstance(quality, QualityReport)
             quality.checks[:0] = contract_outcomes(result)
             if quality.blocking:
-                raise RefreshFailed("quality checks", quality.summary())
+                raise RefreshFailed("quality checks", quality.summary(), quality)
 
             def _publish() -> None:
                 write_refresh_meta(database, run_id, extract_dir, result, quality)
@@ -210,6 +238,7 @@ def refresh(extract_dir: Path, home: Home, progress: Progress = print, wait_seco
         except RefreshFailed as failure:
             entry.update(_log_fields(result, steps, "failed", failure.step, failure.report))
             append_load_log(home, entry)
+            write_last_refresh(home, entry, failure.quality, result, failure.report)
             (run_dir / "defects.txt").write_text(failure.report, encoding="utf-8")
             if result.defects:
                 (run_dir / "defects.json").write_text(
@@ -218,6 +247,7 @@ def refresh(extract_dir: Path, home: Home, progress: Progress = print, wait_seco
             raise
         entry.update(_log_fields(result, steps, "published"))
         append_load_log(home, entry)
+        write_last_refresh(home, entry, quality, result)
         shutil.rmtree(run_dir, ignore_errors=True)
         return RefreshOutcome(run_id, True, result.row_counts, quality, steps.seconds)
 

@@ -6,7 +6,7 @@ tests read the published marts and check the rules file's worked example (3 cred
 2 credits B, 6 credits F → GPA 18/11), the letters at the boundaries, superseding attempts,
 recognitions and the keys. The invariants that must hold on any university (GPA within the
 scale, earned within attempted, attestation reconciled with the grades, one scale row per
-letter) are dbt tests in tests/dbt/academic, so they run on every refresh, the demo's included.
+letter) are dbt tests in tests/dbt/<tier>/, so they run on every refresh, the demo's included.
 """
 
 from __future__ import annotations

@@ -1,39 +1,133 @@
-"""Registrar page: whether the last refresh passed its checks, and what it loaded."""
+"""Registrar page: whether the last refresh passed its checks, what failed and on which rows,
+and what the published warehouse was built from."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pandas as pd
+import plotly.express as px
 import streamlit as st
 
-from dashboards.data import Warehouse, quality_checks, refresh_status, warehouse_path
+from dashboards.data import Warehouse, failing_rows, last_refresh, quality_checks, refresh_status, warehouse_path
 from dashboards.i18n import t
+
+STATUS_ORDER = ["fail", "warn", "pass"]
+STATUS_COLOURS = {"fail": "#c0392b", "warn": "#e6a23c", "pass": "#2e8b57"}
+TIER_ORDER = ["configuration", "integrity", "values", "unit", "expectations", "contract"]
 
 lang = st.session_state.get("lang", "kk")
 wh = Warehouse(warehouse_path())
+
+
+def _when(value: object) -> str:
+    return f"{pd.Timestamp(value):%d.%m.%Y %H:%M}" if value else "—"
+
+
+def _tier(check: dict[str, Any]) -> str:
+    """dbt data tests have a tier; the other checks are grouped by where they come from."""
+    if check.get("tier"):
+        return str(check["tier"])
+    return {"dbt_unit_test": "unit", "great_expectations": "expectations"}.get(str(check["source"]),
+                                                                               str(check["source"]))
+
+
+def _checks_frame(checks: pd.DataFrame) -> pd.DataFrame:
+    shown = checks.assign(tier=[_tier(c) for c in checks.to_dict("records")])
+    shown = shown.assign(tier=shown["tier"].map(lambda v: t(f"tier_{v}", lang)),
+                         status=shown["status"].map(lambda v: t(f"status_{v}", lang)))
+    return shown[["status", "tier", "name", "severity", "message", "failing_rows"]].rename(columns={
+        "name": t("check_name", lang), "tier": t("check_tier", lang), "severity": t("check_severity", lang),
+        "status": t("check_status", lang), "message": t("check_message", lang),
+        "failing_rows": t("check_failing_rows", lang),
+    })
+
+
+def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool) -> None:
+    """Pick a check that did not pass; read what it checks, how to resolve it, and its rows."""
+    if not checks:
+        return
+    st.subheader(t("failing_rows_heading", lang))
+    labels = [f"{t('status_' + str(c['status']), lang)} · {c['name']}" for c in checks]
+    chosen = checks[st.selectbox(t("choose_check", lang), range(len(checks)), format_func=labels.__getitem__,
+                                 key=key)]
+    if chosen.get("guidance"):
+        st.info(chosen["guidance"].replace("\n", "  \n"))  # one line each: checks, matters, resolve
+    elif chosen.get("message"):
+        st.caption(chosen["message"])
+    rows = pd.DataFrame()
+    if published and chosen.get("failures_table"):
+        rows = failing_rows(wh, chosen["failures_table"])
+    if rows.empty:
+        sample = chosen.get("failing_sample") or []
+        rows = pd.DataFrame(json.loads(sample) if isinstance(sample, str) else sample)
+    if rows.empty and chosen.get("failing_keys") is not None and len(chosen["failing_keys"]):
+        rows = pd.DataFrame({t("failing_key", lang): list(chosen["failing_keys"])})
+    if rows.empty:
+        st.caption(t("no_rows_stored", lang))
+        return
+    st.caption(t("rows_shown", lang, shown=f"{len(rows):,}", total=f"{int(chosen.get('failing_rows') or 0):,}"))
+    st.dataframe(rows, hide_index=True)
+    st.download_button(t("download_csv", lang), rows.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"{chosen['name'][:80]}.csv".replace("/", "_"), mime="text/csv", key=f"{key}_csv")
+
+
 st.header(t("status_heading", lang))
 status = refresh_status(wh)
+last = last_refresh()
+
+if last and last.get("outcome") == "failed" and (status is None or last.get("run_id") != status.get("run_id")):
+    st.error(t("refresh_failed", lang, when=_when(last.get("finished_at")), step=last.get("failed_step") or "—"))
+    if status is not None:
+        st.caption(t("still_serving", lang, when=_when(status["refreshed_at"])))
+    with st.expander(t("failed_details", lang), expanded=True):
+        if last.get("defects"):
+            st.subheader(t("defects_heading", lang))
+            defects = pd.DataFrame(last["defects"])
+            st.dataframe(defects.rename(columns={c: t(f"defect_{c}", lang) for c in defects.columns}),
+                         hide_index=True)
+        failed = [c for c in last.get("failing_checks") or [] if c["status"] != "pass"]
+        if failed:
+            st.dataframe(_checks_frame(pd.DataFrame(failed)), hide_index=True)
+            _failing_rows_viewer(failed, key="failed_run_check", published=False)
+        if not last.get("defects") and not failed:
+            st.code(last.get("report") or "", language=None)
+
 if status is None:
     st.info(t("no_warehouse", lang))
     st.stop()
 
-checks = status.get("checks", {})
+counts = status.get("checks", {})
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("refreshed_at", lang), f"{pd.Timestamp(status['refreshed_at']):%d.%m.%Y %H:%M}")
-c2.metric(t("checks_passed", lang), f"{checks.get('pass', 0):,}")
-c3.metric(t("checks_warned", lang), f"{checks.get('warn', 0):,}")
-c4.metric(t("checks_failed", lang), f"{checks.get('fail', 0):,}")
+c1.metric(t("refreshed_at", lang), _when(status["refreshed_at"]))
+c2.metric(t("checks_passed", lang), f"{counts.get('pass', 0):,}")
+c3.metric(t("checks_warned", lang), f"{counts.get('warn', 0):,}")
+c4.metric(t("checks_failed", lang), f"{counts.get('fail', 0):,}")
 st.caption(f"{t('run_id', lang)}: {status['run_id']}")
 
-counts = pd.read_json(pd.io.common.StringIO(status["row_counts"]), typ="series")
+checks = quality_checks(wh)
+st.subheader(t("checks_heading", lang))
+if not checks.empty:
+    by_tier = (checks.assign(tier=[_tier(c) for c in checks.to_dict("records")])
+               .groupby(["tier", "status"]).size().reset_index(name="n"))
+    by_tier["tier_label"] = by_tier["tier"].map(lambda v: t(f"tier_{v}", lang))
+    by_tier["status_label"] = by_tier["status"].map(lambda v: t(f"status_{v}", lang))
+    order = [t(f"tier_{v}", lang) for v in TIER_ORDER if v in set(by_tier["tier"])]
+    fig = px.bar(by_tier, x="n", y="tier_label", color="status", orientation="h",
+                 category_orders={"tier_label": order, "status": STATUS_ORDER},
+                 color_discrete_map=STATUS_COLOURS, custom_data=["status_label"],
+                 labels={"n": t("checks_count", lang), "tier_label": t("check_tier", lang)})
+    fig.for_each_trace(lambda tr: tr.update(name=t(f"status_{tr.name}", lang)))
+    fig.update_layout(height=260, margin={"l": 0, "r": 0, "t": 10, "b": 0}, legend_title_text="")
+    st.plotly_chart(fig, config={"displayModeBar": False})
+st.dataframe(_checks_frame(checks), hide_index=True)
+not_passed = [c for c in checks.to_dict("records") if c["status"] != "pass"]
+_failing_rows_viewer(not_passed, key="published_check", published=True)
+
+row_counts = pd.read_json(pd.io.common.StringIO(status["row_counts"]), typ="series")
 st.subheader(t("rows_loaded", lang))
 st.dataframe(
-    counts.rename_axis(t("extract", lang)).reset_index(name=t("rows", lang)),
+    row_counts.rename_axis(t("extract", lang)).reset_index(name=t("rows", lang)),
     hide_index=True, width="content",
 )
-st.subheader(t("checks_heading", lang))
-table = quality_checks(wh).rename(columns={
-    "name": t("check_name", lang), "source": t("check_source", lang), "severity": t("check_severity", lang),
-    "status": t("check_status", lang), "message": t("check_message", lang),
-    "failing_rows": t("check_failing_rows", lang),
-})
-st.dataframe(table, hide_index=True)
