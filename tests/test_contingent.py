@@ -4,16 +4,15 @@ record the orders do not reach stops the refresh (rules B10, B12)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import random
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from registrar.paths import Home
+from extract.demo import write_demo
+from registrar.paths import PROJECT_DIR, Home
 from registrar.pipeline import RefreshFailed, refresh
 from tests.conftest import MINI, edit_csv, quiet
 
@@ -22,108 +21,10 @@ pytestmark = pytest.mark.xdist_group("contingent")
 STUDENTS, YEARS = 500, 3
 
 
-def write_orders_university(out: Path, students: int, years: int, seed: int = 7) -> None:
-    """The mini university plus `students` synthetic students whose orders walk through every
-    movement (leave and return, mobility, expulsion and readmission, repeat year, paid→grant,
-    graduation); each student's record holds the state those orders reach, computed here
-    independently of the SQL replay. Used when the demo generator is not available."""
-    rnd = random.Random(seed)
-    shutil.copytree(MINI, out)
-    start = 2024 - years + 1
-    with (out / "calendar.csv").open("a", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        for y in range(start, 2024):
-            w.writerows([[f"{y}-{y + 1}", "1", f"{y}-09-01", f"{y}-12-31", "", ""],
-                         [f"{y}-{y + 1}", "2", f"{y + 1}-01-26", f"{y + 1}-06-15", "", ""]])
-    programs = [("6B08101", 4), ("6B09101", 5)]
-    with (out / "students.csv").open(encoding="utf-8", newline="") as fh:
-        student_rows = list(csv.DictReader(fh))
-    with (out / "orders.csv").open(encoding="utf-8", newline="") as fh:
-        order_rows = list(csv.DictReader(fh))
-    numbers = iter(range(900, 10**6, 7))  # crosses 999 → 1000: order numbers must compare naturally
-
-    def order(sid: str, movement: str, effective: dt.date, **given: object) -> None:
-        signed = effective - dt.timedelta(days=rnd.randint(0, 9))
-        order_rows.append({"order_no": f"{next(numbers)}-С", "order_date": signed.isoformat(), "student_id": sid,
-                           "movement": movement, "effective_date": effective.isoformat(),
-                           **{k: str(v) for k, v in given.items()}})
-
-    for i in range(students):
-        sid, intake = f"D{i:05d}", rnd.randint(start, 2024)
-        program, duration = rnd.choice(programs)
-        state = {"status": "active", "funding": rnd.choice(["paid", "state_grant"]), "course": 1}
-        order(sid, "admission", dt.date(intake, 9, 1), program_code=program, funding=state["funding"], course=1,
-              study_form="full_time", study_language=rnd.choice(["kk", "ru"]), group_code=f"{program}-{intake}")
-        for y in range(intake, 2025):
-            if state["status"] == "expelled":
-                if y < 2024 and rnd.random() < 0.4:
-                    state.update(status="active", funding="paid")
-                    order(sid, "readmission", dt.date(y + 1, 9, 1), program_code=program, funding="paid",
-                          course=state["course"])
-                continue
-            if state["status"] != "active":
-                continue
-            r = rnd.random()
-            if r < 0.08:
-                order(sid, "academic_leave", dt.date(y + 1, 2, 1), reason="illness")
-                state["status"] = "academic_leave"
-                if y < 2024:
-                    order(sid, "return_from_leave", dt.date(y + 1, 9, 1))
-                    state["status"] = "active"
-                continue
-            if r < 0.14:
-                order(sid, "mobility_out", dt.date(y + 1, 1, 26), reason="academic_mobility")
-                state["status"] = "mobility_out"
-                if y < 2024:
-                    order(sid, "mobility_return", dt.date(y + 1, 6, 16))
-                    state["status"] = "active"
-                continue
-            if r < 0.22:
-                order(sid, "expulsion", dt.date(y + 1, 3, 10), reason=rnd.choice(["own_will", "non_payment"]))
-                state["status"] = "expelled"
-                continue
-            if state["funding"] == "paid" and rnd.random() < 0.1:
-                order(sid, "funding_change", dt.date(y + 1, 2, 1), funding="state_grant")
-                state["funding"] = "state_grant"
-            if y == 2024:
-                continue
-            if state["course"] >= duration:
-                order(sid, "graduation", dt.date(y + 1, 6, 30))
-                state["status"] = "graduated"
-            elif rnd.random() < 0.1:
-                order(sid, "repeat_year", dt.date(y + 1, 7, 1))
-            else:
-                order(sid, "promotion", dt.date(y + 1, 7, 1))
-                state["course"] += 1
-        born = dt.date(intake - rnd.choice([17, 18, 18, 19, 23]), rnd.randint(1, 12), rnd.randint(1, 28))
-        student_rows.append({
-            "student_id": sid, "iin": "", "last_name": f"Студент{i}", "first_name": "Демо", "middle_name": "",
-            "gender": rnd.choice("MF"), "birth_date": born.isoformat(),
-            "citizenship": rnd.choice(["KAZ"] * 9 + ["UZB"]), "program_code": program, "study_form": "full_time",
-            "study_language": "kk", "funding": state["funding"], "group_code": "", "advisor_id": "",
-            "social_benefit": "false", "status": state["status"],
-        })
-    for name, rows in (("students", student_rows), ("orders", order_rows)):
-        with (out / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]), restval="")
-            writer.writeheader()
-            writer.writerows(rows)
-
-
-def write_extracts(out: Path) -> None:
-    """The demo university when its generator exists, else the synthetic orders university."""
-    try:
-        from extract.demo import write_demo  # type: ignore[import-not-found]
-    except ImportError:
-        write_orders_university(out, STUDENTS, YEARS)
-    else:
-        write_demo(out, students=STUDENTS, years=YEARS, seed=11)
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     root = tmp_path_factory.mktemp("contingent")
-    write_extracts(root / "extracts")
+    write_demo(root / "extracts", students=STUDENTS, years=YEARS, seed=11)
     home = Home(root / "home")
     refresh(root / "extracts", home, quiet)
     con = duckdb.connect(str(home.warehouse), read_only=True)
@@ -214,3 +115,15 @@ def test_a_record_the_orders_do_not_reach_stops_the_refresh(tmp_path: Path) -> N
     with pytest.raises(RefreshFailed) as failed:
         refresh(extracts, Home(tmp_path / "home"), quiet)
     assert "assert_contingent_mismatches_within_tolerance" in failed.value.report
+
+
+def test_the_demo_refresh_ran_every_tier_of_dbt_tests_and_every_expectation_suite(warehouse) -> None:
+    ran = dict(warehouse.execute("""
+        select coalesce(nullif(tier, ''), source), count(*) from meta.quality_checks group by all
+    """).fetchall())
+    assert {"configuration", "integrity", "values", "dbt_unit_test", "great_expectations", "contract"} <= set(ran)
+    suites = {name.split(":")[0] for (name,) in warehouse.execute(
+        "select name from meta.quality_checks where source = 'great_expectations'").fetchall()}
+    expected = {p.stem for p in (PROJECT_DIR / "expectations" / "suites").glob("*.json")}
+    assert suites == expected and len(expected) >= 5
+    assert warehouse.execute("select count(*) from meta.quality_checks where status = 'fail'").fetchone() == (0,)
