@@ -83,6 +83,12 @@ def _failing_keys(result: Any, keys: tuple[str, ...]) -> list[str]:
     return out
 
 
+def _failing_sample(result: Any) -> list[dict[str, object]]:
+    """The failing feed rows: their key columns and the value that left the band."""
+    rows = result.result.get("unexpected_index_list") or []
+    return [json.loads(json.dumps(row, default=str)) for row in rows[:50] if isinstance(row, dict)]
+
+
 def run_suites(database: Path, progress: Progress = print, directory: Path = EXPECTATIONS_DIR) -> list[CheckOutcome]:
     """Feed each suite from the built warehouse and validate it; one outcome per expectation."""
     suites = load_suites(directory)
@@ -123,6 +129,7 @@ def run_suites(database: Path, progress: Progress = print, directory: Path = EXP
                     message="" if ok else _describe(r.result),
                     failing_rows=int(r.result.get("unexpected_count") or 0),
                     failing_keys=[] if ok else _failing_keys(r, suite.key_columns),
+                    failing_sample=[] if ok else _failing_sample(r),
                 ))
             progress(f"  suite {suite.name}: {'passed' if result.success else 'did not pass'}"
                      f" ({len(frame):,} rows fed)")
