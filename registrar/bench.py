@@ -68,12 +68,37 @@ def bench_size(students: int, years: int, refresh_too: bool, work: Path) -> dict
     return result
 
 
+def bench_checks(warehouse: Path) -> dict[str, object]:
+    """Time the expectation suites on a published warehouse: each feed query alone, then the
+    whole checks step (feeds and Great Expectations validation), beside the grade rows."""
+    from registrar.expectations import load_suites, run_suites
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        grade_rows = int(con.execute("select count(*) from main.fct_grades").fetchone()[0])
+        feeds = {}
+        for suite in load_suites():
+            start = time.perf_counter()
+            n = len(con.execute(suite.feed_sql).fetchall())
+            feeds[suite.name] = {"seconds": round(time.perf_counter() - start, 2), "rows": n}
+    finally:
+        con.close()
+    start = time.perf_counter()
+    outcomes = run_suites(warehouse, progress=lambda _m: None)
+    result = {"warehouse": str(warehouse), "fct_grades_rows": grade_rows, "feeds": feeds,
+              "suites_seconds": round(time.perf_counter() - start, 2), "expectations": len(outcomes)}
+    print(f"checks on {grade_rows:,} grade rows: {result['suites_seconds']} s {feeds}", flush=True)
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--students", type=int, nargs="+", default=[5000])
+    parser.add_argument("--students", type=int, nargs="*", default=[5000])
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--demo-only-above", type=int, default=50_000,
                         help="sizes above this only time the demo generator (default 50000)")
+    parser.add_argument("--checks-on", type=Path, metavar="WAREHOUSE",
+                        help="also time the expectation suites on this published warehouse")
     args = parser.parse_args(argv)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     run = {"at": stamp, "commit": _commit(), "machine": f"{platform.machine()} {platform.system()}",
@@ -81,12 +106,18 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="registrar-bench-") as tmp:
         for n in args.students:
             run["sizes"].append(bench_size(n, args.years, n <= args.demo_only_above, Path(tmp)))
+    if args.checks_on:
+        run["checks"] = bench_checks(args.checks_on)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{stamp}.json").write_text(json.dumps(run, indent=1), encoding="utf-8")
     if not SUMMARY.exists():
         SUMMARY.write_text("# Benchmark results\n\n| when | commit | students | years | demo s | refresh s |"
                            " steps |\n|---|---|---|---|---|---|---|\n", encoding="utf-8")
     with SUMMARY.open("a", encoding="utf-8") as fh:
+        if "checks" in run:
+            c = run["checks"]
+            fh.write(f"| {stamp} | {run['commit']} | checks on {c['fct_grades_rows']:,} fct_grades rows | | | "
+                     f"{c['suites_seconds']} | {json.dumps(c['feeds'])} |\n")
         for size in run["sizes"]:
             fh.write(f"| {stamp} | {run['commit']} | {size['students']:,} | {size['years']} | "
                      f"{size['demo_seconds']} | {size.get('refresh_seconds', '')} | "
