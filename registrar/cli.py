@@ -73,10 +73,11 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """Build and check the work warehouse, for trying a change; publishing is `refresh`'s alone,
+    so that every published warehouse has its extracts archived, its load logged and its meta."""
     from registrar.checks import run_checks
-    from registrar.lock import refresh_lock
     from registrar.paths import WAREHOUSE_NAME
-    from registrar.pipeline import RefreshFailed, build_step, publish
+    from registrar.pipeline import RefreshFailed, build_step
 
     home = Home.from_env()
     database = home.work / WAREHOUSE_NAME
@@ -92,12 +93,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if quality.blocking:
         print(quality.summary(), file=sys.stderr)
         return 1
-    if args.publish:
-        with refresh_lock(home.lock):
-            publish(database, home, quality)
-        _print(f"Published {home.warehouse}")
-    else:
-        _print(f"Built and checked {database} (not published; add --publish)")
+    _print(f"Built and checked {database} (not published: `registrar refresh EXTRACT_DIR` publishes)")
     return 0
 
 
@@ -150,7 +146,6 @@ def build_parser() -> argparse.ArgumentParser:
     load.set_defaults(func=cmd_load)
 
     build = sub.add_parser("build", help="only build and check the work warehouse")
-    build.add_argument("--publish", action="store_true", help="publish it when every check passed")
     build.set_defaults(func=cmd_build)
 
     docs = sub.add_parser("docs", help="generate the dbt documentation site of the published warehouse")
