@@ -83,3 +83,21 @@ def test_registrar_sees_the_status_page_in_a_browser(served_app: str, tmp_path: 
         browser.close()
     assert "Деректердің соңғы жаңартылуы" in text
     assert "Өткен тексерулер" in text
+
+
+def test_failing_rows_are_read_from_the_stored_failures_of_a_check(published_mini: Home) -> None:
+    from dashboards.data import Warehouse, failing_rows, quality_checks
+
+    wh = Warehouse(published_mini.warehouse)
+    try:
+        checks = quality_checks(wh)
+        stored = checks[checks["failures_table"].fillna("") != ""]
+        assert len(stored) == len(checks[checks["source"] == "dbt_test"])  # every data test keeps its rows
+        table = stored[stored["name"] == "assert_contingent_periods_do_not_overlap"]["failures_table"].iloc[0]
+        assert table == "test_failures.assert_contingent_periods_do_not_overlap"
+        rows = failing_rows(wh, table)
+        assert rows.empty and "student_id" in rows.columns  # the table exists, with the test's columns
+        with pytest.raises(ValueError):
+            failing_rows(wh, 'main.x"; drop table main.fct_grades; --')
+    finally:
+        wh.close()
