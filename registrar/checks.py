@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -126,9 +126,14 @@ def _read_failing_rows(database: Path, checks: list[CheckOutcome]) -> None:
                 continue  # the test errored before storing anything: its message says why
             c.failing_sample = json.loads(frame.to_json(orient="records", date_format="iso"))
             keys = [k for k in KEY_COLUMNS if k in frame.columns] or list(frame.columns[:3])
-            c.failing_keys = [" | ".join(str(row[k]) for k in keys) for row in c.failing_sample]
+            c.failing_keys = row_keys(c.failing_sample, keys)
     finally:
         con.close()
+
+
+def row_keys(rows: list[dict[str, object]], key_columns: Sequence[str]) -> list[str]:
+    """One "a | b | c" key per failing row, from the columns that identify it (all, when none do)."""
+    return [" | ".join(str(row.get(k)) for k in (key_columns or list(row))) for row in rows]
 
 
 def run_checks(database: Path, built: DbtResult, progress: Progress = print) -> QualityReport:

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from registrar.checks import CheckOutcome
+from registrar.checks import FAILING_SAMPLE_ROWS, CheckOutcome, row_keys
 from registrar.paths import PROJECT_DIR
 
 Progress = Callable[[str], None]
@@ -74,19 +74,10 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> list[Suite]:
     return suites
 
 
-def _failing_keys(result: Any, keys: tuple[str, ...]) -> list[str]:
-    rows = result.result.get("unexpected_index_list") or []
-    out = []
-    for row in rows[:50]:
-        if isinstance(row, dict):
-            out.append(" | ".join(str(row.get(k)) for k in keys) if keys else json.dumps(row, default=str))
-    return out
-
-
 def _failing_sample(result: Any) -> list[dict[str, object]]:
-    """The failing feed rows: their key columns and the value that left the band."""
+    """The first failing feed rows: their key columns and the value that left the band."""
     rows = result.result.get("unexpected_index_list") or []
-    return [json.loads(json.dumps(row, default=str)) for row in rows[:50] if isinstance(row, dict)]
+    return [json.loads(json.dumps(row, default=str)) for row in rows[:FAILING_SAMPLE_ROWS] if isinstance(row, dict)]
 
 
 def run_suites(database: Path, progress: Progress = print, directory: Path = EXPECTATIONS_DIR) -> list[CheckOutcome]:
@@ -123,13 +114,14 @@ def run_suites(database: Path, progress: Progress = print, directory: Path = EXP
                 cfg = r.expectation_config
                 label = (cfg.meta or {}).get("check") or f"{cfg.type}({cfg.kwargs.get('column', '')})"
                 ok = bool(r.success)
+                sample = [] if ok else _failing_sample(r)
                 outcomes.append(CheckOutcome(
                     name=f"{suite.name}: {label}", source="great_expectations", severity=suite.severity,
                     status="pass" if ok else ("fail" if suite.severity == "error" else "warn"),
                     message="" if ok else _describe(r.result),
                     failing_rows=int(r.result.get("unexpected_count") or 0),
-                    failing_keys=[] if ok else _failing_keys(r, suite.key_columns),
-                    failing_sample=[] if ok else _failing_sample(r),
+                    failing_keys=row_keys(sample, suite.key_columns),
+                    failing_sample=sample,
                 ))
             progress(f"  suite {suite.name}: {'passed' if result.success else 'did not pass'}"
                      f" ({len(frame):,} rows fed)")
