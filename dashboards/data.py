@@ -20,6 +20,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from registrar.paths import Home
+
 
 @dataclass(frozen=True)
 class FileStamp:
@@ -82,8 +84,7 @@ class Warehouse:
 
 
 def warehouse_path() -> Path:
-    home = Path(os.environ.get("REGISTRAR_HOME", "data")).resolve()
-    return home / "warehouse.duckdb"
+    return Home.from_env().warehouse
 
 
 def refresh_status(wh: Warehouse) -> dict[str, Any] | None:
@@ -124,7 +125,7 @@ def failing_rows(wh: Warehouse, failures_table: str, limit: int = 10_000) -> pd.
 
 def last_refresh(path: Path | None = None) -> dict[str, Any] | None:
     """The latest refresh as the pipeline recorded it (published or failed), or None."""
-    path = path or warehouse_path().with_name("last_refresh.json")
+    path = path or Home.from_env().last_refresh
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):

@@ -25,18 +25,16 @@ def _when(value: object) -> str:
     return f"{pd.Timestamp(value):%d.%m.%Y %H:%M}" if value else "—"
 
 
-def _tier(check: dict[str, Any]) -> str:
+def _with_tiers(checks: pd.DataFrame) -> pd.DataFrame:
     """dbt data tests have a tier; the other checks are grouped by where they come from."""
-    if check.get("tier"):
-        return str(check["tier"])
-    return {"dbt_unit_test": "unit", "great_expectations": "expectations"}.get(str(check["source"]),
-                                                                               str(check["source"]))
+    by_source = checks["source"].map(lambda s: {"dbt_unit_test": "unit", "great_expectations": "expectations"}
+                                     .get(s, s))
+    return checks.assign(tier=checks["tier"].where(checks["tier"].fillna("") != "", by_source))
 
 
 def _checks_frame(checks: pd.DataFrame) -> pd.DataFrame:
-    shown = checks.assign(tier=[_tier(c) for c in checks.to_dict("records")])
-    shown = shown.assign(tier=shown["tier"].map(lambda v: t(f"tier_{v}", lang)),
-                         status=shown["status"].map(lambda v: t(f"status_{v}", lang)))
+    shown = checks.assign(tier=checks["tier"].map(lambda v: t(f"tier_{v}", lang)),
+                          status=checks["status"].map(lambda v: t(f"status_{v}", lang)))
     return shown[["status", "tier", "name", "severity", "message", "failing_rows"]].rename(columns={
         "name": t("check_name", lang), "tier": t("check_tier", lang), "severity": t("check_severity", lang),
         "status": t("check_status", lang), "message": t("check_message", lang),
@@ -62,8 +60,6 @@ def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool
     if rows.empty:
         sample = chosen.get("failing_sample") or []
         rows = pd.DataFrame(json.loads(sample) if isinstance(sample, str) else sample)
-    if rows.empty and chosen.get("failing_keys") is not None and len(chosen["failing_keys"]):
-        rows = pd.DataFrame({t("failing_key", lang): list(chosen["failing_keys"])})
     if rows.empty:
         st.caption(t("no_rows_stored", lang))
         return
@@ -89,7 +85,7 @@ if last and last.get("outcome") == "failed" and (status is None or last.get("run
                          hide_index=True)
         failed = [c for c in last.get("failing_checks") or [] if c["status"] != "pass"]
         if failed:
-            st.dataframe(_checks_frame(pd.DataFrame(failed)), hide_index=True)
+            st.dataframe(_checks_frame(_with_tiers(pd.DataFrame(failed))), hide_index=True)
             _failing_rows_viewer(failed, key="failed_run_check", published=False)
         if not last.get("defects") and not failed:
             st.code(last.get("report") or "", language=None)
@@ -106,17 +102,15 @@ c3.metric(t("checks_warned", lang), f"{counts.get('warn', 0):,}")
 c4.metric(t("checks_failed", lang), f"{counts.get('fail', 0):,}")
 st.caption(f"{t('run_id', lang)}: {status['run_id']}")
 
-checks = quality_checks(wh)
+checks = _with_tiers(quality_checks(wh))
 st.subheader(t("checks_heading", lang))
 if not checks.empty:
-    by_tier = (checks.assign(tier=[_tier(c) for c in checks.to_dict("records")])
-               .groupby(["tier", "status"]).size().reset_index(name="n"))
+    by_tier = checks.groupby(["tier", "status"]).size().reset_index(name="n")
     by_tier["tier_label"] = by_tier["tier"].map(lambda v: t(f"tier_{v}", lang))
-    by_tier["status_label"] = by_tier["status"].map(lambda v: t(f"status_{v}", lang))
     order = [t(f"tier_{v}", lang) for v in TIER_ORDER if v in set(by_tier["tier"])]
     fig = px.bar(by_tier, x="n", y="tier_label", color="status", orientation="h",
                  category_orders={"tier_label": order, "status": STATUS_ORDER},
-                 color_discrete_map=STATUS_COLOURS, custom_data=["status_label"],
+                 color_discrete_map=STATUS_COLOURS,
                  labels={"n": t("checks_count", lang), "tier_label": t("check_tier", lang)})
     fig.for_each_trace(lambda tr: tr.update(name=t(f"status_{tr.name}", lang)))
     fig.update_layout(height=260, margin={"l": 0, "r": 0, "t": 10, "b": 0}, legend_title_text="")
