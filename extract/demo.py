@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -36,6 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from extract.contract import ENTITIES, FUNDINGS, LANGUAGES, MOVEMENTS, STATUSES, STUDY_FORMS, entity
+from registrar.policy import dbt_vars, grade_scale
 
 __all__ = ["EXTRACT_DATE", "LAST_ACADEMIC_YEAR", "REASONS", "write_demo"]
 
@@ -66,14 +68,32 @@ LEVELS = ("bachelor", "master", "doctorate")
 ADMISSION, TRANSFER = 0, 1
 GROUP_SIZE = 25
 MAX_SEMESTER = 10
-TRANSFER_GPA = (1.33, 1.67, 2.0)  # GPA needed for promotion after course 1, 2, 3+ (rules A4)
-SCALE = (  # lowest final score, letter, points (rules A1)
-    (95, "A", 4.0), (90, "A-", 3.67), (85, "B+", 3.33), (80, "B", 3.0), (75, "B-", 2.67), (70, "C+", 2.33),
-    (65, "C", 2.0), (60, "C-", 1.67), (55, "D+", 1.33), (50, "D", 1.0),
-)
-_POINTS = np.zeros(101)  # points of a passed final score
-for _lowest, _, _points in reversed(SCALE):
-    _POINTS[_lowest:] = _points
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules the simulated registrar applies, as the warehouse reads them (registrar.policy)."""
+
+    points: np.ndarray  # GPA points of a passed rounded final score 0..100 (0 where it fails)
+    fx_points: float  # points of a failed exam after admission (letter_exam_below_min)
+    transfer_gpa: np.ndarray  # GPA needed for promotion, by the course completed (1 = index 0)
+    letters: tuple[tuple[int, int, str], ...]  # (min, max percent, letter) of the scale
+
+
+@cache
+def _rules() -> Rules:
+    scale, variables = grade_scale(), dbt_vars()
+    points = np.zeros(101)
+    for s in scale:
+        if s.is_passing:
+            points[s.min_percent:s.max_percent + 1] = float(s.points)
+    thresholds = {int(k): float(v) for k, v in variables["transfer_gpa_thresholds"].items()}
+    return Rules(
+        points=points,
+        fx_points=float(next(s.points for s in scale if s.letter == variables["letter_exam_below_min"])),
+        transfer_gpa=np.array([thresholds[c] for c in range(1, max(thresholds) + 1)]),
+        letters=tuple((s.min_percent, s.max_percent, s.letter) for s in scale),
+    )
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -1019,7 +1039,9 @@ def _outcome(rk1: np.ndarray, rk2: np.ndarray, exam: np.ndarray) -> tuple[np.nda
     final = (3 * (rk1 + rk2) + 4 * np.maximum(exam, 0) + 50) // 100  # 0.6*rating + 0.4*exam, half up
     admitted = rk1 + rk2 >= 1000
     passed = admitted & (exam >= 500)
-    points = np.where(passed, _POINTS[np.clip(final, 0, 100)], np.where(admitted & (exam >= 0), 0.5, 0.0))
+    rules = _rules()
+    points = np.where(passed, rules.points[np.clip(final, 0, 100)],
+                      np.where(admitted & (exam >= 0), rules.fx_points, 0.0))
     return passed, points
 
 
@@ -1052,7 +1074,7 @@ def sit_exams(mu: np.ndarray, pass_fail: np.ndarray, step: np.ndarray, day: np.n
 
 
 def _letter(score: int) -> str:
-    return next((letter for lowest, letter, _ in SCALE if score >= lowest), "F")
+    return next(letter for lowest, highest, letter in _rules().letters if lowest <= score <= highest)
 
 
 def _traditional(score: int) -> str:
@@ -1715,7 +1737,7 @@ class Simulation:
     def add_results(self, stu: np.ndarray, disc: np.ndarray, scores: np.ndarray) -> None:
         """Recognised results count in the year's GPA like grades."""
         scores = np.asarray(scores, np.int64)
-        self.results.append((np.asarray(stu, np.int64), np.asarray(disc, np.int64), _POINTS[scores],
+        self.results.append((np.asarray(stu, np.int64), np.asarray(disc, np.int64), _rules().points[scores],
                              scores >= 50))
 
     def year_gpa(self) -> np.ndarray:
@@ -1765,7 +1787,8 @@ class Simulation:
             return
         final, course, g = self.course[done] == self.duration(done), self.course[done], gpa[done]
         self.last_gpa[done] = g
-        threshold = np.array(TRANSFER_GPA)[np.minimum(course, 3) - 1]
+        transfer_gpa = _rules().transfer_gpa
+        threshold = transfer_gpa[np.minimum(course, len(transfer_gpa)) - 1]
         ok = (np.isnan(g) | (g >= threshold)) & (self.debt_credits(done) <= 20) & ~final
         near = final | (np.nan_to_num(g) >= threshold - 0.6)
         repeat = ~ok & near & (self.rng.random(len(done)) < np.where(final, 0.6, 0.4))

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 
 from registrar.checks import FAILING_SAMPLE_ROWS, CheckOutcome, row_keys
 from registrar.paths import PROJECT_DIR
+from registrar.policy import dbt_vars
 
 Progress = Callable[[str], None]
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
@@ -40,11 +40,6 @@ class Suite:
     severity: str
     key_columns: tuple[str, ...]
     description: str
-
-
-def dbt_vars() -> dict[str, Any]:
-    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return dict(project.get("vars") or {})
 
 
 def _resolve(value: Any, variables: dict[str, Any]) -> Any:
