@@ -7,14 +7,14 @@ import bisect
 import csv
 import re
 from collections import Counter, defaultdict
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from extract.contract import ENTITIES, MOVEMENTS, Entity
+from extract.contract import ENTITIES, MOVEMENTS
 from extract.demo import EXTRACT_DATE, REASONS, write_demo
+from extract.load import load_extracts
 
 pytestmark = pytest.mark.xdist_group("demo")  # one worker builds the module's demo folders once
 
@@ -50,82 +50,6 @@ def medium(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, in
 @pytest.fixture(scope="module")
 def tables(medium: tuple[Path, dict[str, int]]) -> dict[str, Rows]:
     return {e.name: read(medium[0], e.name) for e in ENTITIES}
-
-
-# --------------------------------------------------------------------------- a small contract checker
-
-
-def _value_defect(column: object, value: str) -> str | None:
-    """What is wrong with one non-empty value of a column, by its kind, choices, range and pattern."""
-    kind = column.kind  # type: ignore[attr-defined]
-    number: float | None = None
-    if kind == "int":
-        if not re.fullmatch(r"-?[0-9]+", value):
-            return "not an integer"
-        number = int(value)
-    elif kind == "decimal":
-        if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
-            return "not a decimal"
-        number = float(value)
-    elif kind == "date":
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            return "not YYYY-MM-DD"
-        date.fromisoformat(value)
-    elif kind == "bool" and value not in ("true", "false"):
-        return "not true/false"
-    if column.choices and value not in column.choices:  # type: ignore[attr-defined]
-        return "not a choice"
-    lo, hi = column.min, column.max  # type: ignore[attr-defined]
-    if number is not None and ((lo is not None and number < lo) or (hi is not None and number > hi)):
-        return "out of range"
-    if column.pattern and not re.search(column.pattern, value):  # type: ignore[attr-defined]
-        return "does not match the pattern"
-    return None
-
-
-def contract_defects(folder: Path) -> list[str]:
-    """Every breach of extract.contract in a folder of extracts: (file, column, rule, value)."""
-    tables = {e.name: read(folder, e.name) for e in ENTITIES}
-    defects: list[str] = []
-    for e in ENTITIES:
-        rows = tables[e.name]
-        for col in e.columns:
-            for row in rows:
-                value = row[col.name]
-                if value == "":
-                    if col.required:
-                        defects.append(f"{e.name}.{col.name}: required value missing")
-                    continue
-                problem = _value_defect(col, value)
-                if problem:
-                    defects.append(f"{e.name}.{col.name}: {problem}: {value!r}")
-            if col.references:
-                target, target_col = col.references
-                known = {r[target_col] for r in tables[target]}
-                defects += [f"{e.name}.{col.name}: unknown {target} {r[col.name]!r}"
-                            for r in rows if r[col.name] and r[col.name] not in known]
-        keys = Counter(tuple(r[k] for k in e.key) for r in rows)
-        defects += [f"{e.name}: duplicate key {k}" for k, n in keys.items() if n > 1]
-        defects += _check_defects(folder, e)
-    return defects
-
-
-def _check_defects(folder: Path, e: Entity) -> list[str]:
-    """The entity's SQL checks (true when broken), run on the file with typed columns."""
-    if not e.checks:
-        return []
-    casts = {"int": "bigint", "decimal": "double", "date": "date", "bool": "boolean"}
-    columns = ", ".join(f"try_cast({c.name} as {casts[c.kind]}) as {c.name}" if c.kind in casts else c.name
-                        for c in e.columns)
-    con = duckdb.connect()
-    con.execute(f"create view t as select {columns} from read_csv('{folder / e.name}.csv', all_varchar=true)")
-    out = []
-    for rule, column, broken in e.checks:
-        count = con.execute(f"select count(*) from t where {broken}").fetchone()[0]
-        if count:
-            out.append(f"{e.name}.{column}: {rule} ({count} rows)")
-    con.close()
-    return out
 
 
 # --------------------------------------------------------------------------- replay of orders
@@ -197,9 +121,13 @@ def test_every_file_has_the_contract_header_and_the_reported_row_count(small) ->
 
 
 @pytest.mark.parametrize("size", ["small", "medium"])
-def test_every_contract_rule_holds(size: str, request: pytest.FixtureRequest) -> None:
+def test_every_contract_rule_holds(size: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     folder, _ = request.getfixturevalue(size)
-    defects = contract_defects(folder)
+    con = duckdb.connect()  # the loader's own contract checks, as a refresh runs them
+    try:
+        defects = [str(d) for d in load_extracts(folder, con, tmp_path).defects]
+    finally:
+        con.close()
     assert not defects, defects[:20]
 
 
