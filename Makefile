@@ -33,12 +33,12 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 test: install browser
-	$(BIN)/ruff check extract registrar dashboards tests
+	$(BIN)/ruff check policy extract registrar dashboards tests
 	$(BIN)/sqlfluff lint models macros tests/dbt --nocolor
 	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: install
-	$(BIN)/ruff check extract registrar dashboards tests
+	$(BIN)/ruff check policy extract registrar dashboards tests
 	$(BIN)/sqlfluff lint models macros tests/dbt --nocolor
 
 bench: install

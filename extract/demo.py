@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from extract.contract import ENTITIES, FUNDINGS, LANGUAGES, MOVEMENTS, STATUSES, STUDY_FORMS, entity
-from registrar.policy import dbt_vars, grade_scale
+from policy import dbt_vars, grade_scale
 
 __all__ = ["EXTRACT_DATE", "LAST_ACADEMIC_YEAR", "REASONS", "write_demo"]
 
@@ -72,7 +72,7 @@ MAX_SEMESTER = 10
 
 @dataclass(frozen=True)
 class Rules:
-    """The rules the simulated registrar applies, as the warehouse reads them (registrar.policy)."""
+    """The rules the simulated registrar applies, as the warehouse reads them (policy)."""
 
     points: np.ndarray  # GPA points of a passed rounded final score 0..100 (0 where it fails)
     fx_points: float  # points of a failed exam after admission (letter_exam_below_min)

@@ -20,9 +20,9 @@ from typing import Any
 
 import duckdb
 
+from policy import dbt_vars
 from registrar.checks import FAILING_SAMPLE_ROWS, CheckOutcome, row_keys
 from registrar.paths import PROJECT_DIR
-from registrar.policy import dbt_vars
 
 Progress = Callable[[str], None]
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"

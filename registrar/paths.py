@@ -6,7 +6,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from policy import PROJECT_DIR
+
+__all__ = ["PROJECT_DIR", "WAREHOUSE_NAME", "Home"]
+
 WAREHOUSE_NAME = "warehouse.duckdb"  # the basename stays the same from build to publish (views keep it)
 
 
