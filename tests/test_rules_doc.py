@@ -28,9 +28,11 @@ from policy import PROJECT_DIR, SEEDS_DIR, dbt_vars
 
 RULES_DOC = PROJECT_DIR / "docs" / "rules.md"
 
-# Where code cites rules: the dbt project, the Python packages and the quality suites.
-CITING = ("models", "macros", "seeds", "tests/dbt", "extract", "registrar", "dashboards", "policy", "demo",
+# Where code cites rules: the dbt project, the Python packages, the quality suites and the tests. Not cited
+# there: the test extracts (data, not text) and this module (its examples include a malformed range).
+CITING = ("models", "macros", "seeds", "tests", "extract", "registrar", "dashboards", "policy", "demo",
           "expectations", "dbt_project.yml")
+NOT_CITING = (PROJECT_DIR / "tests" / "fixtures", Path(__file__).resolve())
 TEXT_SUFFIXES = {".sql", ".yml", ".yaml", ".py", ".csv", ".md", ".json", ".toml", ".txt"}
 # Folders that are not the project's own text: environments, build output, data.
 NOT_SOURCE = {".git", ".venv", "target", "logs", "dbt_packages", "data", "__pycache__", ".pytest_cache",
@@ -80,6 +82,8 @@ def citations() -> dict[str, list[str]]:
     """Rule ID → the places (file:line) that cite it."""
     found: dict[str, list[str]] = {}
     for path in source_files(CITING):
+        if any(path == skip or skip in path.parents for skip in NOT_CITING):
+            continue
         for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             for rule_id in cited_ids(line):
                 found.setdefault(rule_id, []).append(f"{path.relative_to(PROJECT_DIR)}:{line_no}")
