@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from demo.codes import LEVELS, require
+from demo.codes import LEVELS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BACHELOR, MASTER, DOCTORATE = (LEVELS.index(x) for x in ("bachelor", "master", "doctorate"))
@@ -98,6 +98,7 @@ class Catalogue:
 
 @cache
 def catalogue() -> Catalogue:
+    """The catalogue's data files (demo/data/README.md describes them), read once."""
     topics: dict[str, list[dict[str, str]]] = {}
     for row in read_data("topics"):
         topics.setdefault(row["faculty_code"], []).append(row)
@@ -107,8 +108,9 @@ def catalogue() -> Catalogue:
     faculties = []
     for row in read_data("faculties"):
         own = topics[row["faculty_code"]]
-        # the first topics are the faculty's base disciplines of semesters 1, 2, ...
-        assert [t["base_semester"] for t in own[:2]] == ["1", "2"], row["faculty_code"]
+        if [t["base_semester"] for t in own[:2]] != ["1", "2"]:  # build_university takes them by position
+            raise ValueError(f"topics.csv: the first two topics of {row['faculty_code']} must be its base "
+                             "disciplines of semesters 1 and 2")
         faculties.append(FacultySpec(row["faculty_code"], _names(row), tuple(departments[row["faculty_code"]]),
                                      tuple(_names(t) for t in own), float(row["female_share"])))
     index = {f.code: i for i, f in enumerate(faculties)}
@@ -120,7 +122,6 @@ def catalogue() -> Catalogue:
             row["program_code"], f, LEVELS.index(row["level"]), row["group_abbr"], row["discipline_prefix"],
             _names(row), row["program_group"], int(row["duration_years"]), float(row["intake_weight"]),
             tuple(by_name[t] for t in row["topics"].split(";")), float(row["english_share"])))
-    require("study_levels", "level", tuple(dict.fromkeys(LEVELS[p.level] for p in programmes)))
     general = tuple(
         Discipline(row["discipline_code"], _names(row), int(row["credits"]),
                    "pass_fail" if row["kind"] == "pass_fail" else "graded",

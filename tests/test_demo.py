@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import datetime as dt
 import os
 import re
 import shutil
@@ -322,9 +323,11 @@ def test_students_look_like_people(tables: dict[str, Rows]) -> None:
     students = tables["students"]
     assert len({s["iin"] for s in students if s["iin"]}) == sum(1 for s in students if s["iin"])
     for s in students:
-        if s["iin"]:
-            assert s["iin"][:6] == s["birth_date"][2:4] + s["birth_date"][5:7] + s["birth_date"][8:10]
-            assert int(s["iin"][6]) % 2 == (1 if s["gender"] == "M" else 0)
+        born = dt.date.fromisoformat(s["birth_date"])
+        assert 15 <= (EXTRACT_DATE - born).days / 365.25 <= 70, s  # born before the extract, not implausibly old
+        if s["iin"]:  # YYMMDD of the birth date, then the century and sex: 3/4 = 1900s M/F, 5/6 = 2000s M/F
+            assert s["iin"][:6] == f"{born:%y%m%d}", s
+            assert int(s["iin"][6]) == 2 * (born.year // 100 - 18) + 1 + (s["gender"] == "F"), s
         if s["middle_name"]:
             female = s["middle_name"].endswith(("овна", "евна", "қызы", "ична"))
             assert female == (s["gender"] == "F"), s
