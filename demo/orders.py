@@ -14,6 +14,11 @@ from demo.population import ADMISSION, FULL_TIME, GRANT, PAID, TRANSFER
 from demo.rules import rules
 from demo.state import SimulationState
 
+# Decisions of the demo's own university council. The warehouse reads promotions and grant awards
+# from the orders and has no var for them, so they are the simulation's behaviour, not rules.
+PROMOTION_MAX_DEBT_CREDITS = 20  # credits of debts a student may carry into the next course
+VACANT_GRANT_MIN_GPA = 3.4  # paid students considered for a vacant state grant (rules A5)
+
 
 class Movements(SimulationState):
     """The registrar's orders: arrivals, leaves, mobility, programme and funding changes, expulsions,
@@ -99,7 +104,7 @@ class Movements(SimulationState):
 
     def award_vacant_grants(self, year: int) -> None:
         """Vacant state grants go to paid full-time students with a high GPA (rules A5)."""
-        good = np.flatnonzero((self.status == ACTIVE) & (self.funding == PAID) & (self.last_gpa >= 3.4)
+        good = np.flatnonzero((self.status == ACTIVE) & (self.funding == PAID) & (self.last_gpa >= VACANT_GRANT_MIN_GPA)
                               & (self.form == FULL_TIME))
         chosen = self.pick(good, 0.15)
         if len(chosen):
@@ -277,7 +282,7 @@ class Movements(SimulationState):
         self.last_gpa[done] = g
         transfer_gpa = rules().transfer_gpa
         threshold = transfer_gpa[np.minimum(course, len(transfer_gpa)) - 1]
-        ok = (np.isnan(g) | (g >= threshold)) & (self.debt_credits(done) <= 20) & ~final
+        ok = (np.isnan(g) | (g >= threshold)) & (self.debt_credits(done) <= PROMOTION_MAX_DEBT_CREDITS) & ~final
         near = final | (np.nan_to_num(g) >= threshold - 0.6)
         repeat = ~ok & near & (self.rng.random(len(done)) < np.where(final, 0.6, 0.4))
         for group in self.by_faculty(np.arange(len(done))):
