@@ -32,14 +32,14 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser
-	$(BIN)/ruff check policy extract registrar dashboards tests
-	$(BIN)/sqlfluff lint models macros tests/dbt --nocolor
+test: lint browser
 	$(BIN)/pytest -n 2 --dist loadfile
 
+# ruff, sqlfluff, and the package layering of .importlinter (lint-imports).
 lint: install
-	$(BIN)/ruff check policy extract registrar dashboards tests
+	$(BIN)/ruff check policy extract registrar dashboards demo tests
 	$(BIN)/sqlfluff lint models macros tests/dbt --nocolor
+	$(BIN)/lint-imports --no-cache
 
 bench: install
 	$(BIN)/python -m registrar.bench --students 5000 200000

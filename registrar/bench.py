@@ -44,7 +44,7 @@ def _mart_rows(warehouse: Path) -> dict[str, int]:
 
 def bench_size(students: int, years: int, refresh_too: bool, work: Path) -> dict[str, object]:
     """Generate a demo of `students` and (optionally) refresh it; return the timings."""
-    from extract.demo import write_demo
+    from demo import write_demo
     from registrar.pipeline import refresh
 
     extracts = work / f"demo_{students}"

@@ -20,7 +20,7 @@ def _print(msg: str) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from extract.demo import write_demo
+    from demo import write_demo
 
     start = time.perf_counter()
     out = Path(args.out)

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.demo import write_demo
+from demo import write_demo
 from registrar.paths import PROJECT_DIR, Home
 from registrar.pipeline import RefreshFailed, refresh
 from tests.conftest import MINI, edit_csv, quiet
