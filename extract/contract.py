@@ -10,30 +10,42 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["text", "int", "decimal", "date", "bool", "enum"]
+import policy
+
+Kind = Literal["text", "int", "decimal", "date", "bool", "enum", "code"]
 
 ACADEMIC_YEAR_PATTERN = r"^[0-9]{4}-[0-9]{4}$"
-TERMS = ("1", "2", "summer")
-MOVEMENTS = (
-    "admission",
-    "transfer_in",
-    "promotion",
-    "repeat_year",
-    "program_change",
-    "funding_change",
-    "academic_leave",
-    "return_from_leave",
-    "expulsion",
-    "readmission",
-    "graduation",
-    "mobility_out",
-    "mobility_return",
-    "personal_data_change",
-)
-STATUSES = ("active", "academic_leave", "mobility_out", "expelled", "graduated")
-STUDY_FORMS = ("full_time", "part_time", "distance", "evening")
-LANGUAGES = ("kk", "ru", "en")
-FUNDINGS = ("state_grant", "paid")
+
+# The file format's own vocabulary: fixed by the layout of the extract, not by the university's
+# policy, and no number depends on a university adding to it. Codes that the university (or
+# another AIS) may extend are kind "code" and come from a seed.
+GENDERS = ("M", "F")
+ASSESSMENTS = ("graded", "pass_fail")
+RECOGNITION_ORIGINS = ("mobility", "transfer", "prior_learning")
+
+# The extract date: the latest date on a signed document of the extract (an order, a grade sheet,
+# a recognition protocol), so the same files always get the same verdict. An extract with none of
+# them uses the day of the load.
+EXTRACT_DATE_COLUMNS = (("orders", "order_date"), ("grades", "graded_on"), ("recognitions", "protocol_date"))
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """A seed column that lists the codes a column may hold (seeds/<seed>.csv)."""
+
+    seed: str
+    column: str
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes as the seed lists them now (read through `policy`, as dbt reads the seed)."""
+        return policy.codes(self.seed, self.column)
+
+    @property
+    def file(self) -> str:
+        """The seed's file as a registrar finds it in the project, e.g. seeds/terms.csv."""
+        path = policy.seed_path(self.seed)
+        return str(path.relative_to(policy.PROJECT_DIR)) if path.is_relative_to(policy.PROJECT_DIR) else str(path)
 
 
 @dataclass(frozen=True)
@@ -44,12 +56,35 @@ class Column:
     kind: Kind = "text"
     required: bool = False
     doc: str = ""
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # kind "enum": the file format's own vocabulary
+    code_list: CodeList | None = None  # kind "code": the seed that lists the allowed codes
     min: float | None = None
     max: float | None = None
     pattern: str | None = None
     default: str | None = None
     references: tuple[str, str] | None = None  # (entity, column) that must hold the value
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        """The values an enum or code column accepts (matched ignoring letter case)."""
+        return self.code_list.codes if self.code_list else self.choices
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule over several parsed values of one row.
+
+    `rule` and `broken` may name `{extract_date}` and any dbt var as `{var_name}`; the validator
+    fills them in. `broken` is SQL over the row's parsed columns, true when the row breaks the
+    rule; `shown` is SQL for the value reported (the column's value when empty). A warning is
+    reported and kept but does not stop the refresh.
+    """
+
+    rule: str
+    column: str
+    broken: str
+    shown: str = ""
+    severity: Literal["defect", "warning"] = "defect"
 
 
 @dataclass(frozen=True)
@@ -61,7 +96,7 @@ class Entity:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     required: bool = True
-    checks: tuple[tuple[str, str, str], ...] = field(default=())  # (rule, column, SQL true when broken)
+    checks: tuple[RowRule, ...] = field(default=())
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -71,8 +106,24 @@ class Entity:
         return tuple(c.name for c in self.columns)
 
 
+# The IIN (ЖСН/ИИН) of a person born in Kazakhstan or registered there: digits 1-6 are the birth
+# date as YYMMDD, digit 7 the century of birth and the sex (1/2 1800s, 3/4 1900s, 5/6 2000s; odd
+# male, even female). An IIN that contradicts birth_date or gender is a warning, not a defect: the
+# IIN drives no number, an IIN is never reissued when a birth date is corrected, and the loader
+# cannot tell which of the three values is wrong, so the registrar checks them in the AIS.
+_IIN_READABLE = "regexp_full_match(iin, '[0-9]{12}') and birth_date is not null and gender is not null"
+_IIN_DIGIT_7 = (f"cast((year(birth_date) // 100 - 18) * 2 + case gender when '{GENDERS[1]}' then 2 else 1 end"
+                " as varchar)")
+_IIN_SHOWN = "iin || ' (birth_date ' || strftime(birth_date, '%Y-%m-%d') || ', gender ' || gender || ')'"
+
+
 def _c(name: str, kind: Kind = "text", req: bool = False, doc: str = "", **kw: object) -> Column:
     return Column(name=name, kind=kind, required=req, doc=doc, **kw)  # type: ignore[arg-type]
+
+
+def _code(name: str, seed: str, req: bool = False, doc: str = "", column: str | None = None) -> Column:
+    """A column whose allowed codes are the seed's `column` (by default the column's own name)."""
+    return Column(name=name, kind="code", required=req, doc=doc, code_list=CodeList(seed, column or name))
 
 
 _YEAR = dict(pattern=ACADEMIC_YEAR_PATTERN)
@@ -96,7 +147,7 @@ ENTITIES: tuple[Entity, ...] = (
         (
             _c("program_code", req=True, doc="Programme code, e.g. 6B08101."),
             _c("faculty_code", req=True, references=("faculties", "faculty_code"), doc="Owning faculty."),
-            _c("level", "enum", True, choices=("bachelor", "master", "doctorate"), doc="Level of study."),
+            _code("level", "study_levels", True, doc="Level of study."),
             _c("name_kk", req=True, doc="Name in Kazakh."),
             _c("name_ru", req=True, doc="Name in Russian."),
             _c("name_en", doc="Name in English."),
@@ -115,7 +166,7 @@ ENTITIES: tuple[Entity, ...] = (
             _c("name_ru", req=True, doc="Name in Russian."),
             _c("name_en", doc="Name in English."),
             _c("credits", "int", True, min=1, max=60, doc="Academic credits (1 credit = 30 hours)."),
-            _c("assessment", "enum", choices=("graded", "pass_fail"), default="graded",
+            _c("assessment", "enum", choices=ASSESSMENTS, default="graded",
                doc="graded (letter grade) or pass_fail."),
             _c("counts_in_gpa", "bool", default="true", doc="false for disciplines kept out of GPA."),
             _c("is_final_attestation", "bool", default="false", doc="true for final attestation."),
@@ -153,20 +204,36 @@ ENTITIES: tuple[Entity, ...] = (
             _c("last_name", req=True, doc="Surname."),
             _c("first_name", req=True, doc="Given name."),
             _c("middle_name", doc="Patronymic."),
-            _c("gender", "enum", True, choices=("M", "F"), doc="M or F."),
+            _c("gender", "enum", True, choices=GENDERS, doc="M or F."),
             _c("birth_date", "date", True, doc="Date of birth."),
             _c("citizenship", req=True, pattern=r"^[A-Z]{3}$", doc="ISO 3166 alpha-3, e.g. KAZ."),
             _c("program_code", req=True, references=("programs", "program_code"), doc="Current programme."),
-            _c("study_form", "enum", True, choices=STUDY_FORMS, doc="Form of study."),
-            _c("study_language", "enum", True, choices=LANGUAGES, doc="Language of instruction."),
-            _c("funding", "enum", True, choices=FUNDINGS, doc="state_grant or paid."),
+            _code("study_form", "study_forms", True, doc="Form of study."),
+            _code("study_language", "study_languages", True, doc="Language of instruction."),
+            _code("funding", "fundings", True, doc="Funding of the studies."),
             _c("group_code", doc="Current academic group."),
             _c("advisor_id", references=("teachers", "teacher_id"), doc="Adviser (эдвайзер)."),
             _c("social_benefit", "bool", default="false", doc="Receives a social benefit."),
-            _c("status", "enum", choices=STATUSES,
-               doc="Current status in the AIS (optional; compared with the replay of orders)."),
+            _code("status", "contingent_statuses",
+                  doc="Current status in the AIS (optional; compared with the replay of orders)."),
         ),
         key=("student_id",),
+        checks=(
+            RowRule("birth_date after the extract date {extract_date}", "birth_date",
+                    "birth_date > {extract_date}"),
+            RowRule("birth_date: younger than {student_age_min} years on the extract date {extract_date}"
+                    "; var student_age_min", "birth_date",
+                    "birth_date <= {extract_date} and birth_date > {extract_date} - to_years({student_age_min})"),
+            RowRule("birth_date: older than {student_age_max} years on the extract date {extract_date}"
+                    "; var student_age_max", "birth_date",
+                    "birth_date <= {extract_date} - to_years({student_age_max} + 1)"),
+            RowRule("iin: digits 1-6 are not birth_date as YYMMDD (check the IIN and the birth date in the AIS)",
+                    "iin", f"{_IIN_READABLE} and substr(iin, 1, 6) <> strftime(birth_date, '%y%m%d')",
+                    _IIN_SHOWN, "warning"),
+            RowRule("iin: digit 7 does not give the century of birth_date and the gender (1/2: 1800s, "
+                    "3/4: 1900s, 5/6: 2000s; odd M, even F; check the IIN, birth date and gender in the AIS)",
+                    "iin", f"{_IIN_READABLE} and substr(iin, 7, 1) <> {_IIN_DIGIT_7}", _IIN_SHOWN, "warning"),
+        ),
     ),
     Entity(
         "orders",
@@ -175,14 +242,14 @@ ENTITIES: tuple[Entity, ...] = (
             _c("order_no", req=True, doc="Order number."),
             _c("order_date", "date", True, doc="Date the order was signed."),
             _c("student_id", req=True, references=("students", "student_id"), doc="Student."),
-            _c("movement", "enum", True, choices=MOVEMENTS, doc="Kind of movement."),
+            _code("movement", "movement_types", True, doc="Kind of movement."),
             _c("effective_date", "date", True, doc="Date the movement takes effect."),
             _c("reason", doc="Reason code (see seed movement_reasons)."),
             _c("program_code", references=("programs", "program_code"), doc="New programme."),
-            _c("funding", "enum", choices=FUNDINGS, doc="New funding."),
+            _code("funding", "fundings", doc="New funding."),
             _c("course", "int", min=1, max=8, doc="New course (year of study)."),
-            _c("study_form", "enum", choices=STUDY_FORMS, doc="New form of study."),
-            _c("study_language", "enum", choices=LANGUAGES, doc="New language of instruction."),
+            _code("study_form", "study_forms", doc="New form of study."),
+            _code("study_language", "study_languages", doc="New language of instruction."),
             _c("group_code", doc="New academic group."),
         ),
         key=("order_no", "student_id", "movement"),
@@ -194,7 +261,7 @@ ENTITIES: tuple[Entity, ...] = (
             _c("student_id", req=True, references=("students", "student_id"), doc="Student."),
             _c("discipline_code", req=True, references=("disciplines", "discipline_code"), doc="Discipline."),
             _c("academic_year", req=True, doc="Academic year, e.g. 2024-2025.", **_YEAR),
-            _c("term", "enum", True, choices=TERMS, doc="1, 2 or summer."),
+            _code("term", "terms", True, doc="Term of the academic year."),
             _c("group_code", doc="Academic group."),
             _c("teacher_id", references=("teachers", "teacher_id"), doc="Teacher."),
         ),
@@ -207,7 +274,7 @@ ENTITIES: tuple[Entity, ...] = (
             _c("student_id", req=True, references=("students", "student_id"), doc="Student."),
             _c("discipline_code", req=True, references=("disciplines", "discipline_code"), doc="Discipline."),
             _c("academic_year", req=True, doc="Academic year, e.g. 2024-2025.", **_YEAR),
-            _c("term", "enum", True, choices=TERMS, doc="1, 2 or summer."),
+            _code("term", "terms", True, doc="Term of the academic year."),
             _c("attempt", "int", True, min=1, max=10, doc="Attempt number, 1 = first sitting."),
             _c("rk1", "decimal", True, doc="Midterm control 1 (0-100).", **_SCORE),
             _c("rk2", "decimal", True, doc="Midterm control 2 (0-100).", **_SCORE),
@@ -225,10 +292,10 @@ ENTITIES: tuple[Entity, ...] = (
             _c("student_id", req=True, references=("students", "student_id"), doc="Student."),
             _c("discipline_code", req=True, references=("disciplines", "discipline_code"), doc="Discipline."),
             _c("academic_year", req=True, doc="Academic year it counts in.", **_YEAR),
-            _c("term", "enum", True, choices=TERMS, doc="Term it counts in."),
+            _code("term", "terms", True, doc="Term it counts in."),
             _c("credits", "int", True, min=1, max=60, doc="Credits recognised."),
             _c("final_score", "decimal", True, doc="Recognised final score (0-100).", **_SCORE),
-            _c("origin", "enum", choices=("mobility", "transfer", "prior_learning"), doc="Where it was earned."),
+            _c("origin", "enum", choices=RECOGNITION_ORIGINS, doc="Where it was earned."),
             _c("original_grade", doc="Grade as written by the other institution."),
         ),
         key=("protocol_no", "student_id", "discipline_code"),
@@ -238,14 +305,14 @@ ENTITIES: tuple[Entity, ...] = (
         "One row per academic period.",
         (
             _c("academic_year", req=True, doc="Academic year, e.g. 2024-2025.", **_YEAR),
-            _c("term", "enum", True, choices=TERMS, doc="1, 2 or summer."),
+            _code("term", "terms", True, doc="Term of the academic year."),
             _c("starts_on", "date", True, doc="First day of the term."),
             _c("ends_on", "date", True, doc="Last day of the term."),
             _c("exams_start_on", "date", doc="First day of the exam session."),
             _c("exams_end_on", "date", doc="Last day of the exam session."),
         ),
         key=("academic_year", "term"),
-        checks=(("ends_on is not before starts_on", "ends_on", "ends_on < starts_on"),),
+        checks=(RowRule("ends_on is not before starts_on", "ends_on", "ends_on < starts_on"),),
     ),
 )
 

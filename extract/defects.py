@@ -11,6 +11,9 @@ from dataclasses import asdict, dataclass
 class Defect:
     """One broken rule: which file, row, column and value broke which rule.
 
+    A warning has the same shape: a broken rule that is reported and kept but does not stop
+    the refresh.
+
     `row` is the row as a spreadsheet shows it (the header is row 1); 0 means the
     whole file. `count` > 1 stands for that many rows with the same defect when the
     listing was shortened.
@@ -34,11 +37,11 @@ class Defect:
         return asdict(self)
 
 
-def format_report(defects: Iterable[Defect], warnings: Iterable[str] = ()) -> str:
+def format_report(defects: Iterable[Defect], warnings: Iterable[Defect] = ()) -> str:
     """A human report: a summary per file and rule, then every defect line."""
     items = sorted(defects)
     lines: list[str] = []
-    warns = list(warnings)
+    warns = sorted(warnings)
     if items:
         total = sum(d.count for d in items)
         lines.append(f"The extracts break {total:,} rule(s); nothing was published.")

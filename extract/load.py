@@ -7,6 +7,7 @@ returned, so the caller can report them all at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,10 +15,11 @@ from pathlib import Path
 
 import duckdb
 
-from extract.contract import ENTITIES, Entity
+import policy
+from extract.contract import ENTITIES, EXTRACT_DATE_COLUMNS, Entity, entity
 from extract.defects import Defect
 from extract.read import ReadResult, find_extract, normalise
-from extract.validate import Validator, lit, parse_expr, q
+from extract.validate import RuleContext, Validator, lit, parse_expr, q
 
 Progress = Callable[[str], None]
 
@@ -35,12 +37,18 @@ class ExtractFile:
 
 @dataclass
 class LoadResult:
-    """What a load did: the files, the row counts, the defects and the warnings."""
+    """What a load did: the files, the row counts, the defects and the warnings.
+
+    A warning is a broken rule that does not stop the refresh (an unknown column, an IIN that
+    contradicts the birth date or gender): the refresh prints it and keeps it in its quality
+    report. `extract_date` is the date the row rules judged against (see `extract_date`).
+    """
 
     files: list[ExtractFile] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     defects: list[Defect] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Defect] = field(default_factory=list)
+    extract_date: dt.date | None = None
 
     @property
     def ok(self) -> bool:
@@ -66,6 +74,24 @@ def locate_extracts(extract_dir: Path) -> tuple[dict[str, Path], list[Defect]]:
         elif ent.required:
             defects.append(Defect(f"{ent.name}.csv", 0, "", "", "required file: not found (.csv or .xlsx)"))
     return found, defects
+
+
+def extract_date(con: duckdb.DuckDBPyConnection, landed: dict[str, ReadResult],
+                 today: dt.date | None = None) -> tuple[dt.date, str]:
+    """The extract date and how it was found: the latest order, grade-sheet or protocol date of
+    the extract (its last signed document), never later than the day of the load; the day of
+    the load when the extract dates no document."""
+    today = today or dt.date.today()
+    parts = [
+        f"select max({parse_expr(entity(name).column(col), True)}) as d from landing.{q(name)}"
+        for name, col in EXTRACT_DATE_COLUMNS if name in landed and col in landed[name].columns
+    ]
+    latest = con.execute(f"select max(d) from ({' union all '.join(parts)})").fetchone()[0] if parts else None
+    if latest is None:
+        return today, "the day of the load: the extract dates no order, grade sheet or protocol"
+    if latest > today:
+        return today, "the day of the load: a document of the extract is dated later"
+    return latest, "the latest order, grade-sheet or protocol date in the extract"
 
 
 def _land(con: duckdb.DuckDBPyConnection, ent: Entity, csv_path: Path, read: ReadResult) -> None:
@@ -106,7 +132,7 @@ def load_extracts(
             continue  # unreadable or header-less: nothing more can be checked in it
         unknown = [c for c in read.columns if c not in ent.column_names and c]
         if unknown:
-            result.warnings.append(f"{path.name}: unknown column(s) ignored: {', '.join(unknown)}")
+            result.warnings.append(Defect(path.name, 0, "", "", f"unknown column(s) ignored: {', '.join(unknown)}"))
         _land(con, ent, normalised, read)
         landed[ent.name] = read
         result.files[-1].rows = read.rows
@@ -121,7 +147,16 @@ def load_extracts(
                 target = col.references
                 if target[1] in landed[target[0]].columns:
                     validator.check_reference(ent, found[ent.name].name, col, f"landing.{q(target[0])}")
+    if landed:
+        date, basis = extract_date(con, landed)
+        result.extract_date = date
+        progress(f"  extract date {date.isoformat()} ({basis})")
+        context = RuleContext(date, basis, policy.dbt_vars())
+        for ent in ENTITIES:
+            if ent.name in landed and ent.checks:
+                validator.check_rows(ent, found[ent.name].name, landed[ent.name].columns, context)
     result.defects += validator.defects
+    result.warnings += validator.warnings
 
     if result.ok:
         con.execute("create schema if not exists raw")

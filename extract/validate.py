@@ -8,6 +8,9 @@ passes here is exactly what gets loaded.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -52,14 +55,17 @@ def parse_expr(col: Column, present: bool) -> str:
             t = ", ".join(lit(x) for x in _TRUE)
             f = ", ".join(lit(x) for x in _FALSE)
             return f"case when lower({v}) in ({t}) then true when lower({v}) in ({f}) then false end"
-        case "enum":
-            whens = " ".join(f"when {lit(c.lower())} then {lit(c)}" for c in col.choices)
-            return f"case lower({v}) {whens} end"
+        case "enum" | "code":
+            whens = " ".join(f"when {lit(c.lower())} then {lit(c)}" for c in col.allowed)
+            return f"case lower({v}) {whens} end" if whens else "NULL::varchar"
         case _:
             return v
 
 
 def _type_rule(col: Column) -> str:
+    if col.code_list is not None:
+        seed, file = col.code_list.seed, col.code_list.file
+        return f"code not in seed {seed} ({file}): add a row there, or correct the AIS export"
     return {
         "int": "type: whole number",
         "decimal": "type: number (decimal point or comma)",
@@ -77,6 +83,41 @@ class Check:
     rule: str
     broken: str
     value: str
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """`template` with each `{name}` of `values` replaced (other braces, as in regexes, stay)."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What row rules may name besides the row: the extract date and the dbt vars."""
+
+    extract_date: dt.date
+    extract_date_basis: str  # how the extract date was found, as a registrar reads it
+    variables: Mapping[str, object]
+
+    def sql(self) -> dict[str, str]:
+        out = {k: _sql_value(v) for k, v in self.variables.items() if _sql_value(v)}
+        return out | {"extract_date": f"date {lit(self.extract_date.isoformat())}"}
+
+    def text(self) -> dict[str, str]:
+        out = {k: str(v) for k, v in self.variables.items()}
+        return out | {"extract_date": f"{self.extract_date.isoformat()} ({self.extract_date_basis})"}
+
+
+def _sql_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return lit(value)
+    return ""  # lists and maps are not used by row rules
 
 
 def column_checks(col: Column, present: bool) -> list[Check]:
@@ -117,8 +158,9 @@ class Validator:
         self.con = con
         self.schema = schema
         self.defects: list[Defect] = []
+        self.warnings: list[Defect] = []
 
-    def _collect(self, file: str, check: Check, table: str) -> None:
+    def _collect(self, file: str, check: Check, table: str, into: list[Defect] | None = None) -> None:
         sql = f"""
             with bad as (
                 select try_cast(_row as bigint) as row_no, coalesce({check.value}, '') as value
@@ -129,7 +171,8 @@ class Validator:
         rows = self.con.execute(sql).fetchall()
         for i, (row_no, value, n) in enumerate(rows):
             rest = n - LISTED_PER_RULE + 1 if i == LISTED_PER_RULE - 1 and n > LISTED_PER_RULE else 1
-            self.defects.append(Defect(file, int(row_no), check.column, str(value), check.rule, rest))
+            (self.defects if into is None else into).append(
+                Defect(file, int(row_no), check.column, str(value), check.rule, rest))
 
     def check_entity(self, ent: Entity, file: str, columns: list[str]) -> None:
         """Header, value, row and key rules of one landed file."""
@@ -141,15 +184,23 @@ class Validator:
         for col in ent.columns:
             for check in column_checks(col, col.name in present):
                 self._collect(file, check, table)
-        for rule, column, broken_sql in ent.checks:
-            if column in present:
-                exprs = ", ".join(
-                    f"{parse_expr(c, c.name in present)} as {q(c.name)}" for c in ent.columns
-                )
-                parsed = f"(select _row, {exprs} from {table})"
-                self._collect(file, Check(column, rule, broken_sql, f"cast({q(column)} as varchar)"), parsed)
         if all(k in present for k in ent.key):
             self._check_key(ent, file, table)
+
+    def check_rows(self, ent: Entity, file: str, columns: list[str], context: RuleContext) -> None:
+        """The entity's row rules on its parsed values (run once every file is landed, since a
+        rule may name the extract date). Rows whose values did not parse are not judged here:
+        their type defects already say why."""
+        present = set(columns)
+        exprs = ", ".join(f"{parse_expr(c, c.name in present)} as {q(c.name)}" for c in ent.columns)
+        parsed = f"(select _row, {exprs} from {self.schema}.{q(ent.name)})"
+        sql, text = context.sql(), context.text()
+        for r in ent.checks:
+            if r.column not in present:
+                continue
+            check = Check(r.column, fill(r.rule, text), fill(r.broken, sql),
+                          fill(r.shown, sql) if r.shown else f"cast({q(r.column)} as varchar)")
+            self._collect(file, check, parsed, self.warnings if r.severity == "warning" else None)
 
     def _check_key(self, ent: Entity, file: str, table: str) -> None:
         keys = ", ".join(text_expr(k) for k in ent.key)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from extract.defects import format_report
+from extract.defects import Defect, format_report
 from extract.load import LoadResult, load_extracts
 from registrar.checks import CheckOutcome, QualityReport, dbt_test_outcomes, run_checks
 from registrar.dbt import DbtResult, run_dbt
@@ -128,12 +128,23 @@ def build_step(database: Path, run_dir: Path, progress: Progress) -> DbtResult:
 
 
 def contract_outcomes(result: LoadResult) -> list[CheckOutcome]:
-    """The contract checks that passed on load, one line per extract, for the quality report."""
-    return [
+    """The contract checks that passed on load, one line per extract, and one warning per file and
+    rule the load warned about, for the quality report (which the warehouse and the page keep)."""
+    passed = [
         CheckOutcome(name=f"extract contract: {f.path.name} ({f.rows:,} rows)", source="contract",
                      severity="error", status="pass")
         for f in result.files
     ]
+    by_rule: dict[tuple[str, str], list[Defect]] = {}
+    for w in result.warnings:
+        by_rule.setdefault((w.file, w.rule), []).append(w)
+    warned = [
+        CheckOutcome(name=f"extract contract: {file}", source="contract", severity="warn", status="warn",
+                     message=rule, failing_rows=sum(w.count for w in ws),
+                     failing_keys=[f"row {w.row} | {w.column} | {w.value}" for w in ws if w.row])
+        for (file, rule), ws in by_rule.items()
+    ]
+    return passed + warned
 
 
 def write_refresh_meta(database: Path, run_id: str, extract_dir: Path, result: LoadResult,

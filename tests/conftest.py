@@ -49,3 +49,35 @@ def edit_csv(path: Path, fn: Callable[[list[list[str]]], list[list[str]]]) -> No
     rows = fn(rows)
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
+
+
+Row = dict[str, str]
+
+
+def read_rows(path: Path) -> list[Row]:
+    """The data rows of a UTF-8 comma CSV, each keyed by its column name."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def edit_rows(path: Path, fn: Callable[[list[Row]], list[Row]]) -> None:
+    """Rewrite a UTF-8 comma CSV through `fn(rows)`, each row a dict keyed by column name.
+
+    The header written is the keys of the first row `fn` returns, in their order (so a key
+    dropped from every row drops the column, a key added to every row adds one); with no row
+    left, the header stays as it was.
+    """
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+        header = list(reader.fieldnames or [])
+    rows = fn(rows)
+    columns = list(rows[0]) if rows else header
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)

@@ -13,14 +13,9 @@ import pytest
 
 from extract.contract import ENTITIES
 from extract.load import load_extracts
-from tests.conftest import MINI
+from tests.conftest import MINI, read_rows
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-def _rows(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.reader(fh))
 
 
 def _decimal_columns(entity: str) -> set[str]:
@@ -32,23 +27,21 @@ def write_variant(target: Path, variant: str) -> Path:
     """Write the mini university as `variant`: utf8 | bom_semicolon | cp1251 | xlsx."""
     target.mkdir()
     for src in sorted(MINI.glob("*.csv")):
-        rows = _rows(src)
+        rows = read_rows(src)
+        header = list(rows[0]) if rows else _header(src)
         if variant == "utf8":
             shutil.copy(src, target / src.name)
         elif variant == "bom_semicolon":
             decimals = _decimal_columns(src.stem)
-            header = rows[0]
-            out = [header]
-            for row in rows[1:]:
-                new = []
-                for name, value in zip(header, row, strict=True):
-                    value = ISO_DATE.sub(r"\3.\2.\1", value)
-                    if name in decimals:
-                        value = value.replace(".", ",")
-                    new.append(value)
-                out.append(new)
+
+            def regional(name: str, value: str, decimals: set[str] = decimals) -> str:
+                value = ISO_DATE.sub(r"\3.\2.\1", value)
+                return value.replace(".", ",") if name in decimals else value
+
             with (target / src.name).open("w", encoding="utf-8-sig", newline="") as fh:
-                csv.writer(fh, delimiter=";", lineterminator="\r\n").writerows(out)
+                writer = csv.DictWriter(fh, fieldnames=header, delimiter=";", lineterminator="\r\n")
+                writer.writeheader()
+                writer.writerows({k: regional(k, v) for k, v in r.items()} for r in rows)
         elif variant == "cp1251":
             # Windows-1251 has no Kazakh-specific letters (ә, ғ, қ, ң, ө, ұ, ү, һ, і): exports in it
             # carry them transliterated, so this variant is compared with the same transliteration.
@@ -56,8 +49,9 @@ def write_variant(target: Path, variant: str) -> Path:
         elif variant == "xlsx":
             book = openpyxl.Workbook()
             sheet = book.active
-            for row in rows:
-                sheet.append(row)
+            sheet.append(header)
+            for r in rows:
+                sheet.append([r[c] for c in header])
             book.save(target / f"{src.stem}.xlsx")
     return target
 
@@ -69,26 +63,36 @@ def _to_cp1251(text: str) -> bytes:
     return text.translate(KAZAKH_TO_RUSSIAN).encode("cp1251")
 
 
-def load_tables(extract_dir: Path, work: Path) -> dict[str, list[tuple]]:
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return next(csv.reader(fh))
+
+
+Tables = dict[str, list[dict[str, object]]]
+
+
+def load_tables(extract_dir: Path, work: Path) -> Tables:
+    """Every loaded table, its rows keyed by column name, in a fixed order."""
     con = duckdb.connect()
     result = load_extracts(extract_dir, con, work)
     assert result.ok, [str(d) for d in result.defects]
     tables = {}
     for ent in ENTITIES:
         cols = ", ".join(ent.column_names)
-        tables[ent.name] = con.execute(f"select {cols} from raw.{ent.name} order by all").fetchall()
+        rows = con.execute(f"select {cols} from raw.{ent.name} order by all").fetchall()
+        tables[ent.name] = [dict(zip(ent.column_names, r, strict=True)) for r in rows]
     con.close()
     return tables
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Tables:
     base = tmp_path_factory.mktemp("ref")
     return load_tables(write_variant(base / "x", "utf8"), base / "work")
 
 
 @pytest.mark.parametrize("variant", ["bom_semicolon", "xlsx"])
-def test_variant_loads_identical_tables(variant: str, tmp_path: Path, reference: dict) -> None:
+def test_variant_loads_identical_tables(variant: str, tmp_path: Path, reference: Tables) -> None:
     tables = load_tables(write_variant(tmp_path / "x", variant), tmp_path / "work")
     for name, rows in reference.items():
         assert tables[name] == rows, name
@@ -105,11 +109,11 @@ def test_windows_1251_loads_identical_tables(tmp_path: Path) -> None:
     assert load_tables(cp, tmp_path / "w2") == expected
 
 
-def test_dates_and_decimals_parse(reference: dict) -> None:
+def test_dates_and_decimals_parse(reference: Tables) -> None:
     import datetime as dt
     from decimal import Decimal
 
     grades = reference["grades"]
-    bot_retake = next(r for r in grades if r[1] == "BOT1102" and r[4] == 2)
-    assert bot_retake[7] == Decimal("75.50")
-    assert bot_retake[8] == dt.date(2025, 1, 25)
+    bot_retake = next(r for r in grades if r["discipline_code"] == "BOT1102" and r["attempt"] == 2)
+    assert bot_retake["exam"] == Decimal("75.50")
+    assert bot_retake["graded_on"] == dt.date(2025, 1, 25)

@@ -96,10 +96,10 @@ def test_an_error_level_expectation_blocks_the_publish(
 ) -> None:
     """Results without registrations break the error-level suite group_enrolments: no publish."""
     from registrar.cli import main
-    from tests.conftest import edit_csv, file_digest
+    from tests.conftest import edit_rows, file_digest
 
     # The group's botany registrations go missing; its grade rows stay.
-    edit_csv(mini_dir / "enrollments.csv", lambda rows: [r for r in rows if r[1] != "BOT1102"])
+    edit_rows(mini_dir / "enrollments.csv", lambda rows: [r for r in rows if r["discipline_code"] != "BOT1102"])
     before = file_digest(published_mini.warehouse)
     monkeypatch.setenv("REGISTRAR_HOME", str(published_mini.root))
     assert main(["refresh", str(mini_dir)]) == 1
