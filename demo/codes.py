@@ -8,7 +8,7 @@ the demo with the seed to extend, as it would stop a refresh.
 
 from __future__ import annotations
 
-from policy import codes, seed_path, seed_rows
+from policy import codes, seed_rows
 
 __all__ = [
     "ACTIVE", "EXPELLED", "FUNDINGS", "GRADUATED", "LANGUAGES", "LEVELS", "MOVEMENTS", "NOT_YET", "ON_LEAVE",
@@ -21,28 +21,9 @@ class MissingCode(ValueError):
     """A code the demo simulates is not listed by the seed that the warehouse checks it against."""
 
 
-# Stand-ins for the seeds seeds/fundings.csv (column funding), seeds/study_forms.csv (study_form),
-# seeds/study_languages.csv (study_language) and seeds/study_levels.csv (level), which are being added
-# beside this package. Once those seeds exist they are read instead; then delete this mapping and
-# `seed_codes`' fallback (policy.codes(seed, column) is the one way to read a code list).
-_UNTIL_SEEDED: dict[tuple[str, str], tuple[str, ...]] = {
-    ("fundings", "funding"): ("state_grant", "paid"),
-    ("study_forms", "study_form"): ("full_time", "part_time", "distance", "evening"),
-    ("study_languages", "study_language"): ("kk", "ru", "en"),
-    ("study_levels", "level"): ("bachelor", "master", "doctorate"),
-}
-
-
-def seed_codes(seed: str, column: str) -> tuple[str, ...]:
-    """The codes a seed lists (policy.codes), or the stand-in above while that seed does not exist yet."""
-    if not seed_path(seed).exists() and (seed, column) in _UNTIL_SEEDED:
-        return _UNTIL_SEEDED[(seed, column)]
-    return codes(seed, column)
-
-
 def require(seed: str, column: str, wanted: tuple[str, ...]) -> tuple[str, ...]:
     """`wanted`, in the demo's order, after checking that the seed lists every one of them."""
-    missing = [code for code in wanted if code not in seed_codes(seed, column)]
+    missing = [code for code in wanted if code not in codes(seed, column)]
     if missing:
         raise MissingCode(f"seeds/{seed}.csv lists no {column} {', '.join(missing)}, which the demo "
                           f"university simulates: add a row for each")
