@@ -14,7 +14,7 @@ snapshot_dates as (
 ),
 
 programs as (
-    select * from {{ ref('stg_ais__programs') }}
+    select * from {{ ref('dim_programs') }}
 ),
 
 statuses as (
@@ -72,8 +72,7 @@ outcomes as (
     inner join status_history
         on
             observations.student_id = status_history.student_id
-            and observations.observed_on >= status_history.valid_from
-            and observations.observed_on < coalesce(status_history.valid_to, date '9999-12-31')
+            and {{ contingent_period_in_force('observations.observed_on', 'status_history') }}
     left join statuses on status_history.status = statuses.status
 ),
 
