@@ -30,7 +30,7 @@
     {{ return(run_query(query).columns[0].values() | list) }}
 {%- endmacro %}
 
-{#- A code as part of a column name: 'A-' -> 'a_minus', 'B+' -> 'b_plus', 'FX' -> 'fx'. -#}
+{#- A code as part of a column name: A- gives a_minus, B+ gives b_plus, FX gives fx. -#}
 {% macro code_column_name(code) -%}
     {{- code | lower | replace('-', '_minus') | replace('+', '_plus') | replace(' ', '_') -}}
 {%- endmacro %}

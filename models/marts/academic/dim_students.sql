@@ -18,7 +18,7 @@ plan_disciplines as (
 ),
 
 disciplines as (
-    select * from {{ ref('stg_ais__disciplines') }}
+    select * from {{ ref('dim_disciplines') }}
 ),
 
 attempts as (

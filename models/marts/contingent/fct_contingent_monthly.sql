@@ -2,7 +2,9 @@
 -- statistical forms (rules B10, B12, A4): one row per snapshot date and combination of
 -- dimensions that has at least one enrolled student. The counts by status (n_active, ...) are
 -- generated from seed contingent_statuses at compile time (macro count_by_code).
-{%- set enrolled_statuses = seed_column_values('contingent_statuses', 'status', where='is_enrolled', order_by='sort_order') %}
+{%- set enrolled_statuses = seed_column_values(
+    'contingent_statuses', 'status', where='is_enrolled', order_by='sort_order'
+) %}
 -- depends_on: {{ ref('contingent_statuses') }}
 with status_history as (
     select * from {{ ref('fct_student_status_history') }}

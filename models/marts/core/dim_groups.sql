@@ -18,11 +18,20 @@ programs as (
 
 members as (
     -- every student ever placed in the group
-    select group_code, student_id from students
+    select
+        group_code,
+        student_id
+    from students
     union
-    select group_code, student_id from enrollments
+    select
+        group_code,
+        student_id
+    from enrollments
     union
-    select group_code, student_id from orders
+    select
+        group_code,
+        student_id
+    from orders
 ),
 
 by_program as (
@@ -42,7 +51,7 @@ main_program as (
         group_code,
         program_code
     from by_program
-    qualify row_number() over (partition by group_code order by n_members desc, program_code) = 1
+    qualify row_number() over (partition by group_code order by n_members desc, program_code asc) = 1
 ),
 
 sizes as (

@@ -22,13 +22,25 @@ enrollments as (
 
 named as (
     -- a term with results but no calendar row is still a term of the record
-    select academic_year, term from calendar
+    select
+        academic_year,
+        term
+    from calendar
     union
-    select academic_year, term from grades
+    select
+        academic_year,
+        term
+    from grades
     union
-    select academic_year, term from recognitions
+    select
+        academic_year,
+        term
+    from recognitions
     union
-    select academic_year, term from enrollments
+    select
+        academic_year,
+        term
+    from enrollments
 )
 
 select
