@@ -29,10 +29,7 @@ entries as (
         effective_date as entered_on,
         movement as entry_movement,
         program_code,
-        year(effective_date)
-        - case
-            when strftime(effective_date, '%m-%d') < '{{ var("intake_year_start_month_day") }}' then 1 else 0
-        end as intake_year
+        {{ contingent_intake_year('effective_date') }} as intake_year
     from order_states
     where is_after_entry
     qualify row_number() over (partition by student_id order by replay_seq) = 1
