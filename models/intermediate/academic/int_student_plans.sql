@@ -51,9 +51,7 @@ first_entries as (
     select
         student_id,
         coalesce(course, 1) as entry_course,
-        year(effective_date) - case
-            when strftime(effective_date, '%m-%d') < '{{ var("intake_year_start_month_day") }}' then 1 else 0
-        end as entry_year_start
+        {{ contingent_intake_year('effective_date') }} as entry_year_start
     from entry_orders
     where entry_no = 1
 ),

@@ -24,7 +24,8 @@ standing as (
         attempts.counts_in_gpa,
         attempts.is_passed,
         attempts.traditional_grade,
-        coalesce(traditional_grades.counts_as_quality, false) as counts_as_quality
+        coalesce(traditional_grades.counts_as_quality, false) as counts_as_quality,
+        coalesce(traditional_grades.is_excellent, false) as is_excellent
     from student_terms
     inner join attempts
         on
@@ -40,21 +41,12 @@ standing as (
 select
     student_id,
     term_seq,
-    count(*) as cumulative_n_results,
-    sum(credits) as cumulative_credits_attempted,
-    coalesce(sum(credits) filter (where is_passed), 0) as cumulative_credits_earned,
-    coalesce(sum(credits) filter (where counts_in_gpa), 0) as cumulative_gpa_credits,
-    coalesce(sum(credits * grade_points) filter (where counts_in_gpa), 0) as cumulative_quality_points,
-    {{ academic_gpa(
-        'sum(credits * grade_points) filter (where counts_in_gpa)',
-        'sum(credits) filter (where counts_in_gpa)'
-    ) }} as cumulative_gpa,
-    -- academic debts: F / FX (or a failed pass/fail) not yet superseded at the end of the term
-    count(*) filter (where not is_passed) as n_debts,
+    -- academic debts (n_debts): F / FX (or a failed pass/fail) not yet superseded at the end of the term
+    {{ academic_record_totals(prefix='cumulative_', gpa_name='cumulative_gpa', failed_name='n_debts') }},
     -- for the tie rules of the vacant-grant competition (rules A5): how many of the results in
     -- GPA are excellent, and how many good or better
     count(*) filter (where counts_in_gpa) as cumulative_n_gpa_results,
-    count(*) filter (where counts_in_gpa and traditional_grade = 'excellent') as cumulative_n_gpa_excellent,
+    count(*) filter (where counts_in_gpa and is_excellent) as cumulative_n_gpa_excellent,
     count(*) filter (where counts_in_gpa and counts_as_quality) as cumulative_n_gpa_good_or_better
 from standing
 group by student_id, term_seq

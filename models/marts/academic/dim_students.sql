@@ -6,7 +6,7 @@ with students as (
 ),
 
 programs as (
-    select * from {{ ref('stg_ais__programs') }}
+    select * from {{ ref('dim_programs') }}
 ),
 
 plans as (
@@ -18,7 +18,7 @@ plan_disciplines as (
 ),
 
 disciplines as (
-    select * from {{ ref('stg_ais__disciplines') }}
+    select * from {{ ref('dim_disciplines') }}
 ),
 
 attempts as (
@@ -30,7 +30,7 @@ student_terms as (
 ),
 
 student_years as (
-    select * from {{ ref('int_student_years') }}
+    select * from {{ ref('fct_student_years') }}
 ),
 
 terms as (
@@ -44,7 +44,7 @@ latest_term as (
 
 latest_year as (
     -- the course of the student's latest academic year with results (approximated from the
-    -- curriculum, int_student_years), and how many of its regular semesters have results
+    -- curriculum, fct_student_years), and how many of its regular semesters have results
     select
         student_years.student_id,
         student_years.course,
@@ -147,7 +147,8 @@ select
     coalesce(plan_progress.due_credits, 0) as due_credits,
     coalesce(plan_progress.n_due_missing, 0) as n_due_missing,
     coalesce(plan_progress.due_credits_missing, 0) as due_credits_missing,
-    plan_progress.missing_due_disciplines
+    plan_progress.missing_due_disciplines,
+    students.source_row
 from students
 inner join programs on students.program_code = programs.program_code
 left join plans on students.student_id = plans.student_id

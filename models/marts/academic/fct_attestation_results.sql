@@ -1,6 +1,19 @@
 -- One row per academic year × term × discipline × group × teacher × programme: the session
 -- (attestation) results deans receive, read from first attempts, with the results after the
--- retakes of the same term beside them (rules B9).
+-- retakes of the same term beside them (rules B9). The count columns by traditional grade and by
+-- letter are generated from the seeds at compile time (macro count_by_code), so a new scale
+-- version brings its own columns instead of silently counting zeros.
+{%- set scale_where = "scale_version = '" ~ var('grade_scale_version') ~ "'" %}
+{%- set grade_classes = seed_column_values(
+    'grade_scale', 'traditional_grade', where=scale_where, order_by='sort_order'
+) %}
+{%- set failing_letters = seed_column_values(
+    'grade_scale', 'letter_grade', where=scale_where ~ ' and not is_passing', order_by='sort_order'
+) %}
+{%- set passing_letters = seed_column_values(
+    'grade_scale', 'letter_grade', where=scale_where ~ ' and is_passing', order_by='sort_order'
+) %}
+-- depends_on: {{ ref('grade_scale') }}
 with attempts as (
     select * from {{ ref('int_attempts_ranked') }}
     where source = 'session'
@@ -11,11 +24,7 @@ enrollments as (
 ),
 
 students as (
-    select * from {{ ref('stg_ais__students') }}
-),
-
-programs as (
-    select * from {{ ref('stg_ais__programs') }}
+    select * from {{ ref('dim_students') }}
 ),
 
 traditional_grades as (
@@ -49,7 +58,7 @@ placed as (
         enrollments.group_code,
         enrollments.teacher_id,
         students.program_code,
-        programs.faculty_code,
+        students.faculty_code,
         coalesce(traditional_grades.counts_as_quality, false) as counts_as_quality
     from sittings
     left join enrollments
@@ -59,7 +68,6 @@ placed as (
             and sittings.academic_year = enrollments.academic_year
             and sittings.term = enrollments.term
     inner join students on sittings.student_id = students.student_id
-    inner join programs on students.program_code = programs.program_code
     left join traditional_grades on sittings.traditional_grade = traditional_grades.traditional_grade
 )
 
@@ -74,28 +82,17 @@ select
     -- graded: every student with a first attempt, the not admitted and no-shows included
     count(*) as n_graded,
     count(*) filter (where is_passed) as n_passed,
-    count(*) filter (where traditional_grade = 'excellent') as n_excellent,
-    count(*) filter (where traditional_grade = 'good') as n_good,
-    count(*) filter (where traditional_grade = 'satisfactory') as n_satisfactory,
-    count(*) filter (where traditional_grade = 'unsatisfactory') as n_unsatisfactory,
-    count(*) filter (where letter_grade = 'FX') as n_fx,
-    count(*) filter (where letter_grade = 'F') as n_f,
+    -- by traditional grade (seed grade_scale: n_excellent, n_good, ...) and by failing letter (n_fx, n_f)
+    {{- count_by_code('traditional_grade', grade_classes) }}
+    {{- count_by_code('letter_grade', failing_letters) }}
     count(*) filter (where grade_basis = 'not_admitted') as n_not_admitted,
     count(*) filter (where grade_basis = 'no_show') as n_no_show,
     -- success rate = passed / graded; quality rate = (excellent + good) / graded (seed traditional_grades)
     count(*) filter (where is_passed) / count(*) as success_rate,
     count(*) filter (where counts_as_quality) / count(*) as quality_rate,
     avg(final_score) as mean_final_score,
-    count(*) filter (where letter_grade = 'A') as n_a,
-    count(*) filter (where letter_grade = 'A-') as n_a_minus,
-    count(*) filter (where letter_grade = 'B+') as n_b_plus,
-    count(*) filter (where letter_grade = 'B') as n_b,
-    count(*) filter (where letter_grade = 'B-') as n_b_minus,
-    count(*) filter (where letter_grade = 'C+') as n_c_plus,
-    count(*) filter (where letter_grade = 'C') as n_c,
-    count(*) filter (where letter_grade = 'C-') as n_c_minus,
-    count(*) filter (where letter_grade = 'D+') as n_d_plus,
-    count(*) filter (where letter_grade = 'D') as n_d,
+    -- by passing letter of the scale in use (n_a, n_a_minus, ..., n_d)
+    {{- count_by_code('letter_grade', passing_letters) }}
     count(*) filter (where letter_grade = {{ academic_text_var('letter_pass') }}) as n_pass,
     -- after the retakes of the same term
     count(*) filter (where is_passed_after_retakes) as n_passed_after_retakes,

@@ -1,6 +1,6 @@
 -- One row per student × discipline × academic year × term × attempt: every session result and
 -- every recognised result that counts, with its letter, points, credits and whether a later
--- attempt superseded it.
+-- attempt superseded it. A view over int_attempts_ranked: the grade table is stored once.
 with attempts as (
     select * from {{ ref('int_attempts_ranked') }}
 )
@@ -32,5 +32,8 @@ select
     is_first_in_term,
     is_last_in_term,
     graded_on,
-    protocol_no
+    protocol_no,
+    n_attempts,
+    n_attempts_in_term,
+    next_attempt_term_seq
 from attempts

@@ -27,6 +27,9 @@ select
     term_figures.academic_year_start,
     term_figures.term_order,
     term_figures.term_seq,
+    cumulative.cumulative_n_gpa_results,
+    cumulative.cumulative_n_gpa_excellent,
+    cumulative.cumulative_n_gpa_good_or_better,
     -- the student's n-th term with results, and whether it is their latest
     row_number() over (partition by term_figures.student_id order by term_figures.term_seq) as term_no,
     term_figures.term_seq = max(term_figures.term_seq) over (partition by term_figures.student_id) as is_latest_term

@@ -14,7 +14,7 @@ snapshot_dates as (
 ),
 
 programs as (
-    select * from {{ ref('stg_ais__programs') }}
+    select * from {{ ref('dim_programs') }}
 ),
 
 statuses as (
@@ -29,10 +29,7 @@ entries as (
         effective_date as entered_on,
         movement as entry_movement,
         program_code,
-        year(effective_date)
-        - case
-            when strftime(effective_date, '%m-%d') < '{{ var("intake_year_start_month_day") }}' then 1 else 0
-        end as intake_year
+        {{ contingent_intake_year('effective_date') }} as intake_year
     from order_states
     where is_after_entry
     qualify row_number() over (partition by student_id order by replay_seq) = 1
@@ -72,8 +69,7 @@ outcomes as (
     inner join status_history
         on
             observations.student_id = status_history.student_id
-            and observations.observed_on >= status_history.valid_from
-            and observations.observed_on < coalesce(status_history.valid_to, date '9999-12-31')
+            and {{ contingent_period_in_force('observations.observed_on', 'status_history') }}
     left join statuses on status_history.status = statuses.status
 ),
 

@@ -1,6 +1,11 @@
 -- The contingent on every month end and census date, counted by the dimensions of the
 -- statistical forms (rules B10, B12, A4): one row per snapshot date and combination of
--- dimensions that has at least one enrolled student.
+-- dimensions that has at least one enrolled student. The counts by status (n_active, ...) are
+-- generated from seed contingent_statuses at compile time (macro count_by_code).
+{%- set enrolled_statuses = seed_column_values(
+    'contingent_statuses', 'status', where='is_enrolled', order_by='sort_order'
+) %}
+-- depends_on: {{ ref('contingent_statuses') }}
 with status_history as (
     select * from {{ ref('fct_student_status_history') }}
 ),
@@ -10,15 +15,12 @@ snapshot_dates as (
 ),
 
 students as (
-    select * from {{ ref('stg_ais__students') }}
+    select * from {{ ref('dim_students') }}
 ),
 
 enrolled_periods as (
-    -- only periods of enrolled statuses (active, mobility_out, academic_leave) are counted
-    select
-        *,
-        coalesce(valid_to, date '9999-12-31') as valid_until
-    from status_history
+    -- only periods of enrolled statuses (seed contingent_statuses.is_enrolled) are counted
+    select * from status_history
     where is_enrolled
 ),
 
@@ -40,9 +42,7 @@ on_snapshot as (
         enrolled_periods.study_language
     from snapshot_dates
     inner join enrolled_periods
-        on
-            snapshot_dates.snapshot_date >= enrolled_periods.valid_from
-            and snapshot_dates.snapshot_date < enrolled_periods.valid_until
+        on {{ contingent_period_in_force('snapshot_dates.snapshot_date', 'enrolled_periods') }}
 ),
 
 described as (
@@ -74,9 +74,8 @@ final as (
         age_band,
         -- rules B10: headcount = active + mobility_out; academic leave is reported beside it
         count(*) filter (where counts_in_headcount) as headcount,
-        count(*) filter (where status = 'active') as n_active,
-        count(*) filter (where status = 'mobility_out') as n_mobility_out,
-        count(*) filter (where status = 'academic_leave') as n_academic_leave,
+        -- one count per enrolled status: n_active, n_mobility_out, n_academic_leave
+        {{- count_by_code('status', enrolled_statuses) }}
         count(*) as n_enrolled
     from described
     group by all

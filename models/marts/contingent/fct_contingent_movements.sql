@@ -5,11 +5,15 @@ with order_states as (
 ),
 
 programs as (
-    select * from {{ ref('stg_ais__programs') }}
+    select * from {{ ref('dim_programs') }}
 ),
 
 statuses as (
     select * from {{ ref('contingent_statuses') }}
+),
+
+reasons as (
+    select * from {{ ref('movement_reasons') }}
 ),
 
 with_before as (
@@ -32,6 +36,10 @@ final as (
         with_before.student_id,
         with_before.movement,
         with_before.reason,
+        -- a reason only labels the line: one the seed lacks keeps its raw code as its label
+        coalesce(reasons.label_kk, with_before.reason) as reason_label_kk,
+        coalesce(reasons.label_ru, with_before.reason) as reason_label_ru,
+        coalesce(reasons.label_en, with_before.reason) as reason_label_en,
         with_before.order_date,
         with_before.effective_date,
         date_trunc('month', with_before.effective_date)::date as effective_month,
@@ -69,6 +77,10 @@ final as (
     left join programs as programs_after on with_before.program_code = programs_after.program_code
     left join statuses as statuses_before on with_before.status_before = statuses_before.status
     left join statuses as statuses_after on with_before.status = statuses_after.status
+    left join reasons
+        on
+            with_before.movement = reasons.movement
+            and with_before.reason = reasons.reason
 )
 
 select * from final

@@ -1,19 +1,19 @@
 -- One row per student × discipline whose standing result is not passed (F, FX or a failed
 -- pass/fail): who owes what, since when, and what clears it.
 with attempts as (
-    select * from {{ ref('int_attempts_ranked') }}
+    select * from {{ ref('fct_grades') }}
 ),
 
 students as (
-    select * from {{ ref('stg_ais__students') }}
+    select * from {{ ref('dim_students') }}
 ),
 
 programs as (
-    select * from {{ ref('stg_ais__programs') }}
+    select * from {{ ref('dim_programs') }}
 ),
 
 disciplines as (
-    select * from {{ ref('stg_ais__disciplines') }}
+    select * from {{ ref('dim_disciplines') }}
 ),
 
 history as (

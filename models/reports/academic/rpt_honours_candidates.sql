@@ -2,7 +2,7 @@
 -- better, no re-examination and no failed attempt, cumulative GPA at least honours_min_gpa, and
 -- a final attestation of A or A- once taken (empty while not yet taken).
 with attempts as (
-    select * from {{ ref('int_attempts_ranked') }}
+    select * from {{ ref('fct_grades') }}
 ),
 
 scale as (

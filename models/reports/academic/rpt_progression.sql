@@ -1,7 +1,7 @@
 -- One row per student × academic year with results: the transfer GPA of the year against the
 -- threshold for the course the student was on (rules A4), and who falls below it.
 with student_years as (
-    select * from {{ ref('int_student_years') }}
+    select * from {{ ref('fct_student_years') }}
 ),
 
 student_terms as (
@@ -9,15 +9,15 @@ student_terms as (
 ),
 
 standing as (
-    select * from {{ ref('int_student_session_standing') }}
+    select * from {{ ref('fct_student_term_standing') }}
 ),
 
 students as (
-    select * from {{ ref('stg_ais__students') }}
+    select * from {{ ref('dim_students') }}
 ),
 
 programs as (
-    select * from {{ ref('stg_ais__programs') }}
+    select * from {{ ref('dim_programs') }}
 ),
 
 year_end as (

@@ -3,7 +3,7 @@
 -- the record (nor, with recognition_issue_scope = protocol, do the student's other lines of
 -- the same protocol, listed here as protocol_has_other_issues).
 with checked as (
-    select * from {{ ref('int_recognitions_checked') }}
+    select * from {{ ref('fct_recognition_lines') }}
     where not is_counted
 ),
 
@@ -12,7 +12,7 @@ issue_types as (
 ),
 
 students as (
-    select * from {{ ref('stg_ais__students') }}
+    select * from {{ ref('dim_students') }}
 ),
 
 issues as (

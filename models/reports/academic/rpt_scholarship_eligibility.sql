@@ -2,12 +2,12 @@
 -- session results: whether the state scholarship is due after the session, and at which level
 -- (rules B11).
 with attempts as (
-    select * from {{ ref('int_attempts_ranked') }}
+    select * from {{ ref('fct_grades') }}
     where source = 'session' and is_first_in_term
 ),
 
 terms as (
-    select * from {{ ref('terms') }}
+    select * from {{ ref('dim_terms') }}
 ),
 
 traditional_grades as (
@@ -15,15 +15,19 @@ traditional_grades as (
 ),
 
 standing as (
-    select * from {{ ref('int_student_session_standing') }}
+    select * from {{ ref('fct_student_term_standing') }}
+),
+
+statuses as (
+    select * from {{ ref('contingent_statuses') }}
 ),
 
 students as (
-    select * from {{ ref('stg_ais__students') }}
+    select * from {{ ref('dim_students') }}
 ),
 
 programs as (
-    select * from {{ ref('stg_ais__programs') }}
+    select * from {{ ref('dim_programs') }}
 ),
 
 session_results as (
@@ -35,7 +39,7 @@ session_results as (
         count(*) as n_results,
         -- a passed pass/fail result neither qualifies nor disqualifies
         count(*) filter (where attempts.letter_grade != {{ academic_text_var('letter_pass') }}) as n_graded,
-        count(*) filter (where attempts.traditional_grade = 'excellent') as n_excellent,
+        count(*) filter (where coalesce(traditional_grades.is_excellent, false)) as n_excellent,
         count(*) filter (where coalesce(traditional_grades.counts_as_quality, false)) as n_good_or_excellent,
         count(*) filter (
             where attempts.letter_grade != {{ academic_text_var('letter_pass') }}
@@ -43,7 +47,10 @@ session_results as (
         ) as n_below_good,
         count(*) filter (where attempts.letter_grade = {{ academic_text_var('letter_pass') }}) as n_pass
     from attempts
-    inner join terms on attempts.term = terms.term
+    inner join terms
+        on
+            attempts.academic_year = terms.academic_year
+            and attempts.term = terms.term
     left join traditional_grades on attempts.traditional_grade = traditional_grades.traditional_grade
     where terms.is_regular_semester
     group by attempts.student_id, attempts.academic_year, attempts.term, attempts.term_seq
@@ -56,7 +63,8 @@ assessed as (
         standing.status,
         standing.program_code,
         standing.funding = 'state_grant' as is_state_grant,
-        standing.status = 'active' as is_active,
+        -- rules B11: attending the university (seed contingent_statuses.is_studying: active)
+        coalesce(statuses.is_studying, false) as is_active,
         session_results.n_graded > 0 and session_results.n_below_good = 0 as is_all_good_or_excellent,
         session_results.n_graded > 0 and session_results.n_excellent = session_results.n_graded as is_all_excellent
     from session_results
@@ -64,6 +72,7 @@ assessed as (
         on
             session_results.student_id = standing.student_id
             and session_results.term_seq = standing.term_seq
+    left join statuses on standing.status = statuses.status
 )
 
 select

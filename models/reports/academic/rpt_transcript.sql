@@ -2,7 +2,7 @@
 -- attempt there), with the term's, the year's and the cumulative GPA and credits beside it.
 -- A student's transcript is this table filtered by student_id and ordered by term_seq.
 with attempts as (
-    select * from {{ ref('int_attempts_ranked') }}
+    select * from {{ ref('fct_grades') }}
     where is_last_in_term
 ),
 
@@ -11,19 +11,19 @@ student_terms as (
 ),
 
 student_years as (
-    select * from {{ ref('int_student_years') }}
+    select * from {{ ref('fct_student_years') }}
 ),
 
 students as (
-    select * from {{ ref('stg_ais__students') }}
+    select * from {{ ref('dim_students') }}
 ),
 
 programs as (
-    select * from {{ ref('stg_ais__programs') }}
+    select * from {{ ref('dim_programs') }}
 ),
 
 disciplines as (
-    select * from {{ ref('stg_ais__disciplines') }}
+    select * from {{ ref('dim_disciplines') }}
 ),
 
 traditional_grades as (

@@ -2,23 +2,27 @@
 -- at the end of the term: the student's place in the competition for vacant state grants
 -- held in the following holidays (rules A5).
 with standing as (
-    select * from {{ ref('int_student_session_standing') }}
+    select * from {{ ref('fct_student_term_standing') }}
 ),
 
 cumulative as (
-    select * from {{ ref('int_student_terms_cumulative') }}
+    select * from {{ ref('fct_student_terms') }}
 ),
 
 terms as (
-    select * from {{ ref('terms') }}
+    select * from {{ ref('dim_terms') }}
+),
+
+statuses as (
+    select * from {{ ref('contingent_statuses') }}
 ),
 
 students as (
-    select * from {{ ref('stg_ais__students') }}
+    select * from {{ ref('dim_students') }}
 ),
 
 programs as (
-    select * from {{ ref('stg_ais__programs') }}
+    select * from {{ ref('dim_programs') }}
 ),
 
 competitors as (
@@ -46,7 +50,11 @@ competitors as (
             else 3
         end as tie_tier
     from standing
-    inner join terms on standing.term = terms.term
+    inner join terms
+        on
+            standing.academic_year = terms.academic_year
+            and standing.term = terms.term
+    inner join statuses on standing.status = statuses.status
     inner join cumulative
         on
             standing.student_id = cumulative.student_id
@@ -54,7 +62,8 @@ competitors as (
     where
         terms.is_regular_semester
         and standing.funding = 'paid'
-        and standing.status = 'active'
+        -- attending the university (seed contingent_statuses.is_studying: active)
+        and statuses.is_studying
 )
 
 select

@@ -2,7 +2,7 @@
 -- (rules B10): one row per student and mismatching attribute. A registrar corrects the
 -- orders or the student's record in the AIS.
 with students as (
-    select * from {{ ref('stg_ais__students') }}
+    select * from {{ ref('dim_students') }}
 ),
 
 status_history as (
@@ -10,11 +10,11 @@ status_history as (
 ),
 
 programs as (
-    select * from {{ ref('stg_ais__programs') }}
+    select * from {{ ref('dim_programs') }}
 ),
 
 order_states as (
-    select * from {{ ref('int_orders_replayed') }}
+    select * from {{ ref('fct_contingent_movements') }}
 ),
 
 current_periods as (

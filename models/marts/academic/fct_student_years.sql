@@ -32,16 +32,7 @@ year_figures as (
         student_id,
         academic_year,
         academic_year_start,
-        count(*) as n_results,
-        sum(credits) as credits_attempted,
-        coalesce(sum(credits) filter (where is_passed), 0) as credits_earned,
-        coalesce(sum(credits) filter (where counts_in_gpa), 0) as gpa_credits,
-        coalesce(sum(credits * grade_points) filter (where counts_in_gpa), 0) as quality_points,
-        {{ academic_gpa(
-            'sum(credits * grade_points) filter (where counts_in_gpa)',
-            'sum(credits) filter (where counts_in_gpa)'
-        ) }} as year_gpa,
-        count(*) filter (where not is_passed) as n_failed
+        {{ academic_record_totals(gpa_name='year_gpa', failed_name='n_failed') }}
     from last_in_year
     where is_last_in_year
     group by student_id, academic_year, academic_year_start

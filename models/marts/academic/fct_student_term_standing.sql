@@ -3,11 +3,11 @@
 -- (fct_student_status_history, rules B10): the period in force on that day, else today's
 -- student record. The reports read the same replay as the contingent marts; none of their own.
 with results as (
-    select * from {{ ref('int_grades_unioned') }}
+    select * from {{ ref('int_attempts_ranked') }}
 ),
 
-calendar as (
-    select * from {{ ref('stg_ais__calendar') }}
+terms as (
+    select * from {{ ref('dim_terms') }}
 ),
 
 status_history as (
@@ -18,6 +18,18 @@ students as (
     select * from {{ ref('stg_ais__students') }}
 ),
 
+movement_types as (
+    select * from {{ ref('movement_types') }}
+),
+
+entry_status as (
+    -- a student with no period and no status is taken as just entered: the status an entry order
+    -- (admission, transfer in, readmission) gives
+    select min(status_after) as status
+    from movement_types
+    where is_headcount_inflow
+),
+
 student_terms as (
     select distinct
         results.student_id,
@@ -26,12 +38,12 @@ student_terms as (
         results.term,
         results.term_order,
         results.term_seq,
-        calendar.ends_on as as_of_date
+        terms.ends_on as as_of_date
     from results
-    left join calendar
+    left join terms
         on
-            results.academic_year = calendar.academic_year
-            and results.term = calendar.term
+            results.academic_year = terms.academic_year
+            and results.term = terms.term
 )
 
 select
@@ -44,14 +56,13 @@ select
     student_terms.as_of_date,
     coalesce(status_history.funding, students.funding) as funding,
     coalesce(status_history.program_code, students.program_code) as program_code,
-    -- no period in force and no status in the extract: the student is taken as active
-    coalesce(status_history.status, students.status, 'active') as status,
+    coalesce(status_history.status, students.status, entry_status.status) as status,
     case when status_history.student_id is not null then 'orders' else 'student_record' end as standing_source
 from student_terms
 inner join students on student_terms.student_id = students.student_id
+cross join entry_status
 -- periods follow one another without overlaps: at most one is in force on the as-of date
 left join status_history
     on
         student_terms.student_id = status_history.student_id
-        and student_terms.as_of_date >= status_history.valid_from
-        and (student_terms.as_of_date < status_history.valid_to or status_history.valid_to is null)
+        and {{ contingent_period_in_force('student_terms.as_of_date', 'status_history') }}
