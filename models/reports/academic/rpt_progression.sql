@@ -16,6 +16,10 @@ students as (
     select * from {{ ref('dim_students') }}
 ),
 
+fundings as (
+    select * from {{ ref('fundings') }}
+),
+
 programs as (
     select * from {{ ref('dim_programs') }}
 ),
@@ -58,7 +62,7 @@ select
     -- compared unrounded (rules B7: rounding is for display)
     coalesce(assessed.year_gpa < assessed.transfer_gpa_threshold, false) as is_below_threshold,
     coalesce(assessed.year_gpa < assessed.transfer_gpa_threshold, false)
-    and standing.funding = 'state_grant' as loses_state_grant,
+    and coalesce(fundings.is_state_grant, false) as loses_state_grant,
     assessed.n_results,
     assessed.credits_attempted,
     assessed.credits_earned,
@@ -78,3 +82,4 @@ inner join standing
         assessed.student_id = standing.student_id
         and assessed.year_end_term_seq = standing.term_seq
 left join programs on standing.program_code = programs.program_code
+left join fundings on standing.funding = fundings.funding

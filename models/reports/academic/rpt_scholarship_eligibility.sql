@@ -14,6 +14,10 @@ traditional_grades as (
     select * from {{ ref('traditional_grades') }}
 ),
 
+fundings as (
+    select * from {{ ref('fundings') }}
+),
+
 standing as (
     select * from {{ ref('fct_student_term_standing') }}
 ),
@@ -62,7 +66,7 @@ assessed as (
         standing.funding,
         standing.status,
         standing.program_code,
-        standing.funding = 'state_grant' as is_state_grant,
+        coalesce(fundings.is_state_grant, false) as is_state_grant,
         -- rules B11: attending the university (seed contingent_statuses.is_studying: active)
         coalesce(statuses.is_studying, false) as is_active,
         session_results.n_graded > 0 and session_results.n_below_good = 0 as is_all_good_or_excellent,
@@ -73,6 +77,7 @@ assessed as (
             session_results.student_id = standing.student_id
             and session_results.term_seq = standing.term_seq
     left join statuses on standing.status = statuses.status
+    left join fundings on standing.funding = fundings.funding
 )
 
 select

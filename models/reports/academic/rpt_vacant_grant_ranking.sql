@@ -5,6 +5,10 @@ with standing as (
     select * from {{ ref('fct_student_term_standing') }}
 ),
 
+fundings as (
+    select * from {{ ref('fundings') }}
+),
+
 cumulative as (
     select * from {{ ref('fct_student_terms') }}
 ),
@@ -55,13 +59,14 @@ competitors as (
             standing.academic_year = terms.academic_year
             and standing.term = terms.term
     inner join statuses on standing.status = statuses.status
+    inner join fundings on standing.funding = fundings.funding
     inner join cumulative
         on
             standing.student_id = cumulative.student_id
             and standing.term_seq = cumulative.term_seq
     where
         terms.is_regular_semester
-        and standing.funding = 'paid'
+        and not fundings.is_state_grant
         -- attending the university (seed contingent_statuses.is_studying: active)
         and statuses.is_studying
 )
