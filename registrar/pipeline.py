@@ -22,10 +22,11 @@ import duckdb
 
 from extract.defects import format_report
 from extract.load import LoadResult, load_extracts
-from registrar.checks import CheckOutcome, QualityReport, dbt_test_outcomes, run_checks
+from registrar.checks import dbt_test_outcomes, run_checks
 from registrar.dbt import DbtResult, run_dbt
 from registrar.lock import refresh_lock
 from registrar.paths import WAREHOUSE_NAME, Home
+from registrar.quality import CheckOutcome, QualityReport
 
 Progress = Callable[[str], None]
 KEEP_FAILED_RUNS = 5
