@@ -1,14 +1,23 @@
--- One row per exam session (academic year × term 1 or 2): how many first-attempt results
--- were graded and the success rate, beside the mean of the earlier sessions of the same term.
-with sessions as (
+-- Feed of the expectation suite attestation_sessions: each main session beside the mean of
+-- the earlier sessions of the same term (window `earlier`), so a partial export stands out.
+with attestation as (
+    select * from {{ ref('fct_attestation_results') }}
+),
+
+terms as (
+    select * from {{ ref('terms') }}
+),
+
+sessions as (
     select
-        academic_year,
-        term,
-        sum(n_graded) as n_graded,
-        sum(n_passed) / nullif(sum(n_graded), 0) as success_rate
-    from main.fct_attestation_results
-    where term in (select term from reference.terms where is_regular_semester)
-    group by academic_year, term
+        attestation.academic_year,
+        attestation.term,
+        sum(attestation.n_graded) as n_graded,
+        sum(attestation.n_passed) / nullif(sum(attestation.n_graded), 0) as success_rate
+    from attestation
+    inner join terms on attestation.term = terms.term
+    where terms.is_regular_semester
+    group by attestation.academic_year, attestation.term
 )
 
 select
@@ -19,5 +28,6 @@ select
     n_graded / avg(n_graded) over earlier as graded_vs_earlier,
     success_rate - avg(success_rate) over earlier as success_rate_shift
 from sessions
-window earlier as (partition by term order by academic_year rows between unbounded preceding and 1 preceding)
-order by academic_year, term
+window earlier as (
+    partition by term order by academic_year rows between unbounded preceding and 1 preceding
+)

@@ -1,18 +1,25 @@
--- One row per faculty and month end within the academic calendar of the extract (before it
--- the contingent holds only the students still present later, so it ramps up): the headcount
--- and its change from the month before, as a share of the month before.
-with calendar_start as (
-    select min(starts_on) as first_day from staging.stg_ais__calendar
+-- Feed of the expectation suite faculty_headcount_jumps. Month ends before the academic
+-- calendar of the extract are left out: before it the contingent holds only the students
+-- still present later, so it ramps up. Faculties below var headcount_jump_min_base are left
+-- out too: a few students make a large share.
+with monthly as (
+    select * from {{ ref('fct_contingent_monthly') }}
 ),
 
-monthly as (
+calendar as (
+    select * from {{ ref('stg_ais__calendar') }}
+),
+
+faculty_months as (
     select
-        faculty_code,
-        snapshot_date,
-        sum(headcount) as headcount
-    from main.fct_contingent_monthly
-    where is_month_end and snapshot_date >= (select first_day from calendar_start)
-    group by faculty_code, snapshot_date
+        monthly.faculty_code,
+        monthly.snapshot_date,
+        sum(monthly.headcount) as headcount
+    from monthly
+    where
+        monthly.is_month_end
+        and monthly.snapshot_date >= (select min(calendar.starts_on) as first_day from calendar)
+    group by monthly.faculty_code, monthly.snapshot_date
 ),
 
 changes as (
@@ -21,7 +28,7 @@ changes as (
         snapshot_date,
         headcount,
         lag(headcount) over (partition by faculty_code order by snapshot_date) as previous_headcount
-    from monthly
+    from faculty_months
 )
 
 select
@@ -32,4 +39,3 @@ select
     abs(headcount - previous_headcount) / previous_headcount as jump_share
 from changes
 where previous_headcount >= {{ var('headcount_jump_min_base') }}
-order by faculty_code, snapshot_date

@@ -1,11 +1,15 @@
--- One row per academic period: the mean term GPA of the students with results, beside
--- the mean of all earlier periods of the same term.
-with periods as (
+-- Feed of the expectation suite gpa_means: each period's mean term GPA beside the mean of
+-- the earlier periods of the same term (window `earlier`).
+with student_terms as (
+    select * from {{ ref('fct_student_terms') }}
+),
+
+periods as (
     select
         academic_year,
         term,
         avg(term_gpa) as mean_term_gpa
-    from main.fct_student_terms
+    from student_terms
     where term_gpa is not null
     group by academic_year, term
 )
@@ -16,5 +20,6 @@ select
     mean_term_gpa,
     mean_term_gpa - avg(mean_term_gpa) over earlier as gpa_shift
 from periods
-window earlier as (partition by term order by academic_year rows between unbounded preceding and 1 preceding)
-order by academic_year, term
+window earlier as (
+    partition by term order by academic_year rows between unbounded preceding and 1 preceding
+)

@@ -1,21 +1,32 @@
--- One row per session, discipline and group that has results: how many of those results
--- belong to a student registered for the discipline in that term. The group is the one of
--- the registration, or the student's current group when there is none.
+-- Feed of the expectation suite group_enrolments (error: results without registrations
+-- cannot be given a teacher or a group in fct_attestation_results). The group is the one of
+-- the registration, or the student's current group when there is none; null when neither.
+with grades as (
+    select * from {{ ref('fct_grades') }}
+),
+
+students as (
+    select * from {{ ref('dim_students') }}
+),
+
+enrollments as (
+    select * from {{ ref('stg_ais__enrollments') }}
+)
+
 select
-    g.academic_year,
-    g.term,
-    g.discipline_code,
-    coalesce(e.group_code, s.group_code, '(no group)') as group_code,
+    grades.academic_year,
+    grades.term,
+    grades.discipline_code,
+    coalesce(enrollments.group_code, students.group_code) as group_code,
     count(*) as n_results,
-    count(e.student_id) as n_enrolled
-from main.fct_grades as g
-inner join staging.stg_ais__students as s on g.student_id = s.student_id
-left join staging.stg_ais__enrollments as e
+    count(enrollments.student_id) as n_enrolled
+from grades
+inner join students on grades.student_id = students.student_id
+left join enrollments
     on
-        g.student_id = e.student_id
-        and g.discipline_code = e.discipline_code
-        and g.academic_year = e.academic_year
-        and g.term = e.term
-where g.source = 'session'
+        grades.student_id = enrollments.student_id
+        and grades.discipline_code = enrollments.discipline_code
+        and grades.academic_year = enrollments.academic_year
+        and grades.term = enrollments.term
+where grades.source = 'session'
 group by all
-order by all

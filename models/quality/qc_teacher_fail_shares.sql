@@ -1,16 +1,22 @@
--- One row per teacher and main session (terms 1 and 2) with enough graded results: the
--- share of FX and F among first attempts. Summer terms gather the students re-studying
--- failed disciplines, so their share says nothing about the teacher.
+-- Feed of the expectation suite teacher_fail_shares. Main sessions only: summer terms gather
+-- the students re-studying failed disciplines, so their share says nothing about the teacher;
+-- a teacher with few results is left out (var teacher_fail_share_min_graded).
+with attestation as (
+    select * from {{ ref('fct_attestation_results') }}
+),
+
+terms as (
+    select * from {{ ref('terms') }}
+)
+
 select
-    academic_year,
-    term,
-    teacher_id,
-    sum(n_graded) as n_graded,
-    (sum(n_fx) + sum(n_f)) / sum(n_graded) as fail_share
-from main.fct_attestation_results
-where
-    teacher_id is not null
-    and term in (select term from reference.terms where is_regular_semester)
-group by academic_year, term, teacher_id
-having sum(n_graded) >= {{ var('teacher_fail_share_min_graded') }}
-order by academic_year, term, teacher_id
+    attestation.academic_year,
+    attestation.term,
+    attestation.teacher_id,
+    sum(attestation.n_graded) as n_graded,
+    (sum(attestation.n_fx) + sum(attestation.n_f)) / sum(attestation.n_graded) as fail_share
+from attestation
+inner join terms on attestation.term = terms.term
+where attestation.teacher_id is not null and terms.is_regular_semester
+group by attestation.academic_year, attestation.term, attestation.teacher_id
+having sum(attestation.n_graded) >= {{ var('teacher_fail_share_min_graded') }}
