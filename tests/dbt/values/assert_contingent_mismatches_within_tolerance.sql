@@ -1,7 +1,12 @@
 with mismatches as (
     select * from {{ ref('rpt_contingent_mismatches') }}
+),
+
+tally as (
+    select count(*) as n_mismatches from mismatches
 )
 
-select *
+select mismatches.*
 from mismatches
-where (select count(*) as n_mismatches from {{ ref('rpt_contingent_mismatches') }}) > {{ var('contingent_mismatch_tolerance') }}
+cross join tally
+where tally.n_mismatches > {{ var('contingent_mismatch_tolerance') }}
