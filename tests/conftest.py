@@ -49,3 +49,19 @@ def edit_csv(path: Path, fn: Callable[[list[list[str]]], list[list[str]]]) -> No
     rows = fn(rows)
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
+
+
+Row = dict[str, str]
+
+
+def edit_rows(path: Path, fn: Callable[[list[Row]], list[Row]]) -> None:
+    """Rewrite a UTF-8 comma CSV through `fn(rows)`, each row keyed by its column names."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        columns, rows = list(reader.fieldnames or []), list(reader)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(fn(rows))
