@@ -56,8 +56,7 @@ def _guidance(node: dict[str, Any]) -> str:
 def _test_nodes(manifest_path: Path) -> dict[str, DataTestNode]:
     if not manifest_path.exists():
         return {}
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    nodes = manifest.get("nodes", {})
+    nodes = json.loads(manifest_path.read_text(encoding="utf-8")).get("nodes", {})
     out: dict[str, DataTestNode] = {}
     for uid, node in nodes.items():
         if node.get("resource_type") != "test":
