@@ -99,7 +99,7 @@ def refresh_status(wh: Warehouse) -> dict[str, Any] | None:
 
 
 QUALITY_COLUMNS = ["name", "source", "tier", "severity", "status", "message", "failing_rows", "failing_keys",
-                   "failures_table", "failing_sample", "guidance"]
+                   "failures_table", "failing_sample", "guidance", "seed", "unknown_codes"]
 _TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
 
 
@@ -107,8 +107,12 @@ def quality_checks(wh: Warehouse) -> pd.DataFrame:
     """Every check of the published build, problems first."""
     if not wh.available or not wh.has_table("meta", "quality_checks"):
         return pd.DataFrame(columns=QUALITY_COLUMNS)
+    stored = set(wh.query("select column_name from information_schema.columns "
+                          "where table_schema = 'meta' and table_name = 'quality_checks'")["column_name"])
+    # a warehouse published before a column existed shows it empty until its next refresh
+    columns = [c if c in stored else f"null as {c}" for c in QUALITY_COLUMNS]
     return wh.query(
-        f"select {', '.join(QUALITY_COLUMNS)} from meta.quality_checks "
+        f"select {', '.join(columns)} from meta.quality_checks "
         "order by case status when 'fail' then 0 when 'warn' then 1 else 2 end, source, tier, name"
     )
 

@@ -1,92 +1,25 @@
-"""The quality report of a refresh: every check that ran and how it ended.
+"""Gathering the quality report of a refresh: every check that ran and how it ended.
 
 dbt tests ran inside `dbt build` (a failing test with severity error already stopped
-the refresh); this module gathers their outcomes together with the Great Expectations
-suites that run after the build, decides whether anything blocks the publish, and
-stores the report inside the warehouse (`meta.quality_checks`) and beside it.
+the refresh); this module reads their outcomes and failing rows, adds the Great
+Expectations suites that run after the build (`registrar.expectations`), and returns
+the report (`registrar.quality`) that decides whether anything blocks the publish.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from registrar.dbt import DbtResult
+from registrar.expectations import run_suites
+from registrar.quality import FAILING_SAMPLE_ROWS, KEY_COLUMNS, CheckOutcome, Progress, QualityReport, row_keys
 
-Progress = Callable[[str], None]
-FAILING_SAMPLE_ROWS = 50  # kept in the report; the whole list stays in the failures table
-# Columns that identify a failing row to a registrar, in the order they are shown.
-KEY_COLUMNS = ("student_id", "order_no", "academic_year", "term", "discipline_code", "group_code",
-               "teacher_id", "faculty_code", "program_code", "snapshot_date", "source_row")
-
-
-@dataclass
-class CheckOutcome:
-    """One check: where it comes from, how severe a failure is, and how it ended."""
-
-    name: str
-    source: str  # contract | dbt_test | dbt_unit_test | great_expectations
-    severity: str  # error | warn
-    status: str  # pass | warn | fail
-    message: str = ""
-    failing_rows: int = 0
-    failing_keys: list[str] = field(default_factory=list)
-    tier: str = ""  # dbt data tests: configuration | integrity | values
-    failures_table: str = ""  # where dbt stored all failing rows (schema.table of the warehouse)
-    failing_sample: list[dict[str, object]] = field(default_factory=list)  # the first failing rows
-    guidance: str = ""  # a singular test's header: what it checks, when it matters, how to resolve
-
-
-@dataclass
-class QualityReport:
-    """All checks of one refresh."""
-
-    checks: list[CheckOutcome] = field(default_factory=list)
-    created_at: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
-
-    @property
-    def blocking(self) -> list[CheckOutcome]:
-        return [c for c in self.checks if c.status == "fail" and c.severity == "error"]
-
-    def counts(self) -> dict[str, int]:
-        out = {"pass": 0, "warn": 0, "fail": 0}
-        for c in self.checks:
-            out[c.status] = out.get(c.status, 0) + 1
-        return out
-
-    def summary(self) -> str:
-        n = self.counts()
-        lines = [f"quality checks: {n['pass']} passed, {n['warn']} warned, {n['fail']} failed"]
-        for c in self.checks:
-            if c.status != "pass":
-                keys = f" keys: {', '.join(c.failing_keys[:10])}" if c.failing_keys else ""
-                lines.append(f"  {c.status.upper()} [{c.source}/{c.severity}] {c.name}: {c.message}{keys}")
-        return "\n".join(lines)
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {"created_at": self.created_at, "counts": self.counts(), "checks": [asdict(c) for c in self.checks]},
-            ensure_ascii=False, indent=1,
-        )
-
-    def write_table(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute("create schema if not exists meta")
-        con.execute(
-            "create or replace table meta.quality_checks (name varchar, source varchar, tier varchar, "
-            "severity varchar, status varchar, message varchar, failing_rows bigint, failing_keys varchar[], "
-            "failures_table varchar, failing_sample json, guidance varchar)"
-        )
-        con.executemany(
-            "insert into meta.quality_checks values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[c.name, c.source, c.tier, c.severity, c.status, c.message, c.failing_rows, c.failing_keys,
-              c.failures_table, json.dumps(c.failing_sample, ensure_ascii=False, default=str), c.guidance]
-             for c in self.checks],
-        )
+# A code check (the generic test code_in_seed, or a singular test of the same shape) returns
+# one row per code its seed lacks: the code, how many rows carry it, and any context columns.
+CODE_COLUMN, ROWS_COLUMN = "unknown_code", "n_rows"
 
 
 def dbt_test_outcomes(result: DbtResult, database: Path | None = None) -> list[CheckOutcome]:
@@ -105,7 +38,7 @@ def dbt_test_outcomes(result: DbtResult, database: Path | None = None) -> list[C
             status={"pass": "pass", "warn": "warn", "fail": "fail", "error": "fail"}.get(status, "pass"),
             message=str(r.get("message") or ""), failing_rows=int(r.get("failures") or 0),
             tier=node.tier if node else "", failures_table=node.failures_table if node else "",
-            guidance=node.guidance if node else "",
+            guidance=node.guidance if node else "", seed=node.seed if node else "",
         ))
     if database is not None:
         _read_failing_rows(database, [c for c in out if c.status != "pass" and c.failures_table])
@@ -127,21 +60,37 @@ def _read_failing_rows(database: Path, checks: list[CheckOutcome]) -> None:
             c.failing_sample = json.loads(frame.to_json(orient="records", date_format="iso"))
             keys = [k for k in KEY_COLUMNS if k in frame.columns] or list(frame.columns[:3])
             c.failing_keys = row_keys(c.failing_sample, keys)
+            _name_unknown_codes(c)
     finally:
         con.close()
 
 
-def row_keys(rows: list[dict[str, object]], key_columns: Sequence[str]) -> list[str]:
-    """One "a | b | c" key per failing row, from the columns that identify it (all, when none do)."""
-    return [" | ".join(str(row.get(k)) for k in (key_columns or list(row))) for row in rows]
+def _name_unknown_codes(check: CheckOutcome) -> None:
+    """For a code check: each code the seed lacks, how many rows carry it and the seed to extend,
+    in the check's data and its message, so that the registrar reads what to add and where."""
+    if not check.seed or not all(CODE_COLUMN in row for row in check.failing_sample):
+        return
+    check.unknown_codes = [
+        {"code": row[CODE_COLUMN], "rows": int(row.get(ROWS_COLUMN) or 0),
+         "context": {k: v for k, v in row.items() if k not in (CODE_COLUMN, ROWS_COLUMN)}}
+        for row in check.failing_sample
+    ]
+    check.message = "; ".join(
+        f"code '{u['code']}'{_context(u['context'])} on {u['rows']:,} row(s) is not in {check.seed}"
+        for u in check.unknown_codes
+    )
+
+
+def _context(values: object) -> str:
+    return f" ({', '.join(f'{k} {v}' for k, v in values.items())})" if isinstance(values, dict) and values else ""
 
 
 def run_checks(database: Path, built: DbtResult, progress: Progress = print) -> QualityReport:
     """Collect dbt test outcomes and run the expectation suites on the built warehouse."""
-    from registrar.expectations import run_suites  # GX import costs seconds: only when checking
-
     report = QualityReport(checks=dbt_test_outcomes(built, database))
     report.checks += run_suites(database, progress)
     n = report.counts()
     progress(f"  {n['pass']} checks passed, {n['warn']} warned, {n['fail']} failed")
+    for c in report.warnings:
+        progress(f"  warning: {c.name}: {c.message}")
     return report

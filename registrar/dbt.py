@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from registrar.paths import PROJECT_DIR
 
@@ -23,11 +24,13 @@ Progress = Callable[[str], None]
 @dataclass(frozen=True)
 class DataTestNode:
     """What the manifest says of one data test: its tier, where its failing rows are stored,
-    and (for a singular test) its header: what it checks, when it matters, how to resolve it."""
+    for a singular test its guidance (what it checks, when it matters, how to resolve it: the
+    description and meta of its yml), and the seed file it checks codes against, if one."""
 
     tier: str
     failures_table: str
     guidance: str
+    seed: str = ""
 
 
 @dataclass
@@ -43,6 +46,13 @@ class DbtResult:
 TIERS = ("configuration", "integrity", "values")
 
 
+def _guidance(node: dict[str, Any]) -> str:
+    """"Checks / Matters / Resolve" lines from a singular test's yml (description, meta)."""
+    meta = {**(node.get("meta") or {}), **(node.get("config", {}).get("meta") or {})}
+    lines = [("Checks", node.get("description")), ("Matters", meta.get("matters")), ("Resolve", meta.get("resolve"))]
+    return "\n".join(f"{label}: {str(text).strip()}" for label, text in lines if text)
+
+
 def _test_nodes(manifest_path: Path) -> dict[str, DataTestNode]:
     if not manifest_path.exists():
         return {}
@@ -53,9 +63,10 @@ def _test_nodes(manifest_path: Path) -> dict[str, DataTestNode]:
             continue
         tier = next((t for t in node.get("tags", []) if t in TIERS), "")
         stored = bool(node.get("config", {}).get("store_failures"))
-        header = [line[3:].strip() for line in str(node.get("raw_code", "")).splitlines()[:3]
-                  if line.startswith("-- ")]
-        out[uid] = DataTestNode(tier, f"{node['schema']}.{node['alias']}" if stored else "", "\n".join(header))
+        seeds = [nodes[d]["original_file_path"] for d in node.get("depends_on", {}).get("nodes", [])
+                 if d.startswith("seed.") and d in nodes]
+        out[uid] = DataTestNode(tier, f"{node['schema']}.{node['alias']}" if stored else "", _guidance(node),
+                                seeds[0] if len(seeds) == 1 else "")
     return out
 
 

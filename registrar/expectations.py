@@ -1,19 +1,18 @@
 """Great Expectations suites that guard the marts after the build.
 
 Each suite is a GX suite stored as JSON in `expectations/suites/`; its `meta` names the
-feed (a SQL file in `expectations/feeds/` that aggregates the marts in DuckDB, so a
-suite stays fast at tens of millions of grade rows), the severity (error blocks the
-publish, warn is reported) and the key columns that identify a failing row. Thresholds
-may be written as "${var:NAME}" and are then read from the vars of dbt_project.yml, so
-each policy is set in one place. GX runs through its pandas route: there is no DuckDB
-datasource (see the stack notes).
+feed (a dbt model `models/quality/qc_*` that aggregates the marts, built by `dbt build`
+with its lineage and docs, so a suite stays fast at tens of millions of grade rows), the
+severity (error blocks the publish, warn is reported) and the key columns that identify a
+failing row. Thresholds may be written as "${var:NAME}" and are then read from the vars
+of dbt_project.yml, so each policy is set in one place. GX reads each built feed table
+read-only through its pandas route: there is no DuckDB datasource (see the stack notes).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,22 +20,20 @@ from typing import Any
 import duckdb
 
 from policy import dbt_vars
-from registrar.checks import FAILING_SAMPLE_ROWS, CheckOutcome, row_keys
 from registrar.paths import PROJECT_DIR
+from registrar.quality import FAILING_SAMPLE_ROWS, CheckOutcome, Progress, row_keys
 
-Progress = Callable[[str], None]
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 _VAR = re.compile(r"^\$\{var:([a-z0-9_]+)\}$")
-_SQL_VAR = re.compile(r"\{\{\s*var\('([a-z0-9_]+)'\)\s*\}\}")
 
 
 @dataclass(frozen=True)
 class Suite:
-    """One suite as stored: its GX JSON and what feeds it."""
+    """One suite as stored: its GX JSON and the dbt model (qc_*) that feeds it."""
 
     name: str
     spec: dict[str, Any]
-    feed_sql: str
+    feed: str
     severity: str
     key_columns: tuple[str, ...]
     description: str
@@ -59,14 +56,22 @@ def load_suites(directory: Path = EXPECTATIONS_DIR) -> list[Suite]:
     for path in sorted((directory / "suites").glob("*.json")):
         spec = _resolve(json.loads(path.read_text(encoding="utf-8")), variables)
         meta = spec.get("meta", {})
-        feed = (directory / "feeds" / meta["feed"]).read_text(encoding="utf-8")
-        feed = _SQL_VAR.sub(lambda m: str(variables[m.group(1)]), feed)
         suites.append(Suite(
-            name=spec["name"], spec=spec, feed_sql=feed,
+            name=spec["name"], spec=spec, feed=meta["feed"],
             severity=meta.get("severity", "error"), key_columns=tuple(meta.get("key_columns", [])),
             description=meta.get("description", ""),
         ))
     return suites
+
+
+def feed_query(con: duckdb.DuckDBPyConnection, suite: Suite) -> str:
+    """The query that reads a suite's feed: its qc_* table, in whichever schema dbt built it."""
+    schemas = [r[0] for r in con.execute(
+        "select table_schema from information_schema.tables where table_name = ?", [suite.feed]).fetchall()]
+    if len(schemas) != 1:
+        raise LookupError(f"feed {suite.feed}: expected one table built by dbt, found {len(schemas)}")
+    order = f" order by {', '.join(suite.key_columns)}" if suite.key_columns else ""
+    return f'select * from "{schemas[0]}"."{suite.feed}"{order}'
 
 
 def _failing_sample(result: Any) -> list[dict[str, object]]:
@@ -90,8 +95,8 @@ def run_suites(database: Path, progress: Progress = print, directory: Path = EXP
     try:
         for suite in suites:
             try:
-                frame = con.execute(suite.feed_sql).df()
-            except duckdb.Error as exc:
+                frame = con.execute(feed_query(con, suite)).df()
+            except (duckdb.Error, LookupError) as exc:
                 outcomes.append(CheckOutcome(suite.name, "great_expectations", suite.severity, "fail",
                                              f"feed query failed: {exc}"))
                 continue

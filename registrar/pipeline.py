@@ -22,10 +22,11 @@ import duckdb
 
 from extract.defects import Defect, format_report
 from extract.load import LoadResult, load_extracts
-from registrar.checks import CheckOutcome, QualityReport, dbt_test_outcomes, run_checks
+from registrar.checks import dbt_test_outcomes, run_checks
 from registrar.dbt import DbtResult, run_dbt
 from registrar.lock import refresh_lock
 from registrar.paths import WAREHOUSE_NAME, Home
+from registrar.quality import CheckOutcome, QualityReport
 
 Progress = Callable[[str], None]
 KEEP_FAILED_RUNS = 5
@@ -183,12 +184,14 @@ def publish(database: Path, home: Home, quality: QualityReport) -> None:
 def write_last_refresh(home: Home, entry: dict[str, object], quality: QualityReport | None,
                        result: LoadResult, report: str = "") -> None:
     """What the registrar page shows of the latest refresh, published or not: its outcome,
-    the step that failed, the defects found on load and the checks with their failing rows."""
+    the step that failed, the defects found on load, the warnings (e.g. a code no seed labels:
+    the code, its rows and the seed) and the checks with their failing rows."""
     failing = [asdict(c) for c in quality.checks if c.status != "pass"] if quality else []
     last = {
         **{k: entry.get(k) for k in ("run_id", "started_at", "finished_at", "outcome", "failed_step")},
         "report": "\n".join(report.splitlines()[:MAX_REPORT_LINES]),
         "counts": quality.counts() if quality else None,
+        "warnings": [f"{c.name}: {c.message}" for c in quality.warnings] if quality else [],
         "failing_checks": failing,
         "defects": [d.as_dict() for d in result.defects[:MAX_DEFECTS_SHOWN]],
     }

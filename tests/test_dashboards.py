@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -101,3 +102,24 @@ def test_failing_rows_are_read_from_the_stored_failures_of_a_check(published_min
             failing_rows(wh, 'main.x"; drop table main.fct_grades; --')
     finally:
         wh.close()
+
+
+def test_checks_of_a_warehouse_published_before_a_report_column_existed_still_show(tmp_path: Path) -> None:
+    from dashboards.data import QUALITY_COLUMNS, Warehouse, quality_checks
+
+    older = {"name": "assert_contingent_periods_do_not_overlap", "source": "dbt_test", "tier": "integrity",
+             "severity": "error", "status": "pass", "message": ""}  # a report without the later columns
+    path = tmp_path / "warehouse.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create schema meta")
+    con.execute(f"create table meta.quality_checks ({', '.join(f'{c} varchar' for c in older)})")
+    con.execute(f"insert into meta.quality_checks values ({', '.join('?' for _ in older)})", list(older.values()))
+    con.close()
+    wh = Warehouse(path)
+    try:
+        checks = quality_checks(wh)
+    finally:
+        wh.close()
+    assert list(checks.columns) == QUALITY_COLUMNS
+    assert checks.iloc[0][list(older)].to_dict() == older
+    assert checks.iloc[0][["seed", "unknown_codes"]].isna().all()

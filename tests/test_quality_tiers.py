@@ -1,6 +1,7 @@
-"""The dbt tests in their three tiers, and what a registrar sees when one stops a refresh:
-the refresh fails, the last good warehouse keeps serving, and the registrar page names the
-check, its tier, how to resolve it and the failing rows."""
+"""The dbt tests in their three tiers, and what a registrar sees of them: each singular test
+says in its yml what it checks, when it matters and how to resolve it; a check that stops a
+refresh leaves the last good warehouse serving and the registrar page names it, its tier and
+its rows; an order reason no seed knows only labels rows, so it publishes with a warning."""
 
 from __future__ import annotations
 
@@ -10,15 +11,26 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from registrar.paths import PROJECT_DIR, Home
 from registrar.pipeline import RefreshFailed, refresh
-from tests.conftest import MINI, edit_csv, file_digest, quiet
+from tests.conftest import Row, edit_rows, file_digest, quiet
 
 TIERS = ("configuration", "integrity", "values")
 SINGULAR = PROJECT_DIR / "tests" / "dbt"
 APP = str(PROJECT_DIR / "dashboards" / "app.py")
+REASON_CHECK = "assert_contingent_movement_reasons_cover_orders"
+
+
+def singular_tests() -> dict[str, dict]:
+    """Every singular test's yml entry, by test name."""
+    entries: dict[str, dict] = {}
+    for path in sorted(SINGULAR.rglob("*.yml")):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["data_tests"]:
+            entries[entry["name"]] = {**entry, "yml": path}
+    return entries
 
 
 def test_every_dbt_data_test_of_a_build_is_in_exactly_one_tier(published_mini: Home) -> None:
@@ -35,18 +47,90 @@ def test_every_dbt_data_test_of_a_build_is_in_exactly_one_tier(published_mini: H
     assert n_unit is not None and n_unit[0] >= 30
 
 
-def test_singular_tests_sit_in_a_tier_folder_and_say_what_when_and_how_to_resolve() -> None:
+def test_singular_tests_sit_in_a_tier_folder_and_their_yml_says_what_when_and_how_to_resolve() -> None:
     files = sorted(SINGULAR.rglob("*.sql"))
+    documented = singular_tests()
     assert len(files) >= 12
+    assert sorted(documented) == sorted(p.stem for p in files)  # one yml entry per test, none without a test
     for path in files:
         assert path.parent.name in TIERS, f"{path}: not under tests/dbt/<tier>/"
-        head = path.read_text(encoding="utf-8").splitlines()[:3]
-        assert [line.split(":", 1)[0] for line in head] == ["-- Checks", "-- Matters", "-- Resolve"], path
-        assert all(len(line.split(":", 1)[1].strip()) > 20 for line in head), path
+        entry = documented[path.stem]
+        assert entry["yml"] == path.with_suffix(".yml"), f"{path}: its yml is not beside it"
+        meta = entry["config"]["meta"]
+        for text in (entry["description"], meta["matters"], meta["resolve"]):
+            assert len(text.strip()) > 20, f"{path}: {text!r}"
+        # the guidance lives in the yml alone, not in a comment header as well
+        assert not any(line.startswith(("-- Checks", "-- Matters", "-- Resolve"))
+                       for line in path.read_text(encoding="utf-8").splitlines()), path
 
 
-def test_a_reason_code_the_seed_lacks_stops_the_refresh_and_the_registrar_sees_where(
-    tmp_path: Path, published_mini: Home, monkeypatch: pytest.MonkeyPatch
+def test_the_quality_report_carries_each_singular_tests_guidance_from_its_yml(published_mini: Home) -> None:
+    con = duckdb.connect(str(published_mini.warehouse), read_only=True)
+    try:
+        guidance = dict(con.execute("select name, guidance from meta.quality_checks "
+                                    "where source = 'dbt_test' and guidance != ''").fetchall())
+    finally:
+        con.close()
+    documented = singular_tests()
+    assert sorted(guidance) == sorted(documented)  # generic tests carry none
+    for name, entry in documented.items():
+        meta = entry["config"]["meta"]
+        assert guidance[name].splitlines() == [
+            f"Checks: {entry['description'].strip()}", f"Matters: {meta['matters'].strip()}",
+            f"Resolve: {meta['resolve'].strip()}"]
+
+
+def test_an_order_reason_no_seed_knows_publishes_with_a_warning_that_names_code_rows_and_seed(
+    mini_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # order 230-С expels S0003 for a reason the AIS gained but seeds/movement_reasons.csv does not list
+    def relocate(rows: list[Row]) -> list[Row]:
+        return [{**r, "reason": "relocation"} if r["order_no"] == "230-С" else r for r in rows]
+
+    edit_rows(mini_dir / "orders.csv", relocate)
+    home = Home(tmp_path / "home")
+    said: list[str] = []
+
+    outcome = refresh(mini_dir, home, said.append)
+
+    assert outcome.published
+    expected_message = ("code 'relocation' (movement expulsion, first_order_no 230-С) on 1 row(s) "
+                        "is not in seeds/movement_reasons.csv")
+    assert f"  warning: {REASON_CHECK}: {expected_message}" in said
+    report = json.loads(home.quality_report.read_text(encoding="utf-8"))
+    warned = [c for c in report["checks"] if c["status"] == "warn"]
+    assert [c["name"] for c in warned] == [REASON_CHECK]
+    check = warned[0]
+    assert (check["tier"], check["severity"], check["seed"]) == ("configuration", "warn", "seeds/movement_reasons.csv")
+    assert check["unknown_codes"] == [
+        {"code": "relocation", "rows": 1, "context": {"movement": "expulsion", "first_order_no": "230-С"}}]
+    assert check["message"] == expected_message
+    last = json.loads(home.last_refresh.read_text(encoding="utf-8"))
+    assert last["outcome"] == "published"
+    assert last["warnings"] == [f"{REASON_CHECK}: {expected_message}"]
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    try:  # the order line is there, under its raw reason code
+        moved = con.execute("select reason from main.fct_contingent_movements where order_no = '230-С'").fetchall()
+    finally:
+        con.close()
+    assert moved == [("relocation",)]
+
+    monkeypatch.setenv("REGISTRAR_HOME", str(home.root))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any(w.value.startswith("«relocation» коды 1 жолда бар, бірақ seeds/movement_reasons.csv")
+               for w in at.warning)  # Kazakh by default
+    at.sidebar.selectbox[0].set_value("en").run()
+    assert not at.exception
+    assert not at.error  # published: nothing failed
+    assert [w.value for w in at.warning] == [
+        "Code «relocation» is on 1 row(s), but seeds/movement_reasons.csv does not list it: those rows appear "
+        "under the raw code until a line for it is added there. The data was published."]
+    assert {m.label: m.value for m in at.metric}["Warnings"] == "1"
+
+
+def test_a_check_that_stops_the_refresh_keeps_the_last_good_warehouse_and_the_registrar_sees_where(
+    mini_dir: Path, tmp_path: Path, published_mini: Home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the registrar's home: a copy of a published one, so the failed refresh has something to keep serving
     home = Home(tmp_path / "home")
@@ -54,25 +138,26 @@ def test_a_reason_code_the_seed_lacks_stops_the_refresh_and_the_registrar_sees_w
     for name in ("warehouse.duckdb", "quality_report.json", "last_refresh.json"):
         shutil.copy2(published_mini.root / name, home.root / name)
     served = file_digest(home.warehouse)
-    extracts = tmp_path / "extracts"
-    shutil.copytree(MINI, extracts)
-    # order 230-С expels S0003 for a reason the AIS gained but seeds/movement_reasons.csv does not list
-    edit_csv(extracts / "orders.csv",
-             lambda rows: [r[:5] + ["relocation"] + r[6:] if r[0] == "230-С" else r for r in rows])
+
+    # S0002 is on academic leave by order 215-С; the AIS record says active
+    def activate(rows: list[Row]) -> list[Row]:
+        return [{**r, "status": "active"} if r["student_id"] == "S0002" else r for r in rows]
+
+    edit_rows(mini_dir / "students.csv", activate)
 
     with pytest.raises(RefreshFailed) as failed:
-        refresh(extracts, home, quiet)
+        refresh(mini_dir, home, quiet)
 
+    check_name = "assert_contingent_mismatches_within_tolerance"
     assert failed.value.step == "dbt build"
-    assert "assert_contingent_movement_reasons_cover_orders" in failed.value.report
+    assert check_name in failed.value.report
     assert file_digest(home.warehouse) == served
     last = json.loads(home.last_refresh.read_text(encoding="utf-8"))
     assert last["outcome"] == "failed" and last["failed_step"] == "dbt build"
-    check = next(c for c in last["failing_checks"] if c["name"] == "assert_contingent_movement_reasons_cover_orders")
-    assert check["tier"] == "configuration" and check["status"] == "fail"
-    assert check["failing_sample"] == [
-        {"movement": "expulsion", "reason": "relocation", "n_orders": 1, "first_order_no": "230-С"}]
-    assert check["guidance"].startswith("Checks: every (movement, reason) pair")
+    check = next(c for c in last["failing_checks"] if c["name"] == check_name)
+    assert (check["tier"], check["status"]) == ("values", "fail")
+    assert [row["student_id"] for row in check["failing_sample"]] == ["S0002"]
+    assert check["guidance"].startswith("Checks: the replay of the orders reaches today's status")
 
     monkeypatch.setenv("REGISTRAR_HOME", str(home.root))
     at = AppTest.from_file(APP, default_timeout=60).run()
@@ -81,7 +166,7 @@ def test_a_reason_code_the_seed_lacks_stops_the_refresh_and_the_registrar_sees_w
     assert not at.exception
     assert "failed at step “dbt build” and published nothing" in at.error[0].value
     assert any("still show the last good warehouse" in c.value for c in at.caption)
-    assert any("Resolve: add the reason" in i.value for i in at.info)
+    assert any("Resolve: work through main.rpt_contingent_mismatches" in i.value for i in at.info)
     shown = [df.value for df in at.dataframe]
-    assert any("relocation" in set(map(str, frame.get("reason", []))) for frame in shown)
-    assert any("Configuration (seeds cover the codes)" in set(frame.get("Tier", [])) for frame in shown)
+    assert any("S0002" in set(map(str, frame.get("student_id", []))) for frame in shown)
+    assert any("Values (arithmetic invariants)" in set(frame.get("Tier", [])) for frame in shown)

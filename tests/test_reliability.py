@@ -17,7 +17,7 @@ import pytest
 
 from dashboards.data import Warehouse
 from registrar.paths import PROJECT_DIR, Home
-from tests.conftest import MINI, edit_csv, file_digest
+from tests.conftest import MINI, edit_rows, file_digest
 
 pytestmark = pytest.mark.xdist_group("reliability")
 
@@ -25,8 +25,9 @@ pytestmark = pytest.mark.xdist_group("reliability")
 def bigger_mini(target: Path) -> Path:
     """The mini university with a third faculty: tells the new build from the old one."""
     shutil.copytree(MINI, target)
-    edit_csv(target / "faculties.csv",
-             lambda rows: [*rows, ["ENG", "Инженерия факультеті", "Инженерный факультет", "Engineering"]])
+    engineering = {"faculty_code": "ENG", "name_kk": "Инженерия факультеті", "name_ru": "Инженерный факультет",
+                   "name_en": "Engineering"}
+    edit_rows(target / "faculties.csv", lambda rows: [*rows, engineering])
     return target
 
 

@@ -42,6 +42,26 @@ def _checks_frame(checks: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def _unknown_codes(checks: list[dict[str, Any]]) -> None:
+    """Each code a seed does not list, with its rows and the seed to extend: a warning when the
+    code only labels rows (the data was published), an error when it stopped the refresh."""
+    found = [(c, u) for c in checks for u in _as_list(c.get("unknown_codes")) if c.get("seed")]
+    if not found:
+        return
+    st.subheader(t("unknown_codes_heading", lang))
+    for check, code in found:
+        text = t(f"unknown_code_{'warn' if check['status'] == 'warn' else 'fail'}", lang,
+                 code=code["code"], rows=f"{int(code['rows']):,}", seed=check["seed"])
+        (st.warning if check["status"] == "warn" else st.error)(text)
+
+
+def _as_list(value: object) -> list[dict[str, Any]]:
+    """A JSON column as read from the warehouse (text) or from last_refresh.json (a list)."""
+    if isinstance(value, str):
+        value = json.loads(value) if value else []
+    return list(value) if isinstance(value, list) else []
+
+
 def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool) -> None:
     """Pick a check that did not pass; read what it checks, how to resolve it, and its rows."""
     if not checks:
@@ -58,8 +78,7 @@ def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool
     if published and chosen.get("failures_table"):
         rows = failing_rows(wh, chosen["failures_table"])
     if rows.empty:
-        sample = chosen.get("failing_sample") or []
-        rows = pd.DataFrame(json.loads(sample) if isinstance(sample, str) else sample)
+        rows = pd.DataFrame(_as_list(chosen.get("failing_sample")))
     if rows.empty:
         st.caption(t("no_rows_stored", lang))
         return
@@ -84,6 +103,7 @@ if last and last.get("outcome") == "failed" and (status is None or last.get("run
             st.dataframe(defects.rename(columns={c: t(f"defect_{c}", lang) for c in defects.columns}),
                          hide_index=True)
         failed = [c for c in last.get("failing_checks") or [] if c["status"] != "pass"]
+        _unknown_codes(failed)
         if failed:
             st.dataframe(_checks_frame(_with_tiers(pd.DataFrame(failed))), hide_index=True)
             _failing_rows_viewer(failed, key="failed_run_check", published=False)
@@ -117,6 +137,7 @@ if not checks.empty:
     st.plotly_chart(fig, config={"displayModeBar": False})
 st.dataframe(_checks_frame(checks), hide_index=True)
 not_passed = [c for c in checks.to_dict("records") if c["status"] != "pass"]
+_unknown_codes(not_passed)
 _failing_rows_viewer(not_passed, key="published_check", published=True)
 
 row_counts = pd.read_json(pd.io.common.StringIO(status["row_counts"]), typ="series")

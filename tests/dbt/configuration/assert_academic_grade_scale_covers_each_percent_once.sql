@@ -1,6 +1,3 @@
--- Checks: every whole percent 0..100 falls in exactly one letter of the scale version in use (var grade_scale_version).
--- Matters: a gap leaves a final score without a letter; an overlap gives it two — after editing seeds/grade_scale.csv.
--- Resolve: fix min_percent / max_percent of the listed percents in seeds/grade_scale.csv (or the var), then refresh.
 with scale as (
     select * from {{ ref('grade_scale') }}
     where scale_version = '{{ var("grade_scale_version") }}'

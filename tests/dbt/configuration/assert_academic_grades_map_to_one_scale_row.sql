@@ -1,6 +1,3 @@
--- Checks: every letter in fct_grades (but P) is exactly one row of the scale in use, and a scale letter's final score lies in its range.
--- Matters: a letter var (letter_*) names a letter the scale lacks, or the scale changed under the grades.
--- Resolve: make the vars letter_* and grade_scale_version in dbt_project.yml agree with seeds/grade_scale.csv, then refresh.
 with grades as (
     select * from {{ ref('fct_grades') }}
     where letter_grade != '{{ var("letter_pass") }}'

@@ -1,6 +1,3 @@
--- Checks: every letter named by a var (letter_not_admitted, letter_no_show, letter_exam_below_min, letter_pass_fail_failed, honours_*) is on the scale in use, and letter_pass is not.
--- Matters: after changing grade_scale_version or a letter var; a missing letter leaves grades without points.
--- Resolve: set the listed var in dbt_project.yml to a letter of seeds/grade_scale.csv for that version.
 with scale as (
     select letter_grade from {{ ref('grade_scale') }}
     where scale_version = '{{ var("grade_scale_version") }}'

@@ -1,6 +1,5 @@
--- Checks: every (movement, reason) pair named in the rector's orders is a line of seeds/movement_reasons.csv.
--- Matters: expulsions and leaves by reason (management dashboards, statistical reports) group by that seed; an unknown reason falls out of every breakdown.
--- Resolve: add the reason with its kk/ru/en labels to seeds/movement_reasons.csv, or correct the order in the AIS, then refresh.
+-- The shape of every code check (as the generic test code_in_seed): one row per unknown code
+-- with how many rows carry it; the movement and the first order say where to look.
 with orders as (
     select * from {{ ref('stg_ais__orders') }}
 ),
@@ -10,9 +9,9 @@ reasons as (
 )
 
 select
+    orders.reason as unknown_code,
     orders.movement,
-    orders.reason,
-    count(*) as n_orders,
+    count(*) as n_rows,
     min(orders.order_no) as first_order_no
 from orders
 left join reasons

@@ -1,6 +1,3 @@
--- Checks: every student with an entry order (admission, transfer in, readmission) has exactly one current period.
--- Matters: "where is this student now" and today's headcount read the current period; none or two break both.
--- Resolve: a modelling defect, not a data one: report it with the student_id to the warehouse team.
 with order_states as (
     select * from {{ ref('int_orders_replayed') }}
 ),

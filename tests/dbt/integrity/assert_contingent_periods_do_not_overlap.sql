@@ -1,6 +1,3 @@
--- Checks: no two status periods of a student overlap (each ends where or before the next starts).
--- Matters: an overlap would count the student twice in the headcount on the overlapping dates.
--- Resolve: a modelling defect, not a data one: report it with the student_id to the warehouse team.
 with status_history as (
     select * from {{ ref('fct_student_status_history') }}
 ),

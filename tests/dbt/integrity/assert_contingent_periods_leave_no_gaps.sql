@@ -1,6 +1,3 @@
--- Checks: after a student's first entry every period ends exactly where the next one starts.
--- Matters: a gap would drop the student from the headcount (and from every report) on those dates.
--- Resolve: a modelling defect, not a data one: report it with the student_id to the warehouse team.
 with status_history as (
     select * from {{ ref('fct_student_status_history') }}
 ),

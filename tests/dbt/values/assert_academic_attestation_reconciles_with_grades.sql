@@ -1,6 +1,3 @@
--- Checks: fct_attestation_results counts each first attempt of a session result in fct_grades once (graded and passed).
--- Matters: a difference means results were lost or doubled when placing them in groups (e.g. duplicate registrations).
--- Resolve: find the session and discipline listed, compare fct_grades with stg_ais__enrollments for those students.
 with grades as (
     select
         academic_year,

@@ -1,6 +1,3 @@
--- Checks: every GPA of the academic marts lies between 0 and the highest grade points of the scale in use (4.00).
--- Matters: a GPA outside that range means wrong points or credits reached the GPA (rules B7).
--- Resolve: look up the listed student's results in fct_grades (grade_points, credits); fix the seed or the extract.
 with scale as (
     select max(grade_points) as max_points
     from {{ ref('grade_scale') }}

@@ -1,6 +1,3 @@
--- Checks: each student's credits earned and debts in dim_students equal those of their standing (not superseded) results in fct_grades.
--- Matters: a difference means the attempt ordering (rules B6) and the cumulative figures disagree.
--- Resolve: compare the student's rows in fct_grades (attempt_seq, is_superseded) with fct_student_terms; report it as a defect of the models.
 with grades as (
     select
         student_id,

@@ -1,6 +1,3 @@
--- Checks: on every snapshot date the headcount and leave in fct_contingent_monthly equal the one-query count.
--- Matters: registrars read both; the monthly table must be exactly the status history aggregated.
--- Resolve: a modelling defect, not a data one: report the dates listed to the warehouse team.
 with status_history as (
     select * from {{ ref('fct_student_status_history') }}
 ),

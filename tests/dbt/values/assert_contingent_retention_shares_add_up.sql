@@ -1,6 +1,3 @@
--- Checks: for each intake year, programme and year after intake the outcomes add up to the whole cohort.
--- Matters: a student counted twice or lost would make the retention shares wrong for management.
--- Resolve: a modelling defect, not a data one: report the cohort listed to the warehouse team.
 with retention as (
     select * from {{ ref('fct_cohort_retention') }}
 )
