@@ -1,4 +1,4 @@
-{#- Exact arithmetic for the academic record (registrar-rules.md B2, B3, B7).
+{#- Exact arithmetic for the academic record (docs/rules.md B2, B3, B7).
     Policy numbers come from dbt vars and are rendered as string literals cast to DECIMAL, so
     0.6 stays 0.6 instead of the nearest binary float, and 0.6 × 87.5 + 0.4 × 80 is exactly 84.5. -#}
 

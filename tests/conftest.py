@@ -40,17 +40,6 @@ def published_mini(tmp_path_factory: pytest.TempPathFactory) -> Home:
     return home
 
 
-def edit_csv(path: Path, fn: Callable[[list[list[str]]], list[list[str]]]) -> None:
-    """Rewrite a UTF-8 comma CSV through `fn(rows)` (rows include the header)."""
-    import csv
-
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    rows = fn(rows)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
-
-
 Row = dict[str, str]
 
 

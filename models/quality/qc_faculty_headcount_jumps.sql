@@ -6,8 +6,8 @@ with monthly as (
     select * from {{ ref('fct_contingent_monthly') }}
 ),
 
-calendar as (
-    select * from {{ ref('stg_ais__calendar') }}
+terms as (
+    select * from {{ ref('dim_terms') }}
 ),
 
 faculty_months as (
@@ -18,7 +18,7 @@ faculty_months as (
     from monthly
     where
         monthly.is_month_end
-        and monthly.snapshot_date >= (select min(calendar.starts_on) as first_day from calendar)
+        and monthly.snapshot_date >= (select min(terms.starts_on) as first_day from terms)
     group by monthly.faculty_code, monthly.snapshot_date
 ),
 

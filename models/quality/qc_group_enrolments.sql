@@ -10,7 +10,7 @@ students as (
 ),
 
 enrollments as (
-    select * from {{ ref('stg_ais__enrollments') }}
+    select * from {{ ref('fct_enrollments') }}
 )
 
 select

@@ -62,7 +62,9 @@ lettered as (
         rated.*,
         by_score.letter_grade as scale_letter,
         case
-            when rated.assessment = 'pass_fail' and rated.final_score >= {{ academic_decimal_var('pass_fail_min_score') }}
+            when
+                rated.assessment = 'pass_fail'
+                and rated.final_score >= {{ academic_decimal_var('pass_fail_min_score') }}
                 then {{ academic_text_var('letter_pass') }}
             when rated.assessment = 'pass_fail' then {{ academic_text_var('letter_pass_fail_failed') }}
             else by_score.letter_grade
