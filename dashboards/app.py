@@ -10,7 +10,7 @@ import streamlit as st
 # `streamlit run` puts only this folder on the path; the project root holds the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboards.i18n import LANGUAGES, t  # noqa: E402
+from registrar.i18n import LANGUAGES, t  # noqa: E402
 
 st.set_page_config(page_title="Registrar Warehouse", page_icon=":material/school:", layout="wide")
 if "lang" not in st.session_state:

@@ -11,7 +11,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboards.data import Warehouse, failing_rows, last_refresh, quality_checks, refresh_status, warehouse_path
-from dashboards.i18n import t
+from registrar.i18n import t
 
 STATUS_ORDER = ["fail", "warn", "pass"]
 STATUS_COLOURS = {"fail": "#c0392b", "warn": "#e6a23c", "pass": "#2e8b57"}

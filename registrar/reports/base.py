@@ -1,0 +1,77 @@
+"""What a report is: its name, its parameters, and the function that reads it.
+
+Each report lives in one module of `registrar.reports.library` that defines `REPORT` (or
+`REPORTS`, a tuple); the catalogue finds them there, so adding a report edits no list.
+A report's `build` reads only the contract (schema `main`: marts, dimensions, `rpt_*`;
+`reference`: the seeds; `meta`) through the read-only connection it is given, binds every
+parameter, and returns a `ReportDocument` whose texts are already in the chosen language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import duckdb
+import pandas as pd
+
+# The parameters a report may take. `period` is the pair --from/--to.
+Param = Literal["as_of", "quarter", "period", "student", "faculty"]
+Format = Literal["xlsx", "csv", "pdf"]
+FORMATS: tuple[Format, ...] = ("xlsx", "csv", "pdf")
+
+
+class ReportError(ValueError):
+    """The report cannot be produced for these parameters; the message says what was wrong and
+    is shown to the user as it is (the CLI exits with code 2 and writes no file)."""
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """The parameters of one run, already parsed; `lang` is kk, ru or en."""
+
+    lang: str = "kk"
+    as_of: dt.date | None = None
+    quarter: str | None = None  # e.g. "2025Q1"
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    student: str | None = None
+    faculty: str | None = None
+
+
+@dataclass
+class Section:
+    """One table of a report: a heading (may be empty) and its rows, headers already translated.
+
+    Dates are `datetime.date`, numbers are numbers, so the exporter writes them as such."""
+
+    heading: str
+    frame: pd.DataFrame
+
+
+@dataclass
+class ReportDocument:
+    """What the exporter writes: title, parameters as shown, text paragraphs (for documents such
+    as the certificate) and sections, plus a file stem that says what and when."""
+
+    title: str
+    parameters: list[tuple[str, str]]
+    sections: list[Section]
+    file_stem: str
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report: `required` and `optional` parameters, the formats it can be written in, and
+    `build`, which reads it from the published warehouse."""
+
+    name: str
+    title_key: str  # translation key of its title
+    description_key: str  # translation key of one line for `registrar report --list`
+    required: tuple[Param, ...]
+    optional: tuple[Param, ...]
+    formats: tuple[Format, ...]
+    build: Callable[[duckdb.DuckDBPyConnection, ReportParams], ReportDocument]
