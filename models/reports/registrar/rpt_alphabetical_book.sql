@@ -2,6 +2,9 @@
 -- student with their programme, the order that admitted them (first entry: admission, transfer
 -- in or readmission, seed movement_types) and every order about them. The book's alphabetical
 -- order (kk or ru collation) is the report's, as it depends on the language.
+-- a view: the rows are the mart's, so they are stored once
+{{ config(materialized='view') }}
+
 with students as (
     select * from {{ ref('dim_students') }}
 ),

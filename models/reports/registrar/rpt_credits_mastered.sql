@@ -1,6 +1,9 @@
 -- One row per discipline a student has mastered: its standing passed result (rules B8) with the
 -- date it counts as mastered, the end of its term's exam period (rules B21), so the quarterly
 -- state-grant list can sum the credits mastered in a quarter and up to its end.
+-- a view: the rows are the mart's, so they are stored once
+{{ config(materialized='view') }}
+
 with grades as (
     select * from {{ ref('fct_grades') }}
 ),

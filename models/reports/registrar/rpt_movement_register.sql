@@ -1,6 +1,9 @@
 -- One row per order line (rules B23): every movement of the student body with its order, reason,
 -- the student, and the programme and course the order leaves them in (before it, when the order
 -- ends their studies).
+-- a view: the rows are the mart's, so they are stored once
+{{ config(materialized='view') }}
+
 with movements as (
     select * from {{ ref('fct_contingent_movements') }}
 ),
