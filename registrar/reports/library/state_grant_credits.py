@@ -14,7 +14,7 @@ from registrar.i18n import t
 from registrar.reports._lists import collation, faculty_name, label, quarter_bounds, section, show_date
 from registrar.reports.base import Report, ReportDocument, ReportError, ReportParams
 
-# The state-grant periods overlapping the quarter [?1, ?2], clipped to it (valid_to is exclusive).
+# The state-grant periods overlapping the quarter [$start, $end], clipped to it (valid_to is exclusive).
 PERIODS = """
     select
         p.student_id,
@@ -36,6 +36,7 @@ def due_date(quarter_end: dt.date) -> dt.date:
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
     lang = params.lang
     start, end = quarter_bounds(params.quarter, lang)
+    quarter = (params.quarter or "").strip().upper()
     # the data span: from the first order to the latest date an order or a result names
     (first, last) = con.execute("""
         select min(effective_date),
@@ -43,7 +44,7 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         from main.fct_contingent_movements
     """).fetchone()
     if first is None or end < first or start > last:
-        raise ReportError(t("lists_quarter_outside", lang, quarter=params.quarter,
+        raise ReportError(t("lists_quarter_outside", lang, quarter=quarter,
                             first=show_date(first) if first else "—", last=show_date(last) if last else "—"))
     faculty = faculty_name(con, params)
     args = {"start": start, "end": end, "faculty": params.faculty}
@@ -94,13 +95,13 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         "period_to": "lists_period_to", "program_code": "lists_program_code", "course": "lists_course",
         "status": "lists_status",
     }, lang)
-    parameters = [(t("lists_quarter", lang), f"{params.quarter} ({show_date(start)} – {show_date(end)})"),
+    parameters = [(t("lists_quarter", lang), f"{quarter} ({show_date(start)} – {show_date(end)})"),
                   (t("lists_due_by", lang), show_date(due_date(end)))]
     if faculty:
         parameters.append((t("lists_faculty", lang), faculty))
-    stem = f"state_grant_credits_{params.quarter}" + (f"_{params.faculty}" if params.faculty else "")
+    stem = f"state_grant_credits_{quarter}" + (f"_{params.faculty}" if params.faculty else "")
     return ReportDocument(
-        title=t("lists_sgc_title", lang, quarter=params.quarter, due=show_date(due_date(end))),
+        title=t("lists_sgc_title", lang, quarter=quarter, due=show_date(due_date(end))),
         parameters=parameters, sections=[students, periods], file_stem=stem)
 
 
