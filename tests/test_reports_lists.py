@@ -363,3 +363,11 @@ def test_a_required_period_must_be_given_and_reach_the_orders(warehouse, module)
         module.REPORT.build(warehouse, ReportParams(lang="en", date_from=YEAR[0]))
     with pytest.raises(ReportError, match="01.01.1991"):
         module.REPORT.build(warehouse, period(span=(dt.date(1990, 1, 1), dt.date(1991, 1, 1))))
+
+
+@pytest.mark.parametrize("module", [final_attestation_results, grade_sheet_timeliness, social_benefit_withdrawals],
+                         ids=lambda m: m.REPORT.name)
+def test_a_period_with_nothing_to_list_gives_empty_sections_with_their_headers(warehouse, module) -> None:
+    (first,) = warehouse.execute("select min(effective_date) from main.fct_contingent_movements").fetchone()
+    doc = module.REPORT.build(warehouse, period(span=(first, first + dt.timedelta(days=1))))
+    assert all(section.frame.empty and len(section.frame.columns) > 3 for section in doc.sections)

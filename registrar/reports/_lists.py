@@ -91,6 +91,11 @@ def section(con: duckdb.DuckDBPyConnection, heading: str, sql: str, args: list[o
     renamed to their translated headers, in that order."""
     frame = con.execute(sql, args).df()
     frame = frame[list(headers)].rename(columns={col: t(key, lang) for col, key in headers.items()})
+    return Section(heading, tidy(frame))
+
+
+def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as `datetime.date` and missing texts as None, as the exporter expects."""
     for col in frame.columns:
         # dates as datetime.date, so the exporter writes dates, not timestamps
         if pd.api.types.is_datetime64_any_dtype(frame[col]):
@@ -98,4 +103,4 @@ def section(con: duckdb.DuckDBPyConnection, heading: str, sql: str, args: list[o
         # an empty text (no reason) stays empty, not "nan"
         if not pd.api.types.is_numeric_dtype(frame[col]):
             frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
-    return Section(heading, frame)
+    return frame

@@ -5,11 +5,10 @@ eligible for an honours diploma — then every result."""
 from __future__ import annotations
 
 import duckdb
-import pandas as pd
 
 from policy import dbt_vars
 from registrar.i18n import t
-from registrar.reports._lists import check_span, collation, faculty_name, label, period, section, show_date
+from registrar.reports._lists import check_span, collation, faculty_name, label, period, section, show_date, tidy
 from registrar.reports.base import Report, ReportDocument, ReportParams, Section
 
 IN_SCOPE = """
@@ -30,30 +29,24 @@ def letters(con: duckdb.DuckDBPyConnection, args: dict[str, object]) -> list[str
 
 
 def by_programme(con: duckdb.DuckDBPyConnection, args: dict[str, object], lang: str) -> Section:
-    counts = con.execute(f"""
+    order = letters(con, args)
+    # one count per letter, each letter bound as a parameter (l0, l1, …)
+    per_letter = "".join(f", count(*) filter (where f.letter_grade = $l{i}) as l{i}" for i in range(len(order)))
+    frame = con.execute(f"""
         select f.program_code, pr.{label('name', lang)} as program_name,
-               count(*) as n_graded, count(*) filter (where f.is_passed) as n_passed,
+               count(*) as n_graded, count(*) filter (where f.is_passed) as n_passed
+               {per_letter},
                count(distinct f.student_id) filter (where f.is_honours_eligible) as n_honours
         from main.rpt_final_attestation_results as f
         left join main.dim_programs as pr on f.program_code = pr.program_code
         where {IN_SCOPE}
         group by all order by f.program_code
-    """, args).df()
-    per_letter = con.execute(f"""
-        select f.program_code, f.letter_grade, count(*) as n
-        from main.rpt_final_attestation_results as f where {IN_SCOPE} group by all
-    """, args).df()
-    order = letters(con, args)
-    wide = (per_letter.pivot_table(index="program_code", columns="letter_grade", values="n", aggfunc="sum")
-            .reindex(columns=order).fillna(0).astype(int).reset_index()) if len(per_letter) else \
-        pd.DataFrame({"program_code": [], **{letter: [] for letter in order}})
-    frame = counts.merge(wide, on="program_code", how="left")
-    frame = frame[["program_code", "program_name", "n_graded", "n_passed", *order, "n_honours"]]
+    """, {**args, **{f"l{i}": letter for i, letter in enumerate(order)}}).df()
     frame = frame.rename(columns={
         "program_code": t("lists_program_code", lang), "program_name": t("lists_program", lang),
         "n_graded": t("lists_n_graded", lang), "n_passed": t("lists_n_passed", lang),
-        "n_honours": t("lists_n_honours", lang)})
-    return Section(t("lists_far_by_programme", lang), frame)
+        "n_honours": t("lists_n_honours", lang), **{f"l{i}": letter for i, letter in enumerate(order)}})
+    return Section(t("lists_far_by_programme", lang), tidy(frame))
 
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
