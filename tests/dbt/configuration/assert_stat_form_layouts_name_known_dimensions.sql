@@ -1,4 +1,4 @@
--- Checks: every condition of the form layouts (seeds stat_form_*_layout) is `dimension=value` with a
+-- every condition of the form layouts (seeds stat_form_*_layout) is `dimension=value` with a
 -- dimension of rpt_census_population, no line expands (`*`) on two dimensions, and every row and
 -- column belongs to a part that has its part line.
 with lines as (

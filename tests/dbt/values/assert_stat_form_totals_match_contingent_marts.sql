@@ -1,4 +1,4 @@
--- Checks: on every census date, the total row of forms 3-НК and 1-НК equals the contingent marts in each
+-- on every census date, the total row of forms 3-НК and 1-НК equals the contingent marts in each
 -- column the layout seed marks in `mart_total` (headcount and leave from fct_contingent_monthly, a
 -- movement's order lines of the census year from fct_contingent_movements), for the form's levels.
 with layout as (
