@@ -250,3 +250,34 @@ def test_a_column_added_to_the_layout_seed_shows_with_no_code_change(home: Home,
 def _mkdir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def test_the_written_xlsx_and_pdf_hold_the_form(con) -> None:
+    """The files the exporter writes (once the report interface's exporter is present): the XLSX keeps
+    the counts as numbers under the seed's headers, the PDF shows the Kazakh labels and the totals."""
+    export = pytest.importorskip("registrar.reports.export")
+    import io
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    day = census_dates(con, "3nk")[-1]
+    params = ReportParams(lang="kk", as_of=day)
+    doc = FORMS["stat_form_3nk"].build(con, params)
+    expected_total = headcount(con, day, "p.level = 'bachelor'", [])
+    women = headcount(con, day, "p.level = 'bachelor' and s.gender = 'F'", [])
+
+    ws = openpyxl.load_workbook(io.BytesIO(export.render(doc, "xlsx", params, None))).active
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(i for i, row in enumerate(cells) if row[0] == "№")
+    names = cells[header]
+    total_row = dict(zip(names, cells[header + 1], strict=True))
+    assert total_row[column(doc, 0, "1")] == expected_total
+    assert total_row[column(doc, 0, "2")] == women
+    assert isinstance(total_row[column(doc, 0, "1")], int)
+
+    reader = PdfReader(io.BytesIO(export.render(doc, "pdf", params, None)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert layout_label("3nk", "headcount", "part", "1", "kk") in text
+    assert f"{day:%Y-%m-%d}" in text
+    assert f"{expected_total} {women} " in text  # the total row, first two columns
