@@ -193,37 +193,42 @@ def test_faculties_add_up_to_the_university(con) -> None:
     assert sum(parts) == cell(whole, 0, total, "1")
 
 
-def _build_copy(project: Path, database: Path, run_dir: Path) -> None:
-    """`dbt build` of the layout seed and everything downstream, in a copy of the project."""
+def _copy_project(root: Path, home: Home) -> tuple[Path, Path]:
+    """A copy of the dbt project and of the published warehouse, to edit and rebuild."""
+    project = _mkdir(root / "project")
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy2(PROJECT_DIR / name, project / name)
+    for folder in ("models", "macros", "seeds", "tests/dbt"):
+        shutil.copytree(PROJECT_DIR / folder, project / folder)
+    # the same basename: the warehouse's views name their catalog after the file
+    database = _mkdir(root / "build") / home.warehouse.name
+    shutil.copy2(home.warehouse, database)
+    return project, database
+
+
+def _build_copy(project: Path, database: Path, run_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`dbt build` of the layout seed and everything downstream (the form model and its tests), in a
+    copy of the project."""
     env = {**os.environ, "REGISTRAR_DUCKDB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    proc = subprocess.run(
+    return subprocess.run(
         [dbt_executable(), "--no-use-colors", "build", "--select", "stat_form_3nk_layout+",
          "--project-dir", str(project), "--profiles-dir", str(project),
          "--target-path", str(run_dir / "target"), "--log-path", str(run_dir / "logs")],
         cwd=project, env=env, capture_output=True, text=True, check=False,
     )
-    assert proc.returncode == 0, proc.stdout[-3000:]
 
 
 def test_a_column_added_to_the_layout_seed_shows_with_no_code_change(home: Home, tmp_path: Path) -> None:
     """The registrar adds one line to seeds/stat_form_3nk_layout.csv in a copy of the dbt project; the
     real dbt build of that seed and its dependants (the form model and its tests) over a copy of the
     published warehouse gives the new column, which this module's unchanged `build` then shows."""
-    project = _mkdir(tmp_path / "project")
-    for name in ("dbt_project.yml", "profiles.yml"):
-        shutil.copy2(PROJECT_DIR / name, project / name)
-    for folder in ("models", "macros", "seeds", "tests/dbt"):
-        shutil.copytree(PROJECT_DIR / folder, project / folder)
+    project, database = _copy_project(tmp_path, home)
     labels = {"kk": "Мемлекеттік грант (әйелдер)", "ru": "Государственный грант (женщины)",
               "en": "State grant (women)"}
     with (project / "seeds" / "stat_form_3nk_layout.csv").open("a", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerow(
             ["headcount", "column", "12", "12", labels["kk"], labels["ru"], labels["en"],
              "in_headcount=true; gender=F; funding=state_grant", ""])
-    # the same basename: the warehouse's views name their catalog after the file
-    database = _mkdir(tmp_path / "build") / home.warehouse.name
-    shutil.copy2(home.warehouse, database)
-
     before = duckdb.connect(str(database), read_only=True)
     try:
         old = FORMS["stat_form_3nk"].build(before, ReportParams(lang="en"))
@@ -231,7 +236,8 @@ def test_a_column_added_to_the_layout_seed_shows_with_no_code_change(home: Home,
         before.close()
     assert not [h for h in old.sections[0].frame.columns if h.startswith("12. ")]
 
-    _build_copy(project, database, tmp_path / "run")
+    built = _build_copy(project, database, tmp_path / "run")
+    assert built.returncode == 0, built.stdout[-3000:]
 
     after = duckdb.connect(str(database), read_only=True)
     try:
@@ -245,6 +251,29 @@ def test_a_column_added_to_the_layout_seed_shows_with_no_code_change(home: Home,
         assert doc.sections[0].frame.iloc[:, :-1].equals(old.sections[0].frame)
     finally:
         after.close()
+
+
+def test_the_dbt_tests_stop_a_layout_whose_total_or_dimension_is_wrong(home: Home, tmp_path: Path) -> None:
+    """A total row that filters (gender=F) no longer equals the marts, and a misspelt dimension (gendr)
+    matches nobody: the values and configuration tests of the layouts fail and name themselves."""
+    project, database = _copy_project(tmp_path, home)
+    seed = project / "seeds" / "stat_form_3nk_layout.csv"
+    with seed.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        if (row["part"], row["axis"], row["mart_total"]) == ("headcount", "row", "total"):
+            row["filter"] = "gender=F"
+        if (row["part"], row["axis"], row["code"]) == ("headcount", "column", "2"):
+            row["filter"] = row["filter"].replace("gender=", "gendr=")
+    with seed.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    built = _build_copy(project, database, tmp_path / "run")
+    assert built.returncode != 0
+    failed = [line for line in built.stdout.splitlines() if " FAIL " in line]
+    assert any("assert_stat_form_totals_match_contingent_marts" in line for line in failed), built.stdout[-3000:]
+    assert any("assert_stat_form_layouts_name_known_dimensions" in line for line in failed), built.stdout[-3000:]
 
 
 def _mkdir(path: Path) -> Path:
