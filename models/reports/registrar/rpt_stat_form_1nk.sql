@@ -1,0 +1,19 @@
+-- The census report of master's and doctoral students (form 1-НК), rules B20: every cell of every
+-- census date and faculty, evaluated from the layout seed stat_form_1nk_layout (macro stat_form_cells),
+-- so that the layout of the year is configuration: a new line of the seed is a new row or column on the
+-- next build.
+with population as (
+    select * from {{ ref('rpt_census_population') }}
+),
+
+value_labels as (
+    select * from {{ ref('rpt_census_value_labels') }}
+),
+
+layout as (
+    select * from {{ ref('stat_form_1nk_layout') }}
+),
+
+{{ stat_form_cells('population', 'value_labels', 'layout') }}
+
+select * from cells
