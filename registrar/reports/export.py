@@ -22,6 +22,7 @@ import math
 import os
 import re
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -80,6 +81,8 @@ def _cell(value: object) -> object:
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
+    if isinstance(value, Decimal):
+        return float(value)
     if hasattr(value, "item") and not isinstance(value, str | bytes):
         value = value.item()  # numpy scalar
         if isinstance(value, float) and math.isnan(value):
