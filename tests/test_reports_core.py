@@ -213,6 +213,23 @@ def test_long_pdf_tables_break_across_pages_with_their_header() -> None:
     assert "01.01.2025" in pages[0]
 
 
+def test_xlsx_and_csv_type_dates_and_numbers() -> None:
+    frame = pd.DataFrame({"Күні": [dt.date(2025, 2, 3), None], "Саны": [3, 4], "GPA": [3.456, None]})
+    doc = ReportDocument("Тест", [("Тоқсан", "2025Q1")], [Section("Бөлім", frame)], "typed", ["Мәтін"])
+    when = dt.datetime(2026, 1, 2, 3, 4)
+    ws = openpyxl.load_workbook(io.BytesIO(export.render(doc, "xlsx", ReportParams(lang="kk"), when))).active
+    cells = {c.coordinate: c for row in ws.iter_rows() for c in row if c.value is not None}
+    header = next(c.row for c in cells.values() if c.value == "Күні")
+    date_cell, count_cell, gpa_cell = (ws.cell(header + 1, col) for col in (1, 2, 3))
+    assert date_cell.value == dt.datetime(2025, 2, 3) and date_cell.number_format == "DD.MM.YYYY"
+    assert count_cell.value == 3 and isinstance(count_cell.value, int)
+    assert gpa_cell.value == pytest.approx(3.456) and ws.cell(header + 2, 3).value is None
+    assert ws.freeze_panes == f"A{header + 1}"
+    assert any(c.value == when for c in cells.values())
+    text = export.render(doc, "csv", ReportParams(lang="kk"), when).decode("utf-8-sig")
+    assert text.splitlines() == ["Күні,Саны,GPA", "2025-02-03,3,3.456", ",4,"]  # one section: no section column
+
+
 def test_transcript_csv_stacks_its_sections_with_a_bom(con: duckdb.DuckDBPyConnection) -> None:
     data = produce(con, "transcript", "csv", student=ACTIVE, lang="ru").data
     assert data.startswith(b"\xef\xbb\xbf")
