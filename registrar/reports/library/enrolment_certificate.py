@@ -1,8 +1,9 @@
-"""Certificate of enrolment (statute 4.4.3): the student is enrolled on a date (default today),
+"""Certificate of enrolment (docs/rules.md B28): the student is enrolled on a date (default today),
 with programme, course, study form and the order that admitted them.
 
-The status on the date is the period of main.fct_student_status_history that contains it;
-whether that status is "enrolled" is the seed contingent_statuses.is_enrolled. So a student
+Reads main.rpt_enrolment_certificate (one row per student × status period of
+fct_student_status_history): the period that contains the date gives the status, and whether
+that status is "enrolled" is the seed contingent_statuses.is_enrolled. So a student
 on academic leave or on outgoing mobility is enrolled and gets the certificate, which then
 says so in a sentence of its own (documented default); an expelled or graduated student,
 or one not yet admitted on the date, is refused with a ReportError that says why. The
@@ -34,43 +35,28 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     head = student_header(con, student, lang)
     period = con.execute(
         f"""
-        select h.status, cs.is_enrolled, cs.label_{lang}, h.valid_from, h.order_no, h.course,
-               coalesce(sf.label_{lang}, h.study_form), h.program_code, p.name_{lang}, p.faculty_name_{lang}
-        from main.fct_student_status_history as h
-        inner join reference.contingent_statuses as cs on h.status = cs.status
-        left join reference.study_forms as sf on h.study_form = sf.study_form
-        left join main.dim_programs as p on h.program_code = p.program_code
-        where h.student_id = ? and h.valid_from <= ? and (h.valid_to > ? or h.valid_to is null)
+        select status, is_enrolled, status_label_{lang}, valid_from, period_order_no, course, study_form_{lang},
+               program_code, program_name_{lang}, faculty_name_{lang}, admission_order_no, admission_order_date,
+               admission_movement_{lang}
+        from main.rpt_enrolment_certificate
+        where student_id = ? and valid_from <= ? and (valid_to > ? or valid_to is null)
         """,  # noqa: S608 - only the language code, checked by params.parse, is formatted in
         [student, as_of, as_of],
     ).fetchone()
     who = f"{head['full_name']} ({student})"
     if period is None:
-        first = con.execute("select min(valid_from) from main.fct_student_status_history where student_id = ?",
+        first = con.execute("select min(valid_from) from main.rpt_enrolment_certificate where student_id = ?",
                             [student]).fetchone()[0]
         if first is None:
             raise ReportError(t("certificate_err_no_orders", lang, student=who))
         raise ReportError(t("certificate_err_not_yet", lang, student=who, date=_d(as_of), since=_d(first)))
-    status, is_enrolled, status_label, since, order_no, course, form, program, program_name, faculty = period
+    (status, is_enrolled, status_label, since, order_no, course, form, program, program_name, faculty,
+     entry_no, entry_date, entry_movement) = period
     if not is_enrolled:
         raise ReportError(t("certificate_err_not_enrolled", lang, student=who, date=_d(as_of),
                             status=status_label, since=_d(since), order=order_no or "—"))
-    entry = con.execute(
-        """
-        select m.order_no, m.order_date, m.movement
-        from main.fct_contingent_movements as m
-        inner join reference.movement_types as mt on m.movement = mt.movement
-        where m.student_id = ? and mt.is_headcount_inflow and m.effective_date <= ?
-        order by m.effective_date desc, m.replay_seq desc
-        limit 1
-        """,
-        [student, as_of],
-    ).fetchone()
-    entry_label = t("certificate_no_entry_order", lang)
-    if entry is not None:
-        movement_label = con.execute(f"select label_{lang} from reference.movement_types where movement = ?",  # noqa: S608
-                                     [entry[2]]).fetchone()[0]
-        entry_label = t("certificate_entry_order", lang, number=entry[0], date=_d(entry[1]), movement=movement_label)
+    entry_label = (t("certificate_entry_order", lang, number=entry_no, date=_d(entry_date), movement=entry_movement)
+                   if entry_no else t("certificate_no_entry_order", lang))
     paragraphs = [t("certificate_text", lang, student=who, university=university_name(lang), date=_d(as_of),
                     course=course, form=form, program=f"{program} {program_name}", faculty=faculty or "")]
     paragraphs.append(entry_label)

@@ -1,4 +1,4 @@
-"""Transcript of one student (statute 4.4.2): programme, every discipline by term with credits,
+"""Transcript of one student (docs/rules.md B28): programme, every discipline by term with credits,
 letter, points and traditional grade, the term and cumulative GPA, and the credits earned
 against the programme's requirement, in Kazakh, Russian or English.
 
