@@ -127,6 +127,7 @@ select
     students.status,
     students.group_code,
     students.advisor_id,
+    students.social_benefit,
     plans.entry_year_start,
     plans.entry_course,
     plans.cohort_year,

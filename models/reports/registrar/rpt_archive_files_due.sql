@@ -1,0 +1,48 @@
+-- One row per order line that ends a student's enrolment (rules B25): graduation or expulsion
+-- (transfer to another university is an expulsion with its reason) — the status before counts
+-- as enrolled and the status after does not (seed contingent_statuses). The personal file is
+-- due for the archive personal_file_archive_after_months months after the effective date.
+with movements as (
+    select * from {{ ref('fct_contingent_movements') }}
+),
+
+students as (
+    select * from {{ ref('dim_students') }}
+),
+
+statuses as (
+    select * from {{ ref('contingent_statuses') }}
+),
+
+movement_types as (
+    select * from {{ ref('movement_types') }}
+)
+
+select
+    movements.order_no,
+    movements.student_id,
+    movements.movement,
+    students.full_name,
+    movements.order_date,
+    movements.effective_date,
+    cast(
+        movements.effective_date
+        + to_months(cast({{ var('personal_file_archive_after_months') }} as integer)) as date
+    ) as archive_due_on,
+    movements.status_after,
+    movements.program_code_before as program_code,
+    movements.faculty_code_before as faculty_code,
+    movements.course_before as course,
+    movement_types.label_kk as movement_label_kk,
+    movement_types.label_ru as movement_label_ru,
+    movement_types.label_en as movement_label_en,
+    movements.reason,
+    movements.reason_label_kk,
+    movements.reason_label_ru,
+    movements.reason_label_en
+from movements
+inner join statuses as before_status on movements.status_before = before_status.status
+inner join statuses as after_status on movements.status_after = after_status.status
+left join students on movements.student_id = students.student_id
+left join movement_types on movements.movement = movement_types.movement
+where before_status.is_enrolled and not after_status.is_enrolled

@@ -1,0 +1,53 @@
+-- One row per student × final-attestation discipline (state exam, thesis defence) × term: the
+-- first attempt of the term, as attestation results count it (rules B9, B26), with the student's
+-- programme and whether the student is eligible for an honours diploma (rpt_honours_candidates).
+with grades as (
+    select * from {{ ref('fct_grades') }}
+),
+
+terms as (
+    select * from {{ ref('dim_terms') }}
+),
+
+students as (
+    select * from {{ ref('dim_students') }}
+),
+
+honours as (
+    select * from {{ ref('rpt_honours_candidates') }}
+),
+
+scale as (
+    select * from {{ ref('grade_scale') }}
+    where scale_version = {{ academic_text_var('grade_scale_version') }}
+)
+
+select
+    grades.student_id,
+    grades.discipline_code,
+    grades.academic_year,
+    grades.term,
+    grades.term_seq,
+    students.full_name,
+    students.program_code,
+    students.faculty_code,
+    grades.graded_on,
+    terms.exams_end_on,
+    -- the session the result belongs to ends with its term's exam period; a term the calendar
+    -- lacks stands on the date the result was recorded
+    coalesce(terms.exams_end_on, grades.graded_on) as session_ends_on,
+    grades.letter_grade,
+    scale.sort_order as letter_sort_order,
+    grades.traditional_grade,
+    grades.final_score,
+    grades.is_passed,
+    coalesce(honours.is_eligible, false) as is_honours_eligible
+from grades
+left join terms
+    on
+        grades.academic_year = terms.academic_year
+        and grades.term = terms.term
+left join students on grades.student_id = students.student_id
+left join honours on grades.student_id = honours.student_id
+left join scale on grades.letter_grade = scale.letter_grade
+where grades.is_final_attestation and grades.is_first_in_term

@@ -1,0 +1,106 @@
+"""What the list reports of the registrar (state-grant credits, withdrawals, the movement register,
+the alphabetical book, archive files, final attestation, grade-sheet timeliness) share: checking
+their period, quarter and faculty against the warehouse, the collation and label columns of the
+chosen language, and reading a query into a section with translated headers.
+
+Private to `registrar.reports.library`; the catalogue only discovers modules of that package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import pandas as pd
+
+from registrar.i18n import LANGUAGES, t
+from registrar.reports.base import ReportError, ReportParams, Section
+
+QUARTER = re.compile(r"^(?P<year>[0-9]{4})Q(?P<q>[1-4])$")
+
+
+def collation(lang: str) -> str:
+    """The ICU collation that sorts names in `lang`: Kazakh for kk, Russian for ru and en (the
+    names are Cyrillic either way), so Ә follows А and Ө follows О, not byte order."""
+    return "kk" if lang == "kk" else "ru"
+
+
+def label(column: str, lang: str) -> str:
+    """The column holding `column`'s text in `lang`, e.g. label('name', 'ru') == 'name_ru'."""
+    if lang not in LANGUAGES:
+        raise ReportError(t("lists_bad_lang", "en", lang=lang, langs=", ".join(LANGUAGES)))
+    return f"{column}_{lang}"
+
+
+def show_date(day: dt.date) -> str:
+    """A date as the parameters block shows it (dd.mm.yyyy, as the office writes dates)."""
+    return day.strftime("%d.%m.%Y")
+
+
+def first_order_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    (day,) = con.execute("select min(effective_date) from main.fct_contingent_movements").fetchone()
+    return day
+
+
+def check_span(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, lang: str) -> None:
+    """Refuse a period that ends before the first order of the warehouse: it holds nothing."""
+    first = first_order_date(con)
+    if first is None or end < first:
+        raise ReportError(t("lists_before_first_order", lang, end=show_date(end),
+                            first=show_date(first) if first else "—"))
+
+
+def period(params: ReportParams, required: bool) -> tuple[dt.date, dt.date] | None:
+    """The --from/--to period, checked: both given (when required), from on or before to."""
+    if params.date_from is None and params.date_to is None and not required:
+        return None
+    if params.date_from is None or params.date_to is None:
+        raise ReportError(t("lists_period_needed", params.lang))
+    if params.date_from > params.date_to:
+        raise ReportError(t("lists_period_reversed", params.lang, start=show_date(params.date_from),
+                            end=show_date(params.date_to)))
+    return params.date_from, params.date_to
+
+
+def quarter_bounds(quarter: str | None, lang: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a quarter written as 2025Q1."""
+    m = QUARTER.match((quarter or "").strip().upper())
+    if m is None:
+        raise ReportError(t("lists_bad_quarter", lang, quarter=quarter or ""))
+    year, q = int(m["year"]), int(m["q"])
+    start = dt.date(year, 3 * q - 2, 1)
+    next_start = dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)
+    return start, next_start - dt.timedelta(days=1)
+
+
+def faculty_name(con: duckdb.DuckDBPyConnection, params: ReportParams) -> str | None:
+    """The chosen faculty's name in the language, or None with no faculty; an unknown code is refused."""
+    if params.faculty is None:
+        return None
+    row = con.execute(f"select {label('name', params.lang)} from main.dim_faculties where faculty_code = ?",
+                      [params.faculty]).fetchone()
+    if row is None:
+        raise ReportError(t("lists_unknown_faculty", params.lang, faculty=params.faculty))
+    return f"{params.faculty} — {row[0]}"
+
+
+def section(con: duckdb.DuckDBPyConnection, heading: str, sql: str, args: list[object] | dict[str, object],
+            headers: dict[str, str], lang: str) -> Section:
+    """Run `sql` (parameters bound) and keep the columns of `headers` (column → translation key),
+    renamed to their translated headers, in that order."""
+    frame = con.execute(sql, args).df()
+    frame = frame[list(headers)].rename(columns={col: t(key, lang) for col, key in headers.items()})
+    return Section(heading, tidy(frame))
+
+
+def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as `datetime.date` and missing texts as None, as the exporter expects."""
+    for col in frame.columns:
+        # dates as datetime.date, so the exporter writes dates, not timestamps
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            frame[col] = frame[col].dt.date
+        # an empty text (no reason) stays empty, not "nan"
+        if not pd.api.types.is_numeric_dtype(frame[col]):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame

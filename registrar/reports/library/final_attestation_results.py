@@ -1,0 +1,95 @@
+"""Final attestation results (rules B26): state exams and thesis defences by programme — graded,
+passed, the distribution of letters (the columns follow the grade-scale seed) and the students
+eligible for an honours diploma — then every result."""
+
+from __future__ import annotations
+
+import duckdb
+
+from policy import dbt_vars
+from registrar.i18n import t
+from registrar.reports._lists import check_span, collation, faculty_name, label, period, section, show_date, tidy
+from registrar.reports.base import Report, ReportDocument, ReportParams, Section
+
+IN_SCOPE = """
+    ($start is null or f.session_ends_on between $start and $end)
+    and ($faculty is null or f.faculty_code = $faculty)
+"""
+
+
+def letters(con: duckdb.DuckDBPyConnection, args: dict[str, object]) -> list[str]:
+    """The letters of the scale in use, best first, then any other letter the results carry (P)."""
+    scale = [r[0] for r in con.execute(
+        "select letter_grade from reference.grade_scale where scale_version = ? order by sort_order",
+        [str(dbt_vars()["grade_scale_version"])]).fetchall()]
+    seen = [r[0] for r in con.execute(
+        f"select distinct letter_grade from main.rpt_final_attestation_results as f where {IN_SCOPE} order by 1",
+        args).fetchall()]
+    return scale + [letter for letter in seen if letter not in scale]
+
+
+def by_programme(con: duckdb.DuckDBPyConnection, args: dict[str, object], lang: str) -> Section:
+    order = letters(con, args)
+    # one count per letter, each letter bound as a parameter (l0, l1, …)
+    per_letter = "".join(f", count(*) filter (where f.letter_grade = $l{i}) as l{i}" for i in range(len(order)))
+    frame = con.execute(f"""
+        select f.program_code, pr.{label('name', lang)} as program_name,
+               count(*) as n_graded, count(*) filter (where f.is_passed) as n_passed
+               {per_letter},
+               count(distinct f.student_id) filter (where f.is_honours_eligible) as n_honours
+        from main.rpt_final_attestation_results as f
+        left join main.dim_programs as pr on f.program_code = pr.program_code
+        where {IN_SCOPE}
+        group by all order by f.program_code
+    """, {**args, **{f"l{i}": letter for i, letter in enumerate(order)}}).df()
+    frame = frame.rename(columns={
+        "program_code": t("lists_program_code", lang), "program_name": t("lists_program", lang),
+        "n_graded": t("lists_n_graded", lang), "n_passed": t("lists_n_passed", lang),
+        "n_honours": t("lists_n_honours", lang), **{f"l{i}": letter for i, letter in enumerate(order)}})
+    return Section(t("lists_far_by_programme", lang), tidy(frame))
+
+
+def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
+    lang = params.lang
+    span = period(params, required=False)
+    if span:
+        check_span(con, *span, lang)
+    faculty = faculty_name(con, params)
+    start, end = span or (None, None)
+    args: dict[str, object] = {"start": start, "end": end, "faculty": params.faculty}
+    results = section(con, t("lists_far_results", lang), f"""
+        select f.program_code, f.full_name, f.student_id, d.{label('name', lang)} as discipline_name,
+               f.academic_year, f.graded_on, f.final_score, f.letter_grade,
+               tg.{label('label', lang)} as traditional_grade, f.is_passed, f.is_honours_eligible
+        from main.rpt_final_attestation_results as f
+        left join main.dim_disciplines as d on f.discipline_code = d.discipline_code
+        left join reference.traditional_grades as tg on f.traditional_grade = tg.traditional_grade
+        where {IN_SCOPE}
+        order by f.program_code, f.full_name collate {collation(lang)}, f.student_id, f.term_seq, f.discipline_code
+    """, args, {
+        "program_code": "lists_program_code", "full_name": "lists_full_name", "student_id": "lists_student_id",
+        "discipline_name": "lists_discipline", "academic_year": "lists_academic_year", "graded_on": "lists_graded_on",
+        "final_score": "lists_final_score", "letter_grade": "lists_letter",
+        "traditional_grade": "lists_traditional_grade", "is_passed": "lists_passed",
+        "is_honours_eligible": "lists_honours",
+    }, lang)
+    for col in (t("lists_passed", lang), t("lists_honours", lang)):
+        results.frame[col] = results.frame[col].map({True: t("lists_yes", lang), False: t("lists_no", lang)})
+    parameters = [(t("lists_period", lang), f"{show_date(start)} – {show_date(end)}")] if span else []
+    if faculty:
+        parameters.append((t("lists_faculty", lang), faculty))
+    stem = "final_attestation_results" + (f"_{start:%Y%m%d}-{end:%Y%m%d}" if span else "") \
+        + (f"_{params.faculty}" if params.faculty else "")
+    return ReportDocument(title=t("lists_far_name", lang), parameters=parameters,
+                          sections=[by_programme(con, args, lang), results], file_stem=stem)
+
+
+REPORT = Report(
+    name="final_attestation_results",
+    title_key="lists_far_name",
+    description_key="lists_far_description",
+    required=(),
+    optional=("period", "faculty"),
+    formats=("xlsx", "csv", "pdf"),
+    build=build,
+)
