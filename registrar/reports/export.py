@@ -9,7 +9,7 @@
   section has none). Title, parameters and paragraphs are not in the CSV: it is data only.
 - PDF (fpdf2): A4 (landscape for wide tables), the university's name (dbt vars
   university_name_kk/ru/en) and the page "X of Y" on every page, tables that break across
-  pages repeating their header, in the DejaVu Sans font shipped in registrar/reports/fonts
+  pages between rows, repeating their header, in the DejaVu Sans font shipped in registrar/reports/fonts
   (every Kazakh letter; no system font is used).
 """
 
@@ -27,7 +27,6 @@ from pathlib import Path
 
 import pandas as pd
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -257,20 +256,83 @@ def _column_texts(series: pd.Series) -> list[str]:
     return [_text(v) for v in values]
 
 
+def _wrap(pdf: _Pdf, text: str, width: float) -> list[str]:
+    """`text` broken into lines no wider than `width` (words kept whole unless one alone is wider)."""
+    if pdf.get_string_width(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if pdf.get_string_width(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while pdf.get_string_width(word) > width and len(word) > 1:  # a word wider than the column
+            cut = len(word) - 1
+            while cut > 1 and pdf.get_string_width(word[:cut]) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    lines.append(line)
+    return lines
+
+
+def _column_widths(pdf: _Pdf, headers: list[str], columns: list[list[str]], pad: float) -> list[float]:
+    """Each column as wide as its longest value (and its header's longest word); when the page is
+    too narrow, short columns (codes, numbers, dates) keep their width and the long ones (names)
+    share the rest and wrap."""
+    pdf.set_font("DejaVu", "B", 8)
+    header_words = [max((pdf.get_string_width(w) for w in h.split()), default=0) for h in headers]
+    pdf.set_font("DejaVu", "", 8)
+    natural = [max(hw, *(pdf.get_string_width(v) for v in sorted(col, key=len)[-5:]), 0) + 2 * pad + 0.5
+               for hw, col in zip(header_words, columns, strict=True)]
+    if sum(natural) <= pdf.epw:
+        return [w * pdf.epw / sum(natural) for w in natural]
+    short = [w <= 25 for w in natural]
+    rest = pdf.epw - sum(w for w, s in zip(natural, short, strict=True) if s)
+    long_total = sum(w for w, s in zip(natural, short, strict=True) if not s)
+    if rest < 15 * short.count(False):  # even the short ones do not fit: scale everything
+        return [w * pdf.epw / sum(natural) for w in natural]
+    return [w if s else w * rest / long_total for w, s in zip(natural, short, strict=True)]
+
+
 def _pdf_table(pdf: _Pdf, frame: pd.DataFrame) -> None:
+    """Draw a table cell by cell: rows wrap within their column and never split across pages, and a
+    new page repeats the header. (fpdf2's own table lays text out several times per cell, which
+    takes minutes for a list of the whole student body.)"""
     headers = [str(c) for c in frame.columns]
     columns = [_column_texts(frame.iloc[:, i]) for i in range(frame.shape[1])]
     numeric = [pd.api.types.is_numeric_dtype(frame.iloc[:, i]) and not pd.api.types.is_bool_dtype(frame.iloc[:, i])
                for i in range(frame.shape[1])]
-    # width by content, bounded, so that a name gets room, a code does not, and no header word breaks
-    weights = [max(4, max((len(w) for w in h.split()), default=0) + 1, min(40, max((len(v) for v in col), default=0)))
-               for h, col in zip(headers, columns, strict=True)]
-    pdf.set_font("DejaVu", "", 8)
-    with pdf.table(col_widths=weights, line_height=4.5, headings_style=FontFace(emphasis="BOLD"),
-                   text_align=["RIGHT" if n else "LEFT" for n in numeric], padding=0.8) as table:
-        table.row(headers)
-        for values in zip(*columns, strict=True):
-            table.row(list(values))
+    pad, line_height = 0.8, 4.2
+    widths = _column_widths(pdf, headers, columns, pad)
+
+    def draw(values: list[str], bold: bool) -> None:
+        pdf.set_font("DejaVu", "B" if bold else "", 8)
+        wrapped = [_wrap(pdf, v, w - 2 * pad) for v, w in zip(values, widths, strict=True)]
+        height = max(len(lines) for lines in wrapped) * line_height + 2 * pad
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+            if not bold:
+                draw(headers, True)
+                pdf.set_font("DejaVu", "", 8)
+        x, y = pdf.l_margin, pdf.get_y()
+        for lines, width, right in zip(wrapped, widths, numeric, strict=True):
+            pdf.rect(x, y, width, height)
+            for n, line in enumerate(lines):
+                pdf.set_xy(x + pad, y + pad + n * line_height)
+                pdf.cell(width - 2 * pad, line_height, line, align="R" if right and not bold else "L")
+            x += width
+        pdf.set_xy(pdf.l_margin, y + height)
+
+    if pdf.get_y() + 4 * line_height > pdf.page_break_trigger:  # no header alone at a page's foot
+        pdf.add_page()
+    draw(headers, True)
+    for values in zip(*columns, strict=True):
+        draw(list(values), False)
 
 
 def render(doc: ReportDocument, fmt: str, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
