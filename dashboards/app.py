@@ -21,6 +21,9 @@ with st.sidebar:
     )
 lang = st.session_state["lang"]
 views = Path(__file__).with_name("views")
-pages = [st.Page(str(views / "status.py"), title=t("page_status", lang), icon=":material/fact_check:")]
+pages = [
+    st.Page(str(views / "status.py"), title=t("page_status", lang), icon=":material/fact_check:"),
+    st.Page(str(views / "reports.py"), title=t("page_reports", lang), icon=":material/description:"),
+]
 st.title(t("app_title", lang))
 st.navigation(pages).run()

@@ -1,86 +1,21 @@
-"""The one data layer of the dashboards: read-only access to the published warehouse.
-
-DuckDB allows one writer or many readers, and caches open databases by path inside a
-process. The refresh replaces `warehouse.duckdb` with a rename, so this layer notices
-a new file (inode or mtime changed), closes its old connection and opens the new one.
-Each query runs on its own cursor under a lock, because connections are not
-thread-safe and Streamlit serves sessions from several threads.
-"""
+"""The one data layer of the dashboards: the queries the pages show, on the read-only
+`Warehouse` of registrar.warehouse (shared with `registrar report`), which reopens the
+published file after each refresh."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from registrar.paths import Home
+from registrar.warehouse import FileStamp, Warehouse
 
-
-@dataclass(frozen=True)
-class FileStamp:
-    inode: int
-    mtime_ns: int
-
-
-class Warehouse:
-    """Read-only queries against the published warehouse, reopened after each publish."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._stamp: FileStamp | None = None
-
-    def _stat(self) -> FileStamp | None:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return FileStamp(st.st_ino, st.st_mtime_ns)
-
-    def _connection(self) -> duckdb.DuckDBPyConnection:
-        stamp = self._stat()
-        if stamp is None:
-            raise FileNotFoundError(f"no published warehouse at {self.path}; run `registrar refresh`")
-        if self._con is None or stamp != self._stamp:
-            if self._con is not None:
-                self._con.close()  # every connection to the path must close before the new file opens
-            self._con = duckdb.connect(str(self.path), read_only=True)
-            self._stamp = stamp
-        return self._con
-
-    @property
-    def available(self) -> bool:
-        return self._stat() is not None
-
-    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
-        """Run one parameterised query; values are bound, never formatted into the SQL."""
-        with self._lock:
-            cursor = self._connection().cursor()
-            try:
-                return cursor.execute(sql, params or []).df()
-            finally:
-                cursor.close()
-
-    def has_table(self, schema: str, table: str) -> bool:
-        found = self.query(
-            "select count(*) as n from information_schema.tables where table_schema = ? and table_name = ?",
-            [schema, table],
-        )
-        return bool(found["n"].iloc[0])
-
-    def close(self) -> None:
-        with self._lock:
-            if self._con is not None:
-                self._con.close()
-                self._con = None
+__all__ = ["FileStamp", "Warehouse", "failing_rows", "last_refresh", "quality_checks", "refresh_status",
+           "warehouse_path"]
 
 
 def warehouse_path() -> Path:

@@ -110,6 +110,49 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write one report from the published warehouse, or list them; a refused parameter exits 2
+    with the reason and writes no file."""
+    from registrar.i18n import t
+    from registrar.reports import catalog, params, run
+    from registrar.reports.base import ReportError
+    from registrar.reports.export import write_atomically
+    from registrar.warehouse import NoWarehouse, Warehouse
+
+    lang = args.lang or "en"
+    if args.list:
+        for report in catalog.reports().values():
+            taken = [f"{params.OPTION[p]} ({t('report_required', lang)})" for p in report.required]
+            taken += [params.OPTION[p] for p in report.optional]
+            _print(f"{report.name}: {t(report.description_key, lang)}")
+            _print(f"    {t('report_parameters', lang)}: {', '.join(taken) or '—'}; "
+                   f"{t('report_formats', lang)}: {', '.join(report.formats)}")
+        return 0
+    if not args.name or not args.format:
+        print("registrar report: give a report NAME and --format (or --list)", file=sys.stderr)
+        return 2
+    wh = Warehouse.published()
+    try:
+        report = catalog.get(args.name)
+        with wh.cursor() as con:
+            parsed = params.parse(report, con, fmt=args.format, lang=lang, as_of=args.as_of,
+                                  quarter=args.quarter, date_from=args.date_from, date_to=args.date_to,
+                                  student=args.student, faculty=args.faculty)
+            produced = run.produce(report, parsed, (args.format,), con)[args.format]
+    except NoWarehouse as missing:
+        print(f"registrar report: {missing}", file=sys.stderr)
+        return 2
+    except ReportError as refused:
+        print(f"registrar report: {refused}", file=sys.stderr)
+        return 2
+    finally:
+        wh.close()
+    out = Path(args.out) if args.out else Path.cwd() / produced.file_name
+    write_atomically(produced.data, out)
+    _print(f"Wrote {out} ({len(produced.data):,} bytes)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     app = PROJECT_DIR / "dashboards" / "app.py"
     env = {**os.environ, "REGISTRAR_HOME": str(Home.from_env().root)}
@@ -150,6 +193,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     docs = sub.add_parser("docs", help="generate the dbt documentation site of the published warehouse")
     docs.set_defaults(func=cmd_docs)
+
+    rep = sub.add_parser("report", help="write a report from the published warehouse (--list lists them)")
+    rep.add_argument("name", nargs="?", help="the report (see --list)")
+    rep.add_argument("--list", action="store_true", help="list the reports with their parameters and formats")
+    when = rep.add_mutually_exclusive_group()
+    when.add_argument("--as-of", dest="as_of", metavar="DATE", help="a date, YYYY-MM-DD")
+    when.add_argument("--quarter", metavar="YYYYQn", help="a quarter, e.g. 2025Q1")
+    when.add_argument("--from", dest="date_from", metavar="DATE", help="first day of a period, YYYY-MM-DD")
+    rep.add_argument("--to", dest="date_to", metavar="DATE", help="last day of the period, YYYY-MM-DD")
+    rep.add_argument("--student", metavar="ID", help="a student ID")
+    rep.add_argument("--faculty", metavar="CODE", help="a faculty code")
+    rep.add_argument("--lang", choices=["kk", "ru", "en"], help="language of the report (default en)")
+    rep.add_argument("--format", choices=["xlsx", "csv", "pdf"], help="file format")
+    rep.add_argument("--out", metavar="FILE", help="file to write (default: <report>_<params>_<date>.<ext> here)")
+    rep.set_defaults(func=cmd_report)
 
     serve = sub.add_parser("serve", help="serve the dashboards")
     serve.add_argument("--port", type=int, default=8501)

@@ -1,0 +1,365 @@
+"""The one exporter: a ReportDocument to XLSX, CSV or PDF, as bytes or atomically to a file.
+
+- XLSX: the title, the parameters, the warehouse's refresh time, the paragraphs, then each
+  section (heading, header row, rows); panes frozen below the first section's header, column
+  widths fitted to the content, numbers and dates typed as such.
+- CSV: UTF-8 with a BOM so that Excel opens Cyrillic, the sections' headers in the chosen
+  language. A document of several sections is one CSV: the sections stacked, with a first
+  column naming each row's section (the union of the sections' columns, empty where a
+  section has none). Title, parameters and paragraphs are not in the CSV: it is data only.
+- PDF (fpdf2): A4 (landscape for wide tables), the university's name (dbt vars
+  university_name_kk/ru/en) and the page "X of Y" on every page, tables that break across
+  pages between rows, repeating their header, in the DejaVu Sans font shipped in registrar/reports/fonts
+  (every Kazakh letter; no system font is used).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import os
+import re
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+from fpdf import FPDF
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from policy import dbt_vars
+from registrar.i18n import t
+from registrar.reports.base import ReportDocument, ReportParams
+
+FONTS_DIR = Path(__file__).with_name("fonts")
+FONT_REGULAR = FONTS_DIR / "DejaVuSans.ttf"
+FONT_BOLD = FONTS_DIR / "DejaVuSans-Bold.ttf"
+MAX_WIDTH = 60  # characters: a long name wraps in Excel rather than pushing the table off screen
+DATE_FORMAT = "DD.MM.YYYY"
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+_UNSAFE = re.compile(r"[^0-9A-Za-z_.-]+")
+
+
+def university_name(lang: str) -> str:
+    """The university's name in `lang` (dbt vars university_name_kk/ru/en)."""
+    values = dbt_vars()
+    return str(values.get(f"university_name_{lang}") or values.get("university_name_en") or "")
+
+
+def file_stem(report_name: str, params: ReportParams) -> str:
+    """`<report>_<params>`: what the file holds (the report and the values it was run for)."""
+    parts = [report_name]
+    if params.student:
+        parts.append(params.student)
+    if params.faculty:
+        parts.append(params.faculty)
+    if params.quarter:
+        parts.append(params.quarter)
+    if params.date_from and params.date_to:
+        parts.append(f"{params.date_from:%Y-%m-%d}--{params.date_to:%Y-%m-%d}")
+    if params.as_of:
+        parts.append(f"{params.as_of:%Y-%m-%d}")
+    parts.append(params.lang)
+    return _UNSAFE.sub("-", "_".join(parts))
+
+
+def default_file_name(doc: ReportDocument, fmt: str, today: dt.date | None = None) -> str:
+    """`<report>_<params>_<YYYY-MM-DD>.<ext>`: the stem of the document and the day it was made."""
+    return f"{_UNSAFE.sub('-', doc.file_stem)}_{(today or dt.date.today()):%Y-%m-%d}.{fmt}"
+
+
+def _cell(value: object) -> object:
+    """A cell value as Python: numpy scalars unwrapped, missing values None, timestamps as datetimes."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()  # numpy scalar
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    try:
+        if pd.isna(value):  # type: ignore[arg-type]
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _rows(frame: pd.DataFrame) -> list[list[object]]:
+    return [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+
+
+def _text(value: object) -> str:
+    """A value as printed in the PDF and sized for the XLSX column widths."""
+    value = _cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    if isinstance(value, dt.datetime):
+        return f"{value:%d.%m.%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, float):
+        return f"{value:.0f}" if value.is_integer() else f"{value:.2f}"
+    return str(value)
+
+
+def _refreshed(value: dt.datetime | None) -> str:
+    return f"{value:%d.%m.%Y %H:%M}" if value else "—"
+
+
+def to_xlsx(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = re.sub(r"[\[\]:*?/\\]", " ", doc.title)[:31] or "Report"
+    bold = Font(bold=True)
+    widths: dict[int, int] = {}
+
+    def put(row: int, col: int, value: object, font: Font | None = None) -> None:
+        value = _cell(value)
+        c = ws.cell(row=row, column=col, value=value)
+        if isinstance(value, dt.datetime):
+            c.number_format = DATETIME_FORMAT
+        elif isinstance(value, dt.date):
+            c.number_format = DATE_FORMAT
+        if font:
+            c.font = font
+        widths[col] = max(widths.get(col, 0), min(MAX_WIDTH, len(_text(value)) + 2))
+
+    ws.cell(row=1, column=1, value=doc.title).font = Font(bold=True, size=14)  # overflows; not sized
+    row = 2  # the next free row
+    uni = university_name(params.lang)
+    if uni:
+        ws.cell(row=row, column=1, value=uni)
+        row += 1
+    for label, value in [*doc.parameters, (t("report_refreshed_at", params.lang),
+                                           refreshed_at.replace(tzinfo=None) if refreshed_at else None)]:
+        put(row, 1, label, bold)
+        put(row, 2, value)
+        row += 1
+    if doc.paragraphs:
+        row += 1
+    for paragraph in doc.paragraphs:
+        ws.cell(row=row, column=1, value=paragraph)
+        row += 1
+    for section in doc.sections:
+        row += 1  # one empty row before each section
+        if section.heading:
+            ws.cell(row=row, column=1, value=section.heading).font = Font(bold=True, size=12)
+            row += 1
+        for col, header in enumerate(section.frame.columns, start=1):
+            put(row, col, str(header), bold)
+        row += 1
+        if ws.freeze_panes is None:  # below the first section's header
+            ws.freeze_panes = ws.cell(row=row, column=1)
+        for values in _rows(section.frame):
+            for col, value in enumerate(values, start=1):
+                put(row, col, value)
+            row += 1
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(width, 8)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def to_csv(doc: ReportDocument, params: ReportParams) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if not doc.sections:  # a document without tables: its parameters as label, value
+        writer.writerows(doc.parameters)
+    elif len(doc.sections) == 1:
+        frame = doc.sections[0].frame
+        writer.writerow([str(c) for c in frame.columns])
+        writer.writerows([[_csv_value(v) for v in r] for r in _rows(frame)])
+    else:
+        columns: list[str] = []
+        for section in doc.sections:
+            columns += [str(c) for c in section.frame.columns if str(c) not in columns]
+        writer.writerow([t("report_section", params.lang), *columns])
+        for section in doc.sections:
+            names = [str(c) for c in section.frame.columns]
+            for values in _rows(section.frame):
+                by_name = dict(zip(names, values, strict=True))
+                writer.writerow([section.heading, *(_csv_value(by_name.get(c)) for c in columns)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+class _Pdf(FPDF):
+    def __init__(self, lang: str, university: str, orientation: str) -> None:
+        super().__init__(orientation=orientation, format="A4")
+        self.lang, self.university = lang, university
+        self.add_font("DejaVu", "", str(FONT_REGULAR))
+        self.add_font("DejaVu", "B", str(FONT_BOLD))
+        self.set_margins(12, 12, 12)
+        self.set_auto_page_break(True, margin=15)
+        self.alias_nb_pages()
+
+    def header(self) -> None:
+        self.set_font("DejaVu", "", 8)
+        self.cell(0, 5, self.university, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", "", 8)
+        self.cell(0, 5, t("report_page_of", self.lang, page=self.page_no(), total="{nb}"), align="C")
+
+
+def to_pdf(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
+    widest = max((len(s.frame.columns) for s in doc.sections), default=0)
+    pdf = _Pdf(params.lang, university_name(params.lang), "landscape" if widest > 7 else "portrait")
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.multi_cell(0, 7, doc.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "", 9)
+    for label, value in [*doc.parameters, (t("report_refreshed_at", params.lang), _refreshed(refreshed_at))]:
+        pdf.multi_cell(0, 5, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 11)
+    for paragraph in doc.paragraphs:
+        pdf.ln(3)
+        pdf.multi_cell(0, 6, paragraph, new_x="LMARGIN", new_y="NEXT")
+    for section in doc.sections:
+        pdf.ln(4)
+        if section.heading:
+            pdf.set_font("DejaVu", "B", 11)
+            pdf.multi_cell(0, 6, section.heading, new_x="LMARGIN", new_y="NEXT")
+        _pdf_table(pdf, section.frame)
+    return bytes(pdf.output())
+
+
+def _column_texts(series: pd.Series) -> list[str]:
+    """A column as printed: a float column shows 2 decimals unless all its values are whole."""
+    values = [_cell(v) for v in series]
+    floats = [v for v in values if isinstance(v, float)]
+    if floats and not all(v.is_integer() for v in floats):
+        return ["" if v is None else f"{v:.2f}" if isinstance(v, float) else _text(v) for v in values]
+    return [_text(v) for v in values]
+
+
+def _wrap(pdf: _Pdf, text: str, width: float) -> list[str]:
+    """`text` broken into lines no wider than `width` (words kept whole unless one alone is wider)."""
+    if pdf.get_string_width(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if pdf.get_string_width(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while pdf.get_string_width(word) > width and len(word) > 1:  # a word wider than the column
+            cut = len(word) - 1
+            while cut > 1 and pdf.get_string_width(word[:cut]) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    lines.append(line)
+    return lines
+
+
+def _column_widths(pdf: _Pdf, headers: list[str], columns: list[list[str]], pad: float) -> list[float]:
+    """Each column as wide as its longest value (and its header's longest word); when the page is
+    too narrow, short columns (codes, numbers, dates) keep their width and the long ones (names)
+    share the rest and wrap."""
+    pdf.set_font("DejaVu", "B", 8)
+    header_words = [max((pdf.get_string_width(w) for w in h.split()), default=0) for h in headers]
+    pdf.set_font("DejaVu", "", 8)
+    natural = [max(hw, *(pdf.get_string_width(v) for v in sorted(col, key=len)[-5:]), 0) + 2 * pad + 0.5
+               for hw, col in zip(header_words, columns, strict=True)]
+    if sum(natural) <= pdf.epw:
+        return [w * pdf.epw / sum(natural) for w in natural]
+    short = [w <= 25 for w in natural]
+    rest = pdf.epw - sum(w for w, s in zip(natural, short, strict=True) if s)
+    long_total = sum(w for w, s in zip(natural, short, strict=True) if not s)
+    if rest < 15 * short.count(False):  # even the short ones do not fit: scale everything
+        return [w * pdf.epw / sum(natural) for w in natural]
+    return [w if s else w * rest / long_total for w, s in zip(natural, short, strict=True)]
+
+
+def _pdf_table(pdf: _Pdf, frame: pd.DataFrame) -> None:
+    """Draw a table cell by cell: rows wrap within their column and never split across pages, and a
+    new page repeats the header. (fpdf2's own table lays text out several times per cell, which
+    takes minutes for a list of the whole student body.)"""
+    headers = [str(c) for c in frame.columns]
+    columns = [_column_texts(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    numeric = [pd.api.types.is_numeric_dtype(frame.iloc[:, i]) and not pd.api.types.is_bool_dtype(frame.iloc[:, i])
+               for i in range(frame.shape[1])]
+    pad, line_height = 0.8, 4.2
+    widths = _column_widths(pdf, headers, columns, pad)
+
+    def draw(values: list[str], bold: bool) -> None:
+        pdf.set_font("DejaVu", "B" if bold else "", 8)
+        wrapped = [_wrap(pdf, v, w - 2 * pad) for v, w in zip(values, widths, strict=True)]
+        height = max(len(lines) for lines in wrapped) * line_height + 2 * pad
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            pdf.add_page()
+            if not bold:
+                draw(headers, True)
+                pdf.set_font("DejaVu", "", 8)
+        x, y = pdf.l_margin, pdf.get_y()
+        for lines, width, right in zip(wrapped, widths, numeric, strict=True):
+            pdf.rect(x, y, width, height)
+            for n, line in enumerate(lines):
+                pdf.set_xy(x + pad, y + pad + n * line_height)
+                pdf.cell(width - 2 * pad, line_height, line, align="R" if right and not bold else "L")
+            x += width
+        pdf.set_xy(pdf.l_margin, y + height)
+
+    if pdf.get_y() + 4 * line_height > pdf.page_break_trigger:  # no header alone at a page's foot
+        pdf.add_page()
+    draw(headers, True)
+    for values in zip(*columns, strict=True):
+        draw(list(values), False)
+
+
+def render(doc: ReportDocument, fmt: str, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
+    """The document in `fmt` (xlsx, csv or pdf)."""
+    if fmt == "xlsx":
+        return to_xlsx(doc, params, refreshed_at)
+    if fmt == "csv":
+        return to_csv(doc, params)
+    if fmt == "pdf":
+        return to_pdf(doc, params, refreshed_at)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def write_atomically(data: bytes, out: Path) -> None:
+    """Write to a temporary file beside `out`, then rename it over `out`: a failure never leaves
+    a partial file."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the report is an ordinary file
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+

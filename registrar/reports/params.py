@@ -1,0 +1,139 @@
+"""Parse a report's parameters and check them against the published warehouse.
+
+The CLI and the dashboards' Reports page both call `parse`; every refusal is a ReportError
+whose message (in the chosen language) names the parameter and what was wrong with it.
+Dates are YYYY-MM-DD; a quarter is YYYYQn. "The data" spans from the first order's
+effective date to the later of the last order and the last term's end (dim_terms): a
+quarter wholly outside it, a period that ends before the first order or starts after the
+data, and a date before the first order are refused, since they could only print empty reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+
+from registrar.i18n import LANGUAGES, t
+from registrar.reports.base import Param, Report, ReportError, ReportParams
+
+# How each parameter is spelled on the command line, for the messages.
+OPTION = {"as_of": "--as-of", "quarter": "--quarter", "period": "--from/--to", "student": "--student",
+          "faculty": "--faculty"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a quarter written YYYYQn (already checked)."""
+    year, n = int(quarter[:4]), int(quarter[-1])
+    first = dt.date(year, 3 * n - 2, 1)
+    after = dt.date(year + 1, 1, 1) if n == 4 else dt.date(year, 3 * n + 1, 1)
+    return first, after - dt.timedelta(days=1)
+
+
+def parse_date(value: str | dt.date, option: str, lang: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    text = value.strip()
+    try:
+        if not _DATE.match(text):
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ReportError(t("report_err_date", lang, option=option, value=value)) from None
+
+
+def parse_quarter(value: str, lang: str) -> str:
+    """The quarter as YYYYQn, or a ReportError (2025Q5, 2025-Q1 and 25Q1 are refused)."""
+    text = value.strip().upper()
+    if not _QUARTER.match(text):
+        raise ReportError(t("report_err_quarter_format", lang, value=value))
+    return text
+
+
+def data_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
+    """First order's effective date and the last day the warehouse has data for."""
+    first, last = con.execute(
+        "select min(effective_date), greatest(max(effective_date), "
+        "(select max(ends_on) from main.dim_terms)) from main.fct_contingent_movements"
+    ).fetchone() or (None, None)
+    if first is None or last is None:
+        raise ReportError("the published warehouse has no orders")
+    return first, last
+
+
+def parse(
+    report: Report,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    fmt: str | None = None,
+    lang: str = "en",
+    as_of: str | dt.date | None = None,
+    quarter: str | None = None,
+    date_from: str | dt.date | None = None,
+    date_to: str | dt.date | None = None,
+    student: str | None = None,
+    faculty: str | None = None,
+) -> ReportParams:
+    """Check every parameter given (strings as typed, or dates from a date widget) for `report`."""
+    if lang not in LANGUAGES:
+        raise ReportError(t("report_err_lang", "en", value=lang, choices=", ".join(LANGUAGES)))
+    if fmt is not None and fmt not in report.formats:
+        raise ReportError(t("report_err_format", lang, report=report.name, value=fmt,
+                            choices=", ".join(report.formats)))
+    given: dict[Param, bool] = {
+        "as_of": as_of not in (None, ""), "quarter": quarter not in (None, ""),
+        "period": date_from not in (None, "") or date_to not in (None, ""),
+        "student": student not in (None, ""), "faculty": faculty not in (None, ""),
+    }
+    takes = set(report.required) | set(report.optional)
+    for param, is_given in given.items():
+        if is_given and param not in takes:
+            raise ReportError(t("report_err_not_a_param", lang, option=OPTION[param], report=report.name))
+    for param in report.required:
+        if not given[param]:
+            raise ReportError(t("report_err_missing", lang, option=OPTION[param], report=report.name))
+
+    parsed: dict[str, object] = {"lang": lang}
+    if given["as_of"] or given["quarter"] or given["period"]:
+        first, last = data_span(con)
+    if given["as_of"]:
+        day = parse_date(as_of, "--as-of", lang)  # type: ignore[arg-type]
+        if day < first:
+            raise ReportError(t("report_err_before_data", lang, option="--as-of", value=day.isoformat(),
+                                first=first.isoformat()))
+        parsed["as_of"] = day
+    if given["quarter"]:
+        q = parse_quarter(quarter, lang)  # type: ignore[arg-type]
+        q_first, q_last = quarter_bounds(q)
+        if q_last < first or q_first > last:
+            raise ReportError(t("report_err_quarter_outside", lang, value=q, first=first.isoformat(),
+                                last=last.isoformat()))
+        parsed["quarter"] = q
+    if given["period"]:
+        if date_from in (None, "") or date_to in (None, ""):
+            raise ReportError(t("report_err_period_half", lang))
+        start = parse_date(date_from, "--from", lang)  # type: ignore[arg-type]
+        end = parse_date(date_to, "--to", lang)  # type: ignore[arg-type]
+        if start > end:
+            raise ReportError(t("report_err_period_order", lang, start=start.isoformat(), end=end.isoformat()))
+        if end < first:
+            raise ReportError(t("report_err_before_data", lang, option="--to", value=end.isoformat(),
+                                first=first.isoformat()))
+        if start > last:
+            raise ReportError(t("report_err_after_data", lang, option="--from", value=start.isoformat(),
+                                last=last.isoformat()))
+        parsed["date_from"], parsed["date_to"] = start, end
+    if given["student"]:
+        sid = str(student).strip()
+        if not con.execute("select count(*) from main.dim_students where student_id = ?", [sid]).fetchone()[0]:
+            raise ReportError(t("report_err_student", lang, value=sid))
+        parsed["student"] = sid
+    if given["faculty"]:
+        code = str(faculty).strip()
+        if not con.execute("select count(*) from main.dim_faculties where faculty_code = ?", [code]).fetchone()[0]:
+            raise ReportError(t("report_err_faculty", lang, value=code))
+        parsed["faculty"] = code
+    return ReportParams(**parsed)  # type: ignore[arg-type]
