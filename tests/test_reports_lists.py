@@ -32,6 +32,7 @@ from registrar.reports.library import (
     social_benefit_withdrawals,
     state_grant_credits,
 )
+from registrar.reports.params import quarter_bounds
 from tests.conftest import Row, edit_rows, quiet, read_rows
 
 pytestmark = pytest.mark.xdist_group("reports_lists")
@@ -124,7 +125,7 @@ def mastered(con: duckdb.DuckDBPyConnection, start: dt.date | None, end: dt.date
 @pytest.mark.parametrize("quarter", ["2024Q3", "2025Q1", "2025Q2"])
 def test_state_grant_list_has_every_funded_student_with_their_credits(warehouse, quarter: str) -> None:
     doc = state_grant_credits.build(warehouse, ReportParams(lang="en", quarter=quarter))
-    start, end = state_grant_credits.quarter_bounds(quarter, "en")
+    start, end = quarter_bounds(quarter)
     students = frame(doc)
     expected = quarter_students(warehouse, start, end)
     assert len(expected) > 50
@@ -371,3 +372,53 @@ def test_a_period_with_nothing_to_list_gives_empty_sections_with_their_headers(w
     (first,) = warehouse.execute("select min(effective_date) from main.fct_contingent_movements").fetchone()
     doc = module.REPORT.build(warehouse, period(span=(first, first + dt.timedelta(days=1))))
     assert all(section.frame.empty and len(section.frame.columns) > 3 for section in doc.sections)
+
+
+def _plain(value: object) -> object:
+    """A cell as the document holds it: dates as dates, whole numbers as ints, missing as None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return _plain(value.item())
+    return value
+
+
+@pytest.mark.parametrize("module", REPORTS, ids=lambda m: m.REPORT.name)
+def test_every_list_report_writes_files_that_hold_its_rows(warehouse, module) -> None:
+    """The XLSX holds every section's header and rows, typed; the CSV holds the same rows; the PDF
+    names the report and the university on its first page."""
+    import csv
+    import io
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    from registrar.reports import run
+
+    params = ReportParams(lang="kk", quarter="2025Q1", date_from=YEAR[0], date_to=YEAR[1])
+    produced = run.produce(module.REPORT, params, module.REPORT.formats, warehouse)
+    doc = produced["xlsx"].document
+    assert any(len(section.frame) for section in doc.sections), "the demo gives each list some rows"
+
+    cells = [[c.value for c in row] for row in openpyxl.load_workbook(io.BytesIO(produced["xlsx"].data)).active
+             .iter_rows()]
+    assert cells[0][0] == doc.title
+    at = 0
+    for section in doc.sections:
+        header = [str(c) for c in section.frame.columns]
+        at = next(i for i in range(at, len(cells)) if [str(v) for v in cells[i][:len(header)]] == header)
+        got = [[_plain(v) for v in row[:len(header)]] for row in cells[at + 1: at + 1 + len(section.frame)]]
+        want = [[_plain(v) for v in row] for row in section.frame.itertuples(index=False)]
+        assert got == want, section.heading
+        at += 1 + len(section.frame)
+
+    text = produced["csv"].data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 1 + sum(len(s.frame) for s in doc.sections)
+    if "pdf" in produced:
+        first_page = PdfReader(io.BytesIO(produced["pdf"].data)).pages[0].extract_text()
+        assert doc.title.split()[0] in first_page

@@ -9,15 +9,13 @@ Private to `registrar.reports.library`; the catalogue only discovers modules of 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import duckdb
 import pandas as pd
 
 from registrar.i18n import LANGUAGES, t
+from registrar.reports import params as report_params
 from registrar.reports.base import ReportError, ReportParams, Section
-
-QUARTER = re.compile(r"^(?P<year>[0-9]{4})Q(?P<q>[1-4])$")
 
 
 def collation(lang: str) -> str:
@@ -38,17 +36,12 @@ def show_date(day: dt.date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def first_order_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
-    (day,) = con.execute("select min(effective_date) from main.fct_contingent_movements").fetchone()
-    return day
-
-
 def check_span(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, lang: str) -> None:
     """Refuse a period that ends before the first order of the warehouse: it holds nothing."""
-    first = first_order_date(con)
-    if first is None or end < first:
+    first = report_params.data_span(con)[0]
+    if end < first:
         raise ReportError(t("lists_before_first_order", lang, end=show_date(end),
-                            first=show_date(first) if first else "—"))
+                            first=show_date(first)))
 
 
 def period(params: ReportParams, required: bool) -> tuple[dt.date, dt.date] | None:
@@ -64,14 +57,18 @@ def period(params: ReportParams, required: bool) -> tuple[dt.date, dt.date] | No
 
 
 def quarter_bounds(quarter: str | None, lang: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a quarter written as 2025Q1."""
-    m = QUARTER.match((quarter or "").strip().upper())
-    if m is None:
-        raise ReportError(t("lists_bad_quarter", lang, quarter=quarter or ""))
-    year, q = int(m["year"]), int(m["q"])
-    start = dt.date(year, 3 * q - 2, 1)
-    next_start = dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)
-    return start, next_start - dt.timedelta(days=1)
+    """First and last day of a quarter written as 2025Q1 (the parser's own check and arithmetic)."""
+    return report_params.quarter_bounds(report_params.parse_quarter(quarter or "", lang))
+
+
+def check_quarter(con: duckdb.DuckDBPyConnection, quarter: str | None, lang: str) -> tuple[dt.date, dt.date]:
+    """The quarter's bounds, refused when it lies wholly outside the warehouse's data (params.data_span)."""
+    start, end = quarter_bounds(quarter, lang)
+    first, last = report_params.data_span(con)
+    if end < first or start > last:
+        raise ReportError(t("report_err_quarter_outside", lang, value=(quarter or "").strip().upper(),
+                            first=first.isoformat(), last=last.isoformat()))
+    return start, end
 
 
 def faculty_name(con: duckdb.DuckDBPyConnection, params: ReportParams) -> str | None:

@@ -11,8 +11,8 @@ import duckdb
 
 from policy import dbt_vars
 from registrar.i18n import t
-from registrar.reports._lists import collation, faculty_name, label, quarter_bounds, section, show_date
-from registrar.reports.base import Report, ReportDocument, ReportError, ReportParams
+from registrar.reports._lists import check_quarter, collation, faculty_name, label, section, show_date
+from registrar.reports.base import Report, ReportDocument, ReportParams
 
 # The state-grant periods overlapping the quarter [$start, $end], clipped to it (valid_to is exclusive).
 PERIODS = """
@@ -35,17 +35,8 @@ def due_date(quarter_end: dt.date) -> dt.date:
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
     lang = params.lang
-    start, end = quarter_bounds(params.quarter, lang)
+    start, end = check_quarter(con, params.quarter, lang)
     quarter = (params.quarter or "").strip().upper()
-    # the data span: from the first order to the latest date an order or a result names
-    (first, last) = con.execute("""
-        select min(effective_date),
-               greatest(max(effective_date), (select max(graded_on) from main.fct_grades))
-        from main.fct_contingent_movements
-    """).fetchone()
-    if first is None or end < first or start > last:
-        raise ReportError(t("lists_quarter_outside", lang, quarter=quarter,
-                            first=show_date(first) if first else "—", last=show_date(last) if last else "—"))
     faculty = faculty_name(con, params)
     args = {"start": start, "end": end, "faculty": params.faculty}
     name = label("name", lang)
