@@ -113,6 +113,38 @@ def test_killed_refresh_leaves_the_last_good_warehouse(
     assert faculties_served(served) == new
 
 
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has stopped running; only its exit status waits to be read
+
+
+def test_killing_the_refresh_stops_its_dbt_build(served: Home, extracts: dict[int, Path]) -> None:
+    """SIGKILL of `registrar refresh` during the build must not leave dbt running as an orphan."""
+    newer = extracts[5 - faculties_served(served)]
+    proc = start_refresh(newer, served)
+    wait_for_line(proc, "[2/4] dbt build (models and tests) …")
+    deadline = time.monotonic() + 30
+    while not (dbt := [c for c in _children(proc.pid)
+                       if "dbt" in Path(f"/proc/{c}/cmdline").read_bytes().decode(errors="replace")]):
+        assert time.monotonic() < deadline, "the refresh started no dbt process"
+        time.sleep(0.05)
+    assert _alive(dbt[0])
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while _alive(dbt[0]):
+        assert time.monotonic() < deadline, f"dbt (pid {dbt[0]}) outlived the killed refresh"
+        time.sleep(0.05)
+
+
 def test_second_refresh_refuses_while_one_runs(served: Home, tmp_path: Path) -> None:
     first = start_refresh(MINI, served)
     wait_for_line(first, "[1/4]")
