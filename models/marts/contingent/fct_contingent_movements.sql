@@ -16,6 +16,10 @@ reasons as (
     select * from {{ ref('movement_reasons') }}
 ),
 
+movement_types as (
+    select * from {{ ref('movement_types') }}
+),
+
 with_before as (
     -- the state before a line is the state after the line replayed just before it
     select
@@ -35,6 +39,10 @@ final as (
         with_before.order_no,
         with_before.student_id,
         with_before.movement,
+        -- labels of the movement for every report (the contract checks that the seed knows it)
+        coalesce(movement_types.label_kk, with_before.movement) as movement_label_kk,
+        coalesce(movement_types.label_ru, with_before.movement) as movement_label_ru,
+        coalesce(movement_types.label_en, with_before.movement) as movement_label_en,
         with_before.reason,
         -- a reason only labels the line: one the seed lacks keeps its raw code as its label
         coalesce(reasons.label_kk, with_before.reason) as reason_label_kk,
@@ -77,6 +85,7 @@ final as (
     left join programs as programs_after on with_before.program_code = programs_after.program_code
     left join statuses as statuses_before on with_before.status_before = statuses_before.status
     left join statuses as statuses_after on with_before.status = statuses_after.status
+    left join movement_types on with_before.movement = movement_types.movement
     left join reasons
         on
             with_before.movement = reasons.movement

@@ -45,9 +45,9 @@ select
     movements.order_date,
     movements.effective_date,
     movements.replay_seq,
-    movement_types.label_kk as movement_label_kk,
-    movement_types.label_ru as movement_label_ru,
-    movement_types.label_en as movement_label_en,
+    movements.movement_label_kk,
+    movements.movement_label_ru,
+    movements.movement_label_en,
     movements.reason,
     movements.reason_label_kk,
     movements.reason_label_ru,
@@ -55,4 +55,3 @@ select
 from students
 inner join movements on students.student_id = movements.student_id
 left join first_entry on students.student_id = first_entry.student_id
-left join movement_types on movements.movement = movement_types.movement

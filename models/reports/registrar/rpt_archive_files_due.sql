@@ -12,10 +12,6 @@ students as (
 
 statuses as (
     select * from {{ ref('contingent_statuses') }}
-),
-
-movement_types as (
-    select * from {{ ref('movement_types') }}
 )
 
 select
@@ -33,9 +29,9 @@ select
     movements.program_code_before as program_code,
     movements.faculty_code_before as faculty_code,
     movements.course_before as course,
-    movement_types.label_kk as movement_label_kk,
-    movement_types.label_ru as movement_label_ru,
-    movement_types.label_en as movement_label_en,
+    movements.movement_label_kk,
+    movements.movement_label_ru,
+    movements.movement_label_en,
     movements.reason,
     movements.reason_label_kk,
     movements.reason_label_ru,
@@ -44,5 +40,4 @@ from movements
 inner join statuses as before_status on movements.status_before = before_status.status
 inner join statuses as after_status on movements.status_after = after_status.status
 left join students on movements.student_id = students.student_id
-left join movement_types on movements.movement = movement_types.movement
 where before_status.is_enrolled and not after_status.is_enrolled

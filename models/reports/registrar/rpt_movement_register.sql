@@ -10,10 +10,6 @@ with movements as (
 
 students as (
     select * from {{ ref('dim_students') }}
-),
-
-movement_types as (
-    select * from {{ ref('movement_types') }}
 )
 
 select
@@ -29,13 +25,12 @@ select
     coalesce(movements.faculty_code_after, movements.faculty_code_before) as faculty_code,
     coalesce(movements.course_after, movements.course_before) as course,
     movements.status_after,
-    movement_types.label_kk as movement_label_kk,
-    movement_types.label_ru as movement_label_ru,
-    movement_types.label_en as movement_label_en,
+    movements.movement_label_kk,
+    movements.movement_label_ru,
+    movements.movement_label_en,
     movements.reason,
     movements.reason_label_kk,
     movements.reason_label_ru,
     movements.reason_label_en
 from movements
 left join students on movements.student_id = students.student_id
-left join movement_types on movements.movement = movement_types.movement

@@ -7,10 +7,6 @@ with movements as (
 
 students as (
     select * from {{ ref('dim_students') }}
-),
-
-movement_types as (
-    select * from {{ ref('movement_types') }}
 )
 
 select
@@ -28,14 +24,13 @@ select
     coalesce(movements.program_code_before, movements.program_code_after) as program_code,
     coalesce(movements.faculty_code_before, movements.faculty_code_after) as faculty_code,
     coalesce(movements.course_before, movements.course_after) as course,
-    movement_types.label_kk as movement_label_kk,
-    movement_types.label_ru as movement_label_ru,
-    movement_types.label_en as movement_label_en,
+    movements.movement_label_kk,
+    movements.movement_label_ru,
+    movements.movement_label_en,
     movements.reason,
     movements.reason_label_kk,
     movements.reason_label_ru,
     movements.reason_label_en
 from movements
 inner join students on movements.student_id = students.student_id
-left join movement_types on movements.movement = movement_types.movement
 where students.social_benefit and movements.headcount_change < 0
