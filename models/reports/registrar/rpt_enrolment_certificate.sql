@@ -70,6 +70,7 @@ select
     periods.valid_to,
     periods.status,
     statuses.is_enrolled,
+    statuses.is_studying,
     statuses.label_kk as status_label_kk,
     statuses.label_ru as status_label_ru,
     statuses.label_en as status_label_en,

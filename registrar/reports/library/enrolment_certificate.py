@@ -35,7 +35,7 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     head = student_header(con, student, lang)
     period = con.execute(
         f"""
-        select status, is_enrolled, status_label_{lang}, valid_from, period_order_no, course, study_form_{lang},
+        select is_studying, is_enrolled, status_label_{lang}, valid_from, period_order_no, course, study_form_{lang},
                program_code, program_name_{lang}, faculty_name_{lang}, admission_order_no, admission_order_date,
                admission_movement_{lang}
         from main.rpt_enrolment_certificate
@@ -50,7 +50,7 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         if first is None:
             raise ReportError(t("certificate_err_no_orders", lang, student=who))
         raise ReportError(t("certificate_err_not_yet", lang, student=who, date=_d(as_of), since=_d(first)))
-    (status, is_enrolled, status_label, since, order_no, course, form, program, program_name, faculty,
+    (is_studying, is_enrolled, status_label, since, order_no, course, form, program, program_name, faculty,
      entry_no, entry_date, entry_movement) = period
     if not is_enrolled:
         raise ReportError(t("certificate_err_not_enrolled", lang, student=who, date=_d(as_of),
@@ -60,7 +60,7 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     paragraphs = [t("certificate_text", lang, student=who, university=university_name(lang), date=_d(as_of),
                     course=course, form=form, program=f"{program} {program_name}", faculty=faculty or "")]
     paragraphs.append(entry_label)
-    if status != "active":
+    if not is_studying:
         paragraphs.append(t("certificate_status_note", lang, date=_d(as_of), status=status_label))
     paragraphs.append(t("certificate_purpose", lang))
     return ReportDocument(
