@@ -1,4 +1,5 @@
-"""Registrar Warehouse dashboards: the router. Each page lives in dashboards/views/."""
+"""Registrar Warehouse dashboards: the router. Each page lives in dashboards/views/; the
+language chosen in the sidebar holds on every page (and in the address, `?lang=`)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,34 @@ import streamlit as st
 # `streamlit run` puts only this folder on the path; the project root holds the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from dashboards.ui import lang  # noqa: E402
 from registrar.i18n import LANGUAGES, t  # noqa: E402
 
-st.set_page_config(page_title="Registrar Warehouse", page_icon=":material/school:", layout="wide")
+HERE = Path(__file__).resolve().parent
+VIEWS = HERE / "views"
+# A local icon: the university's server has no internet, and a material icon as page icon is fetched
+# from a font server.
+st.set_page_config(page_title="Registrar Warehouse", page_icon=str(HERE / "static" / "favicon.png"), layout="wide")
+
 if "lang" not in st.session_state:
-    st.session_state["lang"] = "kk"
+    asked = st.query_params.get("lang")
+    st.session_state["lang"] = asked if asked in LANGUAGES else "kk"
 with st.sidebar:
-    st.selectbox(
-        "Тіл / Язык / Language", options=list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang"
-    )
-lang = st.session_state["lang"]
-views = Path(__file__).with_name("views")
-pages = [
-    st.Page(str(views / "status.py"), title=t("page_status", lang), icon=":material/fact_check:"),
-    st.Page(str(views / "reports.py"), title=t("page_reports", lang), icon=":material/description:"),
+    st.caption(t("app_title", lang()))
+    st.selectbox("Тіл / Язык / Language", options=list(LANGUAGES), format_func=LANGUAGES.__getitem__,
+                 key="lang")
+language = lang()
+st.query_params["lang"] = language
+
+# (file, title key, icon, url path): the order of the menu
+PAGES = [
+    ("home.py", "page_home", ":material/home:", "home"),
+    ("attestation.py", "page_attestation", ":material/grading:", "attestation"),
+    ("student.py", "page_student", ":material/person_search:", "student"),
+    ("contingent.py", "page_contingent", ":material/groups:", "contingent"),
+    ("reports.py", "page_reports", ":material/description:", "reports"),
+    ("status.py", "page_status", ":material/fact_check:", "status"),
 ]
-st.title(t("app_title", lang))
+pages = [st.Page(str(VIEWS / file), title=t(title, language), icon=icon, url_path=url, default=url == "home")
+         for file, title, icon, url in PAGES]
 st.navigation(pages).run()

@@ -1,25 +1,105 @@
-"""The one data layer of the dashboards: the queries the pages show, on the read-only
-`Warehouse` of registrar.warehouse (shared with `registrar report`), which reopens the
-published file after each refresh."""
+"""The one data layer of the dashboards: connections, scope, caching and parameter binding.
+
+- One read-only `Warehouse` per process and published file (`st.cache_resource`), shared by
+  every session; each query takes a cursor of its own, so sessions query side by side.
+- `frame(sql, params, scope)` caches each result per SQL, bound parameters and published
+  file (`st.cache_data`): a new publish is a new file, so it shows without a restart, and a
+  result is never taken half from the old file and half from the new one.
+- `Scope` is what the signed-in user may see; every query module filters by it through
+  `Scope.faculty_filter`, so a page never decides that itself.
+Pages never hold SQL: the queries of each page live in `dashboards/queries/`.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import streamlit as st
 
 from registrar.paths import Home
-from registrar.warehouse import FileStamp, Warehouse
+from registrar.warehouse import FileStamp, NoWarehouse, Warehouse
 
-__all__ = ["FileStamp", "Warehouse", "failing_rows", "last_refresh", "quality_checks", "refresh_status",
-           "warehouse_path"]
+__all__ = ["FileStamp", "NoWarehouse", "Scope", "Warehouse", "current_scope", "failing_rows", "frame",
+           "last_refresh", "published", "quality_checks", "refresh_status", "warehouse", "warehouse_path"]
 
 
 def warehouse_path() -> Path:
     return Home.from_env().warehouse
+
+
+@st.cache_resource(show_spinner=False)
+def _warehouse(path: str) -> Warehouse:
+    return Warehouse(Path(path))
+
+
+def warehouse() -> Warehouse:
+    """The process's one reader of the published warehouse under $REGISTRAR_HOME."""
+    return _warehouse(str(warehouse_path()))
+
+
+def published() -> bool:
+    """Whether a warehouse has been published yet."""
+    return warehouse().available
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the user may see. `faculties` None means every faculty."""
+
+    faculties: tuple[str, ...] | None = None
+
+    def faculty_filter(self, column: str = "faculty_code") -> tuple[str, list[str]]:
+        """A predicate on `column` (a column name written in the query module, never user text)
+        and its bound values."""
+        if self.faculties is None:
+            return "true", []
+        if not self.faculties:
+            return "false", []
+        return f"{column} in ({', '.join('?' * len(self.faculties))})", list(self.faculties)
+
+
+def current_scope() -> Scope:
+    """The scope of this session's user: the whole university until sign-in exists."""
+    return Scope()
+
+
+class _FileChanged(RuntimeError):
+    """The file was republished between reading its stamp and running the query."""
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    try:
+        st_ = os.stat(path)
+    except FileNotFoundError as missing:
+        raise NoWarehouse(f"no published warehouse at {path}; run `registrar refresh`") from missing
+    return st_.st_ino, st_.st_mtime_ns
+
+
+@st.cache_data(show_spinner=False, max_entries=4096)
+def _cached(path: str, stamp: tuple[int, int], sql: str, params: tuple[Any, ...]) -> pd.DataFrame:
+    with _warehouse(path).reading() as (cursor, used):
+        if (used.inode, used.mtime_ns) != stamp:
+            raise _FileChanged
+        return cursor.execute(sql, list(params)).df()
+
+
+def frame(sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    """The rows of one parameterised query on the published warehouse, cached per published file.
+    Values are bound, never formatted into the SQL. Raises NoWarehouse before the first publish."""
+    path = str(warehouse_path())
+    for _ in range(3):
+        try:
+            return _cached(path, _stamp(path), sql, tuple(params))
+        except _FileChanged:
+            continue  # published this instant: read the new file
+    return _cached(path, _stamp(path), sql, tuple(params))
 
 
 def refresh_status(wh: Warehouse) -> dict[str, Any] | None:

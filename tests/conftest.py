@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,32 @@ def mini_dir(tmp_path: Path) -> Path:
     target = tmp_path / "extracts"
     shutil.copytree(MINI, target)
     return target
+
+
+# The dashboards' tests share one small demo university (run them in xdist_group "dashboards"
+# so that it is built once): several faculties, terms and years, so that every page has data.
+DASHBOARD_DEMO = {"students": 400, "years": 3, "seed": 5}
+
+
+@pytest.fixture(scope="session")
+def published_demo(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    """A data directory with a small demo university refreshed and published (real dbt build)."""
+    from demo import write_demo
+
+    root = tmp_path_factory.mktemp("demo_home")
+    write_demo(root / "extracts", **DASHBOARD_DEMO)
+    home = Home(root / "home")
+    refresh(root / "extracts", home, quiet)
+    return home
+
+
+@pytest.fixture(scope="session")
+def served_demo(published_demo: Home) -> Iterator[str]:
+    """The real dashboards server on the small demo; yields its base URL."""
+    from tests.browser import serve
+
+    with serve(published_demo.root) as url:
+        yield url
 
 
 def file_digest(path: Path) -> str:

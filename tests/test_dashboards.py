@@ -3,12 +3,6 @@ and the real server in Debian's Chromium (Playwright) for what a registrar sees.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,17 +11,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from registrar.paths import PROJECT_DIR, Home
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 pytestmark = pytest.mark.xdist_group("mini_refresh")
 APP = str(PROJECT_DIR / "dashboards" / "app.py")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 
 def test_status_page_shows_the_last_refresh(published_mini: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REGISTRAR_HOME", str(published_mini.root))
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/status.py").run()
     assert not at.exception
     labels = {m.label: m.value for m in at.metric}
     assert labels["Өтпеген тексерулер"] == "0"  # checks failed, in Kazakh by default
@@ -40,35 +33,15 @@ def test_status_page_shows_the_last_refresh(published_mini: Home, monkeypatch: p
 def test_status_page_without_a_warehouse_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REGISTRAR_HOME", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/status.py").run()
     assert not at.exception
     assert "registrar refresh" in at.info[0].value
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def served_app(published_mini: Home) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "REGISTRAR_HOME": str(published_mini.root)}
-    proc = subprocess.Popen([sys.executable, "-m", "registrar.cli", "serve", "--port", str(port)], env=env,
-                            cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
+    with serve(published_mini.root) as url:
+        yield url
 
 
 def test_registrar_sees_the_status_page_in_a_browser(served_app: str, tmp_path: Path) -> None:
@@ -77,7 +50,7 @@ def test_registrar_sees_the_status_page_in_a_browser(served_app: str, tmp_path: 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(served_app)
+        page.goto(f"{served_app}/status")
         page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
         text = page.inner_text("body")
         page.screenshot(path=str(tmp_path / "status.png"), full_page=True)

@@ -8,7 +8,8 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboards.data import Warehouse, warehouse_path
+from dashboards.data import warehouse
+from dashboards.ui import lang as session_lang
 from registrar.i18n import LANGUAGES, t
 from registrar.reports import catalog, params, run
 from registrar.reports.base import Param, Report, ReportError
@@ -17,8 +18,8 @@ from registrar.reports.params import quarter_bounds
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
         "pdf": "application/pdf"}
 
-lang = st.session_state.get("lang", "kk")
-wh = Warehouse(warehouse_path())
+lang = session_lang()
+wh = warehouse()
 
 
 def quarters(first: dt.date, last: dt.date) -> list[str]:

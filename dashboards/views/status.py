@@ -10,15 +10,16 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboards.data import Warehouse, failing_rows, last_refresh, quality_checks, refresh_status, warehouse_path
+from dashboards.data import failing_rows, last_refresh, quality_checks, refresh_status, warehouse
+from dashboards.ui import lang as session_lang
 from registrar.i18n import t
 
 STATUS_ORDER = ["fail", "warn", "pass"]
 STATUS_COLOURS = {"fail": "#c0392b", "warn": "#e6a23c", "pass": "#2e8b57"}
 TIER_ORDER = ["configuration", "integrity", "values", "unit", "expectations", "contract"]
 
-lang = st.session_state.get("lang", "kk")
-wh = Warehouse(warehouse_path())
+lang = session_lang()
+wh = warehouse()
 
 
 def _when(value: object) -> str:
