@@ -51,9 +51,22 @@ def published() -> bool:
 
 @dataclass(frozen=True)
 class Scope:
-    """What the user may see. `faculties` None means every faculty."""
+    """What the user may see: `faculties` (None: every faculty), `advisor_id` (only that advisor's
+    advisees), and whether names, IIN and birth dates are shown (`personal_data`)."""
 
     faculties: tuple[str, ...] | None = None
+    advisor_id: str | None = None
+    personal_data: bool = True
+
+    def student_filter(self, column: str = "student_id") -> tuple[str, list[str]]:
+        """A predicate on a student-id column: an advisor's advisees, else every student."""
+        if self.advisor_id is None:
+            return "true", []
+        return f"{column} in (select student_id from main.dim_students where advisor_id = ?)", [self.advisor_id]
+
+    def personal(self, expression: str, alias: str) -> str:
+        """A select item for personal data (a name, IIN, birth date): the value, or masked."""
+        return f"{expression} as {alias}" if self.personal_data else f"'***' as {alias}"
 
     def faculty_filter(self, column: str = "faculty_code") -> tuple[str, list[str]]:
         """A predicate on `column` (a column name written in the query module, never user text)
@@ -90,10 +103,15 @@ def _cached(path: str, stamp: tuple[int, int], sql: str, params: tuple[Any, ...]
         return cursor.execute(sql, list(params)).df()
 
 
+_measuring = False  # set by dashboards.latency: every query runs on the warehouse, none from the cache
+
+
 def frame(sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     """The rows of one parameterised query on the published warehouse, cached per published file.
     Values are bound, never formatted into the SQL. Raises NoWarehouse before the first publish."""
     path = str(warehouse_path())
+    if _measuring:
+        return warehouse().query(sql, tuple(params))
     for _ in range(3):
         try:
             return _cached(path, _stamp(path), sql, tuple(params))

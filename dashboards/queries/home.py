@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -30,3 +31,8 @@ def latest_dates() -> pd.DataFrame:
     return frame(
         "select (select max(order_date) from main.fct_contingent_movements) as last_order, "
         "(select max(ends_on) from main.dim_terms where is_in_calendar) as last_term_end")
+
+
+def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:
+    """The Home page's queries, for dashboards.latency."""
+    return [("holdings", lambda: holdings(scope)), ("latest_dates", latest_dates)]
