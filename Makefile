@@ -24,7 +24,10 @@ demo: install
 	$(BIN)/registrar demo --out $(DEMO_DIR)
 	$(BIN)/registrar refresh $(DEMO_DIR)
 
+# Signing in is required: a demo user per role is added and printed (passwords shown for the demo only).
 run: demo
+	$(BIN)/registrar user demo
+	@echo "Open http://localhost:$(PORT) and sign in as one of the users above."
 	$(BIN)/registrar serve --port $(PORT)
 
 # The browser tests drive Debian's Chromium (Playwright downloads no browser here).

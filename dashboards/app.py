@@ -1,5 +1,9 @@
 """Registrar Warehouse dashboards: the router. Each page lives in dashboards/views/; the
-language chosen in the sidebar holds on every page (and in the address, `?lang=`)."""
+language chosen in the sidebar holds on every page (and in the address, `?lang=`).
+
+Nothing but the sign-in form shows until someone signs in (dashboards/auth.py); the menu then
+holds only the pages the user's role may open (auth.PAGE_ROLES), and a page that is not in the
+menu cannot be opened by its address either."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import streamlit as st
 # `streamlit run` puts only this folder on the path; the project root holds the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from dashboards import auth  # noqa: E402
 from dashboards.ui import lang  # noqa: E402
 from registrar.i18n import LANGUAGES, t  # noqa: E402
 
@@ -30,6 +35,16 @@ with st.sidebar:
 language = lang()
 st.query_params["lang"] = language
 
+account = auth.gate()
+if account is None:
+    auth.sign_in_form()
+    st.stop()
+with st.sidebar:
+    st.caption(t("auth_signed_in_as", language, name=account.name, role=t(f"role_{account.role}", language)))
+    if st.button(t("auth_sign_out", language), icon=":material/logout:", key="auth_sign_out"):
+        auth.sign_out()
+        st.rerun()
+
 # (file, title key, icon, url path): the order of the menu
 PAGES = [
     ("home.py", "page_home", ":material/home:", "home"),
@@ -40,5 +55,5 @@ PAGES = [
     ("status.py", "page_status", ":material/fact_check:", "status"),
 ]
 pages = [st.Page(str(VIEWS / file), title=t(title, language), icon=icon, url_path=url, default=url == "home")
-         for file, title, icon, url in PAGES]
+         for file, title, icon, url in PAGES if auth.may_open(account.role, url)]
 st.navigation(pages).run()

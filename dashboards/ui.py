@@ -10,6 +10,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from dashboards import auth
 from dashboards.data import frame, published
 from policy import dbt_vars
 from registrar.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -100,10 +101,13 @@ def table(frame: pd.DataFrame, headers: dict[str, str], *, title_key: str, filte
         st.dataframe(shown, hide_index=True, height=height)
     xlsx, csv = downloads(shown, title=t(title_key, language), filters=filters, stem=key)
     c1, c2, _ = st.columns([1, 1, 6])
+    audited = {"title": t(title_key, "en"), "rows": len(shown), "filters": dict(filters)}  # what, for the audit log
     c1.download_button(t("download_xlsx", language), xlsx, file_name=f"{key}.xlsx", mime=XLSX_MIME,
-                       key=f"{key}_xlsx", icon=":material/download:")
+                       key=f"{key}_xlsx", icon=":material/download:", on_click=auth.log,
+                       args=("download", f"{key}.xlsx"), kwargs=audited)
     c2.download_button(t("download_csv", language), csv, file_name=f"{key}.csv", mime="text/csv",
-                       key=f"{key}_csv", icon=":material/download:")
+                       key=f"{key}_csv", icon=":material/download:", on_click=auth.log,
+                       args=("download", f"{key}.csv"), kwargs=audited)
 
 
 def downloads(shown: pd.DataFrame, *, title: str, filters: list[tuple[str, str]], stem: str) -> tuple[bytes, bytes]:

@@ -165,6 +165,80 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env)
 
 
+def _read_password(prompt: str, confirm: bool) -> str:
+    """The password from the terminal (not echoed, asked twice), or the first line of standard
+    input when that is not a terminal (a script); never a command-line argument."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Again: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def _demo_users() -> int:
+    """`make run`: a user per role on the demo university, and how to sign in as each."""
+    from registrar.users import Users, demo_users
+    from registrar.warehouse import NoWarehouse, Warehouse
+
+    users = Users.of()
+    faculty = advisor = None
+    wh = Warehouse.published()
+    try:
+        faculty = str(wh.query("select min(faculty_code) as f from main.dim_students")["f"].iloc[0])
+        advisor = str(wh.query("select advisor_id from main.dim_students where advisor_id is not null "
+                               "group by advisor_id order by count(*) desc, advisor_id limit 1")["advisor_id"].iloc[0])
+    except NoWarehouse:
+        _print("No published warehouse yet: the demo dean and advisor are left out")
+    finally:
+        wh.close()
+    made = demo_users(users, faculty, advisor)
+    _print("Demo users (DEMO ONLY: these passwords are printed because this is a demo; on a real server add")
+    _print("users with `registrar user add NAME --role ROLE` and remove these with `registrar user remove`):")
+    for user, password in made:
+        scope = {"dean": f" of faculty {', '.join(user.faculties)}",
+                 "advisor": f" {user.advisor_id}"}.get(user.role, "")
+        _print(f"  {user.name:<16} password {password:<16} {user.role}{scope}")
+    return 0
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    """Manage the dashboards' users (registrar/users.py); the users file is under $REGISTRAR_HOME."""
+    from registrar.users import User, UserError, Users, check_user
+
+    users = Users.of()
+    try:
+        if args.action == "demo":
+            return _demo_users()
+        if args.action == "list":
+            _print("name\trole\tscope\tsign-in\tcreated")
+            for user in users.all().values():
+                _print(user.describe())
+            return 0
+        if args.action == "remove":
+            users.remove(args.name)
+            _print(f"Removed {args.name}")
+            return 0
+        if args.action == "passwd":
+            if users.get(args.name) is None:
+                raise UserError(f"no user {args.name!r}")
+            users.set_password(args.name, _read_password(f"New password for {args.name}: ", confirm=True))
+            _print(f"Changed the password of {args.name}")
+            return 0
+        new = check_user(User(args.name, args.role, tuple(args.faculty or ()), args.advisor))
+        if users.get(new.name) is not None:
+            raise UserError(f"user {new.name!r} exists; change the password with `registrar user passwd`")
+        password = None if args.no_password else _read_password(f"Password for {args.name}: ", confirm=True)
+        added = users.add(new, password)
+        _print(f"Added {added.name} ({added.role}) to {users.path}")
+        return 0
+    except (UserError, ValueError) as refused:
+        print(f"registrar user: {refused}", file=sys.stderr)
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="registrar", description="Registrar Warehouse: load AIS extracts, build, check and publish."
@@ -208,6 +282,24 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--format", choices=["xlsx", "csv", "pdf"], help="file format")
     rep.add_argument("--out", metavar="FILE", help="file to write (default: <report>_<params>_<date>.<ext> here)")
     rep.set_defaults(func=cmd_report)
+
+    from registrar.users import ROLES
+
+    user = sub.add_parser("user", help="manage who may sign in to the dashboards (passwords are prompted, "
+                                       "or read from standard input; never given as arguments)")
+    actions = user.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="add a user with a role (and a dean's faculties, an advisor's ID)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--faculty", action="append", metavar="CODE", help="a dean's faculty (repeat for more)")
+    add.add_argument("--advisor", metavar="ID", help="an advisor's advisor_id in the students extract")
+    add.add_argument("--no-password", action="store_true",
+                     help="no password: the user signs in only through the university's OIDC provider")
+    for action, about in (("passwd", "change a user's password"), ("remove", "remove a user")):
+        actions.add_parser(action, help=about).add_argument("name")
+    actions.add_parser("list", help="list the users, their roles and scopes")
+    actions.add_parser("demo", help="add a demo user per role (passwords printed: for the demo only)")
+    user.set_defaults(func=cmd_user)
 
     serve = sub.add_parser("serve", help="serve the dashboards")
     serve.add_argument("--port", type=int, default=8501)

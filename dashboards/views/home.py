@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards import auth
 from dashboards.data import current_scope, refresh_status, warehouse
 from dashboards.queries import home
 from dashboards.ui import fmt_date, fmt_int, lang, require_warehouse
 from registrar.i18n import t
 
+account = auth.require_page("home")
 language = lang()
 st.header(t("home_heading", language))
 require_warehouse()
@@ -35,11 +37,14 @@ if counts.get("warn"):
 st.page_link("views/status.py", label=t("home_open_status", language), icon=":material/fact_check:")
 
 st.subheader(t("home_pages", language))
-for file, title, about, icon in [
-    ("views/attestation.py", "page_attestation", "home_about_attestation", ":material/grading:"),
-    ("views/student.py", "page_student", "home_about_student", ":material/person_search:"),
-    ("views/contingent.py", "page_contingent", "home_about_contingent", ":material/groups:"),
-    ("views/reports.py", "page_reports", "home_about_reports", ":material/description:"),
+for page, title, about, icon in [
+    ("attestation", "page_attestation", "home_about_attestation", ":material/grading:"),
+    ("student", "page_student", "home_about_student", ":material/person_search:"),
+    ("contingent", "page_contingent", "home_about_contingent", ":material/groups:"),
+    ("reports", "page_reports", "home_about_reports", ":material/description:"),
 ]:
+    if not auth.may_open(account.role, page):
+        continue  # not in this role's menu (a link to it would not open)
+    file = f"views/{page}.py"
     st.page_link(file, label=t(title, language), icon=icon)
     st.caption(t(about, language))

@@ -8,6 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
+from dashboards import auth
 from dashboards.data import warehouse
 from dashboards.ui import lang as session_lang
 from registrar.i18n import LANGUAGES, t
@@ -18,6 +19,7 @@ from registrar.reports.params import quarter_bounds
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
         "pdf": "application/pdf"}
 
+auth.require_page("reports")  # documents about a named student: the registrar's alone (rules B30)
 lang = session_lang()
 wh = warehouse()
 
@@ -61,6 +63,11 @@ def widgets(report: Report, first: dt.date, last: dt.date) -> dict[str, object]:
     return values
 
 
+def _audited(values: dict[str, object]) -> dict[str, str]:
+    """The report's parameters as the audit log keeps them (dates as text)."""
+    return {k: str(v) for k, v in values.items() if v not in (None, "")}
+
+
 st.header(t("reports_heading", lang))
 if not wh.available:
     st.info(t("no_warehouse", lang))
@@ -92,4 +99,6 @@ if made and made[0] == name:
     st.success(next(iter(produced.values())).document.title)
     for column, (fmt, item) in zip(st.columns(len(produced)), produced.items(), strict=True):
         column.download_button(t("reports_download", lang, fmt=fmt.upper()), item.data, file_name=item.file_name,
-                               mime=MIME[fmt], key=f"report_download_{fmt}")
+                               mime=MIME[fmt], key=f"report_download_{fmt}", on_click=auth.log,
+                               args=("download", f"report:{name}"),
+                               kwargs={"file": item.file_name, "format": fmt, **_audited(values)})

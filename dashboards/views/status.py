@@ -10,16 +10,21 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from dashboards import auth
 from dashboards.data import failing_rows, last_refresh, quality_checks, refresh_status, warehouse
 from dashboards.ui import lang as session_lang
+from registrar import audit
 from registrar.i18n import t
 
 STATUS_ORDER = ["fail", "warn", "pass"]
 STATUS_COLOURS = {"fail": "#c0392b", "warn": "#e6a23c", "pass": "#2e8b57"}
 TIER_ORDER = ["configuration", "integrity", "values", "unit", "expectations", "contract"]
 
+account = auth.require_page("status")
+registrar = account.role == "registrar"  # failing rows, defects' values and the audit log may name students
 lang = session_lang()
 wh = warehouse()
+AUDIT_SHOWN = 500
 
 
 def _when(value: object) -> str:
@@ -63,9 +68,30 @@ def _as_list(value: object) -> list[dict[str, Any]]:
     return list(value) if isinstance(value, list) else []
 
 
+def _audit_log() -> None:
+    """The audit log, newest first: the registrar's alone (it names users and students)."""
+    st.subheader(t("audit_heading", lang))
+    entries = audit.read(limit=AUDIT_SHOWN)
+    if not entries:
+        st.info(t("audit_empty", lang))
+        return
+    st.caption(t("audit_caption", lang, n=AUDIT_SHOWN))
+    log = pd.DataFrame({
+        t("audit_at", lang): [e.get("at", "")[:19].replace("T", " ") for e in entries],
+        t("audit_event", lang): [t(f"audit_event_{e.get('event')}", lang) for e in entries],
+        t("audit_user", lang): [e.get("user") or "" for e in entries],
+        t("audit_what", lang): [e.get("what") or "" for e in entries],
+        t("audit_params", lang): [json.dumps(e.get("params") or {}, ensure_ascii=False) for e in entries],
+    })
+    st.dataframe(log, hide_index=True)
+
+
 def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool) -> None:
     """Pick a check that did not pass; read what it checks, how to resolve it, and its rows."""
     if not checks:
+        return
+    if not registrar:
+        st.caption(t("status_registrar_only", lang))
         return
     st.subheader(t("failing_rows_heading", lang))
     labels = [f"{t('status_' + str(c['status']), lang)} · {c['name']}" for c in checks]
@@ -85,8 +111,10 @@ def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool
         return
     st.caption(t("rows_shown", lang, shown=f"{len(rows):,}", total=f"{int(chosen.get('failing_rows') or 0):,}"))
     st.dataframe(rows, hide_index=True)
+    file_name = f"{chosen['name'][:80]}.csv".replace("/", "_")
     st.download_button(t("download_csv", lang), rows.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"{chosen['name'][:80]}.csv".replace("/", "_"), mime="text/csv", key=f"{key}_csv")
+                       file_name=file_name, mime="text/csv", key=f"{key}_csv", on_click=auth.log,
+                       args=("download", file_name), kwargs={"check": chosen["name"], "rows": len(rows)})
 
 
 st.header(t("status_heading", lang))
@@ -98,7 +126,7 @@ if last and last.get("outcome") == "failed" and (status is None or last.get("run
     if status is not None:
         st.caption(t("still_serving", lang, when=_when(status["refreshed_at"])))
     with st.expander(t("failed_details", lang), expanded=True):
-        if last.get("defects"):
+        if last.get("defects") and registrar:
             st.subheader(t("defects_heading", lang))
             defects = pd.DataFrame(last["defects"])
             st.dataframe(defects.rename(columns={c: t(f"defect_{c}", lang) for c in defects.columns}),
@@ -108,11 +136,15 @@ if last and last.get("outcome") == "failed" and (status is None or last.get("run
         if failed:
             st.dataframe(_checks_frame(_with_tiers(pd.DataFrame(failed))), hide_index=True)
             _failing_rows_viewer(failed, key="failed_run_check", published=False)
-        if not last.get("defects") and not failed:
+        if not last.get("defects") and not failed and registrar:  # the report quotes values
             st.code(last.get("report") or "", language=None)
+        if not registrar:
+            st.caption(t("status_registrar_only", lang))
 
 if status is None:
     st.info(t("no_warehouse", lang))
+    if registrar:
+        _audit_log()
     st.stop()
 
 counts = status.get("checks", {})
@@ -147,3 +179,6 @@ st.dataframe(
     row_counts.rename_axis(t("extract", lang)).reset_index(name=t("rows", lang)),
     hide_index=True, width="content",
 )
+
+if registrar:
+    _audit_log()
