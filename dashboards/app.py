@@ -2,8 +2,8 @@
 language chosen in the sidebar holds on every page (and in the address, `?lang=`).
 
 Nothing but the sign-in form shows until someone signs in (dashboards/auth.py); the menu then
-holds only the pages the user's role may open (auth.PAGE_ROLES), and a page that is not in the
-menu cannot be opened by its address either."""
+holds only the pages the user's role may open (auth.PAGE_ROLES); the address of any other page
+runs only a refusal, never the page."""
 
 from __future__ import annotations
 
@@ -35,16 +35,6 @@ with st.sidebar:
 language = lang()
 st.query_params["lang"] = language
 
-account = auth.gate()
-if account is None:
-    auth.sign_in_form()
-    st.stop()
-with st.sidebar:
-    st.caption(t("auth_signed_in_as", language, name=account.name, role=t(f"role_{account.role}", language)))
-    if st.button(t("auth_sign_out", language), icon=":material/logout:", key="auth_sign_out"):
-        auth.sign_out()
-        st.rerun()
-
 # (file, title key, icon, url path): the order of the menu
 PAGES = [
     ("home.py", "page_home", ":material/home:", "home"),
@@ -54,6 +44,22 @@ PAGES = [
     ("reports.py", "page_reports", ":material/description:", "reports"),
     ("status.py", "page_status", ":material/fact_check:", "status"),
 ]
+
+account = auth.gate()
+if account is None:
+    # Every address shows the sign-in form, no menu; once signed in, the same address opens its page.
+    st.navigation([st.Page(auth.sign_in_form, title=t("auth_heading", language), url_path=url,
+                           default=url == "home") for *_, url in PAGES], position="hidden").run()
+    st.stop()
+with st.sidebar:
+    st.caption(t("auth_signed_in_as", language, name=account.name, role=t(f"role_{account.role}", language)))
+    if st.button(t("auth_sign_out", language), icon=":material/logout:", key="auth_sign_out"):
+        auth.sign_out()
+        st.rerun()
+
+# The role's pages in the menu; any other page's address runs only the refusal (and is recorded).
 pages = [st.Page(str(VIEWS / file), title=t(title, language), icon=icon, url_path=url, default=url == "home")
-         for file, title, icon, url in PAGES if auth.may_open(account.role, url)]
+         if auth.may_open(account.role, url) else
+         st.Page(auth.refusal(url), title=t(title, language), url_path=url, visibility="hidden")
+         for file, title, icon, url in PAGES]
 st.navigation(pages).run()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -213,7 +214,7 @@ def sign_in_form() -> None:
         name = st.text_input(t("auth_name", language), key="auth_name", max_chars=128, autocomplete="username")
         password = st.text_input(t("auth_password", language), type="password", key="auth_password",
                                  max_chars=1024, autocomplete="current-password")
-        submitted = st.form_submit_button(t("auth_submit", language), type="primary")
+        submitted = st.form_submit_button(t("auth_submit", language), type="primary", key="auth_submit")
     if submitted:
         _try_password(name.strip(), password, language)
 
@@ -248,6 +249,20 @@ def _refused(verdict: audit.Verdict, language: str) -> None:
         st.error(t("auth_locked", language, minutes=max(1, round(verdict.wait_seconds / 60))))
     else:
         st.warning(t("auth_slowed", language, seconds=max(1, round(verdict.wait_seconds))))
+
+
+def refusal(page: str) -> Callable[[], None]:
+    """What the address of `page` shows to a role that may not open it (registered in its place):
+    a refusal, recorded in the audit log."""
+
+    def refuse() -> None:
+        account = current_account()
+        if account is not None:
+            audit.record("page_refused", account.name, page, role=account.role, by="address")
+        st.error(t("auth_page_refused", _lang()))
+
+    refuse.__name__ = f"refuse_{page}"
+    return refuse
 
 
 def sign_out() -> None:

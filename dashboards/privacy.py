@@ -40,7 +40,8 @@ def suppress(frame: pd.DataFrame, count: str, min_cell: int, values: Sequence[st
         changed = False
         for margin in margins:
             if margin:
-                groups = [pd.Index(g) for g in out.groupby(list(margin), dropna=False, sort=False).groups.values()]
+                keys = list(margin) if len(margin) > 1 else margin[0]
+                groups = [pd.Index(g) for g in out.groupby(keys, dropna=False, sort=False).groups.values()]
             else:
                 groups = [out.index]
             for rows in groups:

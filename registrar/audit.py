@@ -65,8 +65,11 @@ def record(event: str, user: str | None, what: str = "", home: Home | None = Non
     line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
     path = audit_path(home)
     with _locked(path):
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         try:
+            end = os.lseek(fd, 0, os.SEEK_END)
+            if end and os.pread(fd, 1, end - 1) != b"\n":
+                line = b"\n" + line  # the last record was cut short (a crash): keep this one whole
             os.write(fd, line)
         finally:
             os.close(fd)

@@ -180,21 +180,11 @@ def _read_password(prompt: str, confirm: bool) -> str:
 
 def _demo_users() -> int:
     """`make run`: a user per role on the demo university, and how to sign in as each."""
-    from registrar.users import Users, demo_users
-    from registrar.warehouse import NoWarehouse, Warehouse
+    from registrar.users import demo_users
 
-    users = Users.of()
-    faculty = advisor = None
-    wh = Warehouse.published()
-    try:
-        faculty = str(wh.query("select min(faculty_code) as f from main.dim_students")["f"].iloc[0])
-        advisor = str(wh.query("select advisor_id from main.dim_students where advisor_id is not null "
-                               "group by advisor_id order by count(*) desc, advisor_id limit 1")["advisor_id"].iloc[0])
-    except NoWarehouse:
+    made = demo_users()
+    if not any(u.role == "dean" for u, _ in made):
         _print("No published warehouse yet: the demo dean and advisor are left out")
-    finally:
-        wh.close()
-    made = demo_users(users, faculty, advisor)
     _print("Demo users (DEMO ONLY: these passwords are printed because this is a demo; on a real server add")
     _print("users with `registrar user add NAME --role ROLE` and remove these with `registrar user remove`):")
     for user, password in made:

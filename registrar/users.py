@@ -213,9 +213,24 @@ def demo_password(role: str) -> str:
     return f"{role}-demo"
 
 
-def demo_users(users: Users, faculty: str | None, advisor_id: str | None) -> list[tuple[User, str]]:
+def demo_users(home: Home | None = None) -> list[tuple[User, str]]:
     """A user per role for the demo university (`demo-<role>`, password `<role>-demo`), added
-    when missing: the dean of `faculty`, the advisor `advisor_id` (skipped when None)."""
+    when missing: the dean of the first faculty, the advisor with the most advisees of the
+    published warehouse (these two left out before the first publish)."""
+    from registrar.warehouse import NoWarehouse, Warehouse
+
+    faculty = advisor_id = None
+    wh = Warehouse((home or Home.from_env()).warehouse)
+    try:
+        faculty = str(wh.query("select min(faculty_code) as f from main.dim_students")["f"].iloc[0])
+        busiest = wh.query("select advisor_id from main.dim_students where advisor_id is not null "
+                           "group by advisor_id order by count(*) desc, advisor_id limit 1")
+        advisor_id = str(busiest["advisor_id"].iloc[0])
+    except NoWarehouse:
+        pass
+    finally:
+        wh.close()
+    users = Users.of(home)
     wanted = [User("demo-registrar", "registrar"), User("demo-management", "management"),
               User("demo-viewer", "viewer")]
     if faculty:

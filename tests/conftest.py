@@ -54,6 +54,14 @@ def served_demo(published_demo: Home) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def dashboard_as_registrar(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTests of the dashboards run signed in as the registrar (dashboards/auth.py honours
+    REGISTRAR_DASHBOARD_AUTH=off only inside AppTest; a served app never does). Other roles and
+    the browser sign in through the form: tests/access.py."""
+    monkeypatch.setenv("REGISTRAR_DASHBOARD_AUTH", "off")
+
+
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

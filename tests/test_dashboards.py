@@ -11,9 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from registrar.paths import PROJECT_DIR, Home
+from tests.access import browser_sign_in
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, serve
 
-pytestmark = pytest.mark.xdist_group("mini_refresh")
+# AppTests run signed in as the registrar; the browser test signs in through the form (tests/access.py).
+pytestmark = [pytest.mark.xdist_group("mini_refresh"), pytest.mark.usefixtures("dashboard_as_registrar")]
 APP = str(PROJECT_DIR / "dashboards" / "app.py")
 
 
@@ -44,13 +46,13 @@ def served_app(published_mini: Home) -> Iterator[str]:
         yield url
 
 
-def test_registrar_sees_the_status_page_in_a_browser(served_app: str, tmp_path: Path) -> None:
+def test_registrar_sees_the_status_page_in_a_browser(served_app: str, published_mini: Home, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(f"{served_app}/status")
+        browser_sign_in(page, served_app, "registrar", published_mini, url_path="status", lang="kk")
         page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
         text = page.inner_text("body")
         page.screenshot(path=str(tmp_path / "status.png"), full_page=True)

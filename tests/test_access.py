@@ -1,0 +1,368 @@
+"""Access control and privacy (issue 13, rules B30): the users file and `registrar user`, the
+audit log, the throttling of failed sign-ins, small-cell suppression, the roles' scopes, and
+the sign-in of the dashboards (AppTest and, once, the browser)."""
+
+from __future__ import annotations
+
+import io
+import json
+import stat
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards.data import Scope
+from dashboards.privacy import SUPPRESSED, suppress
+from registrar import audit
+from registrar.cli import main
+from registrar.paths import PROJECT_DIR, Home
+from registrar.users import User, UserError, Users
+from tests.access import accounts, browser_sign_in, sign_in
+
+pytestmark = pytest.mark.xdist_group("dashboards")
+APP = str(PROJECT_DIR / "dashboards" / "app.py")
+VIEWS = PROJECT_DIR / "dashboards" / "views"
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, home: Path, argv: list[str], stdin: str = "") -> int:
+    """`registrar ARGV` in this process, with `stdin` as a pipe (not a terminal)."""
+    monkeypatch.setenv("REGISTRAR_HOME", str(home))
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return main(argv)
+
+
+# the users file and `registrar user` ------------------------------------------------------------
+
+def test_user_commands_keep_argon2_hashes_in_a_private_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(monkeypatch, tmp_path, ["user", "add", "a.dean", "--role", "dean", "--faculty", "ENG",
+                                           "--faculty", "IT"], "first-Password1\n") == 0
+    path = tmp_path / "users.json"
+    text = path.read_text(encoding="utf-8")
+    assert "first-Password1" not in text
+    stored = json.loads(text)["users"]["a.dean"]
+    assert stored["password_hash"].startswith("$argon2id$") and stored["faculties"] == ["ENG", "IT"]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    users = Users(path)
+    assert users.verify("a.dean", "first-Password1") is not None
+    assert users.verify("a.dean", "first-Password2") is None
+    assert users.verify("nobody", "first-Password1") is None
+
+    assert run_cli(monkeypatch, tmp_path, ["user", "passwd", "a.dean"], "second-Password\n") == 0
+    assert users.verify("a.dean", "first-Password1") is None
+    assert users.verify("a.dean", "second-Password") is not None
+
+    assert run_cli(monkeypatch, tmp_path, ["user", "add", "adv", "--role", "advisor", "--advisor", "T0102"],
+                   "advisor-Password\n") == 0
+    capsys.readouterr()
+    assert run_cli(monkeypatch, tmp_path, ["user", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "a.dean\tdean\tENG, IT\tpassword" in listed and "adv\tadvisor\tT0102" in listed
+    assert "argon2" not in listed
+
+    assert run_cli(monkeypatch, tmp_path, ["user", "remove", "adv"]) == 0
+    assert set(users.all()) == {"a.dean"}
+    assert run_cli(monkeypatch, tmp_path, ["user", "remove", "adv"]) == 2
+
+
+@pytest.mark.parametrize(("argv", "why"), [
+    (["user", "add", "r", "--role", "registrar", "--faculty", "ENG"], "only a dean has faculties"),
+    (["user", "add", "d", "--role", "dean"], "a dean needs at least one"),
+    (["user", "add", "a", "--role", "advisor"], "an advisor needs"),
+    (["user", "add", "x'; drop", "--role", "viewer"], "not a user name"),
+    (["user", "add", "v", "--role", "viewer"], "at least 8 characters"),  # the password given is "short"
+])
+def test_user_add_refuses_what_the_role_does_not_allow(argv: list[str], why: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(monkeypatch, tmp_path, argv, "short\n") == 2
+    assert why in capsys.readouterr().err
+    assert Users(tmp_path / "users.json").all() == {}
+
+
+def test_a_password_is_never_a_command_line_argument(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SystemExit):
+        run_cli(monkeypatch, tmp_path, ["user", "add", "v", "--role", "viewer", "--password", "long-enough-1"])
+    with pytest.raises(UserError, match="exists"):
+        users = Users(tmp_path / "users.json")
+        users.add(User("v", "viewer"), "long-enough-1")
+        users.add(User("v", "viewer"), "long-enough-2")
+
+
+# the audit log and the throttle ---------------------------------------------------------------------
+
+def test_the_audit_log_is_appended_newest_first_and_private(tmp_path: Path) -> None:
+    home = Home(tmp_path)
+    audit.record("sign_in", "a.dean", home=home, via="password")
+    audit.record("download", "a.dean", "debtors.xlsx", home=home, rows=12, filters={"Faculty": "ENG"})
+    with audit.audit_path(home).open("a", encoding="utf-8") as fh:
+        fh.write('{"at": "cut short by a cra')  # a crash mid-line loses that line only
+    audit.record("sign_out", "a.dean", home=home)
+    entries = audit.read(home)
+    assert [e["event"] for e in entries] == ["sign_out", "download", "sign_in"]
+    assert entries[1]["params"] == {"rows": 12, "filters": {"Faculty": "ENG"}} and entries[1]["user"] == "a.dean"
+    assert datetime.fromisoformat(entries[0]["at"]).tzinfo is not None
+    assert stat.S_IMODE(audit.audit_path(home).stat().st_mode) == 0o600
+    with pytest.raises(ValueError):
+        audit.record("anything", "a.dean", home=home)
+
+
+def test_failed_sign_ins_are_slowed_then_locked_and_survive_a_restart(tmp_path: Path) -> None:
+    policy = audit.ThrottlePolicy(slow_after=2, lock_after=4, lock_minutes=10)
+    t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    throttle = audit.Throttle.of(Home(tmp_path), policy)
+    assert throttle.failed("A.Dean", t0).allowed  # one failure: no wait
+    slowed = throttle.failed("a.dean", t0)  # the same name in another case
+    assert not slowed.allowed and slowed.wait_seconds == 2 and slowed.failures == 2
+    assert not throttle.check("a.dean", t0 + timedelta(seconds=1)).allowed
+    assert throttle.check("a.dean", t0 + timedelta(seconds=3)).allowed
+    assert throttle.check("someone.else", t0).allowed
+    throttle.failed("a.dean", t0 + timedelta(seconds=3))
+    locked = throttle.failed("a.dean", t0 + timedelta(seconds=8))
+    assert locked.locked and locked.failures == 4
+
+    restarted = audit.Throttle.of(Home(tmp_path), policy)  # a new process reads the same file
+    still = restarted.check("a.dean", t0 + timedelta(minutes=9))
+    assert still.locked and not still.allowed
+    assert restarted.check("a.dean", t0 + timedelta(minutes=11)).allowed  # the lock ran out
+    restarted.failed("b.user", t0)
+    restarted.succeeded("b.user")
+    assert restarted.check("b.user", t0).failures == 0
+
+
+# small cells -------------------------------------------------------------------------------------
+
+def test_a_single_small_cell_takes_a_second_one_with_it() -> None:
+    cells = pd.DataFrame({"group": ["a", "b", "c", "d"], "n": [10, 2, 7, 30], "rate": [0.5, 0.5, 0.6, 0.7]})
+    shown = suppress(cells, "n", 3, ["rate"])
+    assert list(shown[SUPPRESSED]) == [False, True, True, False]  # b (2 < 3), and the smallest other: c
+    assert shown.loc[1:2, ["n", "rate"]].isna().all().all()
+    total = int(cells["n"].sum())
+    hidden_sum = total - int(pd.to_numeric(shown["n"]).fillna(0).sum())
+    assert hidden_sum == 9  # all the total gives back is b + c, not b
+    assert suppress(cells, "n", 0)[SUPPRESSED].sum() == 0
+    zero = pd.DataFrame({"group": ["a", "b"], "n": [0, 40]})
+    assert suppress(zero, "n", 3)[SUPPRESSED].sum() == 0  # a zero cell names nobody
+
+
+def test_a_table_with_row_and_column_totals_never_has_one_hidden_cell_in_a_line() -> None:
+    rows = [(d, g, n) for d, g, n in [("x", "1", 1), ("x", "2", 5), ("x", "3", 9), ("y", "1", 6), ("y", "2", 7),
+                                      ("y", "3", 8), ("z", "1", 20), ("z", "2", 2), ("z", "3", 30)]]
+    cells = pd.DataFrame(rows, columns=["discipline", "group", "n"])
+    shown = suppress(cells, "n", 3, margins=[["discipline"], ["group"]])
+    assert shown.loc[(shown["discipline"] == "x") & (shown["group"] == "1"), SUPPRESSED].all()
+    for margin in ("discipline", "group"):
+        assert (shown.groupby(margin)[SUPPRESSED].sum() != 1).all()
+
+
+def test_each_role_has_its_scope() -> None:
+    assert Scope.for_role("registrar") == Scope()
+    management = Scope.for_role("management")
+    assert management.faculties is None and not management.personal_data
+    assert management.personal("s.iin", "iin") == "'***' as iin"
+    dean = Scope.for_role("dean", ["ENG"])
+    assert dean.faculty_filter("s.faculty_code") == ("s.faculty_code in (?)", ["ENG"]) and dean.personal_data
+    advisor = Scope.for_role("advisor", ["ENG"], "T0102")
+    assert advisor.student_filter("s.student_id")[1] == ["T0102"]
+    viewer = Scope.for_role("viewer")
+    assert not viewer.individuals and not viewer.personal_data and viewer.min_cell == 3
+    nobody = Scope.for_role("advisor")  # an advisor without an ID sees nothing
+    assert nobody == Scope.nothing()
+    assert nobody.faculty_filter()[0] == "false" and nobody.student_filter()[0] == "false"
+
+
+# the dashboards ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def home(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> Home:
+    """The shared demo, its demo users added; no test sign-in bypass."""
+    monkeypatch.setenv("REGISTRAR_HOME", str(published_demo.root))
+    monkeypatch.delenv("REGISTRAR_DASHBOARD_AUTH", raising=False)
+    accounts(published_demo)
+    return published_demo
+
+
+def events(home: Home, since: str) -> list[dict[str, object]]:
+    return [e for e in reversed(audit.read(home, limit=None)) if str(e["at"]) >= since]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def test_a_session_nobody_signed_in_to_sees_only_the_form(home: Home) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert [h.value for h in at.header] == ["Sign in"]
+    assert [w.label for w in at.text_input] == ["User name", "Password"]
+    assert not at.metric and not at.dataframe and not at.get("page_link")
+    with pytest.raises(ValueError, match="status"):  # only the sign-in page is registered: no address opens
+        at.switch_page("views/status.py")           # another page
+
+
+def test_a_wrong_password_is_refused_and_logged(home: Home) -> None:
+    since = now_iso()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.text_input(key="auth_name").input("demo-management")
+    at.text_input(key="auth_password").input("not-the-password")
+    at.button(key="auth_submit").click().run()
+    assert [e.value for e in at.error] == ["Wrong name or password."]
+    assert [h.value for h in at.header] == ["Sign in"] and not at.metric
+    failed = [e for e in events(home, since) if e["event"] == "sign_in_failed"]
+    assert [(e["user"], e["params"]["failures"]) for e in failed] == [("demo-management", 1)]
+    audit.Throttle.of(home).succeeded("demo-management")
+
+
+def test_a_dean_signs_in_to_their_pages_and_faculty_and_out_again(home: Home) -> None:
+    since = now_iso()
+    dean, _ = accounts(home)["dean"]
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), "dean", home)
+    assert at.session_state["_registrar_scope"] == Scope.for_role("dean", dean.faculties)
+    links = {link.proto.page for link in at.get("page_link")}
+    assert any("reports" in p for p in links) is False and any("attestation" in p for p in links)
+    faculties = {m.label: m.value for m in at.metric}
+    assert list(faculties.values())[5] == "1"  # Home's faculty count: the dean's one faculty
+    with pytest.raises(ValueError, match="reports"):
+        at.switch_page("views/reports.py")  # not in a dean's navigation: no address opens it
+    at.switch_page("views/status.py").run()
+    assert not any("Audit" in s.value or "аудит" in s.value.lower() for s in at.subheader)  # the registrar's only
+    at.sidebar.button(key="auth_sign_out").click().run()
+    assert "_registrar_scope" not in at.session_state and len(at.text_input) == 2
+    assert [e["event"] for e in events(home, since)] == ["sign_in", "sign_out"]
+
+
+def test_an_idle_session_expires(home: Home) -> None:
+    since = now_iso()
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), "viewer", home)
+    at.session_state["_registrar_last_seen"] = time.time() - 31 * 60  # the var: 30 minutes
+    at.run()
+    assert "_registrar_scope" not in at.session_state and len(at.text_input) == 2 and at.info
+    assert [e["event"] for e in events(home, since)] == ["sign_in", "session_expired"]
+
+
+def test_a_page_the_role_may_not_open_refuses_even_when_run_directly(home: Home) -> None:
+    since = now_iso()
+    dean, _ = accounts(home)["dean"]
+    from dashboards.auth import ACCOUNT_KEY, Account
+
+    at = AppTest.from_file(str(VIEWS / "reports.py"), default_timeout=60)
+    at.session_state[ACCOUNT_KEY] = Account(dean.name, "dean", Scope.for_role("dean", dean.faculties), "password")
+    at.run()
+    assert at.error and not at.selectbox and not at.button
+    assert [(e["event"], e["what"]) for e in events(home, since)] == [("page_refused", "reports")]
+    nobody = AppTest.from_file(str(VIEWS / "reports.py"), default_timeout=60).run()
+    assert nobody.error and not nobody.selectbox
+
+
+def test_repeated_failures_lock_the_name_even_for_the_right_password(home: Home,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audit.ThrottlePolicy, "configured",
+                        classmethod(lambda cls: cls(slow_after=10, lock_after=2, lock_minutes=5)))
+    since = now_iso()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    for password in ("wrong-one-1", "wrong-one-2", "viewer-demo"):
+        at.text_input(key="auth_name").input("demo-viewer")
+        at.text_input(key="auth_password").input(password)
+        at.button(key="auth_submit").click().run()
+    assert "locked" in at.error[-1].value and "_registrar_scope" not in at.session_state
+    assert [e["event"] for e in events(home, since)] == ["sign_in_failed", "sign_in_failed", "sign_in_locked"]
+    audit.Throttle.of(home).succeeded("demo-viewer")
+
+
+def test_an_oidc_identity_signs_in_as_the_user_of_that_name(home: Home) -> None:
+    if Users.of(home).get("dean.oidc@uni.example") is None:
+        Users.of(home).add(User("dean.oidc@uni.example", "dean", ("AGR",)), None)  # signs in through OIDC only
+    since = now_iso()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "registrar", "client_secret": "s",
+                          "server_metadata_url": "http://localhost/.well-known/openid-configuration"}
+    at.user = {"is_logged_in": True, "email": "Dean.OIDC@uni.example"}
+    at.run()
+    assert not at.exception
+    assert at.session_state["_registrar_scope"] == Scope.for_role("dean", ("AGR",))
+    stranger = AppTest.from_file(APP, default_timeout=60)
+    stranger.secrets["auth"] = at.secrets["auth"]
+    stranger.user = {"is_logged_in": True, "email": "someone@else.example"}
+    stranger.run()
+    assert "_registrar_scope" not in stranger.session_state and stranger.error
+    assert [(e["event"], e["user"]) for e in events(home, since)] == [
+        ("sign_in", "dean.oidc@uni.example"), ("sign_in_failed", "someone@else.example")]
+
+
+def test_a_download_is_logged_with_what_and_its_filters(home: Home) -> None:
+    def page() -> None:
+        import pandas as pd
+        import streamlit as st
+
+        from dashboards.auth import ACCOUNT_KEY, Account
+        from dashboards.data import Scope
+        from dashboards.ui import table
+
+        st.session_state[ACCOUNT_KEY] = Account("demo-registrar", "registrar", Scope(), "password")
+        table(pd.DataFrame({"student_id": ["S1", "S2"]}), {"student_id": "check_name"}, title_key="audit_heading",
+              filters=[("Faculty", "ENG")], key="debtors")
+
+    since = now_iso()
+    at = AppTest.from_function(page, default_timeout=60).run()
+    at.download_button(key="debtors_xlsx").click().run()
+    logged = [e for e in events(home, since) if e["event"] == "download"]
+    assert logged and logged[0]["what"] == "debtors.xlsx" and logged[0]["user"] == "demo-registrar"
+    assert logged[0]["params"]["rows"] == 2 and logged[0]["params"]["filters"] == {"Faculty": "ENG"}
+
+
+def test_the_registrar_reads_the_audit_log_on_the_data_page(home: Home) -> None:
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), "registrar", home)
+    at.switch_page("views/status.py").run()
+    assert not at.exception
+    shown = [d.value for d in at.dataframe]
+    assert any("demo-registrar" in set(map(str, frame.iloc[:, 2])) for frame in shown if frame.shape[1] == 5)
+
+
+def test_a_dean_in_the_browser(served_demo: str, published_demo: Home) -> None:
+    """Sign in as a dean: only the dean's pages and faculty; sign out; a wrong password is
+    refused and counted in the audit log."""
+    from tests.browser import browser_page, wait_until_idle
+
+    accounts(published_demo)
+    since = now_iso()
+    with browser_page() as (page, seen):
+        page.goto(f"{served_demo}/status?lang=en")
+        page.wait_for_selector('input[type="password"]', timeout=60_000)
+        wait_until_idle(page)
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        page.get_by_label("User name").fill("demo-dean")
+        page.locator('input[type="password"]').fill("not-the-password")
+        page.locator('[data-testid="stBaseButton-primaryFormSubmit"]').click()
+        page.get_by_text("Wrong name or password.").wait_for(timeout=30_000)
+        failed = [e for e in events(published_demo, since) if e["event"] == "sign_in_failed"]
+        assert [(e["user"], e["params"]["failures"]) for e in failed] == [("demo-dean", 1)]
+
+        browser_sign_in(page, served_demo, "dean", published_demo, url_path="reports")  # a forged address
+        page.get_by_text("Your role may not open this page.").wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stSelectbox"]').count() == 1  # the language switch, no report's
+        menu = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Attestation" in menu and "Student" in menu and "Reports" not in menu
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Home").click()
+        page.wait_for_selector('[data-testid="stMetric"]', timeout=60_000)
+        wait_until_idle(page)
+        faculties = page.locator('[data-testid="stMetric"]').nth(5).inner_text()
+        assert faculties.splitlines()[-1].strip() == "1"
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_selector('input[type="password"]', timeout=30_000)
+        wait_until_idle(page)
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+        assert not seen.external_requests
+    assert [(e["event"], e["what"]) for e in events(published_demo, since)][-3:] == [
+        ("sign_in", ""), ("page_refused", "reports"), ("sign_out", "")]
