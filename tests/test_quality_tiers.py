@@ -80,6 +80,7 @@ def test_the_quality_report_carries_each_singular_tests_guidance_from_its_yml(pu
             f"Resolve: {meta['resolve'].strip()}"]
 
 
+@pytest.mark.usefixtures("dashboard_as_registrar")  # the app signed in (tests/access.py)
 def test_an_order_reason_no_seed_knows_publishes_with_a_warning_that_names_code_rows_and_seed(
     mini_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -117,6 +118,7 @@ def test_an_order_reason_no_seed_knows_publishes_with_a_warning_that_names_code_
 
     monkeypatch.setenv("REGISTRAR_HOME", str(home.root))
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/status.py").run()  # Home is the first page now; the Data refresh page shows this
     assert not at.exception
     assert any(w.value.startswith("«relocation» коды 1 жолда бар, бірақ seeds/movement_reasons.csv")
                for w in at.warning)  # Kazakh by default
@@ -129,6 +131,7 @@ def test_an_order_reason_no_seed_knows_publishes_with_a_warning_that_names_code_
     assert {m.label: m.value for m in at.metric}["Warnings"] == "1"
 
 
+@pytest.mark.usefixtures("dashboard_as_registrar")  # the app signed in (tests/access.py)
 def test_a_check_that_stops_the_refresh_keeps_the_last_good_warehouse_and_the_registrar_sees_where(
     mini_dir: Path, tmp_path: Path, published_mini: Home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -161,6 +164,7 @@ def test_a_check_that_stops_the_refresh_keeps_the_last_good_warehouse_and_the_re
 
     monkeypatch.setenv("REGISTRAR_HOME", str(home.root))
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/status.py").run()  # Home is the first page now; the Data refresh page shows this
     assert not at.exception
     at.sidebar.selectbox[0].set_value("en").run()
     assert not at.exception

@@ -337,6 +337,7 @@ def test_warehouse_cursor_reads_the_published_file(published_mini: Home) -> None
     wh.close()
 
 
+@pytest.mark.usefixtures("dashboard_as_registrar")  # the app signed in (tests/access.py)
 def test_reports_page_makes_a_document_and_shows_a_refusal(published_mini: Home,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.testing.v1 import AppTest
