@@ -95,8 +95,9 @@ def wait_until_idle(page: Any, timeout_ms: int = 60_000) -> None:
 
 
 def open_page(page: Any, base_url: str, url_path: str = "", lang: str = "kk", ready: str | None = None) -> None:
-    """Open one dashboard page (`url_path` as in app.py's PAGES) in `lang` and wait for it."""
-    page.goto(f"{base_url}/{url_path}?lang={lang}")
+    """Open one dashboard page (`url_path` as in app.py's PAGES) in `lang` and wait for it.
+    Home, the default page, lives at the root."""
+    page.goto(f"{base_url}/{'' if url_path == 'home' else url_path}?lang={lang}")
     if ready:
         page.wait_for_selector(ready, timeout=60_000)
     wait_until_idle(page)
