@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboards.data import Scope, frame
-from policy import dbt_vars
 from registrar.i18n import t
 
 LANG_COLUMNS = {"kk": "kk", "ru": "ru", "en": "en"}  # the suffix of name_*/label_* per language
@@ -100,27 +99,23 @@ def programs(scope: Scope, lang: str) -> pd.DataFrame:
 def headcount_on(day: dt.date, dimension: str, scope: Scope, lang: str) -> pd.DataFrame:
     """The headcount on `day` by `dimension` (rules B10): one row per value with `headcount`
     (statuses counting in the headcount) and `n_not_counted` (enrolled but not counted, i.e. on
-    academic leave), from the status period in force on that day (valid_from <= day < valid_to,
-    macro contingent_period_in_force), as fct_contingent_monthly counts its snapshot dates."""
+    academic leave), from the enrolled period in force on that day (valid_from <= day < valid_to,
+    as macro contingent_period_in_force), as fct_contingent_monthly counts its snapshot dates."""
     dim = DIMENSIONS[dimension]
-    where, params = scope.faculty_filter("h.faculty_code")
-    citizenship = ""
-    citizenship_params: list[object] = []
-    if dimension == "citizenship":
-        # as fct_contingent_monthly: domestic when citizenship = var domestic_citizenship, else foreign
-        citizenship = (", case when s.citizenship = ? then 'domestic' else 'foreign' end as citizenship_group")
-        citizenship_params = [dbt_vars()["domestic_citizenship"]]
-    join_students = "left join main.dim_students s on s.student_id = h.student_id" if citizenship else ""
-    label, join, sort = _label_sql(dim, lang, "p")
+    where, params = scope.faculty_filter("p.faculty_code")
+    label, join, sort = _label_sql(dim, lang, "c")
+    # fct_contingent_periods: the enrolled periods with the citizenship group beside them, sorted by
+    # valid_from; count on the codes first and label the few groups after (fast at 200,000 students)
     found = frame(
-        f"with in_force as (select h.*{citizenship} from main.fct_student_status_history h {join_students} "
-        "where h.is_enrolled and ? >= h.valid_from and ? < coalesce(h.valid_to, date '9999-12-31') "
-        f"and {where}) "
-        f"select p.{dim.column} as code, {label} as label, min({sort}) as sort_key, "
+        f"with c as (select p.{dim.column}, "
         "count(*) filter (where p.counts_in_headcount) as headcount, "
         "count(*) filter (where not p.counts_in_headcount) as n_not_counted "
-        f"from in_force p {join} group by p.{dim.column}, label order by sort_key, label",
-        [*citizenship_params, day, day, *params])
+        "from main.fct_contingent_periods p "
+        "where p.valid_from <= ? and (p.valid_to is null or p.valid_to > ?) "
+        f"and {where} group by all) "
+        f"select c.{dim.column} as code, {label} as label, {sort} as sort_key, c.headcount, c.n_not_counted "
+        f"from c {join} order by sort_key, label",
+        [day, day, *params])
     return _finish_labels(found, dimension, lang)
 
 
@@ -128,12 +123,13 @@ def census_series(dimension: str, scope: Scope, lang: str) -> pd.DataFrame:
     """The headcount on each census date (rules B12) by `dimension`, from fct_contingent_monthly."""
     dim = DIMENSIONS[dimension]
     where, params = scope.faculty_filter("m.faculty_code")
-    label, join, sort = _label_sql(dim, lang, "m")
+    label, join, sort = _label_sql(dim, lang, "c")
     found = frame(
-        f"select m.snapshot_date, m.{dim.column} as code, {label} as label, min({sort}) as sort_key, "
-        "sum(m.headcount) as headcount, sum(m.n_enrolled - m.headcount) as n_not_counted "
-        f"from main.fct_contingent_monthly m {join} where m.is_census_date and {where} "
-        f"group by m.snapshot_date, m.{dim.column}, label order by m.snapshot_date, sort_key, label", params)
+        f"with c as (select m.snapshot_date, m.{dim.column}, sum(m.headcount) as headcount, "
+        "sum(m.n_enrolled - m.headcount) as n_not_counted "
+        f"from main.fct_contingent_monthly m where m.is_census_date and {where} group by all) "
+        f"select c.snapshot_date, c.{dim.column} as code, {label} as label, {sort} as sort_key, "
+        f"c.headcount, c.n_not_counted from c {join} order by c.snapshot_date, sort_key, label", params)
     return _finish_labels(found, dimension, lang)
 
 
@@ -208,11 +204,11 @@ def funding_shares(scope: Scope, lang: str) -> pd.DataFrame:
     suffix = _suffix(lang)
     where, params = scope.faculty_filter("m.faculty_code")
     found = frame(
-        f"select m.snapshot_date, m.funding, coalesce(f.label_{suffix}, m.funding) as label, "
-        "min(f.sort_order) as sort_key, sum(m.headcount) as headcount "
-        "from main.fct_contingent_monthly m left join reference.fundings f on f.funding = m.funding "
-        f"where m.is_month_end and {where} group by m.snapshot_date, m.funding, label "
-        "order by m.snapshot_date, sort_key", params)
+        "with c as (select m.snapshot_date, m.funding, sum(m.headcount) as headcount "
+        f"from main.fct_contingent_monthly m where m.is_month_end and {where} group by all) "
+        f"select c.snapshot_date, c.funding, coalesce(f.label_{suffix}, c.funding) as label, "
+        "f.sort_order as sort_key, c.headcount "
+        "from c left join reference.fundings f on f.funding = c.funding order by c.snapshot_date, sort_key", params)
     if not found.empty:
         totals = found.groupby("snapshot_date")["headcount"].transform("sum")
         found["share"] = (found["headcount"] / totals).where(totals > 0)
