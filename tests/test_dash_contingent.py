@@ -209,3 +209,35 @@ def test_contingent_page_in_a_browser(served_demo: str, published_demo: Home) ->
     values = [tuple(r) for r in sheet.iter_rows(values_only=True)]
     header = values.index((t("con_dim_faculty", "en"), t("con_headcount", "en"), t("con_not_counted", "en")))
     assert sorted((name, n) for name, n, _ in values[header + 1:] if name) == sorted(expected)
+
+
+def test_mismatches_show_labels_not_codes(published_demo: Home, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the demo with two mismatches: the table names the attribute and the statuses in the
+    chosen language, and a faculty chosen elsewhere on the page hides the other faculty's row."""
+    import shutil
+
+    home = Home(tmp_path)
+    shutil.copy(published_demo.warehouse, home.warehouse)
+    con = duckdb.connect(str(home.warehouse))
+    try:
+        (a, fa), (b, fb) = con.execute(
+            "select student_id, faculty_code from main.dim_students where faculty_code in "
+            "(select min(faculty_code) from main.dim_faculties union select max(faculty_code) from main.dim_faculties) "
+            "qualify row_number() over (partition by faculty_code order by student_id) = 1 order by faculty_code"
+        ).fetchall()
+        con.execute("insert into main.rpt_contingent_mismatches (student_id, full_name, faculty_code, program_code, "
+                     "attribute, expected_value, actual_value) values (?, 'A', ?, 'P', 'status', 'active', "
+                     "'academic_leave'), (?, 'B', ?, 'P', 'entry_order', 'present', 'missing')", [a, fa, b, fb])
+    finally:
+        con.close()
+    monkeypatch.setenv("REGISTRAR_HOME", str(home.root))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = "ru"
+    at.run()
+    at.switch_page("views/contingent.py").run()
+    shown = table_with(at, "con_attribute", "ru")
+    assert shown[[t("con_student_id", "ru"), t("con_attribute", "ru"), t("con_expected", "ru"), t("con_actual", "ru")]
+                 ].values.tolist() == sorted([[a, "Статус", "Обучается", "В академическом отпуске"],
+                                              [b, "Приказ о зачислении", "есть", "нет"]])
+    at.selectbox(key="con_faculty").set_value(fa).run()
+    assert table_with(at, "con_attribute", "ru")[t("con_student_id", "ru")].tolist() == [a]

@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 
 import pandas as pd
+import plotly.colors as px_colors
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -76,11 +77,14 @@ with tab_headcount:
         m2.metric(t("con_not_counted", language), fmt_int(on_day["n_not_counted"].sum(), language),
                   help=t("con_not_counted_help", language))
         m3.metric(t("con_n_values", language), fmt_int(int((on_day["headcount"] > 0).sum()), language))
-        fig = go.Figure(go.Bar(x=on_day["label"], y=on_day["headcount"], name=t("con_headcount", language),
-                               text=[fmt_int(v, language) for v in on_day["headcount"]], textposition="outside"))
+        # horizontal bars: faculty and programme names stay readable at 1,280 px
+        fig = go.Figure(go.Bar(y=on_day["label"].astype(str), x=on_day["headcount"], orientation="h",
+                               name=t("con_headcount", language), textposition="outside", cliponaxis=False,
+                               text=[fmt_int(v, language) for v in on_day["headcount"]]))
+        fig.update_yaxes(autorange="reversed", type="category")
         st.plotly_chart(layout(fig, t("con_headcount_title", language, date=fmt_date(day), dimension=dim_label),
-                               dim_label, t("con_students_axis", language)), config=CHART_CONFIG,
-                        key="con_chart_headcount")
+                               t("con_students_axis", language), dim_label, height=160 + 34 * len(on_day)),
+                        config=CHART_CONFIG, key="con_chart_headcount")
         table(on_day.astype({"headcount": int, "n_not_counted": int}),
               {"label": f"con_dim_{dimension}", "headcount": "con_headcount", "n_not_counted": "con_not_counted"},
               title_key="con_headcount_table", key="con_headcount",
@@ -130,7 +134,7 @@ with tab_movements:
         for series, rows in moves.groupby("series", sort=False):
             fig.add_bar(x=rows["month"], y=rows["signed"], name=str(series),
                         customdata=rows["n_movements"], hovertemplate="%{x|%m.%Y}: %{customdata}")
-        fig.update_layout(barmode="relative")
+        fig.update_layout(barmode="relative", colorway=px_colors.qualitative.Dark24)  # up to 24 distinct series
         fig.update_xaxes(tickformat="%m.%Y", dtick="M1")
         st.plotly_chart(layout(fig, t("con_flows_title", language, start=fmt_date(start), end=fmt_date(end)),
                                t("con_month", language), t("con_n_movements", language), height=480),
@@ -186,7 +190,8 @@ with tab_retention:
                             line={"dash": "dot" if small else "solid"})
         fig.update_xaxes(dtick=1)
         fig.update_yaxes(range=[0, 105])
-        st.plotly_chart(layout(fig, t("con_retention_title", language), t("con_years_after", language),
+        title = t("con_retention_title", language, first=kept["intake_year"].min(), last=kept["intake_year"].max())
+        st.plotly_chart(layout(fig, title, t("con_years_after", language),
                                t("con_share_axis", language)), config=CHART_CONFIG, key="con_chart_retention")
         st.caption(t("con_retention_note", language, mark=mark, n=few))
         kept["observed"] = [fmt_date(d) for d in kept["observed_on"]]
@@ -212,7 +217,7 @@ with tab_funding:
         dates = shares["snapshot_date"]
         st.plotly_chart(layout(fig, t("con_funding_title", language, first=month_label(dates.min()),
                                       last=month_label(dates.max())),
-                               t("con_month_end", language), t("con_share_axis", language)),
+                               t("con_month_end", language), t("con_headcount_share_axis", language)),
                         config=CHART_CONFIG, key="con_chart_funding")
         shares["month_end"] = [fmt_date(d) for d in shares["snapshot_date"]]
         shares["share_shown"] = [fmt_pct(s, language) for s in shares["share"]]
