@@ -241,3 +241,20 @@ def test_mismatches_show_labels_not_codes(published_demo: Home, tmp_path: Any, m
                                               [b, "Приказ о зачислении", "есть", "нет"]])
     at.selectbox(key="con_faculty").set_value(fa).run()
     assert table_with(at, "con_attribute", "ru")[t("con_student_id", "ru")].tolist() == [a]
+
+
+def test_a_small_cohort_is_marked_not_hidden(contingent: Callable[[str], AppTest], published_demo: Home) -> None:
+    """Rules B29: a cohort of fewer than small_cell_min students is drawn dotted and marked, its rate with n."""
+    from dashboards.ui import small_cell_min
+
+    program, year, size = rows(published_demo, "select program_code, intake_year, min(cohort_size) "
+                                               "from main.fct_cohort_retention group by 1, 2 order by 3, 1, 2")[0]
+    assert size < small_cell_min()  # the demo has one, else this test proves nothing
+    at = contingent("en")
+    at.selectbox(key="con_program").set_value(program).run()
+    chart = next(c for c in charts(at) if c["layout"]["title"]["text"].startswith("Share of each intake"))
+    trace = next(tr for tr in chart["data"] if tr["name"].startswith(str(year)))
+    assert trace["name"].endswith(t("small_base_mark", "en")) and trace["line"]["dash"] == "dot"
+    shown = table_with(at, "con_retained", "en")
+    marked = shown[shown["Intake year"] == year]["Still enrolled"]
+    assert not marked.empty and marked.str.endswith(t("small_base_mark", "en")).all()
