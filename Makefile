@@ -8,7 +8,7 @@ export REGISTRAR_HOME ?= $(CURDIR)/data
 DEMO_DIR ?= $(REGISTRAR_HOME)/demo_extracts
 PORT ?= 8501
 
-.PHONY: install run demo test lint bench clean browser docs
+.PHONY: install run demo test lint bench clean browser docs screenshots
 
 install: $(VENV)/.installed
 
@@ -53,3 +53,8 @@ clean:
 # The dbt documentation site of the published warehouse: data/docs/index.html
 docs: install
 	$(BIN)/registrar docs
+
+# A screenshot of each dashboard page from the demo, for the README: docs/screenshots/*.png
+screenshots: install browser
+	@test -f $(REGISTRAR_HOME)/warehouse.duckdb || $(MAKE) demo
+	$(BIN)/python -m tests.screenshots --out docs/screenshots

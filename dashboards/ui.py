@@ -100,14 +100,14 @@ def table(frame: pd.DataFrame, headers: dict[str, str], *, title_key: str, filte
     else:
         st.dataframe(shown, hide_index=True, height=height)
     xlsx, csv = downloads(shown, title=t(title_key, language), filters=filters, stem=key)
-    c1, c2, _ = st.columns([1, 1, 6])
+    buttons = st.container(horizontal=True)  # side by side, each as wide as its label
     audited = {"title": t(title_key, "en"), "rows": len(shown), "filters": dict(filters)}  # what, for the audit log
-    c1.download_button(t("download_xlsx", language), xlsx, file_name=f"{key}.xlsx", mime=XLSX_MIME,
-                       key=f"{key}_xlsx", icon=":material/download:", on_click=auth.log,
-                       args=("download", f"{key}.xlsx"), kwargs=audited)
-    c2.download_button(t("download_csv", language), csv, file_name=f"{key}.csv", mime="text/csv",
-                       key=f"{key}_csv", icon=":material/download:", on_click=auth.log,
-                       args=("download", f"{key}.csv"), kwargs=audited)
+    buttons.download_button(t("download_xlsx", language), xlsx, file_name=f"{key}.xlsx", mime=XLSX_MIME,
+                            key=f"{key}_xlsx", icon=":material/download:", on_click=auth.log,
+                            args=("download", f"{key}.xlsx"), kwargs=audited)
+    buttons.download_button(t("download_csv", language), csv, file_name=f"{key}.csv", mime="text/csv",
+                            key=f"{key}_csv", icon=":material/download:", on_click=auth.log,
+                            args=("download", f"{key}.csv"), kwargs=audited)
 
 
 def downloads(shown: pd.DataFrame, *, title: str, filters: list[tuple[str, str]], stem: str) -> tuple[bytes, bytes]:

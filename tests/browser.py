@@ -95,8 +95,14 @@ def wait_until_idle(page: Any, timeout_ms: int = 60_000) -> None:
 
 
 def open_page(page: Any, base_url: str, url_path: str = "", lang: str = "kk", ready: str | None = None) -> None:
-    """Open one dashboard page (`url_path` as in app.py's PAGES) in `lang` and wait for it."""
-    page.goto(f"{base_url}/{url_path}?lang={lang}")
+    """Open one dashboard page (`url_path` as in app.py's PAGES) in `lang` and wait for it.
+
+    Enters at the root and follows the menu, as a user does: a page's own address typed in
+    directly makes Streamlit probe `<page>/_stcore/health` first, two 404s in the console."""
+    page.goto(f"{base_url}/?lang={lang}")
+    wait_until_idle(page)
+    if url_path not in ("", "home"):
+        page.click(f'[data-testid="stSidebarNav"] a[href$="/{url_path}"]')
     if ready:
         page.wait_for_selector(ready, timeout=60_000)
     wait_until_idle(page)

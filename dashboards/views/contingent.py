@@ -1,9 +1,245 @@
-"""Contingent page (being built)."""
+"""Contingent (management): the headcount on any date and on each census date by a chosen
+dimension, the month's movements and the status transitions, cohort retention, grant and paid
+shares, and the students whose orders do not reach their AIS record. A faculty chosen at the top
+narrows every part of the page (on top of the user's own scope)."""
 
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+import plotly.colors as px_colors
+import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards.ui import lang, require_warehouse
+from dashboards import ui
+from dashboards.data import Scope, current_scope
+from dashboards.queries import contingent as q
+from dashboards.ui import CHART_CONFIG, empty, fmt_date, fmt_int, fmt_pct, fmt_rate, lang, small_cell_min, table
 from registrar.i18n import t
 
-require_warehouse()
-st.header(t("page_contingent", lang()))
+language = lang()
+st.header(t("con_heading", language))
+ui.require_warehouse()
+
+
+def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 420) -> go.Figure:
+    """A titled chart that reads at 1,280 px: title says what, unit and period; axes translated."""
+    fig.update_layout(title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}}, height=height,
+                      margin={"l": 10, "r": 10, "t": 60, "b": 10}, legend={"title": {"text": ""}},
+                      xaxis_title=x_title, yaxis_title=y_title, separators=t("number_decimal_separator", language)
+                      + t("number_thousands_separator", language))
+    return fig
+
+
+def month_label(day: object) -> str:
+    return f"{pd.Timestamp(day):%m.%Y}"
+
+
+# --- the faculty, narrowing the user's scope --------------------------------------------------------------
+base_scope = current_scope()
+faculty_names = q.faculties(base_scope, language)
+names = dict(zip(faculty_names["faculty_code"], faculty_names["name"], strict=True))
+all_label = t("con_all_faculties", language)
+faculty = st.selectbox(t("con_faculty", language), options=[None, *names], key="con_faculty",
+                       format_func=lambda code: all_label if code is None else names[code])
+scope: Scope = base_scope if faculty is None else dataclasses.replace(base_scope, faculties=(faculty,))
+faculty_shown = (t("con_faculty", language), all_label if faculty is None else names[faculty])
+
+span = q.bounds(scope)
+if span["last_date"] is None:
+    empty("con_empty_data")
+    st.stop()
+first_date, last_date = span["first_date"], span["last_date"]
+default_day = span["last_month_end"] or last_date
+
+tab_headcount, tab_movements, tab_retention, tab_funding, tab_mismatches = st.tabs([
+    t("con_tab_headcount", language), t("con_tab_movements", language), t("con_tab_retention", language),
+    t("con_tab_funding", language), t("con_tab_mismatches", language)])
+
+# --- headcount on a date, and on each census date ---------------------------------------------------------
+with tab_headcount:
+    c1, c2 = st.columns(2)
+    day = c1.date_input(t("con_date", language), value=default_day, min_value=dt.date(2000, 1, 1),
+                        max_value=max(dt.date.today(), last_date), format="DD.MM.YYYY", key="con_date",
+                        help=t("con_date_help", language))
+    dimension = c2.selectbox(t("con_dimension", language), options=list(q.DIMENSIONS), key="con_dimension",
+                             format_func=lambda d: t(f"con_dim_{d}", language))
+    dim_label = t(f"con_dim_{dimension}", language)
+    on_day = q.headcount_on(day, dimension, scope, language)
+    if on_day.empty:
+        empty("con_empty_date", date=fmt_date(day), first=fmt_date(first_date))
+    else:
+        m1, m2, m3 = st.columns(3)
+        m1.metric(t("con_headcount", language), fmt_int(on_day["headcount"].sum(), language),
+                  help=t("con_headcount_help", language))
+        m2.metric(t("con_not_counted", language), fmt_int(on_day["n_not_counted"].sum(), language),
+                  help=t("con_not_counted_help", language))
+        m3.metric(t("con_n_values", language), fmt_int(int((on_day["headcount"] > 0).sum()), language))
+        # horizontal bars: faculty and programme names stay readable at 1,280 px
+        fig = go.Figure(go.Bar(y=on_day["label"].astype(str), x=on_day["headcount"], orientation="h",
+                               name=t("con_headcount", language), textposition="outside", cliponaxis=False,
+                               text=[fmt_int(v, language) for v in on_day["headcount"]]))
+        fig.update_yaxes(autorange="reversed", type="category")
+        st.plotly_chart(layout(fig, t("con_headcount_title", language, date=fmt_date(day), dimension=dim_label),
+                               t("con_students_axis", language), dim_label, height=160 + 34 * len(on_day)),
+                        config=CHART_CONFIG, key="con_chart_headcount")
+        table(on_day.astype({"headcount": int, "n_not_counted": int}),
+              {"label": f"con_dim_{dimension}", "headcount": "con_headcount", "n_not_counted": "con_not_counted"},
+              title_key="con_headcount_table", key="con_headcount",
+              filters=[faculty_shown, (t("con_date", language), fmt_date(day)),
+                       (t("con_dimension", language), dim_label)])
+
+    st.subheader(t("con_census_heading", language))
+    census = q.census_series(dimension, scope, language)
+    if census.empty:
+        empty("con_empty_census")
+    else:
+        census["census_date"] = [fmt_date(d) for d in census["snapshot_date"]]
+        fig = go.Figure()
+        for label, rows in census.groupby("label", sort=False):
+            fig.add_bar(x=rows["census_date"], y=rows["headcount"], name=str(label))
+        fig.update_layout(barmode="stack")
+        dates = census["snapshot_date"]
+        st.plotly_chart(layout(fig, t("con_census_title", language, dimension=dim_label, first=fmt_date(dates.min()),
+                                      last=fmt_date(dates.max())),
+                               t("con_census_date", language), t("con_students_axis", language)),
+                        config=CHART_CONFIG, key="con_chart_census")
+        table(census.astype({"headcount": int, "n_not_counted": int}),
+              {"census_date": "con_census_date", "label": f"con_dim_{dimension}", "headcount": "con_headcount",
+               "n_not_counted": "con_not_counted"},
+              title_key="con_census_table", key="con_census",
+              filters=[faculty_shown, (t("con_dimension", language), dim_label)])
+
+# --- movements by month and the status transitions over a period ------------------------------------------
+with tab_movements:
+    period_end = default_day
+    period_start = (period_end.replace(day=1) - dt.timedelta(days=320)).replace(day=1)  # 12 months
+    period = st.date_input(t("con_period", language), value=(period_start, period_end), min_value=dt.date(2000, 1, 1),
+                           max_value=max(dt.date.today(), last_date), format="DD.MM.YYYY", key="con_period",
+                           help=t("con_period_help", language))
+    start, end = (period[0], period[-1]) if period else (period_start, period_end)
+    period_shown = (t("con_period", language), f"{fmt_date(start)} – {fmt_date(end)}")
+    st.subheader(t("con_flows_heading", language))
+    moves = q.flows(start, end, scope, language)
+    if moves.empty:
+        empty("con_empty_period")
+    else:
+        moves["series"] = [m if pd.isna(r) else f"{m}: {r}" for m, r in zip(moves["movement_label"],
+                                                                             moves["reason_label"], strict=True)]
+        moves["signed"] = moves["n_movements"].where(~moves["leaves_headcount"], -moves["n_movements"])
+        st.metric(t("con_movement_total", language), fmt_int(moves["n_movements"].sum(), language))
+        fig = go.Figure()
+        for series, rows in moves.groupby("series", sort=False):
+            fig.add_bar(x=rows["month"], y=rows["signed"], name=str(series),
+                        customdata=rows["n_movements"], hovertemplate="%{x|%m.%Y}: %{customdata}")
+        fig.update_layout(barmode="relative", colorway=px_colors.qualitative.Dark24)  # up to 24 distinct series
+        fig.update_xaxes(tickformat="%m.%Y", dtick="M1")
+        st.plotly_chart(layout(fig, t("con_flows_title", language, start=fmt_date(start), end=fmt_date(end)),
+                               t("con_month", language), t("con_n_movements", language), height=480),
+                        config=CHART_CONFIG, key="con_chart_flows")
+        st.caption(t("con_flows_note", language))
+        moves["month_label"] = [month_label(m) for m in moves["month"]]
+        table(moves.assign(reason_label=moves["reason_label"].fillna("")),
+              {"month_label": "con_month", "movement_label": "con_movement", "reason_label": "con_reason",
+               "n_movements": "con_n_movements"},
+              title_key="con_flows_table", key="con_flows", filters=[faculty_shown, period_shown])
+
+    st.subheader(t("con_sankey_heading", language))
+    moved = q.transitions(start, end, scope, language)
+    if moved.empty:
+        empty("con_empty_period")
+    else:
+        moved["before_label"] = moved["before_label"].fillna(t("con_status_none", language))
+        befores = list(dict.fromkeys(moved["before_label"]))
+        afters = list(dict.fromkeys(moved["after_label"]))
+        # two columns of nodes, before and after, so a return (leave → studying) is no loop
+        nodes = [*befores, *afters]
+        fig = go.Figure(go.Sankey(
+            node={"label": nodes, "pad": 18, "thickness": 16},
+            link={"source": [befores.index(b) for b in moved["before_label"]],
+                  "target": [len(befores) + afters.index(a) for a in moved["after_label"]],
+                  "value": moved["n_movements"].tolist()}))
+        st.plotly_chart(layout(fig, t("con_sankey_title", language, start=fmt_date(start), end=fmt_date(end)), "", "",
+                               height=460), config=CHART_CONFIG, key="con_chart_sankey")
+        table(moved, {"before_label": "con_status_before", "after_label": "con_status_after",
+                      "n_movements": "con_n_movements"},
+              title_key="con_sankey_table", key="con_transitions", filters=[faculty_shown, period_shown])
+
+# --- cohort retention -----------------------------------------------------------------------------------
+with tab_retention:
+    program_names = q.programs(scope, language)
+    pnames = dict(zip(program_names["program_code"], program_names["name"], strict=True))
+    all_programs = t("con_all_programs", language)
+    program = st.selectbox(t("con_program", language), options=[None, *pnames], key="con_program",
+                           format_func=lambda code: all_programs if code is None else pnames.get(code, code))
+    program_shown = (t("con_program", language), all_programs if program is None else pnames.get(program, program))
+    kept = q.retention(program, scope)
+    few, mark = small_cell_min(), t("small_base_mark", language)
+    if kept.empty:
+        empty("con_empty_retention")
+    else:
+        kept["share"] = kept["n_retained"] / kept["cohort_size"]
+        fig = go.Figure()
+        for year, rows in kept.groupby("intake_year"):
+            small = int(rows["cohort_size"].iloc[0]) < few
+            fig.add_scatter(x=rows["years_after"], y=rows["share"] * 100, mode="lines+markers",
+                            name=f"{year} (n = {fmt_int(rows['cohort_size'].iloc[0], language)})"
+                                 + (f" {mark}" if small else ""),
+                            line={"dash": "dot" if small else "solid"})
+        fig.update_xaxes(dtick=1)
+        fig.update_yaxes(range=[0, 105])
+        title = t("con_retention_title", language, first=kept["intake_year"].min(), last=kept["intake_year"].max())
+        st.plotly_chart(layout(fig, title, t("con_years_after", language),
+                               t("con_share_axis", language)), config=CHART_CONFIG, key="con_chart_retention")
+        st.caption(t("con_retention_note", language, mark=mark, n=few))
+        kept["observed"] = [fmt_date(d) for d in kept["observed_on"]]
+        kept["retained"] = [fmt_rate(s, n, language) for s, n in zip(kept["share"], kept["cohort_size"], strict=True)]
+        table(kept.astype({"cohort_size": int, "n_retained": int, "n_left": int}),
+              {"intake_year": "con_intake_year", "years_after": "con_years_after", "observed": "con_census_date",
+               "cohort_size": "con_cohort_size", "retained": "con_retained", "n_retained": "con_n_retained",
+               "n_left": "con_n_left"},
+              title_key="con_retention_table", key="con_retention", filters=[faculty_shown, program_shown])
+
+# --- grant and paid shares over time --------------------------------------------------------------------
+with tab_funding:
+    shares = q.funding_shares(scope, language)
+    if shares.empty:
+        empty("con_empty_funding")
+    else:
+        fig = go.Figure()
+        for label, rows in shares.groupby("label", sort=False):
+            fig.add_scatter(x=rows["snapshot_date"], y=rows["share"] * 100, name=str(label), mode="lines",
+                            stackgroup="share", hovertemplate="%{x|%m.%Y}: %{y:.1f} %")
+        fig.update_xaxes(tickformat="%m.%Y")
+        fig.update_yaxes(range=[0, 100])
+        dates = shares["snapshot_date"]
+        st.plotly_chart(layout(fig, t("con_funding_title", language, first=month_label(dates.min()),
+                                      last=month_label(dates.max())),
+                               t("con_month_end", language), t("con_headcount_share_axis", language)),
+                        config=CHART_CONFIG, key="con_chart_funding")
+        shares["month_end"] = [fmt_date(d) for d in shares["snapshot_date"]]
+        shares["share_shown"] = [fmt_pct(s, language) for s in shares["share"]]
+        table(shares.sort_values(["snapshot_date", "sort_key"], ascending=[False, True]).astype({"headcount": int}),
+              {"month_end": "con_month_end", "label": "con_dim_funding", "headcount": "con_headcount",
+               "share_shown": "con_share"},
+              title_key="con_funding_table", key="con_funding", filters=[faculty_shown])
+
+# --- mismatches with the AIS's own status ---------------------------------------------------------------
+with tab_mismatches:
+    st.caption(t("con_mismatches_note", language))
+    found = q.mismatches(scope, language)
+    if found.empty:
+        empty("con_empty_mismatches")
+    else:
+        found["attribute_label"] = [t(f"con_attr_{a}", language) for a in found["attribute"]]
+        for column in ("expected_value", "actual_value"):
+            found[column] = [t(f"con_value_{v}", language) if a == "entry_order" else v
+                             for a, v in zip(found["attribute"], found[column], strict=True)]
+        found["last_effective"] = [fmt_date(d) for d in found["last_effective_date"]]
+        table(found, {"student_id": "con_student_id", "full_name": "con_full_name", "faculty": "con_faculty",
+                      "program_code": "con_program", "attribute_label": "con_attribute",
+                      "expected_value": "con_expected", "actual_value": "con_actual", "last_order_no": "con_last_order",
+                      "last_effective": "con_last_effective"},
+              title_key="con_mismatches_table", key="con_mismatches", filters=[faculty_shown])

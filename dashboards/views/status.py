@@ -148,7 +148,7 @@ if status is None:
     st.stop()
 
 counts = status.get("checks", {})
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = st.columns([1.6, 1, 1, 1])
 c1.metric(t("refreshed_at", lang), _when(status["refreshed_at"]))
 c2.metric(t("checks_passed", lang), f"{counts.get('pass', 0):,}")
 c3.metric(t("checks_warned", lang), f"{counts.get('warn', 0):,}")

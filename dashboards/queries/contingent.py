@@ -1,0 +1,257 @@
+"""Contingent page: the headcount on a date and on each census date by a chosen dimension, the
+movements of each month, the status transitions, cohort retention, grant and paid shares, and the
+students whose orders do not reach their record in the AIS.
+
+Every count follows rules B10 (headcount = the statuses with `counts_in_headcount` in seed
+contingent_statuses, from the status period in force on the date) and B12 (census date); which
+statuses, movements and reasons mean what is read from the seeds in `reference`, never written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboards.data import Scope, frame
+from registrar.i18n import t
+
+LANG_COLUMNS = {"kk": "kk", "ru": "ru", "en": "en"}  # the suffix of name_*/label_* per language
+
+
+def _suffix(lang: str) -> str:
+    return LANG_COLUMNS.get(lang, "en")
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A breakdown of the headcount: its column (in fct_student_status_history and
+    fct_contingent_monthly alike), and where its labels come from (a table keyed by the code, or
+    None when the code is its own label or is labelled by a translation)."""
+
+    column: str
+    labels: str | None = None
+    label_column: str = "label"
+    sort_column: str | None = "sort_order"
+
+
+# the dimensions a manager can break the headcount down by (fixed in code: safe to put in SQL)
+DIMENSIONS: dict[str, Dimension] = {
+    "faculty": Dimension("faculty_code", "main.dim_faculties", "name", None),
+    "level": Dimension("level", "reference.study_levels"),
+    "course": Dimension("course"),
+    "funding": Dimension("funding", "reference.fundings"),
+    "study_form": Dimension("study_form", "reference.study_forms"),
+    "study_language": Dimension("study_language", "reference.study_languages"),
+    "citizenship": Dimension("citizenship_group"),
+}
+
+
+def _label_sql(dim: Dimension, lang: str, alias: str) -> tuple[str, str, str]:
+    """(label expression, join clause, sort expression) for `dim` read from `alias`."""
+    code = f"{alias}.{dim.column}"
+    if dim.labels is None:
+        return f"cast({code} as varchar)", "", code
+    label = f"coalesce(lab.{dim.label_column}_{_suffix(lang)}, cast({code} as varchar))"
+    join = f"left join {dim.labels} lab on lab.{dim.column} = {code}"
+    sort = f"lab.{dim.sort_column}" if dim.sort_column else f"{label} collate {'kk' if lang == 'kk' else 'ru'}"
+    return label, join, sort
+
+
+def _finish_labels(found: pd.DataFrame, dimension: str, lang: str) -> pd.DataFrame:
+    """Citizenship groups are labelled by the translations (domestic/foreign are the mart's codes)."""
+    if dimension == "citizenship" and not found.empty:
+        found["label"] = [t(f"con_citizenship_{code}", lang) for code in found["code"]]
+    return found
+
+
+def bounds(scope: Scope) -> dict[str, object]:
+    """The first and last snapshot dates, the latest month end (the default date) and the census dates."""
+    where, params = scope.faculty_filter("faculty_code")
+    found = frame(
+        "select min(snapshot_date) as first_date, max(snapshot_date) as last_date, "
+        "max(snapshot_date) filter (where is_month_end) as last_month_end "
+        f"from main.fct_contingent_monthly where {where}", params)
+    row = found.iloc[0].to_dict()
+    return {k: (None if pd.isna(v) else pd.Timestamp(v).date()) for k, v in row.items()}
+
+
+def faculties(scope: Scope, lang: str) -> pd.DataFrame:
+    """The faculties this user may see, with names in `lang`, sorted by name."""
+    where, params = scope.faculty_filter("faculty_code")
+    suffix = _suffix(lang)
+    return frame(
+        f"select faculty_code, coalesce(name_{suffix}, faculty_code) as name from main.dim_faculties "
+        f"where {where} order by name collate {'kk' if lang == 'kk' else 'ru'}", params)
+
+
+def programs(scope: Scope, lang: str) -> pd.DataFrame:
+    """The programmes of the faculties in scope, code and name in `lang`."""
+    where, params = scope.faculty_filter("faculty_code")
+    suffix = _suffix(lang)
+    return frame(
+        f"select program_code, program_code || ' ' || coalesce(name_{suffix}, '') as name from main.dim_programs "
+        f"where {where} order by program_code", params)
+
+
+def headcount_on(day: dt.date, dimension: str, scope: Scope, lang: str) -> pd.DataFrame:
+    """The headcount on `day` by `dimension` (rules B10): one row per value with `headcount`
+    (statuses counting in the headcount) and `n_not_counted` (enrolled but not counted, i.e. on
+    academic leave), from the enrolled period in force on that day (valid_from <= day < valid_to,
+    as macro contingent_period_in_force), as fct_contingent_monthly counts its snapshot dates."""
+    dim = DIMENSIONS[dimension]
+    where, params = scope.faculty_filter("p.faculty_code")
+    label, join, sort = _label_sql(dim, lang, "c")
+    # fct_contingent_periods: the enrolled periods with the citizenship group beside them, sorted by
+    # valid_from; count on the codes first and label the few groups after (fast at 200,000 students)
+    found = frame(
+        f"with c as (select p.{dim.column}, "
+        "count(*) filter (where p.counts_in_headcount) as headcount, "
+        "count(*) filter (where not p.counts_in_headcount) as n_not_counted "
+        "from main.fct_contingent_periods p "
+        "where p.valid_from <= ? and (p.valid_to is null or p.valid_to > ?) "
+        f"and {where} group by all) "
+        f"select c.{dim.column} as code, {label} as label, {sort} as sort_key, c.headcount, c.n_not_counted "
+        f"from c {join} order by sort_key, label",
+        [day, day, *params])
+    return _finish_labels(found, dimension, lang)
+
+
+def census_series(dimension: str, scope: Scope, lang: str) -> pd.DataFrame:
+    """The headcount on each census date (rules B12) by `dimension`, from fct_contingent_monthly."""
+    dim = DIMENSIONS[dimension]
+    where, params = scope.faculty_filter("m.faculty_code")
+    label, join, sort = _label_sql(dim, lang, "c")
+    found = frame(
+        f"with c as (select m.snapshot_date, m.{dim.column}, sum(m.headcount) as headcount, "
+        "sum(m.n_enrolled - m.headcount) as n_not_counted "
+        f"from main.fct_contingent_monthly m where m.is_census_date and {where} group by all) "
+        f"select c.snapshot_date, c.{dim.column} as code, {label} as label, {sort} as sort_key, "
+        f"c.headcount, c.n_not_counted from c {join} order by c.snapshot_date, sort_key, label", params)
+    return _finish_labels(found, dimension, lang)
+
+
+def _movement_faculty() -> str:
+    # the programme after the line (for an expulsion or graduation, the one left)
+    return "coalesce(m.faculty_code_after, m.faculty_code_before)"
+
+
+def flows(start: dt.date, end: dt.date, scope: Scope, lang: str) -> pd.DataFrame:
+    """Movements that change a student's status (seed movement_types.status_after is set), per
+    month of effect from `start` to `end` (inclusive): one row per month, movement and, for
+    movements that end enrolment (their status is not is_enrolled), reason. `leaves_headcount`
+    is true when the status after the movement does not count in the headcount (rules B10)."""
+    suffix = _suffix(lang)
+    where, params = scope.faculty_filter(_movement_faculty())
+    return frame(
+        f"select m.effective_month as month, m.movement, m.movement_label_{suffix} as movement_label, "
+        f"case when not st.is_enrolled then m.reason end as reason, "
+        f"case when not st.is_enrolled then m.reason_label_{suffix} end as reason_label, "
+        "not st.counts_in_headcount as leaves_headcount, count(*) as n_movements "
+        "from main.fct_contingent_movements m "
+        "join reference.movement_types mt on mt.movement = m.movement "
+        "join reference.contingent_statuses st on st.status = mt.status_after "
+        "where not m.is_before_entry and m.effective_date >= ? and m.effective_date <= ? "
+        f"and {where} group by all "
+        "order by month, leaves_headcount, min(st.sort_order), movement_label, reason_label",
+        [start, end, *params])
+
+
+def transitions(start: dt.date, end: dt.date, scope: Scope, lang: str) -> pd.DataFrame:
+    """Status before → status after of the order lines effective from `start` to `end` that change the
+    status (a first entry has no status before), with the statuses' labels in `lang`."""
+    suffix = _suffix(lang)
+    where, params = scope.faculty_filter(_movement_faculty())
+    return frame(
+        f"select m.status_before, coalesce(b.label_{suffix}, m.status_before) as before_label, "
+        f"m.status_after, coalesce(a.label_{suffix}, m.status_after) as after_label, count(*) as n_movements "
+        "from main.fct_contingent_movements m "
+        "left join reference.contingent_statuses b on b.status = m.status_before "
+        "left join reference.contingent_statuses a on a.status = m.status_after "
+        "where not m.is_before_entry and m.status_before is distinct from m.status_after "
+        f"and m.effective_date >= ? and m.effective_date <= ? and {where} "
+        "group by all order by min(b.sort_order) nulls first, min(a.sort_order)",
+        [start, end, *params])
+
+
+def retention(program_code: str | None, scope: Scope) -> pd.DataFrame:
+    """Per intake year and years after intake: the cohort size and how many are still enrolled
+    (an outcome of an is_enrolled status in seed contingent_statuses), graduated or expelled on that
+    census date (fct_cohort_retention, rules B10, B12); one programme or all in scope."""
+    where, params = scope.faculty_filter("r.faculty_code")
+    chosen = "r.program_code = ?" if program_code else "true"
+    chosen_params = [program_code] if program_code else []
+    return frame(
+        "with rows_ as (select r.* from main.fct_cohort_retention r "
+        f"where {where} and {chosen}), "
+        "sizes as (select intake_year, sum(cohort_size) as cohort_size from "
+        "(select distinct intake_year, program_code, cohort_size from rows_) group by intake_year), "
+        "outcomes as (select o.retention_outcome, bool_or(o.is_enrolled) as is_enrolled "
+        "from reference.contingent_statuses o group by all) "
+        "select r.intake_year, r.years_after, min(r.observed_on) as observed_on, s.cohort_size, "
+        "coalesce(sum(r.n_students) filter (where o.is_enrolled), 0) as n_retained, "
+        "coalesce(sum(r.n_students) filter (where not o.is_enrolled), 0) as n_left "
+        "from rows_ r join sizes s on s.intake_year = r.intake_year "
+        "left join outcomes o on o.retention_outcome = r.retention_outcome "
+        "group by r.intake_year, r.years_after, s.cohort_size order by r.intake_year, r.years_after",
+        [*params, *chosen_params])
+
+
+def funding_shares(scope: Scope, lang: str) -> pd.DataFrame:
+    """The headcount by funding on each month end (fct_contingent_monthly) and its share of the month."""
+    suffix = _suffix(lang)
+    where, params = scope.faculty_filter("m.faculty_code")
+    found = frame(
+        "with c as (select m.snapshot_date, m.funding, sum(m.headcount) as headcount "
+        f"from main.fct_contingent_monthly m where m.is_month_end and {where} group by all) "
+        f"select c.snapshot_date, c.funding, coalesce(f.label_{suffix}, c.funding) as label, "
+        "f.sort_order as sort_key, c.headcount "
+        "from c left join reference.fundings f on f.funding = c.funding order by c.snapshot_date, sort_key", params)
+    if not found.empty:
+        totals = found.groupby("snapshot_date")["headcount"].transform("sum")
+        found["share"] = (found["headcount"] / totals).where(totals > 0)
+    return found
+
+
+def mismatches(scope: Scope, lang: str) -> pd.DataFrame:
+    """rpt_contingent_mismatches for the faculties in scope: status and funding values labelled."""
+    suffix = _suffix(lang)
+    where, params = scope.faculty_filter("r.faculty_code")
+    students, student_params = scope.student_filter("r.student_id")
+    return frame(
+        f"select r.student_id, {scope.personal('r.full_name', 'full_name')}, "
+        f"coalesce(fac.name_{suffix}, r.faculty_code) as faculty, r.program_code, r.attribute, "
+        f"coalesce(se.label_{suffix}, fe.label_{suffix}, r.expected_value) as expected_value, "
+        f"coalesce(sa.label_{suffix}, fa.label_{suffix}, r.actual_value) as actual_value, "
+        "r.last_order_no, r.last_effective_date "
+        "from main.rpt_contingent_mismatches r "
+        "left join main.dim_faculties fac on fac.faculty_code = r.faculty_code "
+        "left join reference.contingent_statuses se on r.attribute = 'status' and se.status = r.expected_value "
+        "left join reference.contingent_statuses sa on r.attribute = 'status' and sa.status = r.actual_value "
+        "left join reference.fundings fe on r.attribute = 'funding' and fe.funding = r.expected_value "
+        "left join reference.fundings fa on r.attribute = 'funding' and fa.funding = r.actual_value "
+        f"where {where} and {students} order by r.student_id, r.attribute", [*params, *student_params])
+
+
+def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:
+    """The Contingent page's typical interactions, for dashboards.latency."""
+    found = bounds(scope)
+    last = found["last_month_end"] or dt.date.today()
+    year_ago = last.replace(day=1) - dt.timedelta(days=335)
+    some_day = last - dt.timedelta(days=200)  # an arbitrary day, not a snapshot date
+    one = faculties(scope, "kk")
+    narrowed = Scope(faculties=(str(one["faculty_code"].iloc[0]),)) if not one.empty else scope
+    return [
+        ("bounds", lambda: bounds(scope)),
+        ("headcount_by_faculty", lambda: headcount_on(last, "faculty", scope, "kk")),
+        ("headcount_any_day_citizenship", lambda: headcount_on(some_day, "citizenship", scope, "ru")),
+        ("headcount_one_faculty_by_course", lambda: headcount_on(some_day, "course", narrowed, "en")),
+        ("census_series", lambda: census_series("funding", scope, "kk")),
+        ("flows_year", lambda: flows(year_ago, last, scope, "kk")),
+        ("transitions_year", lambda: transitions(year_ago, last, scope, "kk")),
+        ("retention_all", lambda: retention(None, scope)),
+        ("funding_shares", lambda: funding_shares(scope, "kk")),
+        ("mismatches", lambda: mismatches(scope, "kk")),
+    ]
