@@ -18,7 +18,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,20 @@ class Scope:
             return "true", []
         return f"{column} in (select student_id from main.dim_students where advisor_id = ?)", [self.advisor_id]
 
+    def individuals_filter(self) -> tuple[str, list[str]]:
+        """A predicate for a query that lists single students (a debtor list, the mismatches):
+        false for a scope of aggregates only (a viewer's), so such a list comes back empty."""
+        return ("true", []) if self.individuals and self.role != "none" else ("false", [])
+
+    def narrowed(self, faculty: str | None) -> Scope:
+        """This scope narrowed to one faculty chosen on a page (never widened: a faculty outside
+        the scope gives a scope of no faculty)."""
+        if faculty is None:
+            return self
+        if self.faculties is not None and faculty not in self.faculties:
+            return replace(self, faculties=())
+        return replace(self, faculties=(faculty,))
+
     def personal(self, expression: str, alias: str) -> str:
         """A select item for personal data (a name, IIN, birth date): the value, or masked."""
         return f"{expression} as {alias}" if self.personal_data else f"'***' as {alias}"
@@ -111,8 +125,8 @@ class Scope:
         """An aggregate result with its small cells blanked for this scope (a viewer's; rules B30):
         `count` the students each row rests on, `values` what is computed from them, `margins`
         the groupings whose totals are known (see dashboards/privacy.py). Adds a `suppressed`
-        column; changes nothing for a scope without `min_cell`."""
-        return suppress(result, count, self.min_cell, values, margins)
+        column; returns `result` itself for a scope without `min_cell`."""
+        return result if self.min_cell <= 0 else suppress(result, count, self.min_cell, values, margins)
 
     def faculty_filter(self, column: str = "faculty_code") -> tuple[str, list[str]]:
         """A predicate on `column` (a column name written in the query module, never user text)

@@ -52,7 +52,7 @@ def suppress(frame: pd.DataFrame, count: str, min_cell: int, values: Sequence[st
                     continue
                 hidden[shown.idxmin()] = True  # the smallest other cell: least information lost
                 changed = True
-    blank = [count, *values]
-    out[blank] = out[blank].astype("object").where(~hidden, None)
+    for column in (count, *values):
+        out[column] = out[column].where(~hidden)  # NaN: numbers stay numbers, shown as "—"
     out[SUPPRESSED] = hidden
     return out

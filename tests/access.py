@@ -45,7 +45,7 @@ def browser_sign_in(page: Any, base_url: str, role: str, home: Home, url_path: s
     from tests.browser import wait_until_idle
 
     user, password = accounts(home)[role]
-    page.goto(f"{base_url}/{url_path}?lang={lang}")
+    page.goto(f"{base_url}/{url_path}{'&' if '?' in url_path else '?'}lang={lang}")
     page.wait_for_selector('input[type="password"]', timeout=60_000)
     page.get_by_label({"en": "User name", "ru": "Имя пользователя", "kk": "Пайдаланушы аты"}[lang]).fill(user.name)
     page.locator('input[type="password"]').fill(password)

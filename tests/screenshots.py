@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 
 from registrar.paths import PROJECT_DIR, Home
-from tests.browser import VIEWPORT, browser_page, open_page, serve, wait_until_idle
+from tests.access import browser_sign_in
+from tests.browser import VIEWPORT, browser_page, serve, wait_until_idle
 
 # (url path, file name, query string): the pages in the menu's order
 PAGES = [("home", "home"), ("attestation", "attestation"), ("student", "student"), ("contingent", "contingent"),
@@ -39,12 +40,9 @@ def take(out: Path, lang: str) -> list[Path]:
     written = []
     with serve(home.root) as base, browser_page() as (page, seen):
         for url_path, name in PAGES:
-            path = url_path + (f"?student={student}&lang={lang}" if url_path == "student" and student else "")
-            if "?" in path:
-                page.goto(f"{base}/{path}")
-                wait_until_idle(page)
-            else:
-                open_page(page, base, url_path, lang)
+            path = url_path + (f"?student={student}" if url_path == "student" and student else "")
+            # each address is a new session: sign in as the demo registrar, and the page opens
+            browser_sign_in(page, base, "registrar", home, url_path=path, lang=lang)
             page.wait_for_timeout(2500)  # charts and tables finish drawing after the script ends
             # Streamlit scrolls inside its main block: grow the window to the content to capture all of it
             height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import stat
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -366,3 +368,124 @@ def test_a_dean_in_the_browser(served_demo: str, published_demo: Home) -> None:
         assert not seen.external_requests
     assert [(e["event"], e["what"]) for e in events(published_demo, since)][-3:] == [
         ("sign_in", ""), ("page_refused", "reports"), ("sign_out", "")]
+
+
+# per role, page by page: what the data layer returns ---------------------------------------------------
+
+def faculty_codes(home: Home) -> list[str]:
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    try:
+        return [r[0] for r in con.execute("select faculty_code from main.dim_faculties order by 1").fetchall()]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def copied(published_demo: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    """A copy of the demo with a contingent mismatch in each faculty (the demo has none), its users."""
+    home = Home(tmp_path / "home")
+    home.root.mkdir()
+    shutil.copy(published_demo.warehouse, home.warehouse)
+    con = duckdb.connect(str(home.warehouse))
+    try:
+        con.execute("insert into main.rpt_contingent_mismatches (student_id, full_name, faculty_code, program_code, "
+                    "attribute, expected_value, actual_value) select min(student_id), min(full_name), faculty_code, "
+                    "min(program_code), 'status', 'active', 'academic_leave' from main.dim_students group by all")
+    finally:
+        con.close()
+    monkeypatch.setenv("REGISTRAR_HOME", str(home.root))
+    monkeypatch.delenv("REGISTRAR_DASHBOARD_AUTH", raising=False)
+    accounts(home)
+    return home
+
+
+def contingent_results(scope: Scope) -> dict[str, pd.DataFrame]:
+    """Every query of the Contingent page, as the page calls it, for `scope`."""
+    from dashboards.queries import contingent as q
+
+    span = q.bounds(Scope())
+    last, first = span["last_month_end"], span["first_date"]
+    found = {f"headcount_{d}": q.headcount_on(last, d, scope, "en") for d in q.DIMENSIONS}
+    found |= {f"census_{d}": q.census_series(d, scope, "en") for d in ("faculty", "course")}
+    found |= {"flows": q.flows(first, last, scope, "en"), "transitions": q.transitions(first, last, scope, "en"),
+              "retention": q.retention(None, scope), "funding": q.funding_shares(scope, "en"),
+              "mismatches": q.mismatches(scope, "en"), "faculties": q.faculties(scope, "en"),
+              "programs": q.programs(scope, "en")}
+    return found
+
+
+COUNTS = {"headcount", "n_not_counted", "n_movements", "cohort_size", "n_retained", "n_left"}
+
+
+def total(found: pd.DataFrame) -> float:
+    """The students a result counts (its rows, for a list of students)."""
+    counted = COUNTS & set(found.columns)
+    return float(sum(pd.to_numeric(found[c]).sum() for c in counted)) if counted else float(len(found))
+
+
+def test_a_dean_of_one_faculty_receives_nothing_of_another_on_the_contingent_page(copied: Home) -> None:
+    codes = faculty_codes(copied)
+    own, others = codes[0], codes[1:]
+    everything = contingent_results(Scope.for_role("registrar"))
+    dean = contingent_results(Scope.for_role("dean", [own]))
+    rest = contingent_results(Scope.for_role("dean", others))
+    assert set(dean["headcount_faculty"]["code"]) == {own} and set(dean["census_faculty"]["code"]) == {own}
+    assert set(dean["faculties"]["faculty_code"]) == {own}
+    assert dean["mismatches"]["faculty"].nunique() == 1 and len(dean["mismatches"]) == 1
+    for name in ("headcount_course", "census_course", "flows", "transitions", "funding", "mismatches"):
+        # the dean's numbers and the other faculties' add up to the university's: nothing of B is in A's
+        assert total(dean[name]) > 0, name
+        assert total(dean[name]) + total(rest[name]) == total(everything[name]), name
+    assert total(dean["retention"]) < total(everything["retention"])
+
+
+def test_management_receives_no_name_and_a_viewer_no_single_student_nor_a_small_cell(copied: Home) -> None:
+    management = contingent_results(Scope.for_role("management"))
+    assert len(management["mismatches"]) == len(faculty_codes(copied))
+    assert set(management["mismatches"]["full_name"]) == {"***"}
+    assert not any("iin" in c or "birth" in c for found in management.values() for c in found.columns)
+
+    viewer = contingent_results(Scope.for_role("viewer"))
+    assert viewer["mismatches"].empty
+    minimum = Scope.for_role("viewer").min_cell
+    hidden_somewhere = False
+    for name, found in viewer.items():
+        for column in COUNTS & set(found.columns):
+            shown = pd.to_numeric(found[column]).dropna()
+            assert ((shown == 0) | (shown >= minimum)).all(), (name, column)
+            hidden_somewhere |= bool(found[column].isna().any())
+    assert hidden_somewhere  # the demo has small cells, else this test proves nothing
+    flows = viewer["flows"]
+    months = flows.groupby("month")["suppressed"].agg(["sum", "size"])
+    assert not ((months["sum"] == 1) & (months["size"] > 1)).any()  # no month with one hidden cell of several
+
+
+def q_faculties(codes: tuple[str, ...]) -> list[tuple[str, str]]:
+    from dashboards.queries import contingent as q
+
+    found = q.faculties(Scope(faculties=codes), "en")
+    return list(zip(found["faculty_code"], found["name"], strict=True))
+
+
+def test_each_role_opens_the_contingent_page_with_its_own_scope(copied: Home) -> None:
+    codes = faculty_codes(copied)
+    dean, _ = accounts(copied)["dean"]
+    opened = AppTest.from_file(APP, default_timeout=60)
+    opened.session_state["lang"] = "en"
+    at = sign_in(opened, "dean", copied)
+    at.switch_page("views/contingent.py").run()
+    assert not at.exception
+    assert at.selectbox(key="con_faculty").options[1:] == [  # after "all faculties": the dean's one
+        n for c, n in q_faculties(dean.faculties)]
+    by_faculty = next(d.value for d in at.dataframe if "Faculty" in d.value.columns)
+    assert len(by_faculty) == 1 and set(codes) > set(dean.faculties)
+
+    viewer = sign_in(AppTest.from_file(APP, default_timeout=60), "viewer", copied)
+    viewer.switch_page("views/contingent.py").run()
+    assert not viewer.exception
+    keys = {b.key for b in viewer.get("download_button")}
+    assert "con_mismatches_xlsx" not in keys and "con_headcount_xlsx" in keys
+
+    advisor = sign_in(AppTest.from_file(APP, default_timeout=60), "advisor", copied)
+    with pytest.raises(ValueError, match="contingent"):  # not an advisor's page: its address runs a refusal
+        advisor.switch_page("views/contingent.py")

@@ -20,7 +20,8 @@ from dashboards.ui import fmt_int
 from registrar.i18n import t
 from registrar.paths import PROJECT_DIR, Home
 
-pytestmark = pytest.mark.xdist_group("dashboards")
+# AppTests signed in as the registrar; the browser test signs in through the form (tests/access.py)
+pytestmark = [pytest.mark.xdist_group("dashboards"), pytest.mark.usefixtures("dashboard_as_registrar")]
 APP = str(PROJECT_DIR / "dashboards" / "app.py")
 # movements that change a student's status (seed movement_types: status_after set), written out here
 STATUS_MOVEMENTS = ("admission", "transfer_in", "academic_leave", "return_from_leave", "expulsion", "readmission",
@@ -170,7 +171,8 @@ def test_a_date_before_any_data_says_so(contingent: Callable[[str], AppTest]) ->
 def test_contingent_page_in_a_browser(served_demo: str, published_demo: Home) -> None:
     from openpyxl import load_workbook
 
-    from tests.browser import axe_violations, browser_page, open_page, wait_until_idle
+    from tests.access import browser_sign_in
+    from tests.browser import axe_violations, browser_page, wait_until_idle
 
     (day,) = rows(published_demo, "select max(snapshot_date) from main.fct_contingent_monthly where is_month_end")[0]
     expected = rows(published_demo, "select f.name_en, sum(m.headcount) from main.fct_contingent_monthly m "
@@ -179,7 +181,7 @@ def test_contingent_page_in_a_browser(served_demo: str, published_demo: Home) ->
     with browser_page() as (page, seen):
         # from the app's root, then its menu: a page opened by its own path first probes
         # <path>/_stcore/health (a 404 Streamlit logs on every page, not this one's)
-        open_page(page, served_demo, "", "kk")
+        browser_sign_in(page, served_demo, "registrar", published_demo, lang="kk")
         page.get_by_role("link", name=t("page_contingent", "kk")).click()
         page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
         wait_until_idle(page)

@@ -116,7 +116,8 @@ def headcount_on(day: dt.date, dimension: str, scope: Scope, lang: str) -> pd.Da
         f"select c.{dim.column} as code, {label} as label, {sort} as sort_key, c.headcount, c.n_not_counted "
         f"from c {join} order by sort_key, label",
         [day, day, *params])
-    return _finish_labels(found, dimension, lang)
+    found = scope.suppress(_finish_labels(found, dimension, lang), "headcount")  # a viewer's small cells (B30)
+    return scope.suppress(found, "n_not_counted")
 
 
 def census_series(dimension: str, scope: Scope, lang: str) -> pd.DataFrame:
@@ -130,7 +131,8 @@ def census_series(dimension: str, scope: Scope, lang: str) -> pd.DataFrame:
         f"from main.fct_contingent_monthly m where m.is_census_date and {where} group by all) "
         f"select c.snapshot_date, c.{dim.column} as code, {label} as label, {sort} as sort_key, "
         f"c.headcount, c.n_not_counted from c {join} order by c.snapshot_date, sort_key, label", params)
-    return _finish_labels(found, dimension, lang)
+    found = scope.suppress(_finish_labels(found, dimension, lang), "headcount", margins=[["snapshot_date"]])
+    return scope.suppress(found, "n_not_counted", margins=[["snapshot_date"]])
 
 
 def _movement_faculty() -> str:
@@ -145,7 +147,7 @@ def flows(start: dt.date, end: dt.date, scope: Scope, lang: str) -> pd.DataFrame
     is true when the status after the movement does not count in the headcount (rules B10)."""
     suffix = _suffix(lang)
     where, params = scope.faculty_filter(_movement_faculty())
-    return frame(
+    found = frame(
         f"select m.effective_month as month, m.movement, m.movement_label_{suffix} as movement_label, "
         f"case when not st.is_enrolled then m.reason end as reason, "
         f"case when not st.is_enrolled then m.reason_label_{suffix} end as reason_label, "
@@ -157,6 +159,7 @@ def flows(start: dt.date, end: dt.date, scope: Scope, lang: str) -> pd.DataFrame
         f"and {where} group by all "
         "order by month, leaves_headcount, min(st.sort_order), movement_label, reason_label",
         [start, end, *params])
+    return scope.suppress(found, "n_movements", margins=[["month"], []])  # a viewer's small cells (rules B30)
 
 
 def transitions(start: dt.date, end: dt.date, scope: Scope, lang: str) -> pd.DataFrame:
@@ -164,7 +167,7 @@ def transitions(start: dt.date, end: dt.date, scope: Scope, lang: str) -> pd.Dat
     status (a first entry has no status before), with the statuses' labels in `lang`."""
     suffix = _suffix(lang)
     where, params = scope.faculty_filter(_movement_faculty())
-    return frame(
+    found = frame(
         f"select m.status_before, coalesce(b.label_{suffix}, m.status_before) as before_label, "
         f"m.status_after, coalesce(a.label_{suffix}, m.status_after) as after_label, count(*) as n_movements "
         "from main.fct_contingent_movements m "
@@ -174,6 +177,7 @@ def transitions(start: dt.date, end: dt.date, scope: Scope, lang: str) -> pd.Dat
         f"and m.effective_date >= ? and m.effective_date <= ? and {where} "
         "group by all order by min(b.sort_order) nulls first, min(a.sort_order)",
         [start, end, *params])
+    return scope.suppress(found, "n_movements")  # a viewer's small cells (rules B30)
 
 
 def retention(program_code: str | None, scope: Scope) -> pd.DataFrame:
@@ -183,7 +187,7 @@ def retention(program_code: str | None, scope: Scope) -> pd.DataFrame:
     where, params = scope.faculty_filter("r.faculty_code")
     chosen = "r.program_code = ?" if program_code else "true"
     chosen_params = [program_code] if program_code else []
-    return frame(
+    found = frame(
         "with rows_ as (select r.* from main.fct_cohort_retention r "
         f"where {where} and {chosen}), "
         "sizes as (select intake_year, sum(cohort_size) as cohort_size from "
@@ -197,6 +201,15 @@ def retention(program_code: str | None, scope: Scope) -> pd.DataFrame:
         "left join outcomes o on o.retention_outcome = r.retention_outcome "
         "group by r.intake_year, r.years_after, s.cohort_size order by r.intake_year, r.years_after",
         [*params, *chosen_params])
+    if scope.min_cell <= 0 or found.empty:
+        return found
+    # a viewer (rules B30): a row whose cohort, retained or left count is small is hidden whole; each row
+    # stands alone (its three counts add up within it), so no secondary suppression across rows
+    counts = found[["cohort_size", "n_retained", "n_left"]]
+    smallest = counts.where(counts > 0).min(axis=1).fillna(0)
+    hidden = scope.suppress(found.assign(smallest=smallest), "smallest", ["cohort_size", "n_retained", "n_left"],
+                            margins=[])
+    return hidden.drop(columns="smallest")
 
 
 def funding_shares(scope: Scope, lang: str) -> pd.DataFrame:
@@ -212,7 +225,7 @@ def funding_shares(scope: Scope, lang: str) -> pd.DataFrame:
     if not found.empty:
         totals = found.groupby("snapshot_date")["headcount"].transform("sum")
         found["share"] = (found["headcount"] / totals).where(totals > 0)
-    return found
+    return scope.suppress(found, "headcount", ["share"], margins=[["snapshot_date"]])  # a viewer's (rules B30)
 
 
 def mismatches(scope: Scope, lang: str) -> pd.DataFrame:
@@ -220,6 +233,7 @@ def mismatches(scope: Scope, lang: str) -> pd.DataFrame:
     suffix = _suffix(lang)
     where, params = scope.faculty_filter("r.faculty_code")
     students, student_params = scope.student_filter("r.student_id")
+    listed, listed_params = scope.individuals_filter()  # single students: never to a viewer (rules B30)
     return frame(
         f"select r.student_id, {scope.personal('r.full_name', 'full_name')}, "
         f"coalesce(fac.name_{suffix}, r.faculty_code) as faculty, r.program_code, r.attribute, "
@@ -232,7 +246,8 @@ def mismatches(scope: Scope, lang: str) -> pd.DataFrame:
         "left join reference.contingent_statuses sa on r.attribute = 'status' and sa.status = r.actual_value "
         "left join reference.fundings fe on r.attribute = 'funding' and fe.funding = r.expected_value "
         "left join reference.fundings fa on r.attribute = 'funding' and fa.funding = r.actual_value "
-        f"where {where} and {students} order by r.student_id, r.attribute", [*params, *student_params])
+        f"where {where} and {students} and {listed} order by r.student_id, r.attribute",
+        [*params, *student_params, *listed_params])
 
 
 def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:

@@ -5,7 +5,6 @@ narrows every part of the page (on top of the user's own scope)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -13,12 +12,13 @@ import plotly.colors as px_colors
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import ui
+from dashboards import auth, ui
 from dashboards.data import Scope, current_scope
 from dashboards.queries import contingent as q
 from dashboards.ui import CHART_CONFIG, empty, fmt_date, fmt_int, fmt_pct, fmt_rate, lang, small_cell_min, table
 from registrar.i18n import t
 
+auth.require_page("contingent")
 language = lang()
 st.header(t("con_heading", language))
 ui.require_warehouse()
@@ -44,7 +44,7 @@ names = dict(zip(faculty_names["faculty_code"], faculty_names["name"], strict=Tr
 all_label = t("con_all_faculties", language)
 faculty = st.selectbox(t("con_faculty", language), options=[None, *names], key="con_faculty",
                        format_func=lambda code: all_label if code is None else names[code])
-scope: Scope = base_scope if faculty is None else dataclasses.replace(base_scope, faculties=(faculty,))
+scope: Scope = base_scope.narrowed(faculty)  # only ever narrower than the user's own scope
 faculty_shown = (t("con_faculty", language), all_label if faculty is None else names[faculty])
 
 span = q.bounds(scope)
@@ -85,7 +85,7 @@ with tab_headcount:
         st.plotly_chart(layout(fig, t("con_headcount_title", language, date=fmt_date(day), dimension=dim_label),
                                t("con_students_axis", language), dim_label, height=160 + 34 * len(on_day)),
                         config=CHART_CONFIG, key="con_chart_headcount")
-        table(on_day.astype({"headcount": int, "n_not_counted": int}),
+        table(on_day.astype({"headcount": "Int64", "n_not_counted": "Int64"}),
               {"label": f"con_dim_{dimension}", "headcount": "con_headcount", "n_not_counted": "con_not_counted"},
               title_key="con_headcount_table", key="con_headcount",
               filters=[faculty_shown, (t("con_date", language), fmt_date(day)),
@@ -106,7 +106,7 @@ with tab_headcount:
                                       last=fmt_date(dates.max())),
                                t("con_census_date", language), t("con_students_axis", language)),
                         config=CHART_CONFIG, key="con_chart_census")
-        table(census.astype({"headcount": int, "n_not_counted": int}),
+        table(census.astype({"headcount": "Int64", "n_not_counted": "Int64"}),
               {"census_date": "con_census_date", "label": f"con_dim_{dimension}", "headcount": "con_headcount",
                "n_not_counted": "con_not_counted"},
               title_key="con_census_table", key="con_census",
@@ -183,7 +183,8 @@ with tab_retention:
         kept["share"] = kept["n_retained"] / kept["cohort_size"]
         fig = go.Figure()
         for year, rows in kept.groupby("intake_year"):
-            small = int(rows["cohort_size"].iloc[0]) < few
+            size = rows["cohort_size"].iloc[0]  # hidden (NaN) for a viewer when small (rules B30)
+            small = bool(pd.isna(size)) or int(size) < few
             fig.add_scatter(x=rows["years_after"], y=rows["share"] * 100, mode="lines+markers",
                             name=f"{year} (n = {fmt_int(rows['cohort_size'].iloc[0], language)})"
                                  + (f" {mark}" if small else ""),
@@ -196,7 +197,7 @@ with tab_retention:
         st.caption(t("con_retention_note", language, mark=mark, n=few))
         kept["observed"] = [fmt_date(d) for d in kept["observed_on"]]
         kept["retained"] = [fmt_rate(s, n, language) for s, n in zip(kept["share"], kept["cohort_size"], strict=True)]
-        table(kept.astype({"cohort_size": int, "n_retained": int, "n_left": int}),
+        table(kept.astype({"cohort_size": "Int64", "n_retained": "Int64", "n_left": "Int64"}),
               {"intake_year": "con_intake_year", "years_after": "con_years_after", "observed": "con_census_date",
                "cohort_size": "con_cohort_size", "retained": "con_retained", "n_retained": "con_n_retained",
                "n_left": "con_n_left"},
@@ -221,7 +222,7 @@ with tab_funding:
                         config=CHART_CONFIG, key="con_chart_funding")
         shares["month_end"] = [fmt_date(d) for d in shares["snapshot_date"]]
         shares["share_shown"] = [fmt_pct(s, language) for s in shares["share"]]
-        table(shares.sort_values(["snapshot_date", "sort_key"], ascending=[False, True]).astype({"headcount": int}),
+        table(shares.sort_values(["snapshot_date", "sort_key"], ascending=[False, True]).astype({"headcount": "Int64"}),
               {"month_end": "con_month_end", "label": "con_dim_funding", "headcount": "con_headcount",
                "share_shown": "con_share"},
               title_key="con_funding_table", key="con_funding", filters=[faculty_shown])
