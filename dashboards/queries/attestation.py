@@ -121,12 +121,12 @@ def options(scope: Scope, filters: Filters, dim: str, language: str) -> pd.DataF
                  f"where {pred} and {code} is not null group by all order by {order}", params)
 
 
-def _totals_sql() -> str:
+def _totals_sql(with_debtors: bool = True) -> str:
+    debtors = ", len(list_distinct(flatten(list(b.debtor_student_ids)))) as n_debtors" if with_debtors else ""
     return ("sum(b.n_graded) as n_graded, sum(b.n_passed) as n_passed, sum(b.n_quality) as n_quality, "
             "sum(b.n_passed) / sum(b.n_graded) as success_rate, sum(b.n_quality) / sum(b.n_graded) as quality_rate, "
             "sum(b.total_final_score) / nullif(sum(b.n_scored), 0) as mean_final_score, "
-            "sum(b.n_fx) as n_fx, sum(b.n_f) as n_f, "
-            "len(list_distinct(flatten(list(b.debtor_student_ids)))) as n_debtors")
+            "sum(b.n_fx) as n_fx, sum(b.n_f) as n_f" + debtors)
 
 
 def headline(scope: Scope, filters: Filters) -> dict[str, dict[str, Any] | None]:
@@ -193,7 +193,7 @@ def trend(scope: Scope, filters: Filters, language: str, n_terms: int = 9) -> pd
     pred, params = where(scope, filters, session=False)
     return frame(
         "with chosen as (select term_seq as s from main.dim_terms where academic_year = ? and term = ?), "
-        f"per_term as (select b.academic_year, b.term, b.term_seq, {_totals_sql()} from {MART} b, chosen "
+        f"per_term as (select b.academic_year, b.term, b.term_seq, {_totals_sql(False)} from {MART} b, chosen "
         f"where b.term_seq <= chosen.s and {pred} group by all order by b.term_seq desc limit ?) "
         f"select p.*, t.label_{_suffix(language)} as term_label from per_term p "
         "left join main.dim_terms t on t.academic_year = p.academic_year and t.term = p.term order by p.term_seq",
@@ -236,7 +236,7 @@ def final_by_programme(scope: Scope, filters: Filters, language: str) -> pd.Data
     """State exams and thesis defences of the academic year by programme (rules B26)."""
     pred, params = _final_where(scope, filters)
     return frame(
-        f"select f.program_code, coalesce(p.name_{_suffix(language)}, f.program_code) as program_name, "
+        f"select f.program_code, f.program_code || coalesce(' — ' || p.name_{_suffix(language)}, '') as program_name, "
         "count(*) as n_graded, count(*) filter (where f.is_passed) as n_passed, "
         "count(*) filter (where tg.counts_as_quality) as n_quality, "
         "count(*) filter (where f.is_passed) / count(*) as success_rate, "

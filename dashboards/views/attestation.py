@@ -19,6 +19,7 @@ from dashboards.ui import (
     empty,
     fmt_int,
     fmt_num,
+    fmt_pct,
     fmt_rate,
     lang,
     require_warehouse,
@@ -106,20 +107,23 @@ def headline(now: dict[str, Any], before: dict[str, Any] | None) -> None:
     prev = before or {}
     help_text = t("att_delta_help", language, session=t("att_session_label", language,
                   year=prev.get("academic_year"), term=term_labels[term])) if before else t("att_no_before", language)
-    cells = st.columns(7)
+    # a rate's base (rules B29) goes in its label: "Success rate (n = 1 104)", marked when too few
+    base = fmt_rate(0, now["n_graded"], language).split(" ", 2)[-1]
+    cells = st.columns(4)
     cells[0].metric(t("att_graded", language), fmt_int(now["n_graded"], language),
                     delta_count(now["n_graded"], prev.get("n_graded")), delta_color="off", help=help_text)
-    cells[1].metric(t("att_success", language), fmt_rate(now["success_rate"], now["n_graded"], language),
+    cells[1].metric(f"{t('att_success', language)} {base}", fmt_pct(now["success_rate"], language),
                     delta_pp(now["success_rate"], prev.get("success_rate")), help=help_text)
-    cells[2].metric(t("att_quality", language), fmt_rate(now["quality_rate"], now["n_graded"], language),
+    cells[2].metric(f"{t('att_quality', language)} {base}", fmt_pct(now["quality_rate"], language),
                     delta_pp(now["quality_rate"], prev.get("quality_rate")), help=help_text)
     cells[3].metric(t("att_mean_score", language), fmt_num(now["mean_final_score"], language, 1),
                     delta_count(now["mean_final_score"], prev.get("mean_final_score"), 1), help=help_text)
-    cells[4].metric(t("att_fx", language), fmt_int(now["n_fx"], language),
+    cells = st.columns(4)
+    cells[0].metric(t("att_fx", language), fmt_int(now["n_fx"], language),
                     delta_count(now["n_fx"], prev.get("n_fx")), delta_color="inverse", help=help_text)
-    cells[5].metric(t("att_f", language), fmt_int(now["n_f"], language),
+    cells[1].metric(t("att_f", language), fmt_int(now["n_f"], language),
                     delta_count(now["n_f"], prev.get("n_f")), delta_color="inverse", help=help_text)
-    cells[6].metric(t("att_debtors", language), fmt_int(now["n_debtors"], language),
+    cells[2].metric(t("att_debtors", language), fmt_int(now["n_debtors"], language),
                     delta_count(now["n_debtors"], prev.get("n_debtors")), delta_color="inverse",
                     help=t("att_debtors_help", language) + " " + help_text)
 
@@ -128,7 +132,7 @@ def letters_figure(found: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure(go.Bar(x=found["letter"], y=found["n"], marker_color="#1f6fb2",
                            hovertemplate="%{x}: %{y}<extra></extra>"))
     fig.update_layout(title=title, xaxis_title=t("att_letter", language), yaxis_title=t("att_n_results", language),
-                      height=360, margin={"t": 60, "b": 40})
+                      height=360, margin={"t": 70, "b": 40}, title_font_size=14)
     fig.update_xaxes(type="category")
     return fig
 
@@ -154,14 +158,14 @@ def heatmap_figure(cells: pd.DataFrame, measure: str) -> tuple[go.Figure, int, i
                        f"{t('att_hover_n', language)}<extra></extra>")))
     fig.update_layout(title=t("att_heatmap_title", language, measure=measure_label, session=session_label),
                       xaxis_title=t("att_group", language), yaxis_title=t("att_discipline", language),
-                      height=max(360, 140 + 24 * len(rate.index)), margin={"t": 60, "l": 10})
+                      height=max(360, 160 + 24 * len(rate.index)), margin={"t": 70, "l": 10}, title_font_size=14)
     fig.update_xaxes(type="category", tickangle=-45)
     fig.update_yaxes(type="category", autorange="reversed")
     return fig, len(rate.index), len(rate.columns)
 
 
 def trend_figure(found: pd.DataFrame) -> go.Figure:
-    x = [t("att_session_label", language, year=y, term=lab if isinstance(lab, str) else tm)
+    x = [f"{y}<br>{lab if isinstance(lab, str) else tm}"
          for y, tm, lab in zip(found["academic_year"], found["term"], found["term_label"], strict=True)]
     fig = go.Figure()
     for measure in ("success", "quality"):
@@ -172,8 +176,8 @@ def trend_figure(found: pd.DataFrame) -> go.Figure:
                           "<extra></extra>"))
     fig.update_layout(title=t("att_trend_title", language), xaxis_title=t("att_session_axis", language),
                       yaxis_title=t("att_rate_axis", language), height=380, yaxis_range=[0, 100],
-                      legend={"orientation": "h", "y": -0.3}, margin={"t": 60})
-    fig.update_xaxes(type="category")
+                      legend={"orientation": "h", "y": -0.35}, margin={"t": 70}, title_font_size=14)
+    fig.update_xaxes(type="category", tickangle=0)
     return fig
 
 
@@ -213,11 +217,8 @@ with tab_session:
         fig, nd, ng = heatmap_figure(q.heatmap(scope, filters, language), measure)
         st.plotly_chart(fig, config=CHART_CONFIG, key="att_heatmap_chart")
         st.caption(t("att_heatmap_caption", language, nd=nd, ng=ng, min=small_cell_min()))
-        left, right = st.columns(2)
-        with left:
-            weakest("discipline", measure)
-        with right:
-            weakest("teacher", measure)
+        weakest("discipline", measure)
+        weakest("teacher", measure)
 
 # --- debtors ---------------------------------------------------------------------------------
 with tab_debtors:
