@@ -36,6 +36,9 @@ scope = current_scope()
 st.header(t("att_heading", language))
 require_warehouse()
 st.caption(t("att_intro", language))
+if not q.available():
+    empty("att_needs_refresh")
+    st.stop()
 
 sessions = q.sessions(scope, language)
 if sessions.empty:
