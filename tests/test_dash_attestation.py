@@ -119,6 +119,13 @@ def test_debtors_and_rankings_follow_the_rules(published_demo: Home, monkeypatch
         rates = table.value[t("att_col_success_pct", "en")].tolist()
         assert rates == sorted(rates)  # weakest first
 
+    # the debtors' names in the Russian collation (the English page sorts Cyrillic names as ru)
+    names = [d for d in at.dataframe if d.value.columns[0] == t("att_col_full_name", "en")][0].value
+    names = names[t("att_col_full_name", "en")].drop_duplicates().tolist()
+    con = duckdb.connect()
+    assert names == [r[0] for r in con.execute("select unnest(?) as n order by n collate ru", [names]).fetchall()]
+    con.close()
+
     # a debtor opens the student view: the page hands the id to the student page
     label = at.selectbox(key="att_debtor_pick").options[-1]  # shown as "Name (id)"
     student_id = re.search(r"\(([^()]+)\)$", label).group(1)  # type: ignore[union-attr]
@@ -208,3 +215,13 @@ def test_no_sql_in_the_page_and_bench_calls_run(published_demo: Home, monkeypatc
     assert not re.search(r"\bselect\b.+\bfrom\b", page, re.IGNORECASE)
     names = [name for name, call in attestation.bench_calls(Scope()) if call() is not None]
     assert {"university", "faculty", "group"} <= set(names)
+
+
+def test_a_user_who_sees_no_results_is_told_so(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dashboards.data
+    from dashboards.data import Scope
+
+    monkeypatch.setattr(dashboards.data, "current_scope", lambda: Scope(faculties=("NO-SUCH-FACULTY",)))
+    at = open_page(published_demo, monkeypatch, "kk")
+    assert [i.value for i in at.info] == [t("att_empty_nothing", "kk")]
+    assert not at.metric and not at.get("plotly_chart")
