@@ -29,6 +29,7 @@ from dashboards.ui import (
 from registrar.i18n import t
 
 HEATMAP_MAX = 25  # disciplines and groups shown in the heatmap (the ones with the most results)
+HEATMAP_TEXT_MAX = 12  # up to this many groups each cell prints its rate; beyond, only the small-base mark
 RANKED = 10  # rows of each "weakest" table
 
 language = lang()
@@ -135,7 +136,7 @@ def letters_figure(found: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure(go.Bar(x=found["letter"], y=found["n"], marker_color="#1f6fb2",
                            hovertemplate="%{x}: %{y}<extra></extra>"))
     fig.update_layout(title=title, xaxis_title=t("att_letter", language), yaxis_title=t("att_n_results", language),
-                      height=360, margin={"t": 70, "b": 40}, title_font_size=14)
+                      height=340, margin={"t": 70, "b": 40}, title_font_size=14)
     fig.update_xaxes(type="category")
     return fig
 
@@ -150,7 +151,14 @@ def heatmap_figure(cells: pd.DataFrame, measure: str) -> tuple[go.Figure, int, i
     base = kept.pivot_table(index="discipline_name", columns="group", values="n_graded", aggfunc="first")
     rate, base = rate.sort_index().sort_index(axis=1), base.reindex_like(rate.sort_index().sort_index(axis=1))
     few = small_cell_min()
-    text = [[("" if pd.isna(r) else f"{r * 100:.0f}" + ("*" if n < few else "")) for r, n in zip(rr, nn, strict=True)]
+    # the rate in each cell while cells are wide enough to read it; always the * of a small base
+    readable = len(rate.columns) <= HEATMAP_TEXT_MAX
+
+    def cell(r: float, n: float) -> str:
+        mark = "*" if n < few else ""
+        return "" if pd.isna(r) else (f"{r * 100:.0f}{mark}" if readable else mark)
+
+    text = [[cell(r, n) for r, n in zip(rr, nn, strict=True)]
             for rr, nn in zip(rate.to_numpy(), base.fillna(0).to_numpy(), strict=True)]
     measure_label = t(f"att_{measure}", language)
     fig = go.Figure(go.Heatmap(
@@ -209,12 +217,10 @@ with tab_session:
             empty("att_empty_session", session=session_label)
     else:
         headline(totals["now"], totals["before"])
-        left, right = st.columns(2)
-        left.plotly_chart(letters_figure(q.letters(scope, filters),
-                                         t("att_letters_title", language, session=session_label)),
-                          config=CHART_CONFIG, key="att_letters_chart")
-        right.plotly_chart(trend_figure(q.trend(scope, filters, language)), config=CHART_CONFIG,
-                           key="att_trend_chart")
+        st.plotly_chart(letters_figure(q.letters(scope, filters),
+                                       t("att_letters_title", language, session=session_label)),
+                        config=CHART_CONFIG, key="att_letters_chart")
+        st.plotly_chart(trend_figure(q.trend(scope, filters, language)), config=CHART_CONFIG, key="att_trend_chart")
         measure = st.radio(t("att_measure", language), ["success", "quality"], horizontal=True, key="att_measure",
                            format_func=lambda m: t(f"att_{m}", language))
         fig, nd, ng = heatmap_figure(q.heatmap(scope, filters, language), measure)
