@@ -5,10 +5,13 @@ nothing leaves the machine, axe finds nothing critical and the XLSX download hol
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from typing import Any
 
 import duckdb
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -36,6 +39,18 @@ def shown_rate(at: AppTest, label_key: str, language: str) -> tuple[float, int]:
 
 def shown(at: AppTest, label_key: str, language: str) -> str:
     return next(m.value for m in at.metric if m.label == t(label_key, language))
+
+
+def figures(at: AppTest) -> list[dict[str, Any]]:
+    """The traces of every Plotly chart on the page (AppTest gives each chart's JSON spec)."""
+    return [trace for chart in at.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"]]
+
+
+def values(array: Any) -> list[float]:
+    """A Plotly array as numbers: a list, or a typed array ({dtype, bdata} in base64), flattened."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return np.ravel(array).tolist()
 
 
 def query(home: Home, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -97,6 +112,13 @@ def test_rates_shown_equal_the_session_results_mart(published_demo: Home, monkey
     assert narrowed == (round(100 * passed / graded, 1), graded)
     assert shown_rate(at, "att_quality", language) == (round(100 * good / graded, 1), graded)
     assert number(shown(at, "att_graded", language), language) == graded  # the filter changed the number
+    # the heatmap holds that one cell: the same rate, its base on hover, marked when the base is small
+    from dashboards.ui import small_cell_min
+
+    cell = next(d for d in figures(at) if d["type"] == "heatmap")
+    assert values(cell["z"]) == pytest.approx([100 * passed / graded])
+    assert values(cell["customdata"]) == [graded]
+    assert cell["text"][0][0].endswith("*") == (graded < small_cell_min())
 
 
 def test_debtors_and_rankings_follow_the_rules(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -169,15 +169,23 @@ def letters(scope: Scope, filters: Filters) -> pd.DataFrame:
                          "n": [0 if pd.isna(row[f"c{i}"]) else int(row[f"c{i}"]) for i in range(len(pairs))]})
 
 
-def heatmap(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:
-    """Discipline × group: graded, passed, quality and both rates, with the discipline's name."""
+def heatmap(scope: Scope, filters: Filters, language: str, limit: int = 25) -> pd.DataFrame:
+    """Discipline × group cells (graded, passed, quality, both rates, the discipline's name) of the
+    `limit` disciplines and `limit` groups with the most results; results without a group form one."""
     pred, params = where(scope, filters)
     return frame(
-        f"select b.discipline_code, {_discipline_label(_suffix(language))} as discipline_name, "
-        "b.group_code, sum(b.n_graded) as n_graded, sum(b.n_passed) as n_passed, sum(b.n_quality) as n_quality, "
-        "sum(b.n_passed) / sum(b.n_graded) as success_rate, sum(b.n_quality) / sum(b.n_graded) as quality_rate "
-        f"from {MART} b left join main.dim_disciplines d on d.discipline_code = b.discipline_code "
-        f"where {pred} group by all order by 1, 3", params)
+        f"with cells as (select b.discipline_code, b.group_code, sum(b.n_graded) as n_graded, "
+        "sum(b.n_passed) as n_passed, sum(b.n_quality) as n_quality "
+        f"from {MART} b where {pred} group by all), "
+        "top_d as (select discipline_code from cells group by 1 order by sum(n_graded) desc, 1 limit ?), "
+        "top_g as (select group_code from cells group by 1 order by sum(n_graded) desc, 1 limit ?) "
+        f"select b.discipline_code, {_discipline_label(_suffix(language))} as discipline_name, b.group_code, "
+        "b.n_graded, b.n_passed, b.n_quality, b.n_passed / b.n_graded as success_rate, "
+        "b.n_quality / b.n_graded as quality_rate from cells b "
+        "semi join top_d on top_d.discipline_code = b.discipline_code "
+        "semi join top_g on top_g.group_code is not distinct from b.group_code "
+        f"left join main.dim_disciplines d on d.discipline_code = b.discipline_code "
+        f"order by discipline_name collate {_collation(language)}, b.group_code", [*params, limit, limit])
 
 
 def ranking(scope: Scope, filters: Filters, by: str, measure: str, language: str) -> pd.DataFrame:

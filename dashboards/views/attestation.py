@@ -142,14 +142,13 @@ def letters_figure(found: pd.DataFrame, title: str) -> go.Figure:
 
 
 def heatmap_figure(cells: pd.DataFrame, measure: str) -> tuple[go.Figure, int, int]:
-    """Rates of the disciplines and groups with the most results; small cells marked with *."""
-    cells = cells.assign(group=cells["group_code"].fillna(t("att_no_group", language)))
-    top_d = cells.groupby("discipline_name")["n_graded"].sum().nlargest(HEATMAP_MAX).index
-    top_g = cells.groupby("group")["n_graded"].sum().nlargest(HEATMAP_MAX).index
-    kept = cells[cells["discipline_name"].isin(top_d) & cells["group"].isin(top_g)]
+    """Rates of the cells (the disciplines and groups with the most results); small cells marked with *."""
+    kept = cells.assign(group=cells["group_code"].fillna(t("att_no_group", language)))
     rate = kept.pivot_table(index="discipline_name", columns="group", values=f"{measure}_rate", aggfunc="first")
     base = kept.pivot_table(index="discipline_name", columns="group", values="n_graded", aggfunc="first")
-    rate, base = rate.sort_index().sort_index(axis=1), base.reindex_like(rate.sort_index().sort_index(axis=1))
+    # disciplines in the query's order (the language's collation), groups by code
+    order = {"index": list(dict.fromkeys(kept["discipline_name"])), "columns": sorted(set(kept["group"]))}
+    rate, base = rate.reindex(**order), base.reindex(**order)
     few = small_cell_min()
     # the rate in each cell while cells are wide enough to read it; always the * of a small base
     readable = len(rate.columns) <= HEATMAP_TEXT_MAX
@@ -223,7 +222,7 @@ with tab_session:
         st.plotly_chart(trend_figure(q.trend(scope, filters, language)), config=CHART_CONFIG, key="att_trend_chart")
         measure = st.radio(t("att_measure", language), ["success", "quality"], horizontal=True, key="att_measure",
                            format_func=lambda m: t(f"att_{m}", language))
-        fig, nd, ng = heatmap_figure(q.heatmap(scope, filters, language), measure)
+        fig, nd, ng = heatmap_figure(q.heatmap(scope, filters, language, HEATMAP_MAX), measure)
         st.plotly_chart(fig, config=CHART_CONFIG, key="att_heatmap_chart")
         st.caption(t("att_heatmap_caption", language, nd=nd, ng=ng, min=small_cell_min()))
         weakest("discipline", measure)
