@@ -115,6 +115,9 @@ select
     students.last_name,
     students.first_name,
     students.middle_name,
+    -- the name in Latin letters, to find a student by a Latin spelling (macro latin_search_name)
+    {{ latin_search_name('students.full_name') }} as full_name_latin,
+    students.iin,
     students.gender,
     students.birth_date,
     students.citizenship,
