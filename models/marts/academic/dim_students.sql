@@ -115,7 +115,9 @@ select
     students.last_name,
     students.first_name,
     students.middle_name,
-    -- the name in Latin letters, to find a student by a Latin spelling (macro latin_search_name)
+    -- the name in lower case and in Latin letters (macro latin_search_name), so that the student
+    -- page finds a name with a plain LIKE: ILIKE lower-cases every Cyrillic name on every search
+    lower(students.full_name) as full_name_lower,
     {{ latin_search_name('students.full_name') }} as full_name_latin,
     students.iin,
     students.gender,
