@@ -71,7 +71,7 @@ def _visible(scope: Scope, column: str) -> tuple[str, list[object]]:
 
 def _search_predicate(scope: Scope, text: str) -> tuple[str, list[object]] | None:
     """Which students the text finds: a student ID beginning with it; with personal data shown, also
-    an IIN beginning with it, or a name holding every word of it (a Cyrillic word in the lower-cased
+    an IIN beginning with it (digits), or a name holding every word of it (a Cyrillic word in the lower-cased
     name, a Latin word in the name's Latin key or, as typed, in a name written in Latin letters).
     Plain LIKEs on dim_students' lower-cased columns: ILIKE would lower-case every name each time."""
     text = " ".join(text.split())
@@ -79,10 +79,10 @@ def _search_predicate(scope: Scope, text: str) -> tuple[str, list[object]] | Non
         return None
     compact = text.replace(" ", "")
     alternatives, params = ["s.student_id ilike ? escape '\\'"], [starts_with(compact)]
-    if scope.personal_data:
-        if compact.isdigit():
-            alternatives.append("s.iin like ? escape '\\'")
-            params.append(starts_with(compact))
+    if scope.personal_data and compact.isdigit():  # digits: an IIN too, never a name
+        alternatives.append("s.iin like ? escape '\\'")
+        params.append(starts_with(compact))
+    elif scope.personal_data:
         words, word_params = [], []
         for word in text.lower().split()[:MAX_WORDS]:
             if _CYRILLIC.search(word):
@@ -109,7 +109,8 @@ def search(scope: Scope, text: str, language: str, limit: int = SEARCH_LIMIT) ->
     predicate, params = found
     faculty, faculty_params = scope.faculty_filter("s.faculty_code")
     student, student_params = scope.student_filter("s.student_id")
-    order = f"s.full_name collate {_collation(language)}, s.student_id" if scope.personal_data else "s.student_id"
+    # dim_students' alphabetical places (kk or ru collation): collating every match is slow for a short fragment
+    order = f"s.name_order_{_collation(language)}" if scope.personal_data else "s.student_id"
     sfx = _suffix(language)
     return frame(
         f"select s.student_id, {scope.personal('s.full_name', 'full_name')}, s.group_code, "
