@@ -1,9 +1,284 @@
-"""Attestation page (being built)."""
+"""Attestation (deans): a session's results for a faculty, narrowed by programme, course, group,
+discipline, teacher, form and language: headline numbers against the same term a year earlier,
+letters, a discipline × group heatmap, the weakest disciplines and teachers, the trend, the
+debtors (each opens the student view) and the final attestation of the year."""
 
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards.ui import lang, require_warehouse
+from dashboards.data import current_scope
+from dashboards.queries import attestation as q
+from dashboards.ui import (
+    CHART_CONFIG,
+    empty,
+    fmt_int,
+    fmt_num,
+    fmt_pct,
+    fmt_rate,
+    lang,
+    require_warehouse,
+    small_cell_min,
+    table,
+)
 from registrar.i18n import t
 
+HEATMAP_MAX = 25  # disciplines and groups shown in the heatmap (the ones with the most results)
+HEATMAP_TEXT_MAX = 12  # up to this many groups each cell prints its rate; beyond, only the small-base mark
+RANKED = 10  # rows of each "weakest" table
+
+language = lang()
+scope = current_scope()
+st.header(t("att_heading", language))
 require_warehouse()
-st.header(t("page_attestation", lang()))
+st.caption(t("att_intro", language))
+if not q.available():
+    empty("att_needs_refresh")
+    st.stop()
+
+sessions = q.sessions(scope, language)
+if sessions.empty:
+    empty("att_empty_nothing")
+    st.stop()
+
+
+def keep_valid(key: str, allowed: list[Any]) -> None:
+    """A choice the new options no longer hold (another term, faculty…) falls back to the first."""
+    if key in st.session_state and st.session_state[key] not in allowed:
+        del st.session_state[key]
+
+
+def choice(column: Any, label_key: str, codes: list[Any], labels: dict[Any, str], key: str) -> Any:
+    options = [None, *codes]
+    keep_valid(key, options)
+    return column.selectbox(t(label_key, language), options, key=key,
+                            format_func=lambda c: t("att_all", language) if c is None else labels.get(c, str(c)))
+
+
+# --- the session and the faculty -------------------------------------------------------------
+years = list(dict.fromkeys(sessions["academic_year"]))
+c1, c2, c3 = st.columns([1, 1, 2])
+keep_valid("att_year", years)
+year = c1.selectbox(t("att_year", language), years, key="att_year")
+in_year = sessions[sessions["academic_year"] == year]
+term_labels = dict(zip(in_year["term"], in_year["term_label"].fillna(in_year["term"]), strict=True))
+keep_valid("att_term", list(term_labels))
+term = c2.selectbox(t("att_term", language), list(term_labels), key="att_term", format_func=term_labels.get)
+session_label = t("att_session_label", language, year=year, term=term_labels[term])
+faculty_list = q.faculties(scope, language)
+faculty = choice(c3, "att_faculty", faculty_list["code"].tolist(),
+                 dict(zip(faculty_list["code"], faculty_list["name"], strict=True)), "att_faculty")
+filters = q.Filters(year, term, faculty=faculty)
+
+# --- the optional filters, each offering the values of the session, faculty and programme ---
+row1, row2 = st.columns(4), st.columns(4)
+slots = {"program": row1[0], "course": row1[1], "group": row1[2], "discipline": row1[3], "teacher": row2[0],
+         "study_form": row2[1], "study_language": row2[2]}
+shown_filters: list[tuple[str, str]] = [(t("att_year", language), year), (t("att_term", language), term_labels[term]),
+                                        (t("att_faculty", language), dict(zip(faculty_list["code"],
+                                         faculty_list["name"], strict=True)).get(faculty, t("att_all", language)))]
+for dim in q.DIMENSIONS:
+    found = q.options(scope, filters, dim, language)
+    labels = dict(zip(found["code"], found["label"], strict=True))
+    picked = choice(slots[dim], f"att_{dim}", found["code"].tolist(), labels, f"att_f_{dim}")
+    filters = replace(filters, **{dim: picked})
+    if picked is not None:
+        shown_filters.append((t(f"att_{dim}", language), labels.get(picked, str(picked))))
+narrowed = any(getattr(filters, d) is not None for d in q.DIMENSIONS)
+
+tab_session, tab_debtors, tab_final = st.tabs([t("att_tab_session", language), t("att_tab_debtors", language),
+                                               t("att_tab_final", language)])
+
+
+def delta_pp(now: float, before: float | None) -> str | None:
+    return None if before is None or pd.isna(before) else \
+        f"{'+' if now >= before else '-'}{fmt_num(abs(now - before) * 100, language, 1)} {t('att_pp', language)}"
+
+
+def delta_count(now: float, before: float | None, digits: int = 0) -> str | None:
+    if before is None or pd.isna(before) or pd.isna(now):
+        return None
+    text = fmt_int(abs(now - before), language) if digits == 0 else fmt_num(abs(now - before), language, digits)
+    return f"{'+' if now >= before else '-'}{text}"
+
+
+def headline(now: dict[str, Any], before: dict[str, Any] | None) -> None:
+    prev = before or {}
+    help_text = t("att_delta_help", language, session=t("att_session_label", language,
+                  year=prev.get("academic_year"), term=term_labels[term])) if before else t("att_no_before", language)
+    # a rate's base (rules B29) goes in its label: "Success rate (n = 1 104)", marked when too few
+    base = fmt_rate(0, now["n_graded"], language).split(" ", 2)[-1]
+    cells = st.columns(4)
+    cells[0].metric(t("att_graded", language), fmt_int(now["n_graded"], language),
+                    delta_count(now["n_graded"], prev.get("n_graded")), delta_color="off", help=help_text)
+    cells[1].metric(f"{t('att_success', language)} {base}", fmt_pct(now["success_rate"], language),
+                    delta_pp(now["success_rate"], prev.get("success_rate")), help=help_text)
+    cells[2].metric(f"{t('att_quality', language)} {base}", fmt_pct(now["quality_rate"], language),
+                    delta_pp(now["quality_rate"], prev.get("quality_rate")), help=help_text)
+    cells[3].metric(t("att_mean_score", language), fmt_num(now["mean_final_score"], language, 1),
+                    delta_count(now["mean_final_score"], prev.get("mean_final_score"), 1), help=help_text)
+    cells = st.columns(4)
+    cells[0].metric(t("att_fx", language), fmt_int(now["n_fx"], language),
+                    delta_count(now["n_fx"], prev.get("n_fx")), delta_color="inverse", help=help_text)
+    cells[1].metric(t("att_f", language), fmt_int(now["n_f"], language),
+                    delta_count(now["n_f"], prev.get("n_f")), delta_color="inverse", help=help_text)
+    cells[2].metric(t("att_debtors", language), fmt_int(now["n_debtors"], language),
+                    delta_count(now["n_debtors"], prev.get("n_debtors")), delta_color="inverse",
+                    help=t("att_debtors_help", language) + " " + help_text)
+
+
+def letters_figure(found: pd.DataFrame, title: str) -> go.Figure:
+    fig = go.Figure(go.Bar(x=found["letter"], y=found["n"], marker_color="#1f6fb2",
+                           hovertemplate="%{x}: %{y}<extra></extra>"))
+    fig.update_layout(title=title, xaxis_title=t("att_letter", language), yaxis_title=t("att_n_results", language),
+                      height=340, margin={"t": 70, "b": 40}, title_font_size=14)
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def heatmap_figure(cells: pd.DataFrame, measure: str) -> tuple[go.Figure, int, int]:
+    """Rates of the cells (the disciplines and groups with the most results); small cells marked with *."""
+    kept = cells.assign(group=cells["group_code"].fillna(t("att_no_group", language)))
+    rate = kept.pivot_table(index="discipline_name", columns="group", values=f"{measure}_rate", aggfunc="first")
+    base = kept.pivot_table(index="discipline_name", columns="group", values="n_graded", aggfunc="first")
+    # disciplines in the query's order (the language's collation), groups by code
+    order = {"index": list(dict.fromkeys(kept["discipline_name"])), "columns": sorted(set(kept["group"]))}
+    rate, base = rate.reindex(**order), base.reindex(**order)
+    few = small_cell_min()
+    # the rate in each cell while cells are wide enough to read it; always the * of a small base
+    readable = len(rate.columns) <= HEATMAP_TEXT_MAX
+
+    def cell(r: float, n: float) -> str:
+        mark = "*" if n < few else ""
+        return "" if pd.isna(r) else (f"{r * 100:.0f}{mark}" if readable else mark)
+
+    text = [[cell(r, n) for r, n in zip(rr, nn, strict=True)]
+            for rr, nn in zip(rate.to_numpy(), base.fillna(0).to_numpy(), strict=True)]
+    measure_label = t(f"att_{measure}", language)
+    fig = go.Figure(go.Heatmap(
+        z=rate.to_numpy() * 100, x=list(rate.columns), y=list(rate.index), text=text, texttemplate="%{text}",
+        customdata=base.fillna(0).to_numpy(), colorscale="RdYlGn", zmin=0, zmax=100, xgap=1, ygap=1,
+        colorbar={"title": "%"},
+        hovertemplate=(f"%{{y}}<br>%{{x}}<br>{measure_label}: %{{z:.1f}} %<br>n = %{{customdata}} "
+                       f"{t('att_hover_n', language)}<extra></extra>")))
+    fig.update_layout(title=t("att_heatmap_title", language, measure=measure_label, session=session_label),
+                      xaxis_title=t("att_group", language), yaxis_title=t("att_discipline", language),
+                      height=max(360, 160 + 24 * len(rate.index)), margin={"t": 70, "l": 10}, title_font_size=14)
+    fig.update_xaxes(type="category", tickangle=-45)
+    fig.update_yaxes(type="category", autorange="reversed")
+    return fig, len(rate.index), len(rate.columns)
+
+
+def trend_figure(found: pd.DataFrame) -> go.Figure:
+    x = [f"{y}<br>{lab if isinstance(lab, str) else tm}"
+         for y, tm, lab in zip(found["academic_year"], found["term"], found["term_label"], strict=True)]
+    fig = go.Figure()
+    for measure in ("success", "quality"):
+        fig.add_trace(go.Scatter(
+            x=x, y=found[f"{measure}_rate"] * 100, mode="lines+markers", name=t(f"att_{measure}", language),
+            customdata=found["n_graded"],
+            hovertemplate=f"%{{x}}<br>{t(f'att_{measure}', language)}: %{{y:.1f}} %<br>n = %{{customdata}}"
+                          "<extra></extra>"))
+    fig.update_layout(title=t("att_trend_title", language), xaxis_title=t("att_session_axis", language),
+                      yaxis_title=t("att_rate_axis", language), height=380, yaxis_range=[0, 100],
+                      legend={"orientation": "h", "y": -0.35}, margin={"t": 70}, title_font_size=14)
+    fig.update_xaxes(type="category", tickangle=0)
+    return fig
+
+
+def weakest(by: str, measure: str) -> None:
+    """The weakest `by` (discipline or teacher) of the session by `measure`, small bases not ranked."""
+    found = q.ranking(scope, filters, by, measure, language)
+    few = small_cell_min()
+    ranked = found[found["n_graded"] >= few].head(RANKED).copy()
+    ranked["success_pct"] = (ranked["success_rate"] * 100).round(1)
+    ranked["quality_pct"] = (ranked["quality_rate"] * 100).round(1)
+    title = "att_weakest_disciplines" if by == "discipline" else "att_weakest_teachers"
+    st.subheader(t(title, language))
+    st.caption(t("att_weakest_note", language, measure=t(f"att_{measure}", language), min=few,
+                 n=int((found["n_graded"] < few).sum())))
+    table(ranked, {"label": f"att_{by}", "n_graded": "att_col_n", "success_pct": "att_col_success_pct",
+                   "quality_pct": "att_col_quality_pct"}, title_key=title, filters=shown_filters, key=f"att_weak_{by}")
+
+
+# --- session results -------------------------------------------------------------------------
+totals = q.headline(scope, filters)
+with tab_session:
+    if totals["now"] is None:
+        if narrowed:
+            empty("att_empty_filter")
+        else:
+            empty("att_empty_session", session=session_label)
+    else:
+        headline(totals["now"], totals["before"])
+        st.plotly_chart(letters_figure(q.letters(scope, filters),
+                                       t("att_letters_title", language, session=session_label)),
+                        config=CHART_CONFIG, key="att_letters_chart")
+        st.plotly_chart(trend_figure(q.trend(scope, filters, language)), config=CHART_CONFIG, key="att_trend_chart")
+        measure = st.radio(t("att_measure", language), ["success", "quality"], horizontal=True, key="att_measure",
+                           format_func=lambda m: t(f"att_{m}", language))
+        fig, nd, ng = heatmap_figure(q.heatmap(scope, filters, language, HEATMAP_MAX), measure)
+        st.plotly_chart(fig, config=CHART_CONFIG, key="att_heatmap_chart")
+        st.caption(t("att_heatmap_caption", language, nd=nd, ng=ng, min=small_cell_min()))
+        weakest("discipline", measure)
+        weakest("teacher", measure)
+
+# --- debtors ---------------------------------------------------------------------------------
+with tab_debtors:
+    st.subheader(t("att_debtors_title", language, session=session_label))
+    st.caption(t("att_debtors_caption", language))
+    owed = q.debtors(scope, filters, language)
+    if owed.empty:
+        empty("att_debtors_none")
+    else:
+        owed["required_action"] = owed["required_action"].map(lambda a: t(f"att_action_{a}", language))
+        owed["since"] = owed["since_academic_year"] + ", " + owed["since_term"].astype(str)
+        table(owed, {"full_name": "att_col_full_name", "student_id": "att_col_student_id", "group_code": "att_group",
+                     "discipline_name": "att_discipline", "credits": "att_col_credits", "letter_grade": "att_letter",
+                     "required_action": "att_col_action", "since": "att_col_since",
+                     "n_failed_attempts": "att_col_failed_attempts"},
+              title_key="att_debtors", filters=shown_filters, key="att_debtors_table", height=420)
+        people = owed.drop_duplicates("student_id")
+        names = dict(zip(people["student_id"], people["full_name"] + " (" + people["student_id"] + ")", strict=True))
+        c1, c2 = st.columns([3, 1])
+        chosen = c1.selectbox(t("att_choose_student", language), list(names), format_func=names.get,
+                              key="att_debtor_pick")
+        c2.write("")
+        if c2.button(t("att_open_student", language), key="att_open_student", icon=":material/person_search:"):
+            st.session_state["student_id"] = chosen
+            st.switch_page("views/student.py")
+
+# --- final attestation -----------------------------------------------------------------------
+with tab_final:
+    st.subheader(t("att_final_title", language, year=year))
+    by_programme = q.final_by_programme(scope, filters, language)
+    if by_programme.empty:
+        empty("att_final_empty", year=year)
+    else:
+        by_programme["success_pct"] = (by_programme["success_rate"] * 100).round(1)
+        by_programme["quality_pct"] = (by_programme["quality_rate"] * 100).round(1)
+        by_programme["mean_final_score"] = by_programme["mean_final_score"].round(1)
+        st.plotly_chart(letters_figure(q.final_letters(scope, filters),
+                                       t("att_final_letters_title", language, year=year)),
+                        config=CHART_CONFIG, key="att_final_letters_chart")
+        final_filters = shown_filters[:1] + shown_filters[2:3]
+        table(by_programme, {"program_name": "att_program", "n_graded": "att_col_n", "n_passed": "att_col_passed",
+                             "success_pct": "att_col_success_pct", "quality_pct": "att_col_quality_pct",
+                             "mean_final_score": "att_col_mean", "n_honours": "att_col_honours"},
+              title_key="att_final_by_programme", filters=final_filters, key="att_final_programmes")
+        results = q.final_results(scope, filters, language)
+        yes_no = {True: t("att_yes", language), False: t("att_no", language)}
+        results["is_passed"] = results["is_passed"].map(yes_no)
+        results["is_honours_eligible"] = results["is_honours_eligible"].map(yes_no)
+        st.subheader(t("att_final_results", language))
+        table(results, {"full_name": "att_col_full_name", "student_id": "att_col_student_id",
+                        "program_code": "att_program", "discipline_name": "att_discipline",
+                        "final_score": "att_col_score",
+                        "letter_grade": "att_letter", "is_passed": "att_col_passed_flag",
+                        "is_honours_eligible": "att_col_honours_flag"},
+              title_key="att_final_results", filters=final_filters, key="att_final_results", height=420)

@@ -37,6 +37,17 @@ terms as (
     select * from {{ ref('terms') }}
 ),
 
+name_orders as (
+    -- each student's place in the alphabetical list in Kazakh and in Russian order (ICU collations), so
+    -- that a search lists its first matches by name without collating every match (slow when a
+    -- fragment matches thousands)
+    select
+        student_id,
+        row_number() over (order by full_name collate kk, student_id) as name_order_kk,
+        row_number() over (order by full_name collate ru, student_id) as name_order_ru
+    from students
+),
+
 latest_term as (
     select * from student_terms
     where is_latest_term
@@ -115,6 +126,13 @@ select
     students.last_name,
     students.first_name,
     students.middle_name,
+    -- the name in lower case and in Latin letters (macro latin_search_name), so that the student
+    -- page finds a name with a plain LIKE: ILIKE lower-cases every Cyrillic name on every search
+    lower(students.full_name) as full_name_lower,
+    {{ latin_search_name('students.full_name') }} as full_name_latin,
+    name_orders.name_order_kk,
+    name_orders.name_order_ru,
+    students.iin,
     students.gender,
     students.birth_date,
     students.citizenship,
@@ -153,6 +171,7 @@ select
 from students
 inner join programs on students.program_code = programs.program_code
 left join plans on students.student_id = plans.student_id
+inner join name_orders on students.student_id = name_orders.student_id
 left join latest_term on students.student_id = latest_term.student_id
 left join reached on students.student_id = reached.student_id
 left join plan_progress on students.student_id = plan_progress.student_id

@@ -1,0 +1,321 @@
+"""Attestation page (deans): the session results of a faculty, read from the pre-aggregated
+mart fct_attestation_breakdown (rules B9: first attempts; the rates are sums of counts, never
+means of rates), the debts standing today (rpt_academic_debtors) and the final attestation
+(rpt_final_attestation_results). Every function takes the user's Scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import pandas as pd
+
+from dashboards.data import Scope, frame
+from policy import dbt_vars
+
+MART = "main.fct_attestation_breakdown"
+LANG_SUFFIX = {"kk": "kk", "ru": "ru", "en": "en"}  # name_<lang> / label_<lang> columns, never user text
+MEASURES = {"success": "n_passed", "quality": "n_quality"}  # the numerator of each rate over n_graded
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The session and what the dean narrowed it to (None: every value)."""
+
+    academic_year: str
+    term: str
+    faculty: str | None = None
+    program: str | None = None
+    course: int | None = None
+    group: str | None = None
+    discipline: str | None = None
+    teacher: str | None = None
+    study_form: str | None = None
+    study_language: str | None = None
+
+
+# filter field → column of the mart (written here, never taken from the user)
+COLUMNS = {"faculty": "faculty_code", "program": "program_code", "course": "course", "group": "group_code",
+           "discipline": "discipline_code", "teacher": "teacher_id", "study_form": "study_form",
+           "study_language": "study_language"}
+
+
+def _suffix(language: str) -> str:
+    return LANG_SUFFIX.get(language, "en")
+
+
+def where(scope: Scope, filters: Filters, alias: str = "b", *, session: bool = True,
+          skip: tuple[str, ...] = ()) -> tuple[str, list[Any]]:
+    """The predicate of the scope and the filters on the mart (alias `alias`), with its bound values."""
+    scope_sql, params = scope.faculty_filter(f"{alias}.faculty_code")
+    parts = [scope_sql]
+    if session:
+        parts.append(f"{alias}.academic_year = ? and {alias}.term = ?")
+        params = [*params, filters.academic_year, filters.term]
+    for field in fields(filters):
+        name = field.name
+        value = getattr(filters, name)
+        if name in COLUMNS and name not in skip and value is not None:
+            parts.append(f"{alias}.{COLUMNS[name]} = ?")
+            params.append(value)
+    return " and ".join(parts), params
+
+
+def available() -> bool:
+    """Whether the published warehouse has the page's mart (one published before it existed has not)."""
+    return bool(frame("select count(*) as n from information_schema.tables "
+                      "where table_schema = 'main' and table_name = ?", [MART.split(".")[1]])["n"].iloc[0])
+
+
+def sessions(scope: Scope, language: str) -> pd.DataFrame:
+    """The sessions with results (latest first): academic_year, term, term_seq, label."""
+    scope_sql, params = scope.faculty_filter("b.faculty_code")
+    return frame(
+        f"select b.academic_year, b.term, b.term_seq, t.label_{_suffix(language)} as term_label "
+        f"from (select distinct academic_year, term, term_seq from {MART} b where {scope_sql}) b "
+        "left join main.dim_terms t on t.academic_year = b.academic_year and t.term = b.term "
+        "order by b.term_seq desc", params)
+
+
+def faculties(scope: Scope, language: str) -> pd.DataFrame:
+    """The faculties this user may see: code, name."""
+    scope_sql, params = scope.faculty_filter("f.faculty_code")
+    return frame(f"select f.faculty_code as code, f.name_{_suffix(language)} as name from main.dim_faculties f "
+                 f"where {scope_sql} order by f.name_{_suffix(language)} collate {_collation(language)}", params)
+
+
+def _collation(language: str) -> str:
+    return "kk" if language == "kk" else "ru"
+
+
+def _discipline_label(sx: str) -> str:
+    """A discipline's name with its code: several disciplines of a faculty may share a name."""
+    return f"coalesce(d.name_{sx} || ' (' || b.discipline_code || ')', b.discipline_code)"
+
+
+# dimension → (code column, label expression, join, order): each written here, none from the user
+def _dimension(dim: str, language: str) -> tuple[str, str, str, str]:
+    sx, coll = _suffix(language), _collation(language)
+    return {
+        "program": ("b.program_code", f"b.program_code || coalesce(' — ' || p.name_{sx}, '')",
+                    "left join main.dim_programs p on p.program_code = b.program_code", f"label collate {coll}"),
+        "course": ("b.course", "cast(b.course as varchar)", "", "code"),
+        "group": ("b.group_code", "b.group_code", "", "label collate ru"),
+        "discipline": ("b.discipline_code", _discipline_label(sx),
+                       "left join main.dim_disciplines d on d.discipline_code = b.discipline_code",
+                       f"label collate {coll}"),
+        "teacher": ("b.teacher_id", "coalesce(te.full_name, b.teacher_id)",
+                    "left join main.dim_teachers te on te.teacher_id = b.teacher_id", f"label collate {coll}"),
+        "study_form": ("b.study_form", f"coalesce(sf.label_{sx}, b.study_form)",
+                       "left join reference.study_forms sf on sf.study_form = b.study_form", "min(sf.sort_order)"),
+        "study_language": ("b.study_language", f"coalesce(sl.label_{sx}, b.study_language)",
+                           "left join reference.study_languages sl on sl.study_language = b.study_language",
+                           "min(sl.sort_order)"),
+    }[dim]
+
+
+DIMENSIONS = ("program", "course", "group", "discipline", "teacher", "study_form", "study_language")
+
+
+def options(scope: Scope, filters: Filters, dim: str, language: str) -> pd.DataFrame:
+    """The values of one filter within the session, faculty and programme: code, label."""
+    code, label, join, order = _dimension(dim, language)
+    keep = ("faculty", "program") if dim != "program" else ("faculty",)
+    pred, params = where(scope, filters, skip=tuple(n for n in COLUMNS if n not in keep))
+    return frame(f"select {code} as code, {label} as label from {MART} b {join} "
+                 f"where {pred} and {code} is not null group by all order by {order}", params)
+
+
+def _totals_sql(with_debtors: bool = True) -> str:
+    debtors = ", len(list_distinct(flatten(list(b.debtor_student_ids)))) as n_debtors" if with_debtors else ""
+    return ("sum(b.n_graded) as n_graded, sum(b.n_passed) as n_passed, sum(b.n_quality) as n_quality, "
+            "sum(b.n_passed) / sum(b.n_graded) as success_rate, sum(b.n_quality) / sum(b.n_graded) as quality_rate, "
+            "sum(b.total_final_score) / nullif(sum(b.n_scored), 0) as mean_final_score, "
+            "sum(b.n_fx) as n_fx, sum(b.n_f) as n_f" + debtors)
+
+
+def headline(scope: Scope, filters: Filters) -> dict[str, dict[str, Any] | None]:
+    """The session's totals (`now`) and those of the same term a year earlier (`before`, None without
+    results): graded, passed, quality, rates, mean final score, FX, F, debtors."""
+    pred, params = where(scope, filters, session=False)
+    found = frame(
+        "with chosen as (select academic_year_start as y from main.dim_terms where academic_year = ? and term = ?) "
+        f"select b.academic_year, b.academic_year_start = chosen.y as is_now, {_totals_sql()} "
+        f"from {MART} b, chosen where b.term = ? and b.academic_year_start in (chosen.y, chosen.y - 1) and {pred} "
+        "group by all", [filters.academic_year, filters.term, filters.term, *params])
+    out: dict[str, dict[str, Any] | None] = {"now": None, "before": None}
+    for row in found.to_dict("records"):
+        out["now" if row.pop("is_now") else "before"] = row
+    return out
+
+
+def letter_columns() -> list[tuple[str, str]]:
+    """(letter, count column) of the scale in use, best first, then the pass letter (seed grade_scale)."""
+    version = str(dbt_vars()["grade_scale_version"])
+    scale = frame("select letter_grade from reference.grade_scale where scale_version = ? order by sort_order",
+                  [version])["letter_grade"].tolist()
+    named = [(x, "n_" + x.lower().replace("-", "_minus").replace("+", "_plus").replace(" ", "_")) for x in scale]
+    return [*named, (str(dbt_vars().get("letter_pass", "P")), "n_pass")]  # the mart's column of the pass letter
+
+
+def letters(scope: Scope, filters: Filters) -> pd.DataFrame:
+    """How many first attempts got each letter in the session: letter, n."""
+    pairs = letter_columns()
+    pred, params = where(scope, filters)
+    sums = ", ".join(f"sum(b.{col}) as c{i}" for i, (_, col) in enumerate(pairs))
+    row = frame(f"select {sums} from {MART} b where {pred}", params).iloc[0]
+    return pd.DataFrame({"letter": [x for x, _ in pairs],
+                         "n": [0 if pd.isna(row[f"c{i}"]) else int(row[f"c{i}"]) for i in range(len(pairs))]})
+
+
+def heatmap(scope: Scope, filters: Filters, language: str, limit: int = 25) -> pd.DataFrame:
+    """Discipline × group cells (graded, passed, quality, both rates, the discipline's name) of the
+    `limit` disciplines and `limit` groups with the most results; results without a group form one."""
+    pred, params = where(scope, filters)
+    return frame(
+        f"with cells as (select b.discipline_code, b.group_code, sum(b.n_graded) as n_graded, "
+        "sum(b.n_passed) as n_passed, sum(b.n_quality) as n_quality "
+        f"from {MART} b where {pred} group by all), "
+        "top_d as (select discipline_code from cells group by 1 order by sum(n_graded) desc, 1 limit ?), "
+        "top_g as (select group_code from cells group by 1 order by sum(n_graded) desc, 1 limit ?) "
+        f"select b.discipline_code, {_discipline_label(_suffix(language))} as discipline_name, b.group_code, "
+        "b.n_graded, b.n_passed, b.n_quality, b.n_passed / b.n_graded as success_rate, "
+        "b.n_quality / b.n_graded as quality_rate from cells b "
+        "semi join top_d on top_d.discipline_code = b.discipline_code "
+        "semi join top_g on top_g.group_code is not distinct from b.group_code "
+        f"left join main.dim_disciplines d on d.discipline_code = b.discipline_code "
+        f"order by discipline_name collate {_collation(language)}, b.group_code", [*params, limit, limit])
+
+
+def ranking(scope: Scope, filters: Filters, by: str, measure: str, language: str) -> pd.DataFrame:
+    """Every discipline or teacher of the session with its rates and base, weakest first by `measure`
+    (success or quality); the caller leaves out the rates of too few students (rules B29)."""
+    code, label, join, _ = _dimension(by, language)
+    numerator = MEASURES[measure]
+    pred, params = where(scope, filters)
+    return frame(
+        f"select {code} as code, {label} as label, sum(b.n_graded) as n_graded, "
+        "sum(b.n_passed) / sum(b.n_graded) as success_rate, sum(b.n_quality) / sum(b.n_graded) as quality_rate, "
+        f"sum(b.{numerator}) / sum(b.n_graded) as rate "
+        f"from {MART} b {join} where {pred} and {code} is not null group by all "
+        f"order by rate, n_graded desc, label collate {_collation(language)}", params)
+
+
+def trend(scope: Scope, filters: Filters, language: str, n_terms: int = 9) -> pd.DataFrame:
+    """Success and quality of the last `n_terms` sessions up to the chosen one, same filters."""
+    pred, params = where(scope, filters, session=False)
+    return frame(
+        "with chosen as (select term_seq as s from main.dim_terms where academic_year = ? and term = ?), "
+        f"per_term as (select b.academic_year, b.term, b.term_seq, {_totals_sql(False)} from {MART} b, chosen "
+        f"where b.term_seq <= chosen.s and {pred} group by all order by b.term_seq desc limit ?) "
+        f"select p.*, t.label_{_suffix(language)} as term_label from per_term p "
+        "left join main.dim_terms t on t.academic_year = p.academic_year and t.term = p.term order by p.term_seq",
+        [filters.academic_year, filters.term, *params, n_terms])
+
+
+def debtors(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:
+    """The debts standing today (rpt_academic_debtors, rules B19) of the session's debtors under the
+    filters, names sorted in the language's collation."""
+    pred, params = where(scope, filters)
+    student_sql, student_params = scope.student_filter("r.student_id")
+    scope_sql, scope_params = scope.faculty_filter("r.faculty_code")
+    discipline_sql = "r.discipline_code = ?" if filters.discipline else "true"
+    discipline_params = [filters.discipline] if filters.discipline else []
+    sx = _suffix(language)
+    return frame(
+        f"with ids as (select distinct unnest(b.debtor_student_ids) as student_id from {MART} b where {pred}) "
+        f"select r.student_id, {scope.personal('r.full_name', 'full_name')}, r.group_code, "
+        f"r.discipline_name_{sx} as discipline_name, r.credits, r.letter_grade, r.required_action, "
+        "r.since_academic_year, r.since_term, r.n_failed_attempts "
+        "from main.rpt_academic_debtors r inner join ids on ids.student_id = r.student_id "
+        f"where {scope_sql} and {student_sql} and {discipline_sql} "
+        f"order by r.full_name collate {_collation(language)}, r.student_id, r.since_term_seq, r.discipline_code",
+        [*params, *scope_params, *student_params, *discipline_params])
+
+
+def _final_where(scope: Scope, filters: Filters) -> tuple[str, list[Any]]:
+    scope_sql, params = scope.faculty_filter("f.faculty_code")
+    student_sql, student_params = scope.student_filter("f.student_id")
+    parts = [scope_sql, student_sql, "f.academic_year = ?"]
+    params = [*params, *student_params, filters.academic_year]
+    for name, column in (("faculty", "faculty_code"), ("program", "program_code")):
+        if getattr(filters, name) is not None:
+            parts.append(f"f.{column} = ?")
+            params.append(getattr(filters, name))
+    return " and ".join(parts), params
+
+
+def final_by_programme(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:
+    """State exams and thesis defences of the academic year by programme (rules B26)."""
+    pred, params = _final_where(scope, filters)
+    return frame(
+        f"select f.program_code, f.program_code || coalesce(' — ' || p.name_{_suffix(language)}, '') as program_name, "
+        "count(*) as n_graded, count(*) filter (where f.is_passed) as n_passed, "
+        "count(*) filter (where tg.counts_as_quality) as n_quality, "
+        "count(*) filter (where f.is_passed) / count(*) as success_rate, "
+        "count(*) filter (where tg.counts_as_quality) / count(*) as quality_rate, "
+        "avg(f.final_score) as mean_final_score, "
+        "count(distinct f.student_id) filter (where f.is_honours_eligible) as n_honours "
+        "from main.rpt_final_attestation_results f "
+        "left join main.dim_programs p on p.program_code = f.program_code "
+        "left join reference.traditional_grades tg on tg.traditional_grade = f.traditional_grade "
+        f"where {pred} group by all order by program_name collate {_collation(language)}", params)
+
+
+def final_letters(scope: Scope, filters: Filters) -> pd.DataFrame:
+    """Letters of the final attestation of the academic year: letter, n (scale order)."""
+    pred, params = _final_where(scope, filters)
+    return frame(
+        "select f.letter_grade as letter, count(*) as n from main.rpt_final_attestation_results f "
+        f"where {pred} group by all order by min(coalesce(f.letter_sort_order, 999)), 1", params)
+
+
+def final_results(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:
+    """Every final-attestation result of the academic year, names sorted in the language's collation."""
+    pred, params = _final_where(scope, filters)
+    sx = _suffix(language)
+    return frame(
+        f"select f.student_id, {scope.personal('f.full_name', 'full_name')}, f.program_code, "
+        f"coalesce(d.name_{sx}, f.discipline_code) as discipline_name, f.term, f.final_score, f.letter_grade, "
+        "f.is_passed, f.is_honours_eligible from main.rpt_final_attestation_results f "
+        "left join main.dim_disciplines d on d.discipline_code = f.discipline_code "
+        f"where {pred} order by f.full_name collate {_collation(language)}, f.student_id, f.term_seq, "
+        "f.discipline_code", params)
+
+
+def default_filters(scope: Scope) -> Filters | None:
+    """The latest session and (when the user sees one faculty) that faculty."""
+    found = sessions(scope, "en")
+    if found.empty:
+        return None
+    latest = found.iloc[0]
+    faculty = scope.faculties[0] if scope.faculties and len(scope.faculties) == 1 else None
+    return Filters(str(latest["academic_year"]), str(latest["term"]), faculty=faculty)
+
+
+def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:
+    """The Attestation page's typical interactions, for dashboards.latency: the page on the latest
+    session of the whole university, then one faculty, then one of its groups (none on a warehouse
+    published before the mart existed)."""
+    if not available():
+        return [("available", available)]
+    first = default_filters(scope) or Filters("", "")
+    faculty = faculties(scope, "kk")["code"].iloc[0] if not faculties(scope, "kk").empty else None
+    by_faculty = replace(first, faculty=faculty)
+    groups = options(scope, by_faculty, "group", "kk") if first.academic_year else pd.DataFrame({"code": []})
+    by_group = replace(by_faculty, group=groups["code"].iloc[0] if not groups.empty else None)
+
+    def page(f: Filters) -> Callable[[], object]:
+        def run() -> object:
+            for dim in DIMENSIONS:
+                options(scope, f, dim, "kk")
+            return (headline(scope, f), letters(scope, f), heatmap(scope, f, "kk"),
+                    ranking(scope, f, "discipline", "success", "kk"), ranking(scope, f, "teacher", "success", "kk"),
+                    trend(scope, f, "kk"), debtors(scope, f, "kk"))
+        return run
+
+    return [("sessions", lambda: sessions(scope, "kk")), ("university", page(first)),
+            ("faculty", page(by_faculty)), ("group", page(by_group)),
+            ("final_attestation", lambda: (final_by_programme(scope, by_faculty, "kk"),
+                                           final_letters(scope, by_faculty), final_results(scope, by_faculty, "kk")))]

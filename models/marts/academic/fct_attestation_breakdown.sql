@@ -1,0 +1,171 @@
+-- One row per academic year × term × discipline × group × teacher × programme × course × form of
+-- study × language of instruction: the session results of fct_attestation_results (rules B9, the
+-- same first attempts and the same counts) split further by the students' course, form and
+-- language in that term, so the deans' page filters by them without reading the grades. It adds
+-- what a page needs to aggregate exactly: the quality count, the sum of final scores (a mean of
+-- any selection is sum / count, never a mean of means) and the students who still owe the
+-- discipline after the term's retakes (a debtor is counted once however many rows hold them).
+{%- set scale_where = "scale_version = '" ~ var('grade_scale_version') ~ "'" %}
+{%- set grade_classes = seed_column_values(
+    'grade_scale', 'traditional_grade', where=scale_where, order_by='sort_order'
+) %}
+{%- set failing_letters = seed_column_values(
+    'grade_scale', 'letter_grade', where=scale_where ~ ' and not is_passing', order_by='sort_order'
+) %}
+{%- set passing_letters = seed_column_values(
+    'grade_scale', 'letter_grade', where=scale_where ~ ' and is_passing', order_by='sort_order'
+) %}
+-- depends_on: {{ ref('grade_scale') }}
+with attempts as (
+    select * from {{ ref('int_attempts_ranked') }}
+    where source = 'session'
+),
+
+enrollments as (
+    select * from {{ ref('stg_ais__enrollments') }}
+),
+
+students as (
+    select * from {{ ref('dim_students') }}
+),
+
+student_years as (
+    select * from {{ ref('fct_student_years') }}
+),
+
+status_history as (
+    select * from {{ ref('fct_student_status_history') }}
+),
+
+terms as (
+    select * from {{ ref('dim_terms') }}
+),
+
+traditional_grades as (
+    select * from {{ ref('traditional_grades') }}
+),
+
+sittings as (
+    -- one row per student × discipline × term: the first attempt, and whether the last attempt
+    -- of the same term passed (as fct_attestation_results, rules B9)
+    select
+        student_id,
+        discipline_code,
+        academic_year,
+        academic_year_start,
+        term,
+        term_order,
+        arg_min(letter_grade, attempt) as letter_grade,
+        arg_min(traditional_grade, attempt) as traditional_grade,
+        arg_min(final_score, attempt) as final_score,
+        arg_min(grade_basis, attempt) as grade_basis,
+        arg_min(is_passed, attempt) as is_passed,
+        arg_max(is_passed, attempt) as is_passed_after_retakes
+    from attempts
+    group by student_id, discipline_code, academic_year, academic_year_start, term, term_order
+),
+
+student_terms as (
+    -- the student's form and language of study at the end of the term (the orders in force, rules
+    -- B10; today's record when no period covers it) and the course of the academic year
+    select
+        student_sessions.student_id,
+        student_sessions.academic_year,
+        student_sessions.term,
+        student_years.course,
+        coalesce(status_history.study_form, students.study_form) as study_form,
+        coalesce(status_history.study_language, students.study_language) as study_language
+    from (
+        select distinct
+            student_id,
+            academic_year,
+            term
+        from sittings
+    ) as student_sessions
+    inner join students on student_sessions.student_id = students.student_id
+    left join terms
+        on
+            student_sessions.academic_year = terms.academic_year
+            and student_sessions.term = terms.term
+    left join student_years
+        on
+            student_sessions.student_id = student_years.student_id
+            and student_sessions.academic_year = student_years.academic_year
+    -- periods follow one another without overlaps: at most one is in force on the last day
+    left join status_history
+        on
+            student_sessions.student_id = status_history.student_id
+            and {{ contingent_period_in_force('terms.ends_on', 'status_history') }}
+),
+
+placed as (
+    select
+        sittings.*,
+        -- group and teacher from the registration; a result without one keeps them empty
+        enrollments.group_code,
+        enrollments.teacher_id,
+        students.program_code,
+        students.faculty_code,
+        student_terms.course,
+        student_terms.study_form,
+        student_terms.study_language,
+        coalesce(traditional_grades.counts_as_quality, false) as counts_as_quality
+    from sittings
+    left join enrollments
+        on
+            sittings.student_id = enrollments.student_id
+            and sittings.discipline_code = enrollments.discipline_code
+            and sittings.academic_year = enrollments.academic_year
+            and sittings.term = enrollments.term
+    inner join students on sittings.student_id = students.student_id
+    inner join student_terms
+        on
+            sittings.student_id = student_terms.student_id
+            and sittings.academic_year = student_terms.academic_year
+            and sittings.term = student_terms.term
+    left join traditional_grades on sittings.traditional_grade = traditional_grades.traditional_grade
+)
+
+select
+    academic_year,
+    term,
+    discipline_code,
+    group_code,
+    teacher_id,
+    faculty_code,
+    program_code,
+    course,
+    study_form,
+    study_language,
+    -- graded: every student with a first attempt, the not admitted and no-shows included
+    count(*) as n_graded,
+    count(*) filter (where is_passed) as n_passed,
+    -- quality as the seed traditional_grades says (counts_as_quality), so a page needs no list
+    count(*) filter (where counts_as_quality) as n_quality,
+    -- by traditional grade (n_excellent, n_good, ...) and by failing letter (n_fx, n_f)
+    {{- count_by_code('traditional_grade', grade_classes) }}
+    {{- count_by_code('letter_grade', failing_letters) }}
+    count(*) filter (where grade_basis = 'not_admitted') as n_not_admitted,
+    count(*) filter (where grade_basis = 'no_show') as n_no_show,
+    count(*) filter (where is_passed) / count(*) as success_rate,
+    count(*) filter (where counts_as_quality) / count(*) as quality_rate,
+    -- the mean of any selection of rows is sum(total_final_score) / sum(n_scored)
+    sum(final_score) as total_final_score,
+    count(final_score) as n_scored,
+    avg(final_score) as mean_final_score,
+    -- by passing letter of the scale in use (n_a, n_a_minus, ..., n_d)
+    {{- count_by_code('letter_grade', passing_letters) }}
+    count(*) filter (where letter_grade = {{ academic_text_var('letter_pass') }}) as n_pass,
+    -- after the retakes of the same term
+    count(*) filter (where is_passed_after_retakes) as n_passed_after_retakes,
+    count(*) filter (where is_passed_after_retakes) / count(*) as success_rate_after_retakes,
+    -- the debtors of the session: students whose result is still not passed after its retakes
+    -- (unsorted: sorting each list costs a fifth of the build at scale, and readers count them)
+    coalesce(list(student_id) filter (where not is_passed_after_retakes), []) as debtor_student_ids,
+    min(academic_year_start) as academic_year_start,
+    min(term_order) as term_order,
+    min(academic_year_start) * 10 + min(term_order) as term_seq
+from placed
+group by
+    academic_year, term, discipline_code, group_code, teacher_id, faculty_code, program_code,
+    course, study_form, study_language
