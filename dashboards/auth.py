@@ -115,6 +115,18 @@ def log(event: str, what: str = "", **params: Any) -> None:
     audit.record(event, user_name(), what, **params)
 
 
+VIEWED_KEY = "_registrar_viewed_student"
+
+
+def viewed_student(student_id: str) -> None:
+    """Record that this session's user opened a named student (once per student in a row, not on
+    every click of the same page)."""
+    if st.session_state.get(VIEWED_KEY) == student_id:
+        return
+    st.session_state[VIEWED_KEY] = student_id
+    log("student_view", student_id, page="student")
+
+
 def _start(user: User, via: str) -> Account:
     account = Account(user.name, user.role, scope_for(user), via)
     st.session_state[ACCOUNT_KEY] = account

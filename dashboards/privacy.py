@@ -14,6 +14,7 @@ of a total and shown cells.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -55,4 +56,24 @@ def suppress(frame: pd.DataFrame, count: str, min_cell: int, values: Sequence[st
     for column in (count, *values):
         out[column] = out[column].where(~hidden)  # NaN: numbers stay numbers, shown as "—"
     out[SUPPRESSED] = hidden
+    return out
+
+
+def hide_small(row: dict[str, Any], min_cell: int, base: str, counts: Sequence[str] = (),
+               derived: Sequence[str] = ()) -> dict[str, Any]:
+    """One row of headline numbers for a scope that suppresses small cells: everything blank when
+    its `base` (the students it rests on) is small; each of `counts` blank when small. `min_cell <= 0`
+    changes nothing. (A count of a headline has no shown siblings to subtract it from.)"""
+    if min_cell <= 0:
+        return row
+
+    def small(value: Any) -> bool:
+        return value is not None and not pd.isna(value) and 0 < float(value) < min_cell
+
+    out = dict(row)
+    if small(out.get(base)):
+        return {k: (None if k in (base, *counts, *derived) else v) for k, v in out.items()}
+    for key in counts:
+        if small(out.get(key)):
+            out[key] = None
     return out

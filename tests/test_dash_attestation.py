@@ -18,7 +18,8 @@ from streamlit.testing.v1 import AppTest
 from registrar.i18n import t
 from registrar.paths import PROJECT_DIR, Home
 
-pytestmark = pytest.mark.xdist_group("dashboards")
+# AppTests signed in as the registrar; the browser test signs in through the form (tests/access.py)
+pytestmark = [pytest.mark.xdist_group("dashboards"), pytest.mark.usefixtures("dashboard_as_registrar")]
 APP = str(PROJECT_DIR / "dashboards" / "app.py")
 BASE = re.compile(r"\(n = (?P<n>[\d.,\s\u00a0]+)\)")
 
@@ -180,8 +181,13 @@ def test_browser_shows_charts_offline_switches_language_and_downloads_the_rows(
         served_demo: str, published_demo: Home, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     import openpyxl
 
-    from tests.browser import axe_violations, browser_page
-    from tests.browser import open_page as open_in_browser
+    from tests.access import browser_sign_in
+    from tests.browser import axe_violations, browser_page, wait_until_idle
+
+    def open_in_browser(page: Any, base: str, url_path: str, lang: str, ready: str) -> None:
+        browser_sign_in(page, base, "registrar", published_demo, url_path=url_path, lang=lang)  # a new session
+        page.wait_for_selector(ready, timeout=60_000)
+        wait_until_idle(page)
 
     monkeypatch.setenv("REGISTRAR_HOME", str(published_demo.root))
     with browser_page() as (page, seen):

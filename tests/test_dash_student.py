@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 from registrar.i18n import t
 from registrar.paths import PROJECT_DIR, Home
 
-pytestmark = pytest.mark.xdist_group("dashboards")
+# AppTests signed in as the registrar; the browser test signs in through the form (tests/access.py)
+pytestmark = [pytest.mark.xdist_group("dashboards"), pytest.mark.usefixtures("dashboard_as_registrar")]
 APP = str(PROJECT_DIR / "dashboards" / "app.py")
 PAGE = "views/student.py"
 
@@ -227,15 +228,16 @@ def test_the_typed_latin_fold_leaves_every_stored_key_as_it_is(published_demo: H
 
 
 def test_in_a_browser_a_registrar_finds_a_student_and_downloads_the_orders(
-        served_demo: str, known: Student, tmp_path: Any) -> None:
+        served_demo: str, published_demo: Home, known: Student, tmp_path: Any) -> None:
     from openpyxl import load_workbook
 
-    from tests.browser import axe_violations, browser_page, open_page, wait_until_idle
+    from tests.access import browser_sign_in
+    from tests.browser import axe_violations, browser_page, wait_until_idle
 
     with browser_page() as (page, seen):
         # from Home by the menu, as a registrar comes (a page's own address makes Streamlit probe
         # /student/_stcore/..., two 404s in the console before it finds the server)
-        open_page(page, served_demo, "", lang="ru", ready='[data-testid="stSidebarNav"]')
+        browser_sign_in(page, served_demo, "registrar", published_demo, lang="ru")
         page.locator('[data-testid="stSidebarNav"] a[href$="/student"]').click()
         page.wait_for_selector('[data-testid="stTextInput"] input', timeout=60_000)
         wait_until_idle(page)

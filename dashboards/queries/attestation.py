@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from dashboards.data import Scope, frame
+from dashboards.privacy import hide_small
 from policy import dbt_vars
 
 MART = "main.fct_attestation_breakdown"
@@ -146,7 +147,9 @@ def headline(scope: Scope, filters: Filters) -> dict[str, dict[str, Any] | None]
         "group by all", [filters.academic_year, filters.term, filters.term, *params])
     out: dict[str, dict[str, Any] | None] = {"now": None, "before": None}
     for row in found.to_dict("records"):
-        out["now" if row.pop("is_now") else "before"] = row
+        out["now" if row.pop("is_now") else "before"] = hide_small(
+            row, scope.min_cell, base="n_graded", counts=("n_passed", "n_quality", "n_fx", "n_f", "n_debtors"),
+            derived=("success_rate", "quality_rate", "mean_final_score"))  # a viewer's small numbers (rules B30)
     return out
 
 
@@ -165,15 +168,16 @@ def letters(scope: Scope, filters: Filters) -> pd.DataFrame:
     pred, params = where(scope, filters)
     sums = ", ".join(f"sum(b.{col}) as c{i}" for i, (_, col) in enumerate(pairs))
     row = frame(f"select {sums} from {MART} b where {pred}", params).iloc[0]
-    return pd.DataFrame({"letter": [x for x, _ in pairs],
-                         "n": [0 if pd.isna(row[f"c{i}"]) else int(row[f"c{i}"]) for i in range(len(pairs))]})
+    found = pd.DataFrame({"letter": [x for x, _ in pairs],
+                          "n": [0 if pd.isna(row[f"c{i}"]) else int(row[f"c{i}"]) for i in range(len(pairs))]})
+    return scope.suppress(found, "n")  # a viewer's small cells, and a second one with each (rules B30)
 
 
 def heatmap(scope: Scope, filters: Filters, language: str, limit: int = 25) -> pd.DataFrame:
     """Discipline × group cells (graded, passed, quality, both rates, the discipline's name) of the
     `limit` disciplines and `limit` groups with the most results; results without a group form one."""
     pred, params = where(scope, filters)
-    return frame(
+    found = frame(
         f"with cells as (select b.discipline_code, b.group_code, sum(b.n_graded) as n_graded, "
         "sum(b.n_passed) as n_passed, sum(b.n_quality) as n_quality "
         f"from {MART} b where {pred} group by all), "
@@ -186,6 +190,9 @@ def heatmap(scope: Scope, filters: Filters, language: str, limit: int = 25) -> p
         "semi join top_g on top_g.group_code is not distinct from b.group_code "
         f"left join main.dim_disciplines d on d.discipline_code = b.discipline_code "
         f"order by discipline_name collate {_collation(language)}, b.group_code", [*params, limit, limit])
+    # a viewer's small cells (rules B30): the discipline's and the group's totals are known margins
+    return scope.suppress(found, "n_graded", ["n_passed", "n_quality", "success_rate", "quality_rate"],
+                          margins=[["discipline_code"], ["group_code"]])
 
 
 def ranking(scope: Scope, filters: Filters, by: str, measure: str, language: str) -> pd.DataFrame:
@@ -194,24 +201,27 @@ def ranking(scope: Scope, filters: Filters, by: str, measure: str, language: str
     code, label, join, _ = _dimension(by, language)
     numerator = MEASURES[measure]
     pred, params = where(scope, filters)
-    return frame(
+    found = frame(
         f"select {code} as code, {label} as label, sum(b.n_graded) as n_graded, "
         "sum(b.n_passed) / sum(b.n_graded) as success_rate, sum(b.n_quality) / sum(b.n_graded) as quality_rate, "
         f"sum(b.{numerator}) / sum(b.n_graded) as rate "
         f"from {MART} b {join} where {pred} and {code} is not null group by all "
         f"order by rate, n_graded desc, label collate {_collation(language)}", params)
+    return scope.suppress(found, "n_graded", ["success_rate", "quality_rate", "rate"])  # a viewer's (rules B30)
 
 
 def trend(scope: Scope, filters: Filters, language: str, n_terms: int = 9) -> pd.DataFrame:
     """Success and quality of the last `n_terms` sessions up to the chosen one, same filters."""
     pred, params = where(scope, filters, session=False)
-    return frame(
+    found = frame(
         "with chosen as (select term_seq as s from main.dim_terms where academic_year = ? and term = ?), "
         f"per_term as (select b.academic_year, b.term, b.term_seq, {_totals_sql(False)} from {MART} b, chosen "
         f"where b.term_seq <= chosen.s and {pred} group by all order by b.term_seq desc limit ?) "
         f"select p.*, t.label_{_suffix(language)} as term_label from per_term p "
         "left join main.dim_terms t on t.academic_year = p.academic_year and t.term = p.term order by p.term_seq",
         [filters.academic_year, filters.term, *params, n_terms])
+    return scope.suppress(found, "n_graded", ["n_passed", "n_quality", "success_rate", "quality_rate",
+                                              "mean_final_score", "n_fx", "n_f"], margins=[])  # a viewer's (B30)
 
 
 def debtors(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:
@@ -220,6 +230,7 @@ def debtors(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:
     pred, params = where(scope, filters)
     student_sql, student_params = scope.student_filter("r.student_id")
     scope_sql, scope_params = scope.faculty_filter("r.faculty_code")
+    listed, listed_params = scope.individuals_filter()  # single students: never to a viewer (rules B30)
     discipline_sql = "r.discipline_code = ?" if filters.discipline else "true"
     discipline_params = [filters.discipline] if filters.discipline else []
     sx = _suffix(language)
@@ -229,9 +240,9 @@ def debtors(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:
         f"r.discipline_name_{sx} as discipline_name, r.credits, r.letter_grade, r.required_action, "
         "r.since_academic_year, r.since_term, r.n_failed_attempts "
         "from main.rpt_academic_debtors r inner join ids on ids.student_id = r.student_id "
-        f"where {scope_sql} and {student_sql} and {discipline_sql} "
+        f"where {scope_sql} and {student_sql} and {discipline_sql} and {listed} "
         f"order by r.full_name collate {_collation(language)}, r.student_id, r.since_term_seq, r.discipline_code",
-        [*params, *scope_params, *student_params, *discipline_params])
+        [*params, *scope_params, *student_params, *discipline_params, *listed_params])
 
 
 def _final_where(scope: Scope, filters: Filters) -> tuple[str, list[Any]]:
@@ -249,7 +260,7 @@ def _final_where(scope: Scope, filters: Filters) -> tuple[str, list[Any]]:
 def final_by_programme(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:
     """State exams and thesis defences of the academic year by programme (rules B26)."""
     pred, params = _final_where(scope, filters)
-    return frame(
+    found = frame(
         f"select f.program_code, f.program_code || coalesce(' — ' || p.name_{_suffix(language)}, '') as program_name, "
         "count(*) as n_graded, count(*) filter (where f.is_passed) as n_passed, "
         "count(*) filter (where tg.counts_as_quality) as n_quality, "
@@ -261,27 +272,31 @@ def final_by_programme(scope: Scope, filters: Filters, language: str) -> pd.Data
         "left join main.dim_programs p on p.program_code = f.program_code "
         "left join reference.traditional_grades tg on tg.traditional_grade = f.traditional_grade "
         f"where {pred} group by all order by program_name collate {_collation(language)}", params)
+    return scope.suppress(found, "n_graded", ["n_passed", "n_quality", "success_rate", "quality_rate",
+                                              "mean_final_score", "n_honours"])  # a viewer's (rules B30)
 
 
 def final_letters(scope: Scope, filters: Filters) -> pd.DataFrame:
     """Letters of the final attestation of the academic year: letter, n (scale order)."""
     pred, params = _final_where(scope, filters)
-    return frame(
+    found = frame(
         "select f.letter_grade as letter, count(*) as n from main.rpt_final_attestation_results f "
         f"where {pred} group by all order by min(coalesce(f.letter_sort_order, 999)), 1", params)
+    return scope.suppress(found, "n")  # a viewer's small cells (rules B30)
 
 
 def final_results(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:
     """Every final-attestation result of the academic year, names sorted in the language's collation."""
     pred, params = _final_where(scope, filters)
+    listed, listed_params = scope.individuals_filter()  # single students: never to a viewer (rules B30)
     sx = _suffix(language)
     return frame(
         f"select f.student_id, {scope.personal('f.full_name', 'full_name')}, f.program_code, "
         f"coalesce(d.name_{sx}, f.discipline_code) as discipline_name, f.term, f.final_score, f.letter_grade, "
         "f.is_passed, f.is_honours_eligible from main.rpt_final_attestation_results f "
         "left join main.dim_disciplines d on d.discipline_code = f.discipline_code "
-        f"where {pred} order by f.full_name collate {_collation(language)}, f.student_id, f.term_seq, "
-        "f.discipline_code", params)
+        f"where {pred} and {listed} order by f.full_name collate {_collation(language)}, f.student_id, f.term_seq, "
+        "f.discipline_code", [*params, *listed_params])
 
 
 def default_filters(scope: Scope) -> Filters | None:

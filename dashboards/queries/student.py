@@ -63,10 +63,11 @@ def _visible(scope: Scope, column: str) -> tuple[str, list[object]]:
     programme) that its student filter admits."""
     faculty, faculty_params = scope.faculty_filter("v.faculty_code")
     student, student_params = scope.student_filter("v.student_id")
-    if faculty == "true" and student == "true":
+    listed, listed_params = scope.individuals_filter()  # never to a scope of aggregates only (rules B30)
+    if faculty == "true" and student == "true" and listed == "true":
         return "true", []
-    return (f"{column} in (select v.student_id from main.dim_students v where {faculty} and {student})",
-            [*faculty_params, *student_params])
+    return (f"{column} in (select v.student_id from main.dim_students v where {faculty} and {student} and {listed})",
+            [*faculty_params, *student_params, *listed_params])
 
 
 def _search_predicate(scope: Scope, text: str) -> tuple[str, list[object]] | None:
@@ -118,7 +119,7 @@ def search(scope: Scope, text: str, language: str, limit: int = SEARCH_LIMIT) ->
         "from main.dim_students s "
         "left join main.dim_programs p on p.program_code = s.program_code "
         "left join reference.contingent_statuses st on st.status = s.status "
-        f"where {predicate} and {faculty} and {student} "
+        f"where {predicate} and {faculty} and {student} and {scope.individuals_filter()[0]} "
         f"order by {order} limit ?",
         [*params, *faculty_params, *student_params, limit + 1])
 
@@ -145,7 +146,7 @@ def card(scope: Scope, student_id: str, language: str) -> pd.Series | None:
         "left join reference.study_forms sf on sf.study_form = s.study_form "
         "left join reference.terms tm on tm.term = s.latest_term "
         "left join main.fct_student_status_history cur on cur.student_id = s.student_id and cur.is_current "
-        f"where s.student_id = ? and {faculty} and {student}",
+        f"where s.student_id = ? and {faculty} and {student} and {scope.individuals_filter()[0]}",
         [student_id, *faculty_params, *student_params])
     return None if found.empty else found.iloc[0]
 

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboards import auth
 from dashboards.data import current_scope
 from dashboards.queries import attestation as q
 from dashboards.ui import (
@@ -32,6 +33,7 @@ HEATMAP_MAX = 25  # disciplines and groups shown in the heatmap (the ones with t
 HEATMAP_TEXT_MAX = 12  # up to this many groups each cell prints its rate; beyond, only the small-base mark
 RANKED = 10  # rows of each "weakest" table
 
+account = auth.require_page("attestation")
 language = lang()
 scope = current_scope()
 st.header(t("att_heading", language))
@@ -95,8 +97,8 @@ tab_session, tab_debtors, tab_final = st.tabs([t("att_tab_session", language), t
                                                t("att_tab_final", language)])
 
 
-def delta_pp(now: float, before: float | None) -> str | None:
-    return None if before is None or pd.isna(before) else \
+def delta_pp(now: float | None, before: float | None) -> str | None:
+    return None if before is None or pd.isna(before) or now is None or pd.isna(now) else \
         f"{'+' if now >= before else '-'}{fmt_num(abs(now - before) * 100, language, 1)} {t('att_pp', language)}"
 
 
@@ -245,13 +247,14 @@ with tab_debtors:
               title_key="att_debtors", filters=shown_filters, key="att_debtors_table", height=420)
         people = owed.drop_duplicates("student_id")
         names = dict(zip(people["student_id"], people["full_name"] + " (" + people["student_id"] + ")", strict=True))
-        c1, c2 = st.columns([3, 1])
-        chosen = c1.selectbox(t("att_choose_student", language), list(names), format_func=names.get,
-                              key="att_debtor_pick")
-        c2.write("")
-        if c2.button(t("att_open_student", language), key="att_open_student", icon=":material/person_search:"):
-            st.session_state["student_id"] = chosen
-            st.switch_page("views/student.py")
+        if auth.may_open(account.role, "student"):  # management sees the list, names masked, and opens no one
+            c1, c2 = st.columns([3, 1])
+            chosen = c1.selectbox(t("att_choose_student", language), list(names), format_func=names.get,
+                                  key="att_debtor_pick")
+            c2.write("")
+            if c2.button(t("att_open_student", language), key="att_open_student", icon=":material/person_search:"):
+                st.session_state["student_id"] = chosen
+                st.switch_page("views/student.py")
 
 # --- final attestation -----------------------------------------------------------------------
 with tab_final:

@@ -10,6 +10,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboards import auth
 from dashboards.data import current_scope
 from dashboards.queries import student
 from dashboards.ui import CHART_CONFIG, empty, fmt_date, fmt_int, fmt_num, fmt_pct, lang, require_warehouse, table
@@ -20,6 +21,7 @@ STATUS_COLOURS = {"active": "#2e7d32", "mobility_out": "#00838f", "academic_leav
                   "graduated": "#1565c0", "expelled": "#c62828"}
 ACTIONS = {"restudy": "stu_action_restudy", "retake_exam": "stu_action_retake_exam"}
 
+auth.require_page("student")
 language = lang()
 scope = current_scope()
 st.header(t("stu_heading", language))
@@ -131,6 +133,7 @@ card = student.card(scope, chosen, language)
 if card is None:
     empty("stu_not_found", student=chosen)
     st.stop()
+auth.viewed_student(chosen)  # the audit log: who opened which student (rules B30)
 st.session_state["student_id"] = chosen  # kept when the user leaves and comes back
 st.query_params["student"] = chosen  # the address opens this student again
 who = [(t("stu_student_id", language), chosen), (t("transcript_student", language), str(card["full_name"]))]
