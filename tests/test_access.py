@@ -21,6 +21,7 @@ from dashboards.data import Scope
 from dashboards.privacy import SUPPRESSED, suppress
 from registrar import audit
 from registrar.cli import main
+from registrar.i18n import t
 from registrar.paths import PROJECT_DIR, Home
 from registrar.users import User, UserError, Users
 from tests.access import accounts, browser_sign_in, sign_in
@@ -489,3 +490,179 @@ def test_each_role_opens_the_contingent_page_with_its_own_scope(copied: Home) ->
     advisor = sign_in(AppTest.from_file(APP, default_timeout=60), "advisor", copied)
     with pytest.raises(ValueError, match="contingent"):  # not an advisor's page: its address runs a refusal
         advisor.switch_page("views/contingent.py")
+
+
+def attestation_results(scope: Scope) -> dict[str, pd.DataFrame]:
+    """Every query of the Attestation page for the latest session (and the faculties' lists), for `scope`."""
+    from dashboards.queries import attestation as q
+
+    filters = q.default_filters(Scope())
+    assert filters is not None
+    now = q.headline(scope, filters)["now"] or {}
+    found = {"headline": pd.DataFrame([now]) if now else pd.DataFrame({"n_graded": []}),
+             "letters": q.letters(scope, filters), "heatmap": q.heatmap(scope, filters, "en"),
+             "disciplines": q.ranking(scope, filters, "discipline", "success", "en"),
+             "teachers": q.ranking(scope, filters, "teacher", "quality", "en"),
+             "trend": q.trend(scope, filters, "en"), "debtors": q.debtors(scope, filters, "en"),
+             "final_by_programme": q.final_by_programme(scope, filters, "en"),
+             "final_letters": q.final_letters(scope, filters), "final_results": q.final_results(scope, filters, "en"),
+             "faculties": q.faculties(scope, "en"), "groups": q.options(scope, filters, "group", "en")}
+    return found
+
+
+ATTESTATION_COUNTS = {"n_graded", "n"}  # the students a cell rests on (a rate over 3 or more is shown)
+
+
+def counted(found: pd.DataFrame) -> float:
+    """The results a frame counts (its rows, for a list of students)."""
+    for column in ("n_graded", "n"):
+        if column in found.columns:
+            return float(pd.to_numeric(found[column]).sum())
+    return float(len(found))
+
+
+def groups_of(home: Home, faculty: str) -> set[str]:
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    try:
+        return {r[0] for r in con.execute("select distinct group_code from main.fct_attestation_breakdown "
+                                          "where faculty_code = ?", [faculty]).fetchall()}
+    finally:
+        con.close()
+
+
+def test_a_dean_of_one_faculty_receives_nothing_of_another_on_the_attestation_page(copied: Home) -> None:
+    codes = faculty_codes(copied)
+    own, others = codes[0], codes[1:]
+    everything = attestation_results(Scope.for_role("registrar"))
+    dean = attestation_results(Scope.for_role("dean", [own]))
+    rest = attestation_results(Scope.for_role("dean", others))
+    assert set(dean["faculties"]["code"]) == {own}
+    assert set(dean["groups"]["code"]) <= groups_of(copied, own)
+    assert set(dean["heatmap"]["group_code"].dropna()) <= groups_of(copied, own)
+    assert set(dean["debtors"]["group_code"].dropna()) <= groups_of(copied, own)
+    for name in ("headline", "letters", "disciplines", "teachers", "trend", "debtors", "final_by_programme",
+                 "final_letters", "final_results"):
+        # the dean's and the other faculties' add up to the university's: nothing of another faculty is in it
+        assert counted(dean[name]) + counted(rest[name]) == counted(everything[name]), name
+    assert 0 < counted(dean["headline"]) < counted(everything["headline"])
+    assert 0 < counted(dean["debtors"]) < counted(everything["debtors"])
+
+
+def test_attestation_gives_management_no_name_and_a_viewer_no_student_nor_small_cell(copied: Home) -> None:
+    management = attestation_results(Scope.for_role("management"))
+    assert len(management["debtors"]) > 0 and set(management["debtors"]["full_name"]) == {"***"}
+    assert set(management["final_results"]["full_name"]) <= {"***"}
+    assert not any("iin" in c or "birth" in c for found in management.values() for c in found.columns)
+
+    viewer = attestation_results(Scope.for_role("viewer"))
+    assert viewer["debtors"].empty and viewer["final_results"].empty
+    minimum = Scope.for_role("viewer").min_cell
+    for name in ("letters", "heatmap", "disciplines", "teachers", "trend", "final_by_programme", "final_letters"):
+        for column in ATTESTATION_COUNTS & set(viewer[name].columns):
+            shown = pd.to_numeric(viewer[name][column]).dropna()
+            assert ((shown == 0) | (shown >= minimum)).all(), (name, column)
+    cells = viewer["heatmap"]
+    assert cells["n_graded"].isna().any()  # the demo has small cells, else this proves nothing
+    for margin in ("discipline_code", "group_code"):
+        lines = cells.groupby(margin, dropna=False)["suppressed"].agg(["sum", "size"])
+        assert not ((lines["sum"] == 1) & (lines["size"] > 1)).any(), margin
+
+
+def test_an_advisor_sees_only_their_advisees(copied: Home) -> None:
+    from dashboards.queries import student as q
+
+    advisor, _ = accounts(copied)["advisor"]
+    con = duckdb.connect(str(copied.warehouse), read_only=True)
+    try:
+        mine = {r[0] for r in con.execute("select student_id from main.dim_students where advisor_id = ?",
+                                          [advisor.advisor_id]).fetchall()}
+        stranger = con.execute("select min(student_id) from main.dim_students where advisor_id <> ? "
+                               "and faculty_code in (select faculty_code from main.dim_students where advisor_id = ?)",
+                               [advisor.advisor_id, advisor.advisor_id]).fetchone()[0]
+    finally:
+        con.close()
+    scope = Scope.for_role("advisor", faculty_codes(copied), advisor.advisor_id)
+    assert set(q.search(scope, "2", "en", limit=10_000)["student_id"]) <= mine  # IDs beginning with 2
+    assert q.card(scope, stranger, "en") is None
+    assert q.orders(scope, stranger, "en").empty and q.transcript(scope, stranger, "en").empty
+    one = sorted(mine)[0]
+    assert q.card(scope, one, "en") is not None
+
+    since = now_iso()
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), "advisor", copied)
+    at.session_state["student_id"] = stranger
+    at.switch_page("views/student.py").run()
+    assert not at.exception and not at.metric  # another advisor's student: "not found"
+    at.session_state["student_id"] = one
+    at.run()
+    assert at.metric and one in " ".join(h.value for h in at.subheader)
+    viewed = [e for e in events(copied, since) if e["event"] == "student_view"]
+    assert [(e["user"], e["what"]) for e in viewed] == [(advisor.name, one)]
+
+
+INJECTIONS = ["' or '1'='1", "'; drop table main.dim_students; --", "%", "_", "\\", "\" or 1=1 --",
+              "1) or (1=1", "%' union select iin from main.dim_students --"]
+
+
+def test_sql_injection_in_every_free_text_box_finds_nothing_outside_the_scope(copied: Home) -> None:
+    from dashboards.queries import student as q
+
+    codes = faculty_codes(copied)
+    dean = Scope.for_role("dean", [codes[0]])
+    con = duckdb.connect(str(copied.warehouse), read_only=True)
+    try:
+        own = {r[0] for r in con.execute("select student_id from main.dim_students where faculty_code = ?",
+                                         [codes[0]]).fetchall()}
+        before = con.execute("select count(*) from main.dim_students").fetchone()[0]
+    finally:
+        con.close()
+    for text in INJECTIONS:  # the Student page's search box (names, IIN, ID)
+        found = q.search(dean, text, "en", limit=10_000)
+        assert set(found["student_id"]) <= own, text
+        assert q.card(dean, text, "en") is None
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), "dean", copied)
+    at.switch_page("views/student.py").run()
+    for text in INJECTIONS:
+        at.text_input(key="stu_search").set_value(text).run()
+        assert not at.exception, text
+    registrar = sign_in(AppTest.from_file(APP, default_timeout=60), "registrar", copied)
+    registrar.switch_page("views/reports.py").run()  # the Reports page's student box
+    registrar.selectbox(key="report_name").select("transcript").run()
+    for text in INJECTIONS[:3]:
+        registrar.text_input(key="report_transcript_student").input(text).run()
+        registrar.button(key="report_make").click().run()
+        assert not registrar.exception and registrar.error, text
+        assert not registrar.get("download_button")
+    signin = AppTest.from_file(APP, default_timeout=60).run()  # and the sign-in form's name box
+    for text in INJECTIONS[:2]:
+        signin.text_input(key="auth_name").input(text)
+        signin.text_input(key="auth_password").input("whatever-1")
+        signin.button(key="auth_submit").click().run()
+        assert not signin.exception and "_registrar_scope" not in signin.session_state
+        audit.Throttle.of(copied).succeeded(text)
+    con = duckdb.connect(str(copied.warehouse), read_only=True)
+    try:
+        assert con.execute("select count(*) from main.dim_students").fetchone()[0] == before
+    finally:
+        con.close()
+
+
+def test_a_role_gets_no_download_it_may_not_have(copied: Home) -> None:
+    viewer = sign_in(AppTest.from_file(APP, default_timeout=60), "viewer", copied)
+    viewer.switch_page("views/attestation.py").run()
+    assert not viewer.exception
+    keys = {b.key for b in viewer.get("download_button")}
+    assert keys and "att_debtors_table_xlsx" not in keys  # no debtor list: nothing to download
+    student_id = t("att_col_student_id", "kk")
+    assert all(d.value.empty for d in viewer.dataframe if student_id in d.value.columns)  # final results: no row
+    management = sign_in(AppTest.from_file(APP, default_timeout=60), "management", copied)
+    management.switch_page("views/attestation.py").run()
+    assert not management.exception
+    assert "att_debtors_table_xlsx" in {b.key for b in management.get("download_button")}
+    assert "att_open_student" not in {b.key for b in management.button}  # management opens no student
+    with pytest.raises(ValueError, match="student"):
+        management.switch_page("views/student.py")  # its address runs only the refusal
+    for role in ("management", "dean", "advisor", "viewer"):
+        at = sign_in(AppTest.from_file(APP, default_timeout=60), role, copied)
+        with pytest.raises(ValueError, match="reports"):
+            at.switch_page("views/reports.py")

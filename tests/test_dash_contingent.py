@@ -182,7 +182,7 @@ def test_contingent_page_in_a_browser(served_demo: str, published_demo: Home) ->
         # from the app's root, then its menu: a page opened by its own path first probes
         # <path>/_stcore/health (a 404 Streamlit logs on every page, not this one's)
         browser_sign_in(page, served_demo, "registrar", published_demo, lang="kk")
-        page.get_by_role("link", name=t("page_contingent", "kk")).click()
+        page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=t("page_contingent", "kk")).click()
         page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)
         wait_until_idle(page)
         assert page.get_by_text(t("con_heading", "kk")).count() == 1
