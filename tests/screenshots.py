@@ -40,7 +40,9 @@ def take(out: Path, lang: str) -> list[Path]:
     written = []
     with serve(home.root) as base, browser_page() as (page, seen):
         for url_path, name in PAGES:
-            path = url_path + (f"?student={student}" if url_path == "student" and student else "")
+            # Home is the default page: its address is the app's root ("/home" is no page)
+            path = ("" if url_path == "home" else url_path) + (f"?student={student}" if url_path == "student"
+                                                                and student else "")
             # each address is a new session: sign in as the demo registrar, and the page opens
             browser_sign_in(page, base, "registrar", home, url_path=path, lang=lang)
             page.wait_for_timeout(2500)  # charts and tables finish drawing after the script ends
