@@ -165,6 +165,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from registrar.bench import run_from_args
+
+    return run_from_args(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="registrar", description="Registrar Warehouse: load AIS extracts, build, check and publish."
@@ -208,6 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--format", choices=["xlsx", "csv", "pdf"], help="file format")
     rep.add_argument("--out", metavar="FILE", help="file to write (default: <report>_<params>_<date>.<ext> here)")
     rep.set_defaults(func=cmd_report)
+
+    bench = sub.add_parser("bench", help="time whole refreshes of demo universities against pandas and DuckDB")
+    from registrar.bench import add_arguments
+
+    add_arguments(bench)
+    bench.set_defaults(func=cmd_bench)
 
     serve = sub.add_parser("serve", help="serve the dashboards")
     serve.add_argument("--port", type=int, default=8501)

@@ -200,6 +200,17 @@ def write_last_refresh(home: Home, entry: dict[str, object], quality: QualityRep
     os.replace(tmp, home.last_refresh)
 
 
+def keep_build_timings(run_dir: Path, home: Home) -> None:
+    """Keep dbt's run results (each node's timing) and manifest (its lineage) of the published
+    build under last_build/, so `registrar bench` and a registrar can see where the time went."""
+    target = home.root / "last_build"
+    target.mkdir(exist_ok=True)
+    for name in ("run_results.json", "manifest.json"):
+        found = run_dir / "dbt_target" / name
+        if found.exists():
+            shutil.copy2(found, target / name)
+
+
 def prune_runs(home: Home, keep: str | None = None) -> None:
     """Remove run folders of earlier refreshes (killed or failed), keeping a few for diagnosis."""
     if not home.runs.exists():
@@ -262,6 +273,7 @@ def refresh(extract_dir: Path, home: Home, progress: Progress = print, wait_seco
         entry.update(_log_fields(result, steps, "published"))
         append_load_log(home, entry)
         write_last_refresh(home, entry, quality, result)
+        keep_build_timings(run_dir, home)
         shutil.rmtree(run_dir, ignore_errors=True)
         return RefreshOutcome(run_id, True, result.row_counts, quality, steps.seconds)
 
