@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import subprocess
 import threading
 import time
@@ -24,6 +25,7 @@ class Measured:
     peak_rss_bytes: int
     returncode: int
     output: str
+    cpu_seconds: float = 0.0  # user + system of the tree: what the work costs, whatever else runs
 
 
 def _children() -> dict[int, list[int]]:
@@ -57,6 +59,7 @@ def tree_rss(root: int) -> int:
 def run_measured(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
                  interval: float = 0.2) -> Measured:
     """Run a command to its end; its wall time and the peak resident memory of its process tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
@@ -74,7 +77,9 @@ def run_measured(command: list[str], env: dict[str, str] | None = None, cwd: Pat
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
-    return Measured(round(seconds, 2), peak, proc.returncode, output)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measured(round(seconds, 2), peak, proc.returncode, output, round(cpu, 2))
 
 
 def dbt_timings(build_dir: Path, top: int = 10) -> dict[str, object]:
