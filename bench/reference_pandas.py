@@ -194,8 +194,7 @@ def headcount(src: Path) -> pd.DataFrame:
     o["seq"] = o["sequence_in_order"].astype(int)
     o = o.sort_values(["student_id", "effective_date", "order_date", "no_number", "order_no", "seq", "movement"],
                       na_position="last", kind="mergesort")
-    by_student = o.groupby("student_id", sort=False)
-    o["status"] = by_student["status_after"].transform(lambda s: s.replace("", np.nan).ffill())
+    o["status"] = o["status_after"].replace("", np.nan).groupby(o["student_id"], sort=False).ffill()
     o["program"] = o["program_code"].replace("", np.nan).groupby(o["student_id"], sort=False).ffill()
     o["entered"] = (o["is_headcount_inflow"] == "true").groupby(o["student_id"], sort=False).cummax()
     days = o[o["entered"]].drop_duplicates(["student_id", "effective_date"], keep="last")
