@@ -82,8 +82,9 @@ def _reference(script: str, extracts: Path, out: Path, warehouse: Path) -> dict[
 
 
 def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, repeat: int,
-               say=print) -> dict[str, object]:
-    """Refresh, latency and both references for one size."""
+               say=print, save=lambda _partial: None) -> dict[str, object]:
+    """Refresh, latency and both references for one size; `save` gets the result so far after each
+    stage, so a run stopped at the country's size still keeps what it measured."""
     extracts, info = cached_extracts(cache, students, years, seed, say)
     files = [p for p in extracts.iterdir() if p.suffix == ".csv"]
     result: dict[str, object] = {
@@ -108,6 +109,7 @@ def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, re
     result["dbt"] = bench_measure.dbt_timings(home.root / "last_build")
     result["warehouse_bytes"] = home.warehouse.stat().st_size
     say(f"[{students:,}] refresh {refreshed.seconds} s, peak {refreshed.peak_rss_bytes / 2**30:.2f} GiB")
+    save(result)
 
     say(f"[{students:,}] dashboard latency")
     latency_file = root / f"latency-{students}.json"
@@ -117,11 +119,13 @@ def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, re
     if latency.returncode != 0:
         raise RuntimeError(f"dashboards.latency failed:\n{latency.output[-3000:]}")
     result["latency"] = json.loads(latency_file.read_text(encoding="utf-8"))
+    save(result)
 
-    for name, script in (("pandas", "reference_pandas.py"), ("floor", "floor_duckdb.py")):
+    for name, script in (("floor", "floor_duckdb.py"), ("pandas", "reference_pandas.py")):
         say(f"[{students:,}] {name} reference")
         result[name] = _reference(script, extracts, root / f"{name}-{students}", home.warehouse)
         say(f"[{students:,}] {name}: {result[name]['seconds']} s, matched {result[name]['matched']}")
+        save(result)
     wall = refreshed.seconds
     floor = float(result["floor"]["seconds"])  # type: ignore[index]
     result["ratios"] = {
@@ -144,6 +148,47 @@ def _gib(n: object) -> str:
     return f"{int(n) / 2**30:.2f}"  # type: ignore[call-overload]
 
 
+def _get(s: dict, *path: str) -> object:
+    """A value of a size's results, or "-" when that stage did not run (a partial run)."""
+    value: object = s
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return "-"
+        value = value[key]
+    return value
+
+
+def _row(s: dict) -> str:
+    steps = s["refresh"]["steps"]
+    pages = s.get("latency") or {}
+    worst = max(pages.items(), key=lambda kv: kv[1]["p95_ms"]) if pages else ("-", {"p95_ms": "-"})
+    refs = [_get(s, r, "matched") for r in ("pandas", "floor")]
+    identical = "yes" if refs == [True, True] else "NO" if False in refs else "-"
+
+    def ref(name: str) -> str:
+        peak = _get(s, name, "peak_rss_bytes")
+        return f"{_get(s, name, 'seconds')} ({_gib(peak) if peak != '-' else '-'})"
+
+    def ratio(name: str) -> str:
+        return f"{_get(s, 'ratios', name)} ({_get(s, 'ratios', name + '_cpu')})"
+
+    return (f"| {s['students']:,}{' (partial)' if s.get('partial') else ''} | {s['extracts']['grade_rows']:,} "
+            f"| {s['extracts']['bytes'] / 1e6:.0f} "
+            f"| {s['refresh']['wall_seconds']} ({_get(s, 'refresh', 'cpu_seconds')}) "
+            f"| {_gib(s['refresh']['peak_rss_bytes'])} "
+            f"| {steps.get('validate and load extracts')} | {steps.get('dbt build (models and tests)')} "
+            f"| {steps.get('quality checks')} | {steps.get('publish')} | {s['warehouse_bytes'] / 1e6:.0f} "
+            f"| {worst[1]['p95_ms']} ({worst[0]}) | {ref('pandas')} | {ref('floor')} "
+            f"| {ratio('refresh_over_pandas')} | {ratio('refresh_over_floor')} "
+            f"| {_get(s, 'ratios', 'core_marts_over_floor')} | {identical} "
+            f"| {s['load_average_before'][0]}-{_load_after(s)} |")
+
+
+def _load_after(s: dict) -> object:
+    after = s.get("load_average_after")
+    return after[0] if after else "-"
+
+
 def markdown(run: dict[str, object]) -> str:
     """The results as the table README and bench/RESULTS.md quote."""
     m = run["machine"]
@@ -159,23 +204,7 @@ def markdown(run: dict[str, object]) -> str:
         "|" + "---|" * 18,
     ]
     for s in run["sizes"]:  # type: ignore[union-attr]
-        steps = s["refresh"]["steps"]
-        pages = s["latency"]
-        worst = max(pages.items(), key=lambda kv: kv[1]["p95_ms"]) if pages else ("-", {"p95_ms": 0})
-        lines.append(
-            f"| {s['students']:,} | {s['extracts']['grade_rows']:,} | {s['extracts']['bytes'] / 1e6:.0f} "
-            f"| {s['refresh']['wall_seconds']} ({s['refresh']['cpu_seconds']}) "
-            f"| {_gib(s['refresh']['peak_rss_bytes'])} "
-            f"| {steps.get('validate and load extracts')} | {steps.get('dbt build (models and tests)')} "
-            f"| {steps.get('quality checks')} | {steps.get('publish')} | {s['warehouse_bytes'] / 1e6:.0f} "
-            f"| {worst[1]['p95_ms']} ({worst[0]}) "
-            f"| {s['pandas']['seconds']} ({_gib(s['pandas']['peak_rss_bytes'])}) "
-            f"| {s['floor']['seconds']} ({_gib(s['floor']['peak_rss_bytes'])}) "
-            f"| {s['ratios']['refresh_over_pandas']} ({s['ratios']['refresh_over_pandas_cpu']}) "
-            f"| {s['ratios']['refresh_over_floor']} ({s['ratios']['refresh_over_floor_cpu']}) "
-            f"| {s['ratios']['core_marts_over_floor']} "
-            f"| {'yes' if s['pandas']['matched'] and s['floor']['matched'] else 'NO'} "
-            f"| {s['load_average_before'][0]}-{s['load_average_after'][0]} |")
+        lines.append(_row(s))
     lines += ["", "Slowest dbt nodes (seconds; models run on 2 threads, so they overlap):", ""]
     for s in run["sizes"]:  # type: ignore[union-attr]
         d = s["dbt"]
@@ -185,7 +214,7 @@ def markdown(run: dict[str, object]) -> str:
     lines += ["", "Dashboard latency per page (p50 / p95 ms):", ""]
     for s in run["sizes"]:  # type: ignore[union-attr]
         lines.append(f"- {s['students']:,}: " + ", ".join(
-            f"{p} {v['p50_ms']} / {v['p95_ms']}" for p, v in s["latency"].items()))
+            f"{p} {v['p50_ms']} / {v['p95_ms']}" for p, v in s.get("latency", {}).items()))
     return "\n".join(lines) + "\n"
 
 
@@ -197,9 +226,16 @@ def run_bench(sizes: list[int], years: int, seed: int, root: Path, cache: Path, 
     root.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{stamp}.json"
+    done: list[dict[str, object]] = []
+
+    def save(partial: dict[str, object] | None = None) -> None:
+        # every stage is saved as it ends: a stopped run keeps what it measured (marked partial)
+        run["sizes"] = done + ([{**partial, "partial": True}] if partial else [])
+        target.write_text(json.dumps(run, indent=1, ensure_ascii=False), encoding="utf-8")
+
     for n in sizes:
-        run["sizes"].append(bench_size(n, years, seed, root, cache, repeat, say))  # type: ignore[union-attr]
-        target.write_text(json.dumps(run, indent=1, ensure_ascii=False), encoding="utf-8")  # partial runs count
+        done.append(bench_size(n, years, seed, root, cache, repeat, say, save))
+        save()
     (out / f"{stamp}.md").write_text(markdown(run), encoding="utf-8")
     return target, run
 
