@@ -44,8 +44,11 @@ lint: install
 	$(BIN)/sqlfluff lint models macros tests/dbt --nocolor
 	$(BIN)/lint-imports --no-cache
 
+# Whole refreshes of 5,000 to 600,000 students against pandas and DuckDB (bench/README.md);
+# the 600,000 needs about 12 GB and many minutes. Results: bench/results/, bench/RESULTS.md.
+BENCH_SIZES ?= 5000,50000,200000,600000
 bench: install
-	$(BIN)/python -m registrar.bench --students 5000 200000
+	$(BIN)/registrar bench --sizes $(BENCH_SIZES)
 
 clean:
 	rm -rf $(VENV) data target logs dbt_packages

@@ -164,10 +164,11 @@ def load_extracts(
             read = landed[ent.name]
             present = set(read.columns)
             exprs = ", ".join(f"{parse_expr(c, c.name in present)} as {q(c.name)}" for c in ent.columns)
+            # no sort: the landed table is in file order already (DuckDB keeps insertion order)
             con.execute(
                 f"create or replace table raw.{q(ent.name)} as "
                 f"select {exprs}, try_cast(_row as integer) as _source_row "
-                f"from landing.{q(ent.name)} order by try_cast(_row as integer)"
+                f"from landing.{q(ent.name)}"
             )
             result.row_counts[ent.name] = read.rows
     con.execute("drop schema if exists landing cascade")

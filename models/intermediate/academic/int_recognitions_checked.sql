@@ -92,14 +92,18 @@ graded as (
 ),
 
 in_curriculum as (
+    -- the recognised disciplines that are in the student's curriculum: only those pairs are looked
+    -- up below, so the curriculum is not expanded for every student
     select distinct
-        plans.student_id,
-        curriculum.discipline_code
-    from plans
+        recognitions.student_id,
+        recognitions.discipline_code
+    from recognitions
+    inner join plans on recognitions.student_id = plans.student_id
     inner join curriculum
         on
             plans.program_code = curriculum.program_code
             and plans.curriculum_intake_year = curriculum.intake_year
+            and recognitions.discipline_code = curriculum.discipline_code
 ),
 
 session_in_term as (

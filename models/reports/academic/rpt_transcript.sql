@@ -1,6 +1,9 @@
 -- One row per student × term × discipline: the result that stands for the term (its last
 -- attempt there), with the term's, the year's and the cumulative GPA and credits beside it.
--- A student's transcript is this table filtered by student_id and ordered by term_seq.
+-- A student's transcript is this view filtered by student_id and ordered by term_seq.
+-- A view, not a table: stored, it was a third copy of every grade (raw.grades and
+-- int_attempts_ranked are the others), and one student's lines read from the view as fast.
+{{ config(materialized='view') }}
 with attempts as (
     select * from {{ ref('fct_grades') }}
     where is_last_in_term
