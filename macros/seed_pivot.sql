@@ -35,6 +35,14 @@
     {{- code | lower | replace('-', '_minus') | replace('+', '_plus') | replace(' ', '_') -}}
 {%- endmacro %}
 
+{#- `sum(n_<code>)::bigint as n_<code>,` for each code: the count columns of count_by_code summed again,
+    for a mart that rolls a finer one up. -#}
+{% macro sum_by_code(codes, prefix='n_') -%}
+    {%- for code in codes %}
+    sum({{ prefix }}{{ code_column_name(code) }})::bigint as {{ prefix }}{{ code_column_name(code) }},
+    {%- endfor -%}
+{%- endmacro %}
+
 {#- `count(*) filter (where <column> = '<code>') as <prefix><code>,` for each code: every item
     ends with a comma, so put the call before a written column. -#}
 {% macro count_by_code(column, codes, prefix='n_') -%}
