@@ -95,12 +95,13 @@ def extract_date(con: duckdb.DuckDBPyConnection, landed: dict[str, ReadResult],
 
 
 def _land(con: duckdb.DuckDBPyConnection, ent: Entity, csv_path: Path, read: ReadResult) -> None:
-    """Create landing.<entity> with every column as text, exactly as normalised."""
+    """Create landing.<entity> with every column as text, exactly as normalised (a CSV keeps
+    its own delimiter, an XLSX sheet was written with commas)."""
     names = ["_row", *read.columns]
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
     con.execute(
         f"create or replace table landing.{q(ent.name)} as select * from read_csv({lit(str(csv_path))}, "
-        f"header = true, delim = ',', quote = '\"', escape = '\"', columns = {columns}, "
+        f"header = true, delim = {lit(read.delimiter or ',')}, quote = '\"', escape = '\"', columns = {columns}, "
         "auto_detect = false, null_padding = false)"
     )
 

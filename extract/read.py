@@ -14,6 +14,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -72,7 +73,8 @@ def _detect_delimiter(header_line: str) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def _csv_rows(path: Path, result: ReadResult) -> Iterator[tuple[int, list[str]]] | None:
+def _open_csv(path: Path, result: ReadResult) -> str | None:
+    """The file's encoding (its delimiter goes into `result`); None, with a defect, when unreadable."""
     encoding = detect_encoding(path)
     if encoding is None:
         result.defects.append(
@@ -83,14 +85,7 @@ def _csv_rows(path: Path, result: ReadResult) -> Iterator[tuple[int, list[str]]]
     with path.open("r", encoding=encoding, newline="") as fh:
         first = fh.readline()
     result.delimiter = _detect_delimiter(first)
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        with path.open("r", encoding=encoding, newline="") as fh:
-            reader = csv.reader(fh, delimiter=result.delimiter)
-            for record in reader:
-                yield reader.line_num, record
-
-    return rows()
+    return encoding
 
 
 def _cell_text(value: object) -> str:
@@ -133,17 +128,63 @@ def normalise(path: Path, out_csv: Path, known_columns: tuple[str, ...]) -> Read
 
     Structural defects are an empty file, a header that is not on row 1, a repeated
     column name, and rows whose number of fields differs from the header's (a
-    truncated or mis-delimited file). Blank rows are skipped.
+    truncated or mis-delimited file). Blank rows are skipped. A CSV keeps its delimiter
+    (`ReadResult.delimiter`); an XLSX sheet is written comma-delimited.
     """
     result = ReadResult(file=path.name)
     if path.stat().st_size == 0:
         result.defects.append(Defect(path.name, 0, "", "", "empty file: no header row"))
         return result
-    source = _xlsx_rows(path, result) if path.suffix.lower() == ".xlsx" else _csv_rows(path, result)
-    if source is None:
-        return result
-
     known = set(known_columns)
+    if path.suffix.lower() == ".xlsx":
+        source = _xlsx_rows(path, result)
+        if source is not None:
+            _write_records(source, out_csv, known, result)
+    else:
+        encoding = _open_csv(path, result)
+        if encoding is not None:
+            _write_csv_lines(path, encoding, out_csv, known, result)
+    if not result.columns and not result.defects:
+        result.defects.append(Defect(path.name, 0, "", "", "empty file: no header row"))
+    return result
+
+
+def _header(line: int, record: list[str], known: set[str], result: ReadResult) -> list[str] | None:
+    """The column names of the header record; None (with a defect) when it is no header."""
+    names = [c.strip().lower() for c in record]
+    while names and names[-1] == "":
+        names.pop()
+    if not known.intersection(names) and result.encoding == "xlsx" and line < HEADER_SEARCH_ROWS:
+        # A title or a note above the header: say so rather than "missing columns".
+        result.defects.append(
+            Defect(result.file, line, "", record[0] if record else "",
+                   "header row: the column names must be on row 1 (extra rows above the header)")
+        )
+        return None
+    dupes = sorted({n for n in names if names.count(n) > 1 and n})
+    for name in dupes:
+        result.defects.append(Defect(result.file, line, name, name, "header row: column named twice"))
+    result.columns = names
+    return names
+
+
+def _fit(line: int, record: list[str], width: int, result: ReadResult) -> list[str] | None:
+    """The record cut to the header's width, or None (with a defect) when its length is wrong."""
+    if len(record) == width:
+        return record
+    if len(record) > width and not any(c.strip() for c in record[width:]):
+        return record[:width]  # trailing empty cells, as spreadsheets export
+    result.defects.append(
+        Defect(result.file, line, "", _preview(record),
+               f"row length: {len(record)} fields where the header has {width}"
+               " (truncated or wrongly delimited row)")
+    )
+    return None
+
+
+def _write_records(source: Iterator[tuple[int, list[str]]], out_csv: Path, known: set[str],
+                   result: ReadResult) -> None:
+    """Normalise a sheet given as (spreadsheet row, cells) pairs."""
     header: list[str] | None = None
     with out_csv.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
@@ -151,39 +192,77 @@ def normalise(path: Path, out_csv: Path, known_columns: tuple[str, ...]) -> Read
             if not any(cell.strip() for cell in record):
                 continue
             if header is None:
-                names = [c.strip().lower() for c in record]
-                while names and names[-1] == "":
-                    names.pop()
-                if not known.intersection(names) and result.encoding == "xlsx" and line < HEADER_SEARCH_ROWS:
-                    # A title or a note above the header: say so rather than "missing columns".
-                    result.defects.append(
-                        Defect(path.name, line, "", record[0] if record else "",
-                               "header row: the column names must be on row 1 (extra rows above the header)")
-                    )
-                    return result
-                header = names
-                dupes = sorted({n for n in names if names.count(n) > 1 and n})
-                for name in dupes:
-                    result.defects.append(Defect(path.name, line, name, name, "header row: column named twice"))
-                result.columns = names
-                writer.writerow(["_row", *names])
+                header = _header(line, record, known, result)
+                if header is None:
+                    return
+                writer.writerow(["_row", *header])
                 continue
-            if len(record) != len(header):
-                extra = record[len(header):]
-                if len(record) > len(header) and not any(c.strip() for c in extra):
-                    record = record[: len(header)]  # trailing empty cells, as spreadsheets export
-                else:
-                    result.defects.append(
-                        Defect(path.name, line, "", _preview(record),
-                               f"row length: {len(record)} fields where the header has {len(header)}"
-                               " (truncated or wrongly delimited row)")
-                    )
+            fitted = _fit(line, record, len(header), result)
+            if fitted is not None:
+                result.rows += 1
+                writer.writerow([line, *fitted])
+
+
+# Every character str.strip() removes: a row of only these and delimiters is blank.
+_WHITESPACE = "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
+
+
+def _write_csv_lines(path: Path, encoding: str, out_csv: Path, known: set[str], result: ReadResult) -> None:
+    """Normalise a CSV line by line, keeping its delimiter.
+
+    The row number is the file's line, exactly as `csv.reader.line_num` counts it (the
+    last line of a record whose quoted cell spans lines). A line without a quote is one
+    record whose cells are its delimiter-separated parts, so it is checked and copied as
+    text; a line with a quote is parsed by the `csv` module, which reads on into the next
+    lines while a quoted cell is open, and its record is written back quoted. The two
+    give the same records as parsing the whole file with `csv`, at a fraction of the cost.
+    """
+    delim = result.delimiter
+    blank = delim + _WHITESPACE
+    header: list[str] | None = None
+    width = 0
+    line_no = copied = 0
+    pending: list[str] = []
+    with path.open("r", encoding=encoding, newline="") as fh, \
+            out_csv.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, delimiter=delim)  # "\r\n", so a cell holding either is quoted
+        lines = iter(fh)
+        for text in lines:
+            line_no += 1
+            record: list[str] | None = None
+            if '"' in text:
+                reader = csv.reader(itertools.chain((text,), lines), delimiter=delim)
+                record = next(reader, [])
+                line_no += reader.line_num - 1
+                if not any(cell.strip() for cell in record):
                     continue
-            result.rows += 1
-            writer.writerow([line, *record])
-    if header is None:
-        result.defects.append(Defect(path.name, 0, "", "", "empty file: no header row"))
-    return result
+            else:
+                body = text.rstrip("\r\n")  # a line holds one terminator, at its end
+                if not body.strip(blank):
+                    continue
+                if header is not None and body.count(delim) + 1 == width:
+                    pending.append(f"{line_no}{delim}{body}\r\n")
+                    copied += 1
+                    if len(pending) >= 10_000:
+                        out.writelines(pending)
+                        pending.clear()
+                    continue
+                record = body.split(delim)
+            out.writelines(pending)
+            pending.clear()
+            if header is None:
+                header = _header(line_no, record, known, result)
+                if header is None:
+                    return
+                width = len(header)
+                writer.writerow(["_row", *header])
+                continue
+            fitted = _fit(line_no, record, width, result)
+            if fitted is not None:
+                result.rows += 1
+                writer.writerow([line_no, *fitted])
+        out.writelines(pending)
+    result.rows += copied
 
 
 def _preview(record: list[str], limit: int = 60) -> str:

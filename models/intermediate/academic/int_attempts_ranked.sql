@@ -1,5 +1,8 @@
 -- One row per result in the record with its place among the student's attempts at the
 -- discipline: terms ordered 1, 2, summer within an academic year, then the attempt number.
+-- Every figure comes from one sort of the student's attempts at the discipline: `by_attempt`
+-- orders them, and `by_term` (the same partition, ordered by its prefix) groups a term's
+-- attempts as peers, so DuckDB computes all five in a single window pass.
 with results as (
     select * from {{ ref('int_grades_unioned') }}
 ),
@@ -7,24 +10,26 @@ with results as (
 ranked as (
     select
         *,
-        row_number() over (
-            partition by student_id, discipline_code
-            order by term_seq, attempt
-        ) as attempt_seq,
-        count(*) over (partition by student_id, discipline_code) as n_attempts,
-        row_number() over (
-            partition by student_id, discipline_code, term_seq
-            order by attempt
+        row_number() over by_attempt as attempt_seq,
+        count(*) over (
+            by_attempt rows between unbounded preceding and unbounded following
+        ) as n_attempts,
+        row_number() over by_attempt
+        - count(*) over (
+            by_term groups between unbounded preceding and 1 preceding
         ) as attempt_in_term,
-        count(*) over (partition by student_id, discipline_code, term_seq) as n_attempts_in_term,
+        count(*) over (
+            by_term groups between current row and current row
+        ) as n_attempts_in_term,
         -- the first later term with an attempt at the discipline: from then on this term's
         -- result no longer counts in cumulative figures
         min(term_seq) over (
-            partition by student_id, discipline_code
-            order by term_seq
-            range between 1 following and unbounded following
+            by_term range between 1 following and unbounded following
         ) as next_attempt_term_seq
     from results
+    window
+        by_attempt as (partition by student_id, discipline_code order by term_seq, attempt),
+        by_term as (partition by student_id, discipline_code order by term_seq)
 )
 
 select
