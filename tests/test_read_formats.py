@@ -117,3 +117,42 @@ def test_dates_and_decimals_parse(reference: Tables) -> None:
     bot_retake = next(r for r in grades if r["discipline_code"] == "BOT1102" and r["attempt"] == 2)
     assert bot_retake["exam"] == Decimal("75.50")
     assert bot_retake["graded_on"] == dt.date(2025, 1, 25)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1251"])
+def test_rows_are_numbered_and_split_as_a_spreadsheet_shows_them(encoding: str, tmp_path: Path) -> None:
+    """Quote-free lines are copied as text and quoted ones parsed: both must give the row a
+    spreadsheet shows, a cell spanning lines, a quoted delimiter and a doubled quote."""
+    from extract.contract import entity
+    from extract.load import _land
+    from extract.read import normalise
+
+    lines = [
+        "student_id;last_name;note",  # row 1
+        "1;Асан;a",
+        "",  # a blank line and a line of delimiters are skipped, and still counted
+        ";;",
+        '2;"Two', 'lines";b',  # one record on rows 5 and 6: shown as row 6
+        '3;"semi;colon";"q""uote"',
+        "4;short",  # row 8: too few fields
+        "5;Жан;c;;",  # trailing empty cells, as spreadsheets export
+        '6;x"y;d',  # a quote inside an unquoted cell is a character
+    ]
+    source = tmp_path / "students.csv"
+    source.write_bytes("\r\n".join(lines).encode(encoding))
+    read = normalise(source, tmp_path / "out.csv", entity("students").column_names)
+    assert (read.encoding, read.delimiter, read.columns, read.rows) == (encoding, ";", lines[0].split(";"), 5)
+    assert [str(d) for d in read.defects] == [
+        "students.csv, row 8, value '4,short': row length: 2 fields where the header has 3"
+        " (truncated or wrongly delimited row)"
+    ]
+    con = duckdb.connect()
+    con.execute("create schema landing")
+    _land(con, entity("students"), tmp_path / "out.csv", read)
+    assert con.execute("select * from landing.students").fetchall() == [
+        ("2", "1", "Асан", "a"),
+        ("6", "2", "Two\r\nlines", "b"),
+        ("7", "3", "semi;colon", 'q"uote'),
+        ("9", "5", "Жан", "c"),
+        ("10", "6", 'x"y', "d"),
+    ]
