@@ -43,6 +43,11 @@ class Home:
         return self.root / "runs"
 
     @property
+    def dbt_parse_cache(self) -> Path:
+        """dbt's parsed project from the last refresh, so the next one parses only what changed."""
+        return self.root / "dbt_partial_parse.msgpack"
+
+    @property
     def archive(self) -> Path:
         return self.root / "archive"
 

@@ -116,10 +116,10 @@ def load_step(extract_dir: Path, database: Path, work_dir: Path, progress: Progr
         con.close()
 
 
-def build_step(database: Path, run_dir: Path, progress: Progress) -> DbtResult:
+def build_step(database: Path, run_dir: Path, progress: Progress, parse_cache: Path | None = None) -> DbtResult:
     """dbt build (seeds, models, data tests; not the unit tests) on `database`; raise RefreshFailed on any failure,
     with the outcome of every test that ran and the rows of those that failed."""
-    result = run_dbt(["build", *BUILD_SELECTION], database, run_dir, progress)
+    result = run_dbt(["build", *BUILD_SELECTION], database, run_dir, progress, parse_cache=parse_cache)
     if not result.ok:
         lines = [f"  {f['node']}: {f['status']} — {f['message']}" for f in result.failures]
         quality = QualityReport(checks=dbt_test_outcomes(result, database))
@@ -251,7 +251,8 @@ def refresh(extract_dir: Path, home: Home, progress: Progress = print, wait_seco
                 progress(f"  warning: {w}")
             if not result.ok:
                 raise RefreshFailed("validate and load", format_report(result.defects, result.warnings))
-            built = steps.run("dbt build (models and tests)", lambda: build_step(database, run_dir, progress))
+            built = steps.run("dbt build (models and tests)",
+                              lambda: build_step(database, run_dir, progress, home.dbt_parse_cache))
             assert isinstance(built, DbtResult)
             quality = steps.run("quality checks", lambda: run_checks(database, built, progress))
             assert isinstance(quality, QualityReport)
