@@ -104,6 +104,7 @@ def run_dbt(
     progress: Progress = print,
     vars_: dict[str, object] | None = None,
     parse_cache: Path | None = None,
+    memory_limit: str | None = None,
 ) -> DbtResult:
     """Run `dbt <command>` on `database`; stream its progress lines; read run_results.json.
 
@@ -111,6 +112,7 @@ def run_dbt(
     wrote it: a few seconds of every refresh. dbt re-parses everything when the project, its vars,
     the profile or dbt itself differ, so the cache never serves a stale project. The profile names
     the warehouse file relative to dbt's working folder, so the profile is the same for every run.
+    `memory_limit` is DuckDB's for this run unless REGISTRAR_DUCKDB_MEMORY_LIMIT is set (profiles.yml).
     """
     target = run_dir / "dbt_target"
     target.mkdir(parents=True, exist_ok=True)
@@ -123,6 +125,8 @@ def run_dbt(
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DBT_PARTIAL_PARSE": "true" if parse_cache is not None else "false",
     }
+    if memory_limit and "REGISTRAR_DUCKDB_MEMORY_LIMIT" not in os.environ:
+        env["REGISTRAR_DUCKDB_MEMORY_LIMIT"] = memory_limit
     args = [
         dbt_executable(), "--no-use-colors", *command,
         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),

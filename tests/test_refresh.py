@@ -113,3 +113,14 @@ def test_an_error_level_expectation_blocks_the_publish(
     assert "2024-2025 | 1 | BOT1102 | АГР-24-1" in err
     assert "quality checks failed; the published warehouse is unchanged" in err
     assert file_digest(published_mini.warehouse) == before
+
+
+def test_the_build_may_hold_four_times_the_extracts_within_the_machine() -> None:
+    import os
+
+    from registrar.pipeline import build_memory_limit
+
+    assert build_memory_limit(16_000_000) == "3GiB"  # a university: the 3 GiB floor
+    assert build_memory_limit(1_962_000_000) == "8GiB"  # the country's 2 GB of extracts
+    machine_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    assert int(build_memory_limit(10**15).removesuffix("GiB")) <= 0.8 * machine_gib

@@ -44,3 +44,7 @@ select
     -- term GPA uses the last attempt within the term
     attempt_in_term = n_attempts_in_term as is_last_in_term
 from ranked
+-- stored by student: one student's rows then sit in a few row groups, which DuckDB's min/max
+-- per row group finds without scanning the rest (the Student page's transcript reads one
+-- student's rows through fct_grades; at 600,000 students 165 ms unsorted, a few ms sorted)
+order by student_id
