@@ -95,9 +95,10 @@ def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, re
         "load_average_before": bench_measure.load_average(),
     }
     home = Home(root / f"home-{students}")
-    # a fresh home, but dbt's parsed project is kept as a university's nightly refresh keeps it (it
-    # does not depend on the size); only the bench's very first refresh parses the whole project
-    parsed = root / "dbt_partial_parse.msgpack"
+    # a fresh home, but dbt's parsed project is kept per size, as a university's nightly refresh keeps
+    # it (the build's memory limit, part of dbt's profile, follows the size): only a size's first
+    # bench parses the whole project
+    parsed = root / f"dbt_partial_parse-{students}.msgpack"
     shutil.rmtree(home.root, ignore_errors=True)
     if parsed.exists():
         home.root.mkdir(parents=True)
