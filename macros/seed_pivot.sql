@@ -50,3 +50,19 @@
     count(*) filter (where {{ column }} = '{{ code }}') as {{ prefix }}{{ code_column_name(code) }},
     {%- endfor -%}
 {%- endmacro %}
+
+{#- The grade scale in use (var grade_scale_version) as the lists the attestation marts pivot on,
+    each in the scale's order: `traditional_grades`, `failing_letters`, `passing_letters`. Stated
+    once here for fct_attestation_breakdown and the results summed from it; a model that calls it
+    declares `-- depends_on: ref('grade_scale')`. -#}
+{% macro grade_scale_codes() -%}
+    {%- set scale_where = "scale_version = '" ~ var('grade_scale_version') ~ "'" -%}
+    {{ return({
+        'traditional_grades': seed_column_values(
+            'grade_scale', 'traditional_grade', where=scale_where, order_by='sort_order'),
+        'failing_letters': seed_column_values(
+            'grade_scale', 'letter_grade', where=scale_where ~ ' and not is_passing', order_by='sort_order'),
+        'passing_letters': seed_column_values(
+            'grade_scale', 'letter_grade', where=scale_where ~ ' and is_passing', order_by='sort_order'),
+    }) }}
+{%- endmacro %}

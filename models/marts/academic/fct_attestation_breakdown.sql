@@ -5,16 +5,10 @@
 -- what a page needs to aggregate exactly: the quality count, the sum of final scores (a mean of
 -- any selection is sum / count, never a mean of means) and the students who still owe the
 -- discipline after the term's retakes (a debtor is counted once however many rows hold them).
-{%- set scale_where = "scale_version = '" ~ var('grade_scale_version') ~ "'" %}
-{%- set grade_classes = seed_column_values(
-    'grade_scale', 'traditional_grade', where=scale_where, order_by='sort_order'
-) %}
-{%- set failing_letters = seed_column_values(
-    'grade_scale', 'letter_grade', where=scale_where ~ ' and not is_passing', order_by='sort_order'
-) %}
-{%- set passing_letters = seed_column_values(
-    'grade_scale', 'letter_grade', where=scale_where ~ ' and is_passing', order_by='sort_order'
-) %}
+{%- set codes = grade_scale_codes() %}
+{%- set grade_classes = codes['traditional_grades'] %}
+{%- set failing_letters = codes['failing_letters'] %}
+{%- set passing_letters = codes['passing_letters'] %}
 -- depends_on: {{ ref('grade_scale') }}
 with attempts as (
     select * from {{ ref('int_attempts_ranked') }}

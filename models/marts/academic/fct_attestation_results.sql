@@ -5,16 +5,10 @@
 -- takes each rate as a ratio of the sums. The count columns by traditional grade and by letter
 -- are generated from the seeds at compile time (macro sum_by_code, as count_by_code there), so a
 -- new scale version brings its own columns instead of silently counting zeros.
-{%- set scale_where = "scale_version = '" ~ var('grade_scale_version') ~ "'" %}
-{%- set grade_classes = seed_column_values(
-    'grade_scale', 'traditional_grade', where=scale_where, order_by='sort_order'
-) %}
-{%- set failing_letters = seed_column_values(
-    'grade_scale', 'letter_grade', where=scale_where ~ ' and not is_passing', order_by='sort_order'
-) %}
-{%- set passing_letters = seed_column_values(
-    'grade_scale', 'letter_grade', where=scale_where ~ ' and is_passing', order_by='sort_order'
-) %}
+{%- set codes = grade_scale_codes() %}
+{%- set grade_classes = codes['traditional_grades'] %}
+{%- set failing_letters = codes['failing_letters'] %}
+{%- set passing_letters = codes['passing_letters'] %}
 -- depends_on: {{ ref('grade_scale') }}
 with breakdown as (
     select * from {{ ref('fct_attestation_breakdown') }}
