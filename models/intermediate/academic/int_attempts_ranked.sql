@@ -2,7 +2,7 @@
 -- discipline: terms ordered 1, 2, summer within an academic year, then the attempt number.
 -- Every figure comes from one sort of the student's attempts at the discipline: `by_attempt`
 -- orders them, and `by_term` (the same partition, ordered by its prefix) groups a term's
--- attempts as peers, so DuckDB computes them all in a single window pass.
+-- attempts as peers, so DuckDB computes all five in a single window pass.
 with results as (
     select * from {{ ref('int_grades_unioned') }}
 ),
@@ -21,10 +21,6 @@ ranked as (
         count(*) over (
             by_term groups between current row and current row
         ) as n_attempts_in_term,
-        -- whether the term's last attempt passed: the session result after its retakes (B9)
-        max_by(is_passed, attempt) over (
-            by_term groups between current row and current row
-        ) as is_passed_after_retakes,
         -- the first later term with an attempt at the discipline: from then on this term's
         -- result no longer counts in cumulative figures
         min(term_seq) over (

@@ -49,14 +49,14 @@ sittings as (
         academic_year_start,
         term,
         term_order,
-        letter_grade,
-        traditional_grade,
-        final_score,
-        grade_basis,
-        is_passed,
-        is_passed_after_retakes
+        arg_min(letter_grade, attempt) as letter_grade,
+        arg_min(traditional_grade, attempt) as traditional_grade,
+        arg_min(final_score, attempt) as final_score,
+        arg_min(grade_basis, attempt) as grade_basis,
+        arg_min(is_passed, attempt) as is_passed,
+        arg_max(is_passed, attempt) as is_passed_after_retakes
     from attempts
-    where is_first_in_term
+    group by student_id, discipline_code, academic_year, academic_year_start, term, term_order
 ),
 
 student_terms as (
