@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,30 +107,6 @@ def _land(con: duckdb.DuckDBPyConnection, ent: Entity, csv_path: Path, read: Rea
     )
 
 
-def _land_and_check(con: duckdb.DuckDBPyConnection, found: dict[str, Path], reads: dict[str, Future[ReadResult]],
-                    work_dir: Path, result: LoadResult, landed: dict[str, ReadResult], validator: Validator,
-                    progress: Progress) -> None:
-    """Land each normalised file and run its file-level checks, in contract order."""
-    for ent in ENTITIES:
-        path = found.get(ent.name)
-        if path is None:
-            continue
-        result.files.append(ExtractFile(ent.name, path, sha256_of(path), path.stat().st_size))
-        normalised = work_dir / f"{ent.name}.csv"
-        read = reads[ent.name].result()
-        result.defects += read.defects
-        if not read.columns or any(d.row <= 1 for d in read.defects):
-            continue  # unreadable or header-less: nothing more can be checked in it
-        unknown = [c for c in read.columns if c not in ent.column_names and c]
-        if unknown:
-            result.warnings.append(Defect(path.name, 0, "", "", f"unknown column(s) ignored: {', '.join(unknown)}"))
-        _land(con, ent, normalised, read)
-        landed[ent.name] = read
-        result.files[-1].rows = read.rows
-        progress(f"  read {path.name}: {read.rows:,} rows ({read.encoding or 'text'})")
-        validator.check_entity(ent, path.name, read.columns)
-
-
 def load_extracts(
     extract_dir: Path,
     con: duckdb.DuckDBPyConnection,
@@ -149,12 +125,27 @@ def load_extracts(
     # Python normalises the next files while DuckDB lands and checks the one before (DuckDB
     # releases the GIL while it works); results are taken in contract order, so the defects and
     # the progress lines come in the same order as one file at a time
+    normalised = {ent.name: work_dir / f"{ent.name}.csv" for ent in ENTITIES if ent.name in found}
     with ThreadPoolExecutor(max_workers=1) as reader:
-        reads = {
-            ent.name: reader.submit(normalise, path, work_dir / f"{ent.name}.csv", ent.column_names)
-            for ent in ENTITIES if (path := found.get(ent.name)) is not None
-        }
-        _land_and_check(con, found, reads, work_dir, result, landed, validator, progress)
+        reads = {ent.name: reader.submit(normalise, found[ent.name], normalised[ent.name], ent.column_names)
+                 for ent in ENTITIES if ent.name in found}
+        for ent in ENTITIES:
+            if ent.name not in found:
+                continue
+            path = found[ent.name]
+            result.files.append(ExtractFile(ent.name, path, sha256_of(path), path.stat().st_size))
+            read = reads[ent.name].result()
+            result.defects += read.defects
+            if not read.columns or any(d.row <= 1 for d in read.defects):
+                continue  # unreadable or header-less: nothing more can be checked in it
+            unknown = [c for c in read.columns if c not in ent.column_names and c]
+            if unknown:
+                result.warnings.append(Defect(path.name, 0, "", "", f"unknown column(s) ignored: {', '.join(unknown)}"))
+            _land(con, ent, normalised[ent.name], read)
+            landed[ent.name] = read
+            result.files[-1].rows = read.rows
+            progress(f"  read {path.name}: {read.rows:,} rows ({read.encoding or 'text'})")
+            validator.check_entity(ent, path.name, read.columns)
 
     for ent in ENTITIES:
         if ent.name not in landed:

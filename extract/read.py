@@ -13,12 +13,14 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from extract.defects import Defect
 
@@ -182,29 +184,45 @@ def _fit(line: int, record: list[str], width: int, result: ReadResult) -> list[s
     return None
 
 
+class _Normalised:
+    """The normalised file as it is written: the header record first, then every record that fits it."""
+
+    def __init__(self, out: TextIO, delimiter: str, known: set[str], result: ReadResult) -> None:
+        self.writer = csv.writer(out, delimiter=delimiter)  # ends rows "\r\n", so a cell holding either is quoted
+        self.known = known
+        self.result = result
+        self.header: list[str] | None = None
+
+    def add(self, line: int, record: list[str]) -> bool:
+        """Take one record (a blank one is skipped); False when the first record is no header."""
+        if not any(cell.strip() for cell in record):
+            return True
+        if self.header is None:
+            self.header = _header(line, record, self.known, self.result)
+            if self.header is not None:
+                self.writer.writerow(["_row", *self.header])
+            return self.header is not None
+        fitted = _fit(line, record, len(self.header), self.result)
+        if fitted is not None:
+            self.result.rows += 1
+            self.writer.writerow([line, *fitted])
+        return True
+
+
 def _write_records(source: Iterator[tuple[int, list[str]]], out_csv: Path, known: set[str],
                    result: ReadResult) -> None:
     """Normalise a sheet given as (spreadsheet row, cells) pairs."""
-    header: list[str] | None = None
     with out_csv.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
+        normalised = _Normalised(out, ",", known, result)
         for line, record in source:
-            if not any(cell.strip() for cell in record):
-                continue
-            if header is None:
-                header = _header(line, record, known, result)
-                if header is None:
-                    return
-                writer.writerow(["_row", *header])
-                continue
-            fitted = _fit(line, record, len(header), result)
-            if fitted is not None:
-                result.rows += 1
-                writer.writerow([line, *fitted])
+            if not normalised.add(line, record):
+                return
 
 
-# Every character str.strip() removes: a row of only these and delimiters is blank.
-_WHITESPACE = "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
+@functools.cache
+def _blank_characters(delimiter: str) -> str:
+    """The delimiter and every character str.strip() removes: a line of only these is a blank row."""
+    return delimiter + "".join(ch for ch in map(chr, range(0x110000)) if ch.isspace())
 
 
 def _write_csv_lines(path: Path, encoding: str, out_csv: Path, known: set[str], result: ReadResult) -> None:
@@ -218,51 +236,43 @@ def _write_csv_lines(path: Path, encoding: str, out_csv: Path, known: set[str], 
     give the same records as parsing the whole file with `csv`, at a fraction of the cost.
     """
     delim = result.delimiter
-    blank = delim + _WHITESPACE
-    header: list[str] | None = None
-    width = 0
-    line_no = copied = 0
-    pending: list[str] = []
+    blank = _blank_characters(delim)
+    line_no = 0
     with path.open("r", encoding=encoding, newline="") as fh, \
             out_csv.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, delimiter=delim)  # "\r\n", so a cell holding either is quoted
+        normalised = _Normalised(out, delim, known, result)
+        width = -1  # no header yet
+        copied: list[str] = []  # the common rows, written in batches (one write per row is slower)
         lines = iter(fh)
         for text in lines:
             line_no += 1
-            record: list[str] | None = None
             if '"' in text:
                 reader = csv.reader(itertools.chain((text,), lines), delimiter=delim)
                 record = next(reader, [])
                 line_no += reader.line_num - 1
-                if not any(cell.strip() for cell in record):
-                    continue
             else:
                 body = text.rstrip("\r\n")  # a line holds one terminator, at its end
                 if not body.strip(blank):
                     continue
-                if header is not None and body.count(delim) + 1 == width:
-                    pending.append(f"{line_no}{delim}{body}\r\n")
-                    copied += 1
-                    if len(pending) >= 10_000:
-                        out.writelines(pending)
-                        pending.clear()
+                if body.count(delim) + 1 == width:  # the common row: copied as it is
+                    copied.append(f"{line_no}{delim}{body}\r\n")
+                    if len(copied) == 10_000:
+                        _flush(out, copied, result)
                     continue
                 record = body.split(delim)
-            out.writelines(pending)
-            pending.clear()
-            if header is None:
-                header = _header(line_no, record, known, result)
-                if header is None:
-                    return
-                width = len(header)
-                writer.writerow(["_row", *header])
-                continue
-            fitted = _fit(line_no, record, width, result)
-            if fitted is not None:
-                result.rows += 1
-                writer.writerow([line_no, *fitted])
-        out.writelines(pending)
-    result.rows += copied
+            _flush(out, copied, result)
+            if not normalised.add(line_no, record):
+                return
+            if normalised.header is not None:
+                width = len(normalised.header)
+        _flush(out, copied, result)
+
+
+def _flush(out: TextIO, copied: list[str], result: ReadResult) -> None:
+    """Write the copied rows waiting in `copied` and count them."""
+    out.writelines(copied)
+    result.rows += len(copied)
+    copied.clear()
 
 
 def _preview(record: list[str], limit: int = 60) -> str:
