@@ -8,7 +8,7 @@ export REGISTRAR_HOME ?= $(CURDIR)/data
 DEMO_DIR ?= $(REGISTRAR_HOME)/demo_extracts
 PORT ?= 8501
 
-.PHONY: install run demo test lint bench clean browser docs screenshots
+.PHONY: install run demo test test-fast lint bench clean browser docs screenshots
 
 install: $(VENV)/.installed
 
@@ -35,12 +35,17 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The whole suite: unit, warehouse (real dbt builds) and browser (real Chromium) tiers.
 test: lint browser
 	$(BIN)/pytest -n 2 --dist loadfile
 
+# The unit tier alone (no dbt, no Streamlit, no browser): the loop for changing one function.
+test-fast: install
+	$(BIN)/pytest -n 2 tests/unit
+
 # ruff, sqlfluff, and the package layering of .importlinter (lint-imports).
 lint: install
-	$(BIN)/ruff check policy extract registrar dashboards demo tests
+	$(BIN)/ruff check policy extract registrar dashboards demo bench tests
 	$(BIN)/sqlfluff lint models macros tests/dbt --nocolor
 	$(BIN)/lint-imports --no-cache
 
@@ -48,7 +53,7 @@ lint: install
 # the 600,000 needs about 12 GB and many minutes. Results: bench/results/, bench/RESULTS.md.
 BENCH_SIZES ?= 5000,50000,200000,600000
 bench: install
-	$(BIN)/registrar bench --sizes $(BENCH_SIZES)
+	$(BIN)/registrar-bench --sizes $(BENCH_SIZES)
 
 clean:
 	rm -rf $(VENV) data target logs dbt_packages
@@ -60,4 +65,4 @@ docs: install
 # A screenshot of each dashboard page from the demo, for the README: docs/screenshots/*.png
 screenshots: install browser
 	@test -f $(REGISTRAR_HOME)/warehouse.duckdb || $(MAKE) demo
-	$(BIN)/python -m tests.screenshots --out docs/screenshots
+	$(BIN)/python -m tests.support.screenshots --out docs/screenshots

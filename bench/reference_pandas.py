@@ -3,7 +3,7 @@ straight from the extract CSVs, with no warehouse, no contract checks and no tes
 
     python bench/reference_pandas.py EXTRACT_DIR OUT_DIR
 
-Writes three Parquet files to OUT_DIR, which `registrar bench` compares with the marts:
+Writes three Parquet files to OUT_DIR, which `registrar-bench` compares with the marts:
 - student_terms: per student x academic year x term, the term's credits attempted and earned and
   term GPA, and the cumulative credits and GPA at the end of the term (rules B2-B8);
 - attestation: per academic year x term x discipline x group, the students graded at their first

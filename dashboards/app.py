@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboards import auth  # noqa: E402
 from dashboards.ui import lang  # noqa: E402
-from registrar.i18n import LANGUAGES, t  # noqa: E402
+from registrar.common.i18n import LANGUAGES, t  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 VIEWS = HERE / "views"

@@ -1,7 +1,7 @@
 """Who is signed in to this session, with which role and scope (rules B30).
 
-- **Password sign-in**: the users file under $REGISTRAR_HOME (registrar/users.py: argon2id
-  hashes), a form; repeated failures for a name are slowed, then locked (registrar/audit.py).
+- **Password sign-in**: the users file under $REGISTRAR_HOME (registrar/access/users.py: argon2id
+  hashes), a form; repeated failures for a name are slowed, then locked (registrar/access/audit.py).
 - **OIDC** (where the university has a provider): switched on by an `[auth]` section in
   Streamlit's secrets (Streamlit's own `st.login`). The identity's claim `[registrar]
   oidc_claim` (default `email`) must be the name of a user of the users file: that user's role
@@ -14,13 +14,12 @@
 - `PAGE_ROLES` is the one map of which role may open which page; app.py builds the menu from
   it, and every page calls `require_page(...)` first, so a page opened by a forged URL refuses.
 
-Tests (only) may run the app signed in as the registrar with `REGISTRAR_DASHBOARD_AUTH=off`:
-honoured only inside Streamlit's AppTest, never by a served app, so no browser can trigger it.
+The roles themselves (pages, faculties, personal data, small cells) are one table in
+registrar/access/roles.py; this module keeps only what lives in a Streamlit session.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,28 +27,19 @@ from typing import Any
 
 import streamlit as st
 
-from dashboards.data import SCOPE_KEY, NoWarehouse, Scope, frame
-from policy import dbt_vars
-from registrar import audit
-from registrar.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from registrar.users import ROLES, User, Users
+from dashboards.data import SCOPE_KEY, NoWarehouse, frame
+from policy import settings
+from registrar.access import audit, throttle
+from registrar.access.roles import may_open, page_roles
+from registrar.access.scope import Scope
+from registrar.access.users import User, Users
+from registrar.common.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 ACCOUNT_KEY = "_registrar_account"
 LAST_SEEN_KEY = "_registrar_last_seen"
 NOTICE_KEY = "_registrar_auth_notice"
-BYPASS_ENV = "REGISTRAR_DASHBOARD_AUTH"
-_APPTEST_SESSION = "test session id"  # the session id of Streamlit's AppTest runner (no served session has it)
 
-EVERYONE = frozenset(ROLES)
-# Which role may open which page (url path as in app.py's PAGES). README "Who sees what" shows it as a table.
-PAGE_ROLES: dict[str, frozenset[str]] = {
-    "home": EVERYONE,
-    "attestation": frozenset({"registrar", "management", "dean", "viewer"}),
-    "student": frozenset({"registrar", "dean", "advisor"}),
-    "contingent": frozenset({"registrar", "management", "dean", "viewer"}),
-    "reports": frozenset({"registrar"}),
-    "status": EVERYONE,
-}
+PAGE_ROLES: dict[str, frozenset[str]] = page_roles()  # which role may open which page (registrar/access/roles.py)
 
 
 @dataclass(frozen=True)
@@ -59,7 +49,7 @@ class Account:
     name: str
     role: str
     scope: Scope
-    via: str  # "password", "oidc" or "test"
+    via: str  # "password" or "oidc"
 
 
 def _lang() -> str:
@@ -67,23 +57,9 @@ def _lang() -> str:
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def may_open(role: str, page: str) -> bool:
-    return role in PAGE_ROLES.get(page, frozenset())
-
-
 def idle_minutes() -> float:
     """Minutes without a click after which a session is signed out (rules B30)."""
-    return float(dbt_vars().get("session_idle_minutes", 30))
-
-
-def _bypassed() -> bool:
-    """The tests' sign-in: the env var AND Streamlit's AppTest runner (a served session never is)."""
-    if os.environ.get(BYPASS_ENV) != "off":
-        return False
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return ctx is not None and ctx.session_id == _APPTEST_SESSION
+    return float(settings()["session_idle_minutes"])
 
 
 def scope_for(user: User) -> Scope:
@@ -169,10 +145,6 @@ def _oidc_identity(settings: dict[str, Any]) -> str | None:
 def gate() -> Account | None:
     """Check this session's sign-in on every run: expire an idle session, reload the user's role
     and scope from the users file, take an OIDC identity. None: nobody is signed in."""
-    if _bypassed():
-        account = Account("test", "registrar", Scope.for_role("registrar"), "test")
-        st.session_state[ACCOUNT_KEY], st.session_state[SCOPE_KEY] = account, account.scope
-        return account
     account = current_account()
     now = time.time()
     if account is not None:
@@ -235,8 +207,8 @@ def _try_password(name: str, password: str, language: str) -> None:
     if not name or not password:
         st.error(t("auth_wrong", language))
         return
-    throttle = audit.Throttle.of()
-    verdict = throttle.check(name)
+    signins = throttle.Throttle.of()
+    verdict = signins.check(name)
     if not verdict.allowed:
         audit.record("sign_in_locked", name, via="password", wait_seconds=round(verdict.wait_seconds),
                      failures=verdict.failures)
@@ -244,19 +216,19 @@ def _try_password(name: str, password: str, language: str) -> None:
         return
     user = Users.of().verify(name, password)
     if user is None:
-        verdict = throttle.failed(name)
+        verdict = signins.failed(name)
         audit.record("sign_in_failed", name, via="password", failures=verdict.failures, locked=verdict.locked)
         st.error(t("auth_wrong", language))
         if not verdict.allowed:
             _refused(verdict, language)
         return
-    throttle.succeeded(name)
+    signins.succeeded(name)
     audit.record("sign_in", user.name, via="password", role=user.role)
     _start(user, "password")
     st.rerun()
 
 
-def _refused(verdict: audit.Verdict, language: str) -> None:
+def _refused(verdict: throttle.Verdict, language: str) -> None:
     if verdict.locked:
         st.error(t("auth_locked", language, minutes=max(1, round(verdict.wait_seconds / 60))))
     else:

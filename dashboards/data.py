@@ -5,8 +5,8 @@
 - `frame(sql, params, scope)` caches each result per SQL, bound parameters and published
   file (`st.cache_data`): a new publish is a new file, so it shows without a restart, and a
   result is never taken half from the old file and half from the new one.
-- `Scope` is what the signed-in user may see (`current_scope()`, set at sign-in by
-  dashboards/auth.py from the user's role); every query module filters by it through
+- `Scope` (registrar/access/scope.py) is what the signed-in user may see (`current_scope()`,
+  set at sign-in by dashboards/auth.py from the user's role); every query module filters by it through
   `Scope.faculty_filter`, `student_filter` and `personal`, so a page never decides that itself.
   The scope's filters are SQL and bound values, so results are cached per scope too.
 Pages never hold SQL: the queries of each page live in `dashboards/queries/`.
@@ -18,21 +18,18 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboards.privacy import suppress
-from policy import dbt_vars
-from registrar.paths import Home
-from registrar.users import ROLES
-from registrar.warehouse import FileStamp, NoWarehouse, Warehouse
+from registrar.access.scope import Scope
+from registrar.common.paths import Home
+from registrar.common.warehouse import FileStamp, NoWarehouse, Warehouse
 
-__all__ = ["ROLES", "SCOPE_KEY", "FileStamp", "NoWarehouse", "Scope", "Warehouse", "current_scope", "failing_rows",
-           "frame", "last_refresh", "privacy_min_cell", "published", "quality_checks", "refresh_status", "warehouse",
+__all__ = ["SCOPE_KEY", "FileStamp", "NoWarehouse", "Scope", "Warehouse", "current_scope", "failing_rows",
+           "frame", "last_refresh", "published", "quality_checks", "refresh_status", "warehouse",
            "warehouse_path"]
 
 
@@ -56,91 +53,6 @@ def published() -> bool:
 
 
 SCOPE_KEY = "_registrar_scope"  # set by dashboards/auth.py for the signed-in user; never a widget key
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What the user may see: `faculties` (None: every faculty), `advisor_id` (only that advisor's
-    advisees), whether names, IIN and birth dates are shown (`personal_data`), whether rows about
-    single students may be listed at all (`individuals`), and below how many students an aggregate
-    cell is suppressed (`min_cell`, 0: none; rules B30). `role` names the role it was made for."""
-
-    faculties: tuple[str, ...] | None = None
-    advisor_id: str | None = None
-    personal_data: bool = True
-    individuals: bool = True
-    min_cell: int = 0
-    role: str = "registrar"
-
-    @classmethod
-    def for_role(cls, role: str, faculties: Sequence[str] = (), advisor_id: str | None = None) -> Scope:
-        """The scope of a role (rules B30): registrar everything; management every faculty without
-        personal data; a dean their faculties; an advisor their advisees; a viewer aggregates only,
-        small cells suppressed. An unknown role sees nothing."""
-        if role == "registrar":
-            return cls(role=role)
-        if role == "management":
-            return cls(personal_data=False, role=role)
-        if role == "dean":
-            return cls(faculties=tuple(faculties), role=role)
-        if role == "advisor" and advisor_id:
-            return cls(faculties=tuple(faculties), advisor_id=advisor_id, role=role)
-        if role == "viewer":
-            return cls(personal_data=False, individuals=False, min_cell=privacy_min_cell(), role=role)
-        return cls.nothing()
-
-    @classmethod
-    def nothing(cls) -> Scope:
-        """No faculty, no student, no personal data: the scope of a session nobody signed in to."""
-        return cls(faculties=(), advisor_id=None, personal_data=False, individuals=False, min_cell=0, role="none")
-
-    def student_filter(self, column: str = "student_id") -> tuple[str, list[str]]:
-        """A predicate on a student-id column: an advisor's advisees, else every student."""
-        if self.role == "none":
-            return "false", []
-        if self.advisor_id is None:
-            return "true", []
-        return f"{column} in (select student_id from main.dim_students where advisor_id = ?)", [self.advisor_id]
-
-    def individuals_filter(self) -> tuple[str, list[str]]:
-        """A predicate for a query that lists single students (a debtor list, the mismatches):
-        false for a scope of aggregates only (a viewer's), so such a list comes back empty."""
-        return ("true", []) if self.individuals and self.role != "none" else ("false", [])
-
-    def narrowed(self, faculty: str | None) -> Scope:
-        """This scope narrowed to one faculty chosen on a page (never widened: a faculty outside
-        the scope gives a scope of no faculty)."""
-        if faculty is None:
-            return self
-        if self.faculties is not None and faculty not in self.faculties:
-            return replace(self, faculties=())
-        return replace(self, faculties=(faculty,))
-
-    def personal(self, expression: str, alias: str) -> str:
-        """A select item for personal data (a name, IIN, birth date): the value, or masked."""
-        return f"{expression} as {alias}" if self.personal_data else f"'***' as {alias}"
-
-    def suppress(self, result: pd.DataFrame, count: str, values: Sequence[str] = (),
-                 margins: Sequence[Sequence[str]] = ((),)) -> pd.DataFrame:
-        """An aggregate result with its small cells blanked for this scope (a viewer's; rules B30):
-        `count` the students each row rests on, `values` what is computed from them, `margins`
-        the groupings whose totals are known (see dashboards/privacy.py). Adds a `suppressed`
-        column; returns `result` itself for a scope without `min_cell`."""
-        return result if self.min_cell <= 0 else suppress(result, count, self.min_cell, values, margins)
-
-    def faculty_filter(self, column: str = "faculty_code") -> tuple[str, list[str]]:
-        """A predicate on `column` (a column name written in the query module, never user text)
-        and its bound values."""
-        if self.faculties is None:
-            return "true", []
-        if not self.faculties:
-            return "false", []
-        return f"{column} in ({', '.join('?' * len(self.faculties))})", list(self.faculties)
-
-
-def privacy_min_cell() -> int:
-    """A viewer's aggregate cell of fewer students than this is suppressed (rules B30)."""
-    return int(dbt_vars().get("privacy_min_cell_students", 3))
 
 
 def current_scope() -> Scope:
@@ -170,7 +82,7 @@ def _cached(path: str, stamp: tuple[int, int], sql: str, params: tuple[Any, ...]
         return cursor.execute(sql, list(params)).df()
 
 
-_measuring = False  # set by dashboards.latency: every query runs on the warehouse, none from the cache
+_measuring = False  # set by bench.latency: every query runs on the warehouse, none from the cache
 
 
 def frame(sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:

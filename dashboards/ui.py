@@ -12,8 +12,8 @@ import streamlit as st
 
 from dashboards import auth
 from dashboards.data import frame, published
-from policy import dbt_vars
-from registrar.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from policy import settings
+from registrar.common.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from registrar.reports import export
 from registrar.reports.base import ReportDocument, ReportParams, Section
 
@@ -36,7 +36,7 @@ def collation(language: str) -> str:
 
 def small_cell_min() -> int:
     """A rate resting on fewer students than this is marked and never ranked (rules B29)."""
-    return int(dbt_vars().get("small_cell_min_students", 3))
+    return int(settings()["small_cell_min_students"])
 
 
 def fmt_int(value: object, language: str) -> str:

@@ -1,7 +1,9 @@
 """The university's rules as configured for the warehouse: the vars of dbt_project.yml and
 the seeds (code lists and the grade scale). Python that needs a rule or a code list (the
 extract contract, the expectation suites, the demo university) reads it here, so each rule
-and code is set in one place, the same one dbt reads.
+and code is set in one place, the same one dbt reads. The application's own settings (sign-in,
+sessions, the dashboards' cell sizes, the university's names), which no model reads, are in
+settings.yml (`settings()`).
 
 This package is the lowest layer: it imports no other package of the project.
 """
@@ -69,3 +71,17 @@ def grade_scale() -> tuple[ScaleLetter, ...]:
                     r["is_passing"] == "true")
         for r in sorted(rows, key=lambda r: int(r["sort_order"]))
     )
+
+
+SETTINGS_FILE = PROJECT_DIR / "settings.yml"
+
+
+@cache
+def _settings() -> dict[str, Any]:
+    return dict(yaml.safe_load(SETTINGS_FILE.read_text(encoding="utf-8")) or {})
+
+
+def settings() -> dict[str, Any]:
+    """The application's settings (settings.yml): sign-in, sessions, what the dashboards show and
+    the university's names. Unlike the vars, no model reads them; they configure the programs."""
+    return dict(_settings())

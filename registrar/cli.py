@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from registrar.paths import PROJECT_DIR, Home
+from registrar.common.paths import PROJECT_DIR, Home
 
 
 def _print(msg: str) -> None:
@@ -32,8 +32,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from registrar.lock import RefreshBusy
-    from registrar.pipeline import RefreshFailed, refresh
+    from registrar.pipeline.lock import RefreshBusy
+    from registrar.pipeline.refresh import RefreshFailed, refresh
 
     home = Home.from_env()
     _print(f"Refreshing {home.warehouse} from {args.extract_dir}")
@@ -56,8 +56,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     import shutil
 
     from extract.defects import format_report
-    from registrar.paths import WAREHOUSE_NAME
-    from registrar.pipeline import load_step
+    from registrar.common.paths import WAREHOUSE_NAME
+    from registrar.pipeline.refresh import load_step
 
     home = Home.from_env()
     shutil.rmtree(home.work, ignore_errors=True)
@@ -75,9 +75,9 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Build and check the work warehouse, for trying a change; publishing is `refresh`'s alone,
     so that every published warehouse has its extracts archived, its load logged and its meta."""
-    from registrar.checks import run_checks
-    from registrar.paths import WAREHOUSE_NAME
-    from registrar.pipeline import RefreshFailed, build_step
+    from registrar.common.paths import WAREHOUSE_NAME
+    from registrar.pipeline.checks import run_checks
+    from registrar.pipeline.refresh import RefreshFailed, build_step
 
     home = Home.from_env()
     database = home.work / WAREHOUSE_NAME
@@ -98,7 +98,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from registrar.docs import generate_docs
+    from registrar.pipeline.docs import generate_docs
 
     home = Home.from_env()
     try:
@@ -113,11 +113,11 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Write one report from the published warehouse, or list them; a refused parameter exits 2
     with the reason and writes no file."""
-    from registrar.i18n import t
+    from registrar.common.i18n import t
+    from registrar.common.warehouse import NoWarehouse, Warehouse
     from registrar.reports import catalog, params, run
     from registrar.reports.base import ReportError
     from registrar.reports.export import write_atomically
-    from registrar.warehouse import NoWarehouse, Warehouse
 
     lang = args.lang or "en"
     if args.list:
@@ -180,7 +180,7 @@ def _read_password(prompt: str, confirm: bool) -> str:
 
 def _demo_users() -> int:
     """`make run`: a user per role on the demo university, and how to sign in as each."""
-    from registrar.users import demo_users
+    from registrar.access.users import demo_users
 
     made = demo_users()
     if not any(u.role == "dean" for u, _ in made):
@@ -195,8 +195,8 @@ def _demo_users() -> int:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    """Manage the dashboards' users (registrar/users.py); the users file is under $REGISTRAR_HOME."""
-    from registrar.users import User, UserError, Users, check_user
+    """Manage the dashboards' users (registrar/access/users.py); the users file is under $REGISTRAR_HOME."""
+    from registrar.access.users import User, UserError, Users, check_user
 
     users = Users.of()
     try:
@@ -227,12 +227,6 @@ def cmd_user(args: argparse.Namespace) -> int:
     except (UserError, ValueError) as refused:
         print(f"registrar user: {refused}", file=sys.stderr)
         return 2
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from registrar.bench import run_from_args
-
-    return run_from_args(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -279,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", metavar="FILE", help="file to write (default: <report>_<params>_<date>.<ext> here)")
     rep.set_defaults(func=cmd_report)
 
-    from registrar.users import ROLES
+    from registrar.access.roles import ROLES
 
     user = sub.add_parser("user", help="manage who may sign in to the dashboards (passwords are prompted, "
                                        "or read from standard input; never given as arguments)")
@@ -296,12 +290,6 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_parser("list", help="list the users, their roles and scopes")
     actions.add_parser("demo", help="add a demo user per role (passwords printed: for the demo only)")
     user.set_defaults(func=cmd_user)
-
-    bench = sub.add_parser("bench", help="time whole refreshes of demo universities against pandas and DuckDB")
-    from registrar.bench import add_arguments
-
-    add_arguments(bench)
-    bench.set_defaults(func=cmd_bench)
 
     serve = sub.add_parser("serve", help="serve the dashboards")
     serve.add_argument("--port", type=int, default=8501)

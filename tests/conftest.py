@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from registrar.paths import Home
-from registrar.pipeline import refresh
-
-FIXTURES = Path(__file__).parent / "fixtures"
-MINI = FIXTURES / "mini"
-
-
-def quiet(_msg: str) -> None:
-    """Progress sink for tests."""
+from registrar.common.paths import Home
+from registrar.pipeline.refresh import refresh
+from tests.support.extracts import MINI, quiet
+from tests.support.students import Student, known_student
 
 
 @pytest.fixture
@@ -48,7 +42,7 @@ def published_demo(tmp_path_factory: pytest.TempPathFactory) -> Home:
 @pytest.fixture(scope="session")
 def served_demo(published_demo: Home) -> Iterator[str]:
     """The real dashboards server on the small demo; yields its base URL."""
-    from tests.browser import serve
+    from tests.support.browser import serve
 
     with serve(published_demo.root) as url:
         yield url
@@ -56,14 +50,20 @@ def served_demo(published_demo: Home) -> Iterator[str]:
 
 @pytest.fixture
 def dashboard_as_registrar(monkeypatch: pytest.MonkeyPatch) -> None:
-    """AppTests of the dashboards run signed in as the registrar (dashboards/auth.py honours
-    REGISTRAR_DASHBOARD_AUTH=off only inside AppTest; a served app never does). Other roles and
-    the browser sign in through the form: tests/access.py."""
-    monkeypatch.setenv("REGISTRAR_DASHBOARD_AUTH", "off")
+    """Every AppTest the test makes starts signed in as the registrar of $REGISTRAR_HOME (as it is
+    when the AppTest is made), through the session state (tests/support/access.py `signed_in`): the app
+    checks that account against the users file like any other. Other roles and the browser sign in
+    through the form (tests/support/access.py)."""
+    from streamlit.testing.v1 import AppTest
 
+    from tests.support.access import signed_in
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    made = AppTest.from_file
+
+    def from_file(*args: object, **kwargs: object) -> AppTest:
+        return signed_in(made(*args, **kwargs), "registrar", Home.from_env())
+
+    monkeypatch.setattr(AppTest, "from_file", from_file)
 
 
 @pytest.fixture(scope="session")
@@ -74,33 +74,8 @@ def published_mini(tmp_path_factory: pytest.TempPathFactory) -> Home:
     return home
 
 
-Row = dict[str, str]
-
-
-def read_rows(path: Path) -> list[Row]:
-    """The data rows of a UTF-8 comma CSV, each keyed by its column name."""
-    import csv
-
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def edit_rows(path: Path, fn: Callable[[list[Row]], list[Row]]) -> None:
-    """Rewrite a UTF-8 comma CSV through `fn(rows)`, each row a dict keyed by column name.
-
-    The header written is the keys of the first row `fn` returns, in their order (so a key
-    dropped from every row drops the column, a key added to every row adds one); with no row
-    left, the header stays as it was.
-    """
-    import csv
-
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        rows = list(reader)
-        header = list(reader.fieldnames or [])
-    rows = fn(rows)
-    columns = list(rows[0]) if rows else header
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
+@pytest.fixture(scope="session")
+def known(published_demo: Home) -> Student:
+    """A student of the shared demo with results, several orders and a surname whose passport spelling
+    is not its search key (tests/support/students.py)."""
+    return known_student(published_demo)

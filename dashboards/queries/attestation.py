@@ -11,9 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from dashboards.data import Scope, frame
-from dashboards.privacy import hide_small
+from dashboards.data import frame
 from policy import dbt_vars
+from registrar.access.privacy import hide_small
+from registrar.access.scope import Scope
 
 MART = "main.fct_attestation_breakdown"
 LANG_SUFFIX = {"kk": "kk", "ru": "ru", "en": "en"}  # name_<lang> / label_<lang> columns, never user text
@@ -310,7 +311,7 @@ def default_filters(scope: Scope) -> Filters | None:
 
 
 def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:
-    """The Attestation page's typical interactions, for dashboards.latency: the page on the latest
+    """The Attestation page's typical interactions, for bench.latency: the page on the latest
     session of the whole university, then one faculty, then one of its groups (none on a warehouse
     published before the mart existed)."""
     if not available():

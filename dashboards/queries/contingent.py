@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboards.data import Scope, frame
-from registrar.i18n import t
+from dashboards.data import frame
+from registrar.access.scope import Scope
+from registrar.common.i18n import t
 
 LANG_COLUMNS = {"kk": "kk", "ru": "ru", "en": "en"}  # the suffix of name_*/label_* per language
 
@@ -251,7 +252,7 @@ def mismatches(scope: Scope, lang: str) -> pd.DataFrame:
 
 
 def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:
-    """The Contingent page's typical interactions, for dashboards.latency."""
+    """The Contingent page's typical interactions, for bench.latency."""
     found = bounds(scope)
     last = found["last_month_end"] or dt.date.today()
     year_ago = last.replace(day=1) - dt.timedelta(days=335)

@@ -7,7 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from dashboards.data import Scope, frame
+from dashboards.data import frame
+from registrar.access.scope import Scope
 
 
 def holdings(scope: Scope) -> dict[str, Any]:
@@ -34,5 +35,5 @@ def latest_dates() -> pd.DataFrame:
 
 
 def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:
-    """The Home page's queries, for dashboards.latency."""
+    """The Home page's queries, for bench.latency."""
     return [("holdings", lambda: holdings(scope)), ("latest_dates", latest_dates)]

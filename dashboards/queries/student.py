@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from dashboards.data import Scope, frame
+from dashboards.data import frame
+from registrar.access.scope import Scope
 
 SEARCH_LIMIT = 50  # matches listed; a longer list asks for a longer search text
 MAX_WORDS = 5  # words of a name search, each matched anywhere in the name
@@ -236,7 +237,7 @@ def _sample(scope: Scope) -> tuple[str, str]:
 
 
 def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:
-    """The Student page's interactions, for dashboards.latency: three searches, then a student opened."""
+    """The Student page's interactions, for bench.latency: three searches, then a student opened."""
     student_id, fragment = _sample(scope)
     return [
         ("search_cyrillic", lambda: search(scope, fragment.lower(), "kk")),

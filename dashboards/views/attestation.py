@@ -27,7 +27,7 @@ from dashboards.ui import (
     small_cell_min,
     table,
 )
-from registrar.i18n import t
+from registrar.common.i18n import t
 
 HEATMAP_MAX = 25  # disciplines and groups shown in the heatmap (the ones with the most results)
 HEATMAP_TEXT_MAX = 12  # up to this many groups each cell prints its rate; beyond, only the small-base mark

@@ -13,10 +13,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import auth, ui
-from dashboards.data import Scope, current_scope
+from dashboards.data import current_scope
 from dashboards.queries import contingent as q
 from dashboards.ui import CHART_CONFIG, empty, fmt_date, fmt_int, fmt_pct, fmt_rate, lang, small_cell_min, table
-from registrar.i18n import t
+from registrar.access.scope import Scope
+from registrar.common.i18n import t
 
 auth.require_page("contingent")
 language = lang()

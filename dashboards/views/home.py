@@ -9,7 +9,7 @@ from dashboards import auth
 from dashboards.data import current_scope, refresh_status, warehouse
 from dashboards.queries import home
 from dashboards.ui import fmt_date, fmt_int, lang, require_warehouse
-from registrar.i18n import t
+from registrar.common.i18n import t
 
 account = auth.require_page("home")
 language = lang()

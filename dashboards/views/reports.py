@@ -11,7 +11,7 @@ import streamlit as st
 from dashboards import auth
 from dashboards.data import warehouse
 from dashboards.ui import lang as session_lang
-from registrar.i18n import LANGUAGES, t
+from registrar.common.i18n import LANGUAGES, t
 from registrar.reports import catalog, params, run
 from registrar.reports.base import Param, Report, ReportError
 from registrar.reports.params import quarter_bounds

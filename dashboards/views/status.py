@@ -13,8 +13,8 @@ import streamlit as st
 from dashboards import auth
 from dashboards.data import failing_rows, last_refresh, quality_checks, refresh_status, warehouse
 from dashboards.ui import lang as session_lang
-from registrar import audit
-from registrar.i18n import t
+from registrar.access import audit
+from registrar.common.i18n import t
 
 STATUS_ORDER = ["fail", "warn", "pass"]
 STATUS_COLOURS = {"fail": "#c0392b", "warn": "#e6a23c", "pass": "#2e8b57"}

@@ -14,7 +14,7 @@ from dashboards import auth
 from dashboards.data import current_scope
 from dashboards.queries import student
 from dashboards.ui import CHART_CONFIG, empty, fmt_date, fmt_int, fmt_num, fmt_pct, lang, require_warehouse, table
-from registrar.i18n import t
+from registrar.common.i18n import t
 
 # One colour per status, the same in every language (codes of seeds/contingent_statuses.csv).
 STATUS_COLOURS = {"active": "#2e7d32", "mobility_out": "#00838f", "academic_leave": "#ef6c00",

@@ -13,7 +13,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from registrar.i18n import LANGUAGES, t
+from registrar.common.i18n import LANGUAGES, t
 from registrar.reports import params as report_params
 from registrar.reports.base import ReportError, ReportParams, Section
 

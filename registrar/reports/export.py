@@ -31,8 +31,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from policy import dbt_vars
-from registrar.i18n import t
+from policy import settings
+from registrar.common.i18n import t
 from registrar.reports.base import ReportDocument, ReportParams
 
 FONTS_DIR = Path(__file__).with_name("fonts")
@@ -45,8 +45,8 @@ _UNSAFE = re.compile(r"[^0-9A-Za-z_.-]+")
 
 
 def university_name(lang: str) -> str:
-    """The university's name in `lang` (dbt vars university_name_kk/ru/en)."""
-    values = dbt_vars()
+    """The university's name in `lang` (settings university_name_kk/ru/en)."""
+    values = settings()
     return str(values.get(f"university_name_{lang}") or values.get("university_name_en") or "")
 
 

@@ -15,7 +15,7 @@ import re
 
 import duckdb
 
-from registrar.i18n import LANGUAGES, t
+from registrar.common.i18n import LANGUAGES, t
 from registrar.reports.base import Param, Report, ReportError, ReportParams
 
 # How each parameter is spelled on the command line, for the messages.

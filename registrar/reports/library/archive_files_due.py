@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 
 from policy import dbt_vars
-from registrar.i18n import t
+from registrar.common.i18n import t
 from registrar.reports._lists import check_span, collation, faculty_name, label, period, section, show_date
 from registrar.reports.base import Report, ReportDocument, ReportParams
 

@@ -17,7 +17,7 @@ import datetime as dt
 
 import duckdb
 
-from registrar.i18n import t
+from registrar.common.i18n import t
 from registrar.reports.base import Report, ReportDocument, ReportError, ReportParams
 from registrar.reports.export import file_stem, university_name
 from registrar.reports.library.transcript import student_header

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
-from registrar.i18n import t
+from registrar.common.i18n import t
 from registrar.reports._lists import collation, faculty_name, label, period, section, show_date
 from registrar.reports.base import Report, ReportDocument, ReportParams
 

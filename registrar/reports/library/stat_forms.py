@@ -15,7 +15,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from registrar.i18n import t
+from registrar.common.i18n import t
 from registrar.reports.base import FORMATS, Report, ReportDocument, ReportError, ReportParams, Section
 
 LANGS = ("kk", "ru", "en")

@@ -10,7 +10,7 @@ import datetime as dt
 import duckdb
 
 from policy import dbt_vars
-from registrar.i18n import t
+from registrar.common.i18n import t
 from registrar.reports._lists import check_quarter, collation, faculty_name, label, section, show_date
 from registrar.reports.base import Report, ReportDocument, ReportParams
 

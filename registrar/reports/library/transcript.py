@@ -13,7 +13,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from registrar.i18n import t
+from registrar.common.i18n import t
 from registrar.reports.base import Report, ReportDocument, ReportError, ReportParams, Section
 from registrar.reports.export import file_stem
 

@@ -1,0 +1,294 @@
+"""The bench: how long a whole refresh takes and how much memory it holds, at the sizes of a
+university and of the country, against what users would use instead.
+
+    registrar-bench --sizes 5000,50000,200000,600000     (or `make bench`)
+
+For each size, on demo extracts cached by seed and size (under $REGISTRAR_HOME/bench/extracts):
+the whole `registrar refresh` as a child process (wall time, peak memory of its process tree,
+each step's seconds, dbt's per-node timings, the warehouse's size), the dashboards' query
+latency on the published warehouse (`python -m bench.latency`), and the two reference
+points on the same extracts: the pandas reference (bench/reference_pandas.py) and the DuckDB
+floor (bench/floor_duckdb.py), each checked to give the marts' numbers exactly. A reference
+that disagrees with the marts fails the bench. Results go to bench/results/<stamp>.json and
+bench/RESULTS.md. A measurement, not a test: tests/test_bench.py only runs it small.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import check as bench_check
+from bench import measure as bench_measure
+from registrar.common.paths import PROJECT_DIR, Home
+
+RESULTS = PROJECT_DIR / "bench" / "results"
+SUMMARY = PROJECT_DIR / "bench" / "RESULTS.md"
+SIZES = (5000, 50000, 200000, 600000)
+
+
+def _commit() -> str:
+    if os.environ.get("REGISTRAR_BENCH_COMMIT"):  # a bench run from an exported copy of a commit
+        return os.environ["REGISTRAR_BENCH_COMMIT"]
+    try:
+        head = subprocess.check_output(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, text=True).strip()
+        dirty = subprocess.check_output(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_DIR,
+                                        text=True).strip()
+        return head + ("+changes" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def cached_extracts(cache: Path, students: int, years: int, seed: int, say=print) -> tuple[Path, dict[str, object]]:
+    """The demo extracts of this seed and size, written once; counts.json marks a complete set."""
+    folder = cache / f"seed{seed}-students{students}-years{years}"
+    marker = folder / "counts.json"
+    if marker.exists():
+        info = json.loads(marker.read_text(encoding="utf-8"))
+        info["cached"] = True
+        return folder, info
+    from demo import write_demo
+
+    shutil.rmtree(folder, ignore_errors=True)
+    say(f"writing the demo extracts: {students:,} students, {years} years, seed {seed}")
+    start = time.perf_counter()
+    counts = write_demo(folder, students=students, years=years, seed=seed)
+    info = {"counts": counts, "seconds": round(time.perf_counter() - start, 2)}
+    marker.write_text(json.dumps(info), encoding="utf-8")
+    info["cached"] = False
+    return folder, info
+
+
+def _python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+def _reference(script: str, extracts: Path, out: Path, warehouse: Path) -> dict[str, object]:
+    """Run one reference script measured, then compare its numbers with the marts."""
+    shutil.rmtree(out, ignore_errors=True)
+    measured = bench_measure.run_measured(_python(str(PROJECT_DIR / "bench" / script), str(extracts), str(out)),
+                                          cwd=PROJECT_DIR)
+    if measured.returncode != 0:
+        raise RuntimeError(f"{script} failed:\n{measured.output[-3000:]}")
+    comparison = bench_check.compare(warehouse, out)
+    return {"seconds": measured.seconds, "cpu_seconds": measured.cpu_seconds, "peak_rss_bytes": measured.peak_rss_bytes,
+            "check": comparison, "matched": bench_check.matched(comparison)}
+
+
+def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, repeat: int,
+               say=print, save=lambda _partial: None) -> dict[str, object]:
+    """Refresh, latency and both references for one size; `save` gets the result so far after each
+    stage, so a run stopped at the country's size still keeps what it measured."""
+    extracts, info = cached_extracts(cache, students, years, seed, say)
+    files = [p for p in extracts.iterdir() if p.suffix == ".csv"]
+    result: dict[str, object] = {
+        "students": students, "years": years, "seed": seed,
+        "extracts": {"dir": str(extracts), "rows": info["counts"], "grade_rows": info["counts"]["grades"],
+                     "bytes": sum(p.stat().st_size for p in files), "cached": info["cached"],
+                     "generate_seconds": info["seconds"]},
+        "load_average_before": bench_measure.load_average(),
+    }
+    home = Home(root / f"home-{students}")
+    # a fresh home, but dbt's parsed project is kept per size, as a university's nightly refresh keeps
+    # it (the build's memory limit, part of dbt's profile, follows the size): only a size's first
+    # bench parses the whole project
+    parsed = root / f"dbt_partial_parse-{students}.msgpack"
+    shutil.rmtree(home.root, ignore_errors=True)
+    if parsed.exists():
+        home.root.mkdir(parents=True)
+        shutil.copyfile(parsed, home.dbt_parse_cache)
+    env = {**os.environ, "REGISTRAR_HOME": str(home.root), "PYTHONUNBUFFERED": "1"}
+    say(f"[{students:,}] refresh ({info['counts']['grades']:,} grade rows)")
+    refreshed = bench_measure.run_measured(_python("-m", "registrar.cli", "refresh", str(extracts)), env=env,
+                                           cwd=PROJECT_DIR)
+    if refreshed.returncode != 0:
+        raise RuntimeError(f"refresh of {students:,} students failed:\n{refreshed.output[-5000:]}")
+    log = [json.loads(line) for line in home.load_log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    result["refresh"] = {"wall_seconds": refreshed.seconds, "cpu_seconds": refreshed.cpu_seconds,
+                         "peak_rss_bytes": refreshed.peak_rss_bytes,
+                         "steps": log[-1]["seconds"]}
+    result["dbt"] = bench_measure.dbt_timings(home.root / "last_build")
+    result["refresh"]["parse_cache_used"] = parsed.exists()
+    if home.dbt_parse_cache.exists():
+        shutil.copyfile(home.dbt_parse_cache, parsed)
+    result["warehouse_bytes"] = home.warehouse.stat().st_size
+    say(f"[{students:,}] refresh {refreshed.seconds} s, peak {refreshed.peak_rss_bytes / 2**30:.2f} GiB")
+    save(result)
+
+    say(f"[{students:,}] dashboard latency")
+    latency_file = root / f"latency-{students}.json"
+    latency = bench_measure.run_measured(
+        _python("-m", "bench.latency", "--repeat", str(repeat), "--json", str(latency_file)), env=env,
+        cwd=PROJECT_DIR)
+    if latency.returncode != 0:
+        raise RuntimeError(f"bench.latency failed:\n{latency.output[-3000:]}")
+    result["latency"] = json.loads(latency_file.read_text(encoding="utf-8"))
+    save(result)
+
+    for name, script in (("floor", "floor_duckdb.py"), ("pandas", "reference_pandas.py")):
+        say(f"[{students:,}] {name} reference")
+        result[name] = _reference(script, extracts, root / f"{name}-{students}", home.warehouse)
+        say(f"[{students:,}] {name}: {result[name]['seconds']} s, matched {result[name]['matched']}")
+        save(result)
+    wall = refreshed.seconds
+    floor = float(result["floor"]["seconds"])  # type: ignore[index]
+    result["ratios"] = {
+        "refresh_over_pandas": round(wall / float(result["pandas"]["seconds"]), 2),  # type: ignore[index]
+        "refresh_over_floor": round(wall / floor, 2),
+        "core_marts_over_floor": round(float(result["dbt"]["core_marts_seconds"]) / floor, 2),  # type: ignore[index]
+        # the same on CPU seconds, which other processes on a shared machine inflate less than wall time
+        "refresh_over_pandas_cpu": _ratio(refreshed.cpu_seconds, result["pandas"]["cpu_seconds"]),  # type: ignore[index]
+        "refresh_over_floor_cpu": _ratio(refreshed.cpu_seconds, result["floor"]["cpu_seconds"]),  # type: ignore[index]
+    }
+    result["load_average_after"] = bench_measure.load_average()
+    return result
+
+
+def _ratio(a: object, b: object) -> float:
+    return round(float(a) / max(float(b), 0.01), 2)  # type: ignore[arg-type]
+
+
+def _gib(n: object) -> str:
+    return f"{int(n) / 2**30:.2f}"  # type: ignore[call-overload]
+
+
+def _get(s: dict, *path: str) -> object:
+    """A value of a size's results, or "-" when that stage did not run (a partial run)."""
+    value: object = s
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return "-"
+        value = value[key]
+    return value
+
+
+def _row(s: dict) -> str:
+    steps = s["refresh"]["steps"]
+    pages = s.get("latency") or {}
+    worst = max(pages.items(), key=lambda kv: kv[1]["p95_ms"]) if pages else ("-", {"p95_ms": "-"})
+    refs = [_get(s, r, "matched") for r in ("pandas", "floor")]
+    identical = "yes" if refs == [True, True] else "NO" if False in refs else "-"
+
+    def ref(name: str) -> str:
+        peak = _get(s, name, "peak_rss_bytes")
+        return f"{_get(s, name, 'seconds')} ({_gib(peak) if peak != '-' else '-'})"
+
+    def ratio(name: str) -> str:
+        return f"{_get(s, 'ratios', name)} ({_get(s, 'ratios', name + '_cpu')})"
+
+    return (f"| {s['students']:,}{' (partial)' if s.get('partial') else ''} | {s['extracts']['grade_rows']:,} "
+            f"| {s['extracts']['bytes'] / 1e6:.0f} "
+            f"| {s['refresh']['wall_seconds']} ({_get(s, 'refresh', 'cpu_seconds')}) "
+            f"| {_gib(s['refresh']['peak_rss_bytes'])} "
+            f"| {steps.get('validate and load extracts')} | {steps.get('dbt build (models and tests)')} "
+            f"| {steps.get('quality checks')} | {steps.get('publish')} | {s['warehouse_bytes'] / 1e6:.0f} "
+            f"| {worst[1]['p95_ms']} ({worst[0]}) | {ref('pandas')} | {ref('floor')} "
+            f"| {ratio('refresh_over_pandas')} | {ratio('refresh_over_floor')} "
+            f"| {_get(s, 'ratios', 'core_marts_over_floor')} | {identical} "
+            f"| {s['load_average_before'][0]}-{_load_after(s)} |")
+
+
+def _load_after(s: dict) -> object:
+    after = s.get("load_average_after")
+    return after[0] if after else "-"
+
+
+def markdown(run: dict[str, object]) -> str:
+    """The results as the table README and bench/RESULTS.md quote."""
+    m = run["machine"]
+    assert isinstance(m, dict)
+    lines = [
+        f"Run {run['at']} (commit {run['commit']}) on {m['cores']} cores, {_gib(m['memory_bytes'])} GiB "
+        f"({m['platform']}); Python {m['python']}, "
+        + ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v) + ".",
+        "",
+        "| students | grade rows | extract MB | refresh s (CPU s) | peak GiB | load s | dbt build s | checks s "
+        "| publish s | warehouse MB | pages p95 ms (worst) | pandas s (GiB) | floor s (GiB) "
+        "| refresh ÷ pandas (CPU) | refresh ÷ floor (CPU) | core marts ÷ floor | identical | load avg |",
+        "|" + "---|" * 18,
+    ]
+    for s in run["sizes"]:  # type: ignore[union-attr]
+        lines.append(_row(s))
+    lines += ["", "Slowest dbt nodes (seconds; models run on 2 threads, so they overlap):", ""]
+    for s in run["sizes"]:  # type: ignore[union-attr]
+        d = s["dbt"]
+        lines.append(f"- {s['students']:,}: build {d['elapsed_seconds']} s; summed by kind {d['seconds_by_kind']}; "
+                     f"core marts' models summed {d['core_marts_seconds']} s; top: "
+                     + ", ".join(f"{t['node']} {t['seconds']}" for t in d["top"]))
+    lines += ["", "Dashboard latency per page (p50 / p95 ms):", ""]
+    for s in run["sizes"]:  # type: ignore[union-attr]
+        lines.append(f"- {s['students']:,}: " + ", ".join(
+            f"{p} {v['p50_ms']} / {v['p95_ms']}" for p, v in s.get("latency", {}).items()))
+    return "\n".join(lines) + "\n"
+
+
+def run_bench(sizes: list[int], years: int, seed: int, root: Path, cache: Path, out: Path, repeat: int,
+              say=print) -> tuple[Path, dict[str, object]]:
+    """Bench every size and write the results file and its table; return the file and the run."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    run: dict[str, object] = {"at": stamp, "commit": _commit(), "machine": bench_measure.machine(), "sizes": []}
+    root.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / f"{stamp}.json"
+    done: list[dict[str, object]] = []
+
+    def save(partial: dict[str, object] | None = None) -> None:
+        # every stage is saved as it ends: a stopped run keeps what it measured (marked partial)
+        run["sizes"] = done + ([{**partial, "partial": True}] if partial else [])
+        target.write_text(json.dumps(run, indent=1, ensure_ascii=False), encoding="utf-8")
+
+    for n in sizes:
+        done.append(bench_size(n, years, seed, root, cache, repeat, say, save))
+        save()
+    (out / f"{stamp}.md").write_text(markdown(run), encoding="utf-8")
+    return target, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="registrar-bench", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return run_from_args(parser.parse_args(argv))
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
+                        help="students per demo university, comma-separated (default 5000,50000,200000,600000)")
+    parser.add_argument("--years", type=int, default=5, help="academic years of history (default 5)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed of the demo (default 42)")
+    parser.add_argument("--home", type=Path, help="where the bench refreshes (default $REGISTRAR_HOME/bench)")
+    parser.add_argument("--cache", type=Path, help="cached demo extracts (default <home>/extracts)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results folder (default bench/results)")
+    parser.add_argument("--repeat", type=int, default=20, help="latency samples per interaction (default 20)")
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    root = (args.home or Home.from_env().root / "bench").resolve()
+    cache = (args.cache or root / "extracts").resolve()
+    sizes = [int(s) for s in str(args.sizes).split(",") if s.strip()]
+    try:
+        target, run = run_bench(sizes, args.years, args.seed, root, cache, args.out.resolve(), args.repeat,
+                                lambda m: print(m, flush=True))
+    except RuntimeError as failed:
+        print(f"registrar-bench: {failed}", file=sys.stderr)
+        return 1
+    table = markdown(run)
+    if args.out.resolve() == RESULTS.resolve():
+        SUMMARY.write_text("# Benchmark results\n\nThe latest `make bench` (all runs: bench/results/*.json)."
+                           "\n\n" + table, encoding="utf-8")
+    print(table)
+    print(f"saved {target}")
+    matched = all(s["pandas"]["matched"] and s["floor"]["matched"] for s in run["sizes"])  # type: ignore[union-attr]
+    if not matched:
+        print("registrar-bench: a reference disagrees with the marts (see 'check' in the results)", file=sys.stderr)
+    return 0 if matched else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""The dashboards' audit log (rules B30).
+
+- `audit.jsonl` under $REGISTRAR_HOME: one JSON object a line, only ever appended (O_APPEND,
+  one write a record, under a lock so that two server processes never interleave). Who, when
+  (UTC), what happened and its parameters: sign-in, failed sign-in, sign-out, expired session,
+  a refused page, the view of a named student, a download.
+
+The throttling of failed sign-ins is in throttle.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from registrar.common.paths import Home
+
+AUDIT_FILE = "audit.jsonl"
+EVENTS = ("sign_in", "sign_in_failed", "sign_in_locked", "sign_out", "session_expired", "page_refused",
+          "student_view", "download")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextlib.contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on a sidecar file, held while reading and writing `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+# the audit log ----------------------------------------------------------------------------------
+
+def audit_path(home: Home | None = None) -> Path:
+    return (home or Home.from_env()).root / AUDIT_FILE
+
+
+def record(event: str, user: str | None, what: str = "", home: Home | None = None, **params: Any) -> dict[str, Any]:
+    """Append one event to the audit log and return it. `params` are the filters, the student,
+    the file: what a reviewer needs to know what was seen."""
+    if event not in EVENTS:
+        raise ValueError(f"not an audit event: {event!r}")
+    entry = {"at": utc_now().isoformat(timespec="milliseconds"), "event": event, "user": user, "what": what,
+             "params": params}
+    line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    path = audit_path(home)
+    with file_lock(path):
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            end = os.lseek(fd, 0, os.SEEK_END)
+            if end and os.pread(fd, 1, end - 1) != b"\n":
+                line = b"\n" + line  # the last record was cut short (a crash): keep this one whole
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+    return entry
+
+
+def read(home: Home | None = None, limit: int | None = 1000) -> list[dict[str, Any]]:
+    """The latest `limit` events, newest first (a line cut short by a crash is skipped)."""
+    try:
+        lines = audit_path(home).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    entries = []
+    for line in reversed(lines):
+        try:
+            entries.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+        if limit is not None and len(entries) >= limit:
+            break
+    return entries

@@ -1,0 +1,165 @@
+"""Running dbt as a subprocess against one warehouse file.
+
+dbt runs out of process because an in-process run keeps the DuckDB file lock after
+it returns. Each run gets its own target and log folders so parallel builds (tests)
+never share state.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from registrar.common.paths import PROJECT_DIR
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DataTestNode:
+    """What the manifest says of one data test: its tier, where its failing rows are stored,
+    for a singular test its guidance (what it checks, when it matters, how to resolve it: the
+    description and meta of its yml), and the seed file it checks codes against, if one."""
+
+    tier: str
+    failures_table: str
+    guidance: str
+    seed: str = ""
+
+
+@dataclass
+class DbtResult:
+    """The outcome of one dbt command: success, and each failed node with its message."""
+
+    ok: bool
+    failures: list[dict[str, str]] = field(default_factory=list)
+    results: list[dict[str, object]] = field(default_factory=list)
+    tests: dict[str, DataTestNode] = field(default_factory=dict)
+
+
+TIERS = ("configuration", "integrity", "values")
+
+
+def _guidance(node: dict[str, Any]) -> str:
+    """"Checks / Matters / Resolve" lines from a singular test's yml (description, meta)."""
+    meta = {**(node.get("meta") or {}), **(node.get("config", {}).get("meta") or {})}
+    lines = [("Checks", node.get("description")), ("Matters", meta.get("matters")), ("Resolve", meta.get("resolve"))]
+    return "\n".join(f"{label}: {str(text).strip()}" for label, text in lines if text)
+
+
+def _test_nodes(manifest_path: Path) -> dict[str, DataTestNode]:
+    if not manifest_path.exists():
+        return {}
+    nodes = json.loads(manifest_path.read_text(encoding="utf-8")).get("nodes", {})
+    out: dict[str, DataTestNode] = {}
+    for uid, node in nodes.items():
+        if node.get("resource_type") != "test":
+            continue
+        tier = next((t for t in node.get("tags", []) if t in TIERS), "")
+        stored = bool(node.get("config", {}).get("store_failures"))
+        seeds = [nodes[d]["original_file_path"] for d in node.get("depends_on", {}).get("nodes", [])
+                 if d.startswith("seed.") and d in nodes]
+        out[uid] = DataTestNode(tier, f"{node['schema']}.{node['alias']}" if stored else "", _guidance(node),
+                                seeds[0] if len(seeds) == 1 else "")
+    return out
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent: int) -> Callable[[], None]:
+    """In the child before exec: ask the kernel to SIGKILL it when its parent dies, so a refresh
+    that is killed takes its dbt build down with it instead of leaving an orphan that holds CPU,
+    memory and the work file for minutes. Linux only; elsewhere the child simply outlives."""
+
+    def arm() -> None:
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+
+    return arm
+
+
+def dbt_executable() -> str:
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def run_dbt(
+    command: list[str],
+    database: Path,
+    run_dir: Path,
+    progress: Progress = print,
+    vars_: dict[str, object] | None = None,
+    parse_cache: Path | None = None,
+    memory_limit: str | None = None,
+) -> DbtResult:
+    """Run `dbt <command>` on `database`; stream its progress lines; read run_results.json.
+
+    With `parse_cache` (a file kept between runs) dbt parses only what changed since the run that
+    wrote it: a few seconds of every refresh. dbt re-parses everything when the project, its vars,
+    the profile or dbt itself differ, so the cache never serves a stale project. The profile names
+    the warehouse file relative to dbt's working folder, so the profile is the same for every run.
+    `memory_limit` is DuckDB's for this run unless REGISTRAR_DUCKDB_MEMORY_LIMIT is set (profiles.yml).
+    """
+    target = run_dir / "dbt_target"
+    target.mkdir(parents=True, exist_ok=True)
+    cached = target / "partial_parse.msgpack"
+    if parse_cache is not None and parse_cache.exists():
+        shutil.copyfile(parse_cache, cached)
+    env = {
+        **os.environ,
+        "REGISTRAR_DUCKDB_PATH": database.name,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_PARTIAL_PARSE": "true" if parse_cache is not None else "false",
+    }
+    if memory_limit and "REGISTRAR_DUCKDB_MEMORY_LIMIT" not in os.environ:
+        env["REGISTRAR_DUCKDB_MEMORY_LIMIT"] = memory_limit
+    args = [
+        dbt_executable(), "--no-use-colors", *command,
+        "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(target), "--log-path", str(run_dir / "dbt_logs"),
+    ]
+    if vars_:
+        args += ["--vars", json.dumps(vars_)]
+    proc = subprocess.Popen(
+        args, cwd=database.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        preexec_fn=_die_with(os.getpid()),
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        text = line.rstrip()
+        # Models and seeds as they finish, every problem, and the closing tally; passing tests
+        # are counted in the tally rather than listed.
+        if any(k in text for k in (" OK created", " OK loaded", "ERROR", "FAIL", "WARN", "Done.", "Error")):
+            progress(f"  dbt: {text.split('  ', 1)[-1].strip()}")
+    code = proc.wait()
+    if parse_cache is not None and code == 0 and cached.exists():
+        parse_cache.parent.mkdir(parents=True, exist_ok=True)
+        fresh = parse_cache.with_suffix(".tmp")
+        shutil.copyfile(cached, fresh)
+        fresh.replace(parse_cache)  # whole or not at all, should a refresh be killed here
+    results: list[dict[str, object]] = []
+    rr = target / "run_results.json"
+    if rr.exists():
+        results = json.loads(rr.read_text(encoding="utf-8")).get("results", [])
+    failures = [
+        {"node": str(r.get("unique_id")), "status": str(r.get("status")), "message": str(r.get("message") or "")}
+        for r in results
+        if r.get("status") in ("error", "fail", "runtime error")
+    ]
+    if code != 0 and not failures:
+        failures.append({"node": "dbt", "status": "error", "message": f"dbt exited with code {code}"})
+    return DbtResult(ok=code == 0, failures=failures, results=results, tests=_test_nodes(target / "manifest.json"))

@@ -1,0 +1,74 @@
+"""`make screenshots`: a screenshot of each dashboard page, served from the published demo
+($REGISTRAR_HOME), in Debian's Chromium at 1,280 px, for the README (docs/screenshots/).
+
+    python -m tests.support.screenshots [--out docs/screenshots] [--lang en]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+
+from registrar.common.paths import PROJECT_DIR, Home
+from tests.support.access import browser_sign_in
+from tests.support.browser import VIEWPORT, browser_page, serve, wait_until_idle
+
+# (url path, file name, query string): the pages in the menu's order
+PAGES = [("home", "home"), ("attestation", "attestation"), ("student", "student"), ("contingent", "contingent"),
+         ("reports", "reports"), ("status", "status")]
+
+
+def a_student(home: Home) -> str:
+    """A student with grades and a few orders, to show the student page filled."""
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        found = con.execute(
+            "select m.student_id from main.fct_contingent_movements m "
+            "join main.fct_student_terms t using (student_id) "
+            "group by m.student_id having count(distinct m.order_no) >= 3 order by m.student_id limit 1").fetchone()
+    return found[0] if found else ""
+
+
+def take(out: Path, lang: str) -> list[Path]:
+    home = Home.from_env()
+    if not home.warehouse.exists():
+        raise SystemExit(f"no published warehouse at {home.warehouse}: run `make demo` first")
+    out.mkdir(parents=True, exist_ok=True)
+    student = a_student(home)
+    written = []
+    with serve(home.root) as base, browser_page() as (page, seen):
+        for url_path, name in PAGES:
+            # Home is the default page: its address is the app's root ("/home" is no page)
+            path = ("" if url_path == "home" else url_path) + (f"?student={student}" if url_path == "student"
+                                                                and student else "")
+            # each address is a new session: sign in as the demo registrar, and the page opens
+            browser_sign_in(page, base, "registrar", home, url_path=path, lang=lang)
+            page.wait_for_timeout(2500)  # charts and tables finish drawing after the script ends
+            # Streamlit scrolls inside its main block: grow the window to the content to capture all of it
+            height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+            page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(int(height), 900), 6000)})
+            page.wait_for_timeout(1500)
+            wait_until_idle(page)
+            target = out / f"{name}.png"
+            page.screenshot(path=str(target))
+            page.set_viewport_size(VIEWPORT)
+            written.append(target)
+            print(f"{target.relative_to(PROJECT_DIR) if target.is_relative_to(PROJECT_DIR) else target}")
+        if seen.external_requests:
+            print("requests that left this machine:", *seen.external_requests, sep="\n  ", file=sys.stderr)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Screenshots of the dashboard pages for the README")
+    parser.add_argument("--out", default=str(PROJECT_DIR / "docs" / "screenshots"))
+    parser.add_argument("--lang", default="en", choices=["kk", "ru", "en"])
+    args = parser.parse_args(argv)
+    take(Path(args.out), args.lang)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,161 @@
+"""The access rules without a warehouse: the users file and its commands, the audit log, the
+throttle, small-cell suppression and each role's scope."""
+
+from __future__ import annotations
+
+import io
+import json
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from registrar.access import audit, throttle
+from registrar.access.privacy import SUPPRESSED, suppress
+from registrar.access.scope import Scope
+from registrar.access.users import User, UserError, Users
+from registrar.cli import main
+from registrar.common.paths import Home
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, home: Path, argv: list[str], stdin: str = "") -> int:
+    """`registrar ARGV` in this process, with `stdin` as a pipe (not a terminal)."""
+    monkeypatch.setenv("REGISTRAR_HOME", str(home))
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return main(argv)
+
+
+def test_user_commands_keep_argon2_hashes_in_a_private_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(monkeypatch, tmp_path, ["user", "add", "a.dean", "--role", "dean", "--faculty", "ENG",
+                                           "--faculty", "IT"], "first-Password1\n") == 0
+    path = tmp_path / "users.json"
+    text = path.read_text(encoding="utf-8")
+    assert "first-Password1" not in text
+    stored = json.loads(text)["users"]["a.dean"]
+    assert stored["password_hash"].startswith("$argon2id$") and stored["faculties"] == ["ENG", "IT"]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    users = Users(path)
+    assert users.verify("a.dean", "first-Password1") is not None
+    assert users.verify("a.dean", "first-Password2") is None
+    assert users.verify("nobody", "first-Password1") is None
+
+    assert run_cli(monkeypatch, tmp_path, ["user", "passwd", "a.dean"], "second-Password\n") == 0
+    assert users.verify("a.dean", "first-Password1") is None
+    assert users.verify("a.dean", "second-Password") is not None
+
+    assert run_cli(monkeypatch, tmp_path, ["user", "add", "adv", "--role", "advisor", "--advisor", "T0102"],
+                   "advisor-Password\n") == 0
+    capsys.readouterr()
+    assert run_cli(monkeypatch, tmp_path, ["user", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "a.dean\tdean\tENG, IT\tpassword" in listed and "adv\tadvisor\tT0102" in listed
+    assert "argon2" not in listed
+
+    assert run_cli(monkeypatch, tmp_path, ["user", "remove", "adv"]) == 0
+    assert set(users.all()) == {"a.dean"}
+    assert run_cli(monkeypatch, tmp_path, ["user", "remove", "adv"]) == 2
+
+
+@pytest.mark.parametrize(("argv", "why"), [
+    (["user", "add", "r", "--role", "registrar", "--faculty", "ENG"], "only a dean has faculties"),
+    (["user", "add", "d", "--role", "dean"], "a dean needs at least one"),
+    (["user", "add", "a", "--role", "advisor"], "an advisor needs"),
+    (["user", "add", "x'; drop", "--role", "viewer"], "not a user name"),
+    (["user", "add", "v", "--role", "viewer"], "at least 8 characters"),  # the password given is "short"
+])
+def test_user_add_refuses_what_the_role_does_not_allow(argv: list[str], why: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(monkeypatch, tmp_path, argv, "short\n") == 2
+    assert why in capsys.readouterr().err
+    assert Users(tmp_path / "users.json").all() == {}
+
+
+def test_a_password_is_never_a_command_line_argument(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(SystemExit):
+        run_cli(monkeypatch, tmp_path, ["user", "add", "v", "--role", "viewer", "--password", "long-enough-1"])
+    with pytest.raises(UserError, match="exists"):
+        users = Users(tmp_path / "users.json")
+        users.add(User("v", "viewer"), "long-enough-1")
+        users.add(User("v", "viewer"), "long-enough-2")
+
+
+def test_the_audit_log_is_appended_newest_first_and_private(tmp_path: Path) -> None:
+    home = Home(tmp_path)
+    audit.record("sign_in", "a.dean", home=home, via="password")
+    audit.record("download", "a.dean", "debtors.xlsx", home=home, rows=12, filters={"Faculty": "ENG"})
+    with audit.audit_path(home).open("a", encoding="utf-8") as fh:
+        fh.write('{"at": "cut short by a cra')  # a crash mid-line loses that line only
+    audit.record("sign_out", "a.dean", home=home)
+    entries = audit.read(home)
+    assert [e["event"] for e in entries] == ["sign_out", "download", "sign_in"]
+    assert entries[1]["params"] == {"rows": 12, "filters": {"Faculty": "ENG"}} and entries[1]["user"] == "a.dean"
+    assert datetime.fromisoformat(entries[0]["at"]).tzinfo is not None
+    assert stat.S_IMODE(audit.audit_path(home).stat().st_mode) == 0o600
+    with pytest.raises(ValueError):
+        audit.record("anything", "a.dean", home=home)
+
+
+def test_failed_sign_ins_are_slowed_then_locked_and_survive_a_restart(tmp_path: Path) -> None:
+    policy = throttle.ThrottlePolicy(slow_after=2, lock_after=4, lock_minutes=10)
+    t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    signins = throttle.Throttle.of(Home(tmp_path), policy)
+    assert signins.failed("A.Dean", t0).allowed  # one failure: no wait
+    slowed = signins.failed("a.dean", t0)  # the same name in another case
+    assert not slowed.allowed and slowed.wait_seconds == 2 and slowed.failures == 2
+    assert not signins.check("a.dean", t0 + timedelta(seconds=1)).allowed
+    assert signins.check("a.dean", t0 + timedelta(seconds=3)).allowed
+    assert signins.check("someone.else", t0).allowed
+    signins.failed("a.dean", t0 + timedelta(seconds=3))
+    locked = signins.failed("a.dean", t0 + timedelta(seconds=8))
+    assert locked.locked and locked.failures == 4
+
+    restarted = throttle.Throttle.of(Home(tmp_path), policy)  # a new process reads the same file
+    still = restarted.check("a.dean", t0 + timedelta(minutes=9))
+    assert still.locked and not still.allowed
+    assert restarted.check("a.dean", t0 + timedelta(minutes=11)).allowed  # the lock ran out
+    restarted.failed("b.user", t0)
+    restarted.succeeded("b.user")
+    assert restarted.check("b.user", t0).failures == 0
+
+
+def test_a_single_small_cell_takes_a_second_one_with_it() -> None:
+    cells = pd.DataFrame({"group": ["a", "b", "c", "d"], "n": [10, 2, 7, 30], "rate": [0.5, 0.5, 0.6, 0.7]})
+    shown = suppress(cells, "n", 3, ["rate"])
+    assert list(shown[SUPPRESSED]) == [False, True, True, False]  # b (2 < 3), and the smallest other: c
+    assert shown.loc[1:2, ["n", "rate"]].isna().all().all()
+    total = int(cells["n"].sum())
+    hidden_sum = total - int(pd.to_numeric(shown["n"]).fillna(0).sum())
+    assert hidden_sum == 9  # all the total gives back is b + c, not b
+    assert suppress(cells, "n", 0)[SUPPRESSED].sum() == 0
+    zero = pd.DataFrame({"group": ["a", "b"], "n": [0, 40]})
+    assert suppress(zero, "n", 3)[SUPPRESSED].sum() == 0  # a zero cell names nobody
+
+
+def test_a_table_with_row_and_column_totals_never_has_one_hidden_cell_in_a_line() -> None:
+    rows = [(d, g, n) for d, g, n in [("x", "1", 1), ("x", "2", 5), ("x", "3", 9), ("y", "1", 6), ("y", "2", 7),
+                                      ("y", "3", 8), ("z", "1", 20), ("z", "2", 2), ("z", "3", 30)]]
+    cells = pd.DataFrame(rows, columns=["discipline", "group", "n"])
+    shown = suppress(cells, "n", 3, margins=[["discipline"], ["group"]])
+    assert shown.loc[(shown["discipline"] == "x") & (shown["group"] == "1"), SUPPRESSED].all()
+    for margin in ("discipline", "group"):
+        assert (shown.groupby(margin)[SUPPRESSED].sum() != 1).all()
+
+
+def test_each_role_has_its_scope() -> None:
+    assert Scope.for_role("registrar") == Scope()
+    management = Scope.for_role("management")
+    assert management.faculties is None and not management.personal_data
+    assert management.personal("s.iin", "iin") == "'***' as iin"
+    dean = Scope.for_role("dean", ["ENG"])
+    assert dean.faculty_filter("s.faculty_code") == ("s.faculty_code in (?)", ["ENG"]) and dean.personal_data
+    advisor = Scope.for_role("advisor", ["ENG"], "T0102")
+    assert advisor.student_filter("s.student_id")[1] == ["T0102"]
+    viewer = Scope.for_role("viewer")
+    assert not viewer.individuals and not viewer.personal_data and viewer.min_cell == 3
+    nobody = Scope.for_role("advisor")  # an advisor without an ID sees nothing
+    assert nobody == Scope.nothing()
+    assert nobody.faculty_filter()[0] == "false" and nobody.student_filter()[0] == "false"

@@ -1,0 +1,94 @@
+"""The report engine without a warehouse: the catalogue, parameters, and the XLSX/CSV/PDF exporter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from registrar.reports import catalog, export, params
+from registrar.reports.base import ReportDocument, ReportError, ReportParams, Section
+from tests.support.pdf import KAZAKH_LOWER, pdf_text
+
+KAZAKH_ALPHABET = "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
+
+
+def test_catalogue_finds_the_library_modules() -> None:
+    reports = catalog.reports()
+    assert {"transcript", "enrolment_certificate"} <= set(reports)
+    assert reports["transcript"].required == ("student",)
+    with pytest.raises(ReportError, match="no report called 'nope'"):
+        catalog.get("nope")
+
+
+def test_a_report_name_defined_twice_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from registrar.reports import library
+
+    body = ("from registrar.reports.base import Report\n"
+            "REPORT = Report('twice', 't', 'd', (), (), ('csv',), lambda con, p: None)\n")
+    (tmp_path / "dup_one.py").write_text(body, encoding="utf-8")
+    (tmp_path / "dup_two.py").write_text(body, encoding="utf-8")
+    monkeypatch.setattr(library, "__path__", [str(tmp_path)])
+    catalog.reports.cache_clear()
+    try:
+        with pytest.raises(catalog.DuplicateReport, match="'twice'.*dup_one.*dup_two"):
+            catalog.reports()
+    finally:
+        catalog.reports.cache_clear()
+        for name in ("dup_one", "dup_two"):
+            sys.modules.pop(f"registrar.reports.library.{name}", None)
+
+
+@pytest.mark.parametrize("bad", ["2025Q5", "2025Q0", "2025-Q1", "25Q1", "2025"])
+def test_a_quarter_in_a_bad_format_is_refused(bad: str) -> None:
+    with pytest.raises(ReportError, match=re.escape(repr(bad))):
+        params.parse_quarter(bad, "en")
+
+
+def test_pdf_font_renders_the_whole_kazakh_alphabet() -> None:
+    font = TTFont(str(export.FONT_REGULAR))
+    cmap = font.getBestCmap()
+    assert all(ord(ch) in cmap for ch in KAZAKH_ALPHABET + KAZAKH_ALPHABET.upper())
+    doc = ReportDocument(title="Әліпби", parameters=[("Әріптер", KAZAKH_ALPHABET.upper())],
+                         sections=[Section("Һ", pd.DataFrame({"Кіші": list(KAZAKH_LOWER),
+                                                             "Бас": list(KAZAKH_LOWER.upper())}))],
+                         file_stem="alphabet", paragraphs=[KAZAKH_ALPHABET])
+    text = pdf_text(export.render(doc, "pdf", ReportParams(lang="kk"), None))
+    assert KAZAKH_ALPHABET in text and KAZAKH_ALPHABET.upper() in text
+    assert all(f"{c} {c.upper()}" in text for c in KAZAKH_LOWER)
+
+
+def test_long_pdf_tables_break_across_pages_with_their_header() -> None:
+    frame = pd.DataFrame({"Нөмір": range(1, 301), "Күні": [dt.date(2025, 1, 1)] * 300})
+    doc = ReportDocument("Ұзын кесте", [], [Section("", frame)], "long")
+    reader = PdfReader(io.BytesIO(export.render(doc, "pdf", ReportParams(lang="ru"), None)))
+    pages = [p.extract_text() for p in reader.pages]
+    assert len(pages) > 2
+    assert all("Нөмір" in p and "Демонстрационный университет" in p for p in pages)
+    assert f"Страница {len(pages)} из {len(pages)}" in pages[-1]
+    assert "01.01.2025" in pages[0]
+
+
+def test_xlsx_and_csv_type_dates_and_numbers() -> None:
+    frame = pd.DataFrame({"Күні": [dt.date(2025, 2, 3), None], "Саны": [3, 4], "GPA": [3.456, None]})
+    doc = ReportDocument("Тест", [("Тоқсан", "2025Q1")], [Section("Бөлім", frame)], "typed", ["Мәтін"])
+    when = dt.datetime(2026, 1, 2, 3, 4)
+    ws = openpyxl.load_workbook(io.BytesIO(export.render(doc, "xlsx", ReportParams(lang="kk"), when))).active
+    cells = {c.coordinate: c for row in ws.iter_rows() for c in row if c.value is not None}
+    header = next(c.row for c in cells.values() if c.value == "Күні")
+    date_cell, count_cell, gpa_cell = (ws.cell(header + 1, col) for col in (1, 2, 3))
+    assert date_cell.value == dt.datetime(2025, 2, 3) and date_cell.number_format == "DD.MM.YYYY"
+    assert count_cell.value == 3 and isinstance(count_cell.value, int)
+    assert gpa_cell.value == pytest.approx(3.456) and ws.cell(header + 2, 3).value is None
+    assert ws.freeze_panes == f"A{header + 1}"
+    assert any(c.value == when for c in cells.values())
+    text = export.render(doc, "csv", ReportParams(lang="kk"), when).decode("utf-8-sig")
+    assert text.splitlines() == ["Күні,Саны,GPA", "2025-02-03,3,3.456", ",4,"]  # one section: no section column

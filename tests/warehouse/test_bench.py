@@ -1,0 +1,66 @@
+"""`registrar-bench` end to end on a tiny demo: every field of the results file is there and both
+references (pandas, the DuckDB floor) give exactly the marts' core numbers. Correctness only: no
+timing is asserted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bench import check as bench_check
+from registrar.common.paths import PROJECT_DIR
+
+pytestmark = pytest.mark.xdist_group("bench")
+
+SIZE_FIELDS = {"students", "years", "seed", "extracts", "load_average_before", "refresh", "dbt", "warehouse_bytes",
+               "latency", "pandas", "floor", "ratios", "load_average_after"}
+
+
+def test_bench_500_students(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    env = {**os.environ, "REGISTRAR_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-m", "bench.cli", "--sizes", "500", "--out", str(out),
+                           "--repeat", "2"], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    [results] = list(out.glob("*.json"))
+    run = json.loads(results.read_text(encoding="utf-8"))
+    assert {"at", "commit", "machine", "sizes"} <= run.keys()
+    assert {"cores", "memory_bytes", "versions"} <= run["machine"].keys()
+    [size] = run["sizes"]
+    assert size.keys() >= SIZE_FIELDS
+    assert size["students"] == 500 and size["extracts"]["grade_rows"] > 0
+    assert size["extracts"]["grade_rows"] == size["extracts"]["rows"]["grades"]
+    assert {"wall_seconds", "peak_rss_bytes", "steps"} <= size["refresh"].keys()
+    assert size["refresh"]["peak_rss_bytes"] > 0
+    assert set(size["refresh"]["steps"]) == {"validate and load extracts", "dbt build (models and tests)",
+                                             "quality checks", "publish"}
+    assert size["dbt"]["top"] and size["dbt"]["seconds_by_kind"]["models"] > 0
+    assert {"fct_grades", "fct_student_terms", "fct_attestation_results", "fct_contingent_monthly"} <= set(
+        size["dbt"]["core_marts_models"])
+    assert "home" in size["latency"] and size["latency"]["home"]["samples"] > 0
+    assert {"refresh_over_pandas", "refresh_over_floor", "core_marts_over_floor"} <= size["ratios"].keys()
+    for reference in ("pandas", "floor"):
+        check = size[reference]["check"]
+        assert size[reference]["matched"], check
+        assert set(check) == {"student_terms", "attestation", "headcount"}
+        assert all(c["mart_rows"] > 0 and c["mismatches"] == 0 for c in check.values())
+    # the table names every size
+    assert "| 500 |" in (out / results.name.replace(".json", ".md")).read_text(encoding="utf-8")
+
+    # and the check can fail: one student-term's earned credits changed in the floor's numbers
+    floor = tmp_path / "home" / "bench" / "floor-500"
+    warehouse = tmp_path / "home" / "bench" / "home-500" / "warehouse.duckdb"
+    con = duckdb.connect()
+    con.execute(f"copy (select * replace (credits_earned + (row_number() over () = 1)::int as credits_earned) "
+                f"from read_parquet('{floor / 'student_terms.parquet'}')) to '{tmp_path / 'x.parquet'}' "
+                "(format parquet)")
+    con.close()
+    (tmp_path / "x.parquet").replace(floor / "student_terms.parquet")
+    changed = bench_check.compare(warehouse, floor)
+    assert changed["student_terms"]["mismatches"] == 1 and not bench_check.matched(changed)

@@ -1,0 +1,143 @@
+"""The contingent marts on a real warehouse: the one-query headcount over the status history
+equals fct_contingent_monthly on every month end, the movements add up to it, and a student
+record the orders do not reach stops the refresh (rules B10, B12)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from demo import write_demo
+from registrar.common.paths import PROJECT_DIR, Home
+from registrar.pipeline.refresh import RefreshFailed, refresh
+from tests.support.extracts import MINI, quiet
+
+pytestmark = pytest.mark.xdist_group("contingent")
+
+STUDENTS, YEARS = 500, 3
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    root = tmp_path_factory.mktemp("contingent")
+    write_demo(root / "extracts", students=STUDENTS, years=YEARS, seed=11)
+    home = Home(root / "home")
+    refresh(root / "extracts", home, quiet)
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+def set_column(path: Path, student_id: str, column: str, value: str) -> None:
+    """Set one column of one student's row in a UTF-8 comma CSV, by column name."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    for row in rows:
+        if row["student_id"] == student_id:
+            row[column] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _by_date(con: duckdb.DuckDBPyConnection, sql: str) -> dict[dt.date, tuple]:
+    return {row[0]: tuple(row[1:]) for row in con.execute(sql).fetchall()}
+
+
+def test_headcount_query_over_status_history_equals_monthly_on_every_month_end(warehouse) -> None:
+    month_ends = [d for (d,) in warehouse.execute(
+        "select snapshot_date from intermediate.int_snapshot_dates_listed where is_month_end order by 1"
+    ).fetchall()]
+    assert len(month_ends) >= 12 * (YEARS - 1)
+    monthly = _by_date(warehouse, """
+        select snapshot_date, sum(headcount), sum(n_academic_leave), sum(n_mobility_out)
+        from main.fct_contingent_monthly where is_month_end group by 1""")
+    for d in month_ends:
+        # the one simple query of the issue, on the status history
+        from_history = warehouse.execute("""
+            select count(*) filter (where counts_in_headcount),
+                   count(*) filter (where status = 'academic_leave'),
+                   count(*) filter (where status = 'mobility_out')
+            from main.fct_student_status_history
+            where valid_from <= ? and (valid_to > ? or valid_to is null)""", [d, d]).fetchone()
+        assert monthly.get(d, (0, 0, 0)) == from_history, d
+    assert max(h for h, _, _ in monthly.values()) > STUDENTS / 4
+    assert sum(leave for _, leave, _ in monthly.values()) > 0
+    assert sum(mobility for _, _, mobility in monthly.values()) > 0
+
+
+def test_census_date_of_every_year_is_counted(warehouse) -> None:
+    census = _by_date(warehouse, """
+        select snapshot_date, sum(headcount) from main.fct_contingent_monthly
+        where is_census_date group by 1 order by 1""")
+    assert census and all(d.month == 10 and d.day == 1 for d in census)
+    assert len(census) >= YEARS - 1
+    assert all(h > 0 for (h,) in census.values())
+
+
+def test_movements_add_up_to_the_headcount(warehouse) -> None:
+    """Σ headcount_change of the lines effective on or before a date = headcount on that date."""
+    rows = warehouse.execute("""
+        with flows as (
+            select s.snapshot_date, coalesce(sum(m.headcount_change), 0) as net
+            from intermediate.int_snapshot_dates_listed s
+            left join main.fct_contingent_movements m on m.effective_date <= s.snapshot_date
+            group by 1
+        ),
+        counted as (
+            select snapshot_date, sum(headcount) as headcount from main.fct_contingent_monthly group by 1
+        )
+        select flows.snapshot_date, flows.net, coalesce(counted.headcount, 0)
+        from flows left join counted using (snapshot_date)""").fetchall()
+    assert rows
+    assert [(d, n) for d, n, _ in rows] == [(d, h) for d, _, h in rows]
+
+
+def test_every_student_has_a_history_and_no_mismatch(warehouse) -> None:
+    # one current period per student is the integrity test assert_contingent_one_current_period_...
+    (n_students,) = warehouse.execute(
+        "select count(distinct student_id) from main.fct_student_status_history").fetchone()
+    assert n_students >= STUDENTS
+    assert warehouse.execute("select count(*) from main.rpt_contingent_mismatches").fetchone() == (0,)
+    rows = warehouse.execute("select distinct status from main.fct_student_status_history").fetchall()
+    statuses = {s for (s,) in rows}
+    assert {"active", "academic_leave", "mobility_out", "expelled"} <= statuses
+
+
+def test_cohort_outcomes_cover_each_cohort(warehouse) -> None:
+    bad = warehouse.execute("""
+        select intake_year, program_code, years_after
+        from main.fct_cohort_retention
+        group by all having sum(n_students) != max(cohort_size) or abs(sum(share_of_cohort) - 1) > 0.001
+    """).fetchall()
+    assert bad == []
+    assert warehouse.execute("select count(*) from main.fct_cohort_retention where years_after >= 1").fetchone()[0]
+
+
+def test_a_record_the_orders_do_not_reach_stops_the_refresh(tmp_path: Path) -> None:
+    extracts = tmp_path / "extracts"
+    shutil.copytree(MINI, extracts)
+    # S0002 is on academic leave by order 215-С; the AIS record says active
+    set_column(extracts / "students.csv", "S0002", "status", "active")
+    with pytest.raises(RefreshFailed) as failed:
+        refresh(extracts, Home(tmp_path / "home"), quiet)
+    assert "assert_contingent_mismatches_within_tolerance" in failed.value.report
+
+
+def test_the_demo_refresh_ran_every_tier_of_dbt_tests_and_every_expectation_suite(warehouse) -> None:
+    ran = dict(warehouse.execute("""
+        select coalesce(nullif(tier, ''), source), count(*) from meta.quality_checks group by all
+    """).fetchall())
+    assert {"configuration", "integrity", "values", "great_expectations", "contract"} <= set(ran)
+    suites = {name.split(":")[0] for (name,) in warehouse.execute(
+        "select name from meta.quality_checks where source = 'great_expectations'").fetchall()}
+    expected = {p.stem for p in (PROJECT_DIR / "expectations" / "suites").glob("*.json")}
+    assert suites == expected and len(expected) >= 5
+    assert warehouse.execute("select count(*) from meta.quality_checks where status = 'fail'").fetchone() == (0,)

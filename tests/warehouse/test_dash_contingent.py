@@ -1,0 +1,209 @@
+"""The Contingent page on the published demo: the numbers it shows equal the marts' (the headcount
+on a census date, the month's movements, the status transitions) in each language, a faculty and a
+date change them, a date before the data says so plainly; and in a real browser the charts (the
+Sankey too) render with no console error, nothing leaves the machine, axe finds no critical
+violation, the language switch relabels the page and the XLSX download holds the rows shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards.ui import fmt_int
+from registrar.common.i18n import t
+from registrar.common.paths import PROJECT_DIR, Home
+from tests.support.warehouse import query as rows
+
+# AppTests signed in as the registrar; the browser test signs in through the form (tests/support/access.py)
+pytestmark = [pytest.mark.xdist_group("dashboards"), pytest.mark.usefixtures("dashboard_as_registrar")]
+APP = str(PROJECT_DIR / "dashboards" / "app.py")
+# movements that change a student's status (seed movement_types: status_after set), written out here
+STATUS_MOVEMENTS = ("admission", "transfer_in", "academic_leave", "return_from_leave", "expulsion", "readmission",
+                    "graduation", "mobility_out", "mobility_return")
+
+
+@pytest.fixture
+def contingent(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], AppTest]:
+    monkeypatch.setenv("REGISTRAR_HOME", str(published_demo.root))
+
+    def open_page(lang: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state["lang"] = lang
+        at.run()
+        at.switch_page("views/contingent.py").run()
+        assert not at.exception
+        return at
+
+    return open_page
+
+
+def metric(at: AppTest, key: str, lang: str) -> str:
+    found = {m.label: m.value for m in at.metric}
+    return found[t(key, lang)]
+
+
+def table_with(at: AppTest, header_key: str, lang: str) -> Any:
+    """The first table on the page whose headers include `header_key` translated."""
+    for shown in at.dataframe:
+        if t(header_key, lang) in shown.value.columns:
+            return shown.value
+    raise AssertionError(f"no table with a {header_key} column")
+
+
+def charts(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_headcount_on_a_census_date_is_the_monthly_marts(contingent: Callable[[str], AppTest],
+                                                          published_demo: Home, lang: str) -> None:
+    census = [d for (d,) in rows(published_demo, "select distinct snapshot_date from main.fct_contingent_monthly "
+                                                 "where is_census_date order by 1")]
+    assert len(census) >= 2
+    by_faculty = dict(rows(published_demo, "select faculty_code, sum(headcount) from main.fct_contingent_monthly "
+                                           "where snapshot_date = ? group by 1 order by 2 desc", [census[-1]]))
+    faculty, other = list(by_faculty)[:2]
+    earlier = rows(published_demo, "select sum(headcount) from main.fct_contingent_monthly "
+                                   "where snapshot_date = ? and faculty_code = ?", [census[-2], faculty])[0][0]
+    assert earlier != by_faculty[faculty] and by_faculty[other] != by_faculty[faculty]  # else the test proves nothing
+
+    at = contingent(lang)
+    for key in ("con_faculty", "con_dimension", "con_program"):
+        assert at.selectbox(key=key).label == t(key, lang)
+    for key in ("con_date", "con_period"):
+        assert at.date_input(key=key).label == t(key, lang)
+    assert [tab.label for tab in at.tabs] == [t(k, lang) for k in (
+        "con_tab_headcount", "con_tab_movements", "con_tab_retention", "con_tab_funding", "con_tab_mismatches")]
+    assert len(charts(at)) == 6  # headcount, census series, movements, Sankey, retention, funding
+
+    at.selectbox(key="con_faculty").set_value(faculty).run()
+    at.date_input(key="con_date").set_value(census[-1]).run()
+    assert not at.exception
+    assert metric(at, "con_headcount", lang) == fmt_int(by_faculty[faculty], lang)
+    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    assert any(f"{census[-1]:%d.%m.%Y}" in title for title in titles)
+
+    shown = table_with(at, "con_census_date", lang)  # the census series of this faculty
+    per_date = dict(rows(published_demo, "select snapshot_date, sum(headcount) from main.fct_contingent_monthly "
+                                         "where is_census_date and faculty_code = ? group by 1", [faculty]))
+    totals = shown.groupby(t("con_census_date", lang))[t("con_headcount", lang)].sum().to_dict()
+    assert totals == {f"{d:%d.%m.%Y}": n for d, n in per_date.items()}
+
+    at.date_input(key="con_date").set_value(census[-2]).run()
+    assert metric(at, "con_headcount", lang) == fmt_int(earlier, lang)
+    at.date_input(key="con_date").set_value(census[-1]).run()
+    at.selectbox(key="con_faculty").set_value(other).run()
+    assert metric(at, "con_headcount", lang) == fmt_int(by_faculty[other], lang)
+
+
+def test_headcount_by_citizenship_on_an_arbitrary_day(contingent: Callable[[str], AppTest],
+                                                      published_demo: Home) -> None:
+    """A day that is no snapshot date is counted from the periods in force on it (rules B10)."""
+    (last,) = rows(published_demo, "select max(snapshot_date) from main.fct_contingent_monthly where is_month_end")[0]
+    day = last - dt.timedelta(days=100)
+    snapshots = rows(published_demo, "select count(*) from main.fct_contingent_monthly where snapshot_date = ?", [day])
+    assert snapshots == [(0,)]  # no snapshot date: counted from the periods alone
+    (expected,) = rows(published_demo,
+                       "select count(*) from main.fct_student_status_history where counts_in_headcount "
+                       "and valid_from <= ? and (valid_to is null or valid_to > ?)", [day, day])[0]
+    at = contingent("en")
+    at.selectbox(key="con_dimension").set_value("citizenship").run()
+    at.date_input(key="con_date").set_value(day).run()
+    assert metric(at, "con_headcount", "en") == fmt_int(expected, "en")
+    shown = table_with(at, "con_dim_citizenship", "en")
+    assert set(shown["Citizenship"]) <= {t("con_citizenship_domestic", "en"), t("con_citizenship_foreign", "en")}
+    assert shown["Headcount"].sum() == expected
+
+
+def test_movements_and_transitions_are_counts_of_the_order_lines(contingent: Callable[[str], AppTest],
+                                                                 published_demo: Home) -> None:
+    (last,) = rows(published_demo, "select max(effective_date) from main.fct_contingent_movements")[0]
+    start, end = dt.date(last.year - 1, 7, 1), dt.date(last.year, 6, 30)
+    faculty = rows(published_demo, "select faculty_code from main.dim_faculties order by 1")[0][0]
+    lines = ("from main.fct_contingent_movements where not is_before_entry and effective_date between ? and ? "
+             "and coalesce(faculty_code_after, faculty_code_before) = ?")
+    params = [start, end, faculty]
+    (n_status,) = rows(published_demo, f"select count(*) {lines} and movement in {STATUS_MOVEMENTS}", params)[0]
+    (n_admitted,) = rows(published_demo, f"select count(*) {lines} and movement = 'admission'", params)[0]
+    expelled = dict(rows(published_demo, f"select reason_label_ru, count(*) {lines} and movement = 'expulsion' "
+                                         "group by 1", params))
+    (n_transitions,) = rows(published_demo, f"select count(*) {lines} and status_before is distinct from status_after",
+                            params)[0]
+    assert n_admitted > 0 and expelled
+
+    at = contingent("ru")
+    at.selectbox(key="con_faculty").set_value(faculty).run()
+    at.date_input(key="con_period").set_value((start, end)).run()
+    assert not at.exception
+    assert metric(at, "con_movement_total", "ru") == fmt_int(n_status, "ru")
+    shown = table_with(at, "con_movement", "ru")
+    by_movement = shown.groupby(t("con_movement", "ru"))[t("con_n_movements", "ru")].sum()
+    assert by_movement["Зачисление"] == n_admitted  # the seed's label, never the code
+    expulsions = shown[shown[t("con_movement", "ru")] == "Отчисление"]
+    assert expulsions.groupby(t("con_reason", "ru"))[t("con_n_movements", "ru")].sum().to_dict() == expelled
+    sankey = next(c for c in charts(at) if c["data"][0]["type"] == "sankey")["data"][0]
+    assert sum(sankey["link"]["value"]) == n_transitions
+    assert "Обучается" in sankey["node"]["label"] and "active" not in sankey["node"]["label"]
+
+
+def test_a_date_before_any_data_says_so(contingent: Callable[[str], AppTest]) -> None:
+    at = contingent("kk")
+    at.date_input(key="con_date").set_value(dt.date(2000, 1, 1)).run()
+    assert not at.exception
+    assert any("01.01.2000" in info.value for info in at.info)
+    assert t("con_headcount", "kk") not in {m.label for m in at.metric}
+
+
+def test_mismatches_show_labels_not_codes(published_demo: Home, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the demo with two mismatches: the table names the attribute and the statuses in the
+    chosen language, and a faculty chosen elsewhere on the page hides the other faculty's row."""
+    import shutil
+
+    home = Home(tmp_path)
+    shutil.copy(published_demo.warehouse, home.warehouse)
+    con = duckdb.connect(str(home.warehouse))
+    try:
+        (a, fa), (b, fb) = con.execute(
+            "select student_id, faculty_code from main.dim_students where faculty_code in "
+            "(select min(faculty_code) from main.dim_faculties union select max(faculty_code) from main.dim_faculties) "
+            "qualify row_number() over (partition by faculty_code order by student_id) = 1 order by faculty_code"
+        ).fetchall()
+        con.execute("insert into main.rpt_contingent_mismatches (student_id, full_name, faculty_code, program_code, "
+                     "attribute, expected_value, actual_value) values (?, 'A', ?, 'P', 'status', 'active', "
+                     "'academic_leave'), (?, 'B', ?, 'P', 'entry_order', 'present', 'missing')", [a, fa, b, fb])
+    finally:
+        con.close()
+    monkeypatch.setenv("REGISTRAR_HOME", str(home.root))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = "ru"
+    at.run()
+    at.switch_page("views/contingent.py").run()
+    shown = table_with(at, "con_attribute", "ru")
+    assert shown[[t("con_student_id", "ru"), t("con_attribute", "ru"), t("con_expected", "ru"), t("con_actual", "ru")]
+                 ].values.tolist() == sorted([[a, "Статус", "Обучается", "В академическом отпуске"],
+                                              [b, "Приказ о зачислении", "есть", "нет"]])
+    at.selectbox(key="con_faculty").set_value(fa).run()
+    assert table_with(at, "con_attribute", "ru")[t("con_student_id", "ru")].tolist() == [a]
+
+
+def test_a_small_cohort_is_marked_not_hidden(contingent: Callable[[str], AppTest], published_demo: Home) -> None:
+    """Rules B29: a cohort of fewer than small_cell_min students is drawn dotted and marked, its rate with n."""
+    from dashboards.ui import small_cell_min
+
+    program, year, size = rows(published_demo, "select program_code, intake_year, min(cohort_size) "
+                                               "from main.fct_cohort_retention group by 1, 2 order by 3, 1, 2")[0]
+    assert size < small_cell_min()  # the demo has one, else this test proves nothing
+    at = contingent("en")
+    at.selectbox(key="con_program").set_value(program).run()
+    chart = next(c for c in charts(at) if c["layout"]["title"]["text"].startswith("Share of each intake"))
+    trace = next(tr for tr in chart["data"] if tr["name"].startswith(str(year)))
+    assert trace["name"].endswith(t("small_base_mark", "en")) and trace["line"]["dash"] == "dot"
+    shown = table_with(at, "con_retained", "en")
+    marked = shown[shown["Intake year"] == year]["Still enrolled"]
+    assert not marked.empty and marked.str.endswith(t("small_base_mark", "en")).all()

