@@ -129,15 +129,24 @@ def _code(name: str, seed: str, req: bool = False, doc: str = "", column: str | 
 _YEAR = dict(pattern=ACADEMIC_YEAR_PATTERN)
 _SCORE = dict(min=0, max=100)
 
+# Columns that several files hold with the same meaning, declared once
+_NAME_KK = _c("name_kk", req=True, doc="Name in Kazakh.")
+_NAME_RU = _c("name_ru", req=True, doc="Name in Russian.")
+_NAME_EN = _c("name_en", doc="Name in English.")
+_STUDENT = _c("student_id", req=True, references=("students", "student_id"), doc="Student.")
+_DISCIPLINE = _c("discipline_code", req=True, references=("disciplines", "discipline_code"), doc="Discipline.")
+_ACADEMIC_YEAR = _c("academic_year", req=True, doc="Academic year, e.g. 2024-2025.", **_YEAR)
+_TERM = _code("term", "terms", True, doc="Term of the academic year.")
+
 ENTITIES: tuple[Entity, ...] = (
     Entity(
         "faculties",
         "One row per faculty.",
         (
             _c("faculty_code", req=True, doc="Faculty code in the AIS."),
-            _c("name_kk", req=True, doc="Name in Kazakh."),
-            _c("name_ru", req=True, doc="Name in Russian."),
-            _c("name_en", doc="Name in English."),
+            _NAME_KK,
+            _NAME_RU,
+            _NAME_EN,
         ),
         key=("faculty_code",),
     ),
@@ -148,9 +157,9 @@ ENTITIES: tuple[Entity, ...] = (
             _c("program_code", req=True, doc="Programme code, e.g. 6B08101."),
             _c("faculty_code", req=True, references=("faculties", "faculty_code"), doc="Owning faculty."),
             _code("level", "study_levels", True, doc="Level of study."),
-            _c("name_kk", req=True, doc="Name in Kazakh."),
-            _c("name_ru", req=True, doc="Name in Russian."),
-            _c("name_en", doc="Name in English."),
+            _NAME_KK,
+            _NAME_RU,
+            _NAME_EN,
             _c("program_group", doc="Group of educational programmes, e.g. B077."),
             _c("credits_required", "int", True, min=1, max=600, doc="Credits needed to graduate."),
             _c("duration_years", "int", True, min=1, max=8, doc="Normal length of study in years."),
@@ -162,14 +171,15 @@ ENTITIES: tuple[Entity, ...] = (
         "One row per discipline (course unit).",
         (
             _c("discipline_code", req=True, doc="Discipline code."),
-            _c("name_kk", req=True, doc="Name in Kazakh."),
-            _c("name_ru", req=True, doc="Name in Russian."),
-            _c("name_en", doc="Name in English."),
+            _NAME_KK,
+            _NAME_RU,
+            _NAME_EN,
             _c("credits", "int", True, min=1, max=60, doc="Academic credits (1 credit = 30 hours)."),
             _c("assessment", "enum", choices=ASSESSMENTS, default="graded",
                doc="graded (letter grade) or pass_fail."),
             _c("counts_in_gpa", "bool", default="true", doc="false for disciplines kept out of GPA."),
-            _c("is_final_attestation", "bool", default="false", doc="true for final attestation."),
+            _c("is_final_attestation", "bool", default="false",
+               doc="true when the discipline is the final attestation."),
         ),
         key=("discipline_code",),
     ),
@@ -179,7 +189,7 @@ ENTITIES: tuple[Entity, ...] = (
         (
             _c("program_code", req=True, references=("programs", "program_code"), doc="Programme."),
             _c("intake_year", "int", True, min=1990, max=2100, doc="Year of admission the plan is for."),
-            _c("discipline_code", req=True, references=("disciplines", "discipline_code"), doc="Discipline."),
+            _DISCIPLINE,
             _c("semester_no", "int", True, min=1, max=16, doc="Semester of study (1 = first autumn)."),
         ),
         key=("program_code", "intake_year", "discipline_code"),
@@ -241,7 +251,7 @@ ENTITIES: tuple[Entity, ...] = (
         (
             _c("order_no", req=True, doc="Order number."),
             _c("order_date", "date", True, doc="Date the order was signed."),
-            _c("student_id", req=True, references=("students", "student_id"), doc="Student."),
+            _STUDENT,
             _code("movement", "movement_types", True, doc="Kind of movement."),
             _c("effective_date", "date", True, doc="Date the movement takes effect."),
             _c("reason", doc="Reason code (see seed movement_reasons)."),
@@ -258,10 +268,10 @@ ENTITIES: tuple[Entity, ...] = (
         "enrollments",
         "One row per student registered for a discipline in a term.",
         (
-            _c("student_id", req=True, references=("students", "student_id"), doc="Student."),
-            _c("discipline_code", req=True, references=("disciplines", "discipline_code"), doc="Discipline."),
-            _c("academic_year", req=True, doc="Academic year, e.g. 2024-2025.", **_YEAR),
-            _code("term", "terms", True, doc="Term of the academic year."),
+            _STUDENT,
+            _DISCIPLINE,
+            _ACADEMIC_YEAR,
+            _TERM,
             _c("group_code", doc="Academic group."),
             _c("teacher_id", references=("teachers", "teacher_id"), doc="Teacher."),
         ),
@@ -271,10 +281,10 @@ ENTITIES: tuple[Entity, ...] = (
         "grades",
         "One row per attempt of a student at a discipline in a term (grade sheets).",
         (
-            _c("student_id", req=True, references=("students", "student_id"), doc="Student."),
-            _c("discipline_code", req=True, references=("disciplines", "discipline_code"), doc="Discipline."),
-            _c("academic_year", req=True, doc="Academic year, e.g. 2024-2025.", **_YEAR),
-            _code("term", "terms", True, doc="Term of the academic year."),
+            _STUDENT,
+            _DISCIPLINE,
+            _ACADEMIC_YEAR,
+            _TERM,
             _c("attempt", "int", True, min=1, max=10, doc="Attempt number, 1 = first sitting."),
             _c("rk1", "decimal", True, doc="Midterm control 1 (0-100).", **_SCORE),
             _c("rk2", "decimal", True, doc="Midterm control 2 (0-100).", **_SCORE),
@@ -289,8 +299,8 @@ ENTITIES: tuple[Entity, ...] = (
         (
             _c("protocol_no", req=True, doc="Protocol number."),
             _c("protocol_date", "date", True, doc="Protocol date."),
-            _c("student_id", req=True, references=("students", "student_id"), doc="Student."),
-            _c("discipline_code", req=True, references=("disciplines", "discipline_code"), doc="Discipline."),
+            _STUDENT,
+            _DISCIPLINE,
             _c("academic_year", req=True, doc="Academic year it counts in.", **_YEAR),
             _code("term", "terms", True, doc="Term it counts in."),
             _c("credits", "int", True, min=1, max=60, doc="Credits recognised."),
@@ -304,8 +314,8 @@ ENTITIES: tuple[Entity, ...] = (
         "calendar",
         "One row per academic period.",
         (
-            _c("academic_year", req=True, doc="Academic year, e.g. 2024-2025.", **_YEAR),
-            _code("term", "terms", True, doc="Term of the academic year."),
+            _ACADEMIC_YEAR,
+            _TERM,
             _c("starts_on", "date", True, doc="First day of the term."),
             _c("ends_on", "date", True, doc="Last day of the term."),
             _c("exams_start_on", "date", doc="First day of the exam session."),

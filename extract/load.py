@@ -24,6 +24,11 @@ from extract.validate import RuleContext, Validator, lit, parse_expr, q
 
 Progress = Callable[[str], None]
 
+# The column the loader adds to every raw table (staging passes it on as source_row)
+SOURCE_ROW_COLUMN = "_source_row"
+SOURCE_ROW_TYPE = "integer"
+SOURCE_ROW_DOC = "Row of the source file (header = row 1), to find the record in the extract."
+
 
 @dataclass
 class ExtractFile:
@@ -175,7 +180,7 @@ def load_extracts(
             # no sort: the landed table is in file order already (DuckDB keeps insertion order)
             con.execute(
                 f"create or replace table raw.{q(ent.name)} as "
-                f"select {exprs}, try_cast(_row as integer) as _source_row "
+                f"select {exprs}, try_cast(_row as {SOURCE_ROW_TYPE}) as {q(SOURCE_ROW_COLUMN)} "
                 f"from landing.{q(ent.name)}"
             )
             result.row_counts[ent.name] = read.rows

@@ -36,6 +36,13 @@ def text_expr(column: str) -> str:
     return f"nullif(trim({q(column)}), '')"
 
 
+# The type each kind of column has once loaded into `raw` (the dbt sources state them too)
+RAW_TYPES: dict[str, str] = {
+    "text": "varchar", "enum": "varchar", "code": "varchar",
+    "int": "bigint", "decimal": "decimal(9,2)", "date": "date", "bool": "boolean",
+}
+
+
 def parse_expr(col: Column, present: bool) -> str:
     """SQL that turns the landed text into the column's type (NULL when unreadable).
 
@@ -46,9 +53,9 @@ def parse_expr(col: Column, present: bool) -> str:
         v = f"coalesce({v}, {lit(col.default)})"
     match col.kind:
         case "int":
-            return f"try_cast({v} as bigint)"
+            return f"try_cast({v} as {RAW_TYPES['int']})"
         case "decimal":
-            return f"try_cast(replace({v}, ',', '.') as decimal(9, 2))"
+            return f"try_cast(replace({v}, ',', '.') as {RAW_TYPES['decimal']})"
         case "date":
             return f"coalesce(try_strptime({v}, '%Y-%m-%d'), try_strptime({v}, '%d.%m.%Y'))::date"
         case "bool":
