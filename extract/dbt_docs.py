@@ -1,7 +1,7 @@
 """The contract as dbt sees it: the `ais` sources and a docs block per extract column.
 
 `python -m extract.dbt_docs` writes both files from `extract.contract`; `--check` only says
-whether the committed files are what it would write (tests/test_generated_docs.py does the
+whether the committed files are what it would write (tests/unit/test_generated_docs.py does the
 same). The contract states what each extract column means; dbt reads that text through the
 docs blocks (`{{ doc("ais__<file>__<column>") }}`), from the sources and from any model that
 passes the column on, so the text is written once, in the contract.
