@@ -41,7 +41,7 @@ BYPASS_ENV = "REGISTRAR_DASHBOARD_AUTH"
 _APPTEST_SESSION = "test session id"  # the session id of Streamlit's AppTest runner (no served session has it)
 
 EVERYONE = frozenset(ROLES)
-# Which role may open which page (url path as in app.py's PAGES). README "Who sees what" shows it as a table.
+# Which role may open which page (url path as in app.py's PAGES). docs/access.md shows it as a table.
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "home": EVERYONE,
     "attestation": frozenset({"registrar", "management", "dean", "viewer"}),

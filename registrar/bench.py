@@ -200,7 +200,7 @@ def _load_after(s: dict) -> object:
 
 
 def markdown(run: dict[str, object]) -> str:
-    """The results as the table README and bench/RESULTS.md quote."""
+    """The results as the table bench/README.md and bench/RESULTS.md quote."""
     m = run["machine"]
     assert isinstance(m, dict)
     lines = [
