@@ -62,7 +62,7 @@ clean:
 docs: install
 	$(BIN)/registrar docs
 
-# A screenshot of each dashboard page from the demo, for the README: docs/screenshots/*.png
+# A screenshot of each dashboard page from the demo, for the README and docs/: docs/screenshots/*.png
 screenshots: install browser
 	@test -f $(REGISTRAR_HOME)/warehouse.duckdb || $(MAKE) demo
 	$(BIN)/python -m tests.support.screenshots --out docs/screenshots

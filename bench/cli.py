@@ -10,7 +10,7 @@ latency on the published warehouse (`python -m bench.latency`), and the two refe
 points on the same extracts: the pandas reference (bench/reference_pandas.py) and the DuckDB
 floor (bench/floor_duckdb.py), each checked to give the marts' numbers exactly. A reference
 that disagrees with the marts fails the bench. Results go to bench/results/<stamp>.json and
-bench/RESULTS.md. A measurement, not a test: tests/test_bench.py only runs it small.
+bench/RESULTS.md. A measurement, not a test: tests/warehouse/test_bench.py only runs it small.
 """
 
 from __future__ import annotations
@@ -201,7 +201,7 @@ def _load_after(s: dict) -> object:
 
 
 def markdown(run: dict[str, object]) -> str:
-    """The results as the table README and bench/RESULTS.md quote."""
+    """The results as the table bench/README.md and bench/RESULTS.md quote."""
     m = run["machine"]
     assert isinstance(m, dict)
     lines = [

@@ -1,6 +1,6 @@
 """The extract files the demo writes: their names and headers, in the order a refresh reads them, and
 the writers. The demo writes each header itself (the loader matches columns by header name), so it
-needs no pipeline module; tests/test_demo.py checks the headers against the extract contract.
+needs no pipeline module; tests/unit/test_demo.py checks the headers against the extract contract.
 """
 
 from __future__ import annotations

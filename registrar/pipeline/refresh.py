@@ -34,7 +34,7 @@ KEEP_FAILED_RUNS = 5
 MAX_REPORT_LINES = 400
 MAX_DEFECTS_SHOWN = 1000
 # dbt unit tests check the models' code against fixed rows, not the data: they run in the test
-# suite (tests/test_dbt_unit_tests.py, `make test`), as dbt advises, not on every refresh; every
+# suite (tests/warehouse/test_dbt_unit_tests.py, `make test`), as dbt advises, not on every refresh; every
 # data test still runs on every refresh.
 BUILD_SELECTION = ("--exclude", "test_type:unit")
 

@@ -1,5 +1,5 @@
 """`make screenshots`: a screenshot of each dashboard page, served from the published demo
-($REGISTRAR_HOME), in Debian's Chromium at 1,280 px, for the README (docs/screenshots/).
+($REGISTRAR_HOME), in Debian's Chromium at 1,280 px, for the README and docs/*.md (docs/screenshots/).
 
     python -m tests.support.screenshots [--out docs/screenshots] [--lang en]
 """
@@ -62,7 +62,7 @@ def take(out: Path, lang: str) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Screenshots of the dashboard pages for the README")
+    parser = argparse.ArgumentParser(description="Screenshots of the dashboard pages for the README and docs/")
     parser.add_argument("--out", default=str(PROJECT_DIR / "docs" / "screenshots"))
     parser.add_argument("--lang", default="en", choices=["kk", "ru", "en"])
     args = parser.parse_args(argv)

@@ -28,11 +28,13 @@ from policy import PROJECT_DIR, SEEDS_DIR, dbt_vars, settings
 
 RULES_DOC = PROJECT_DIR / "docs" / "rules.md"
 
-# Where code cites rules: the dbt project, the Python packages, the quality suites and the tests. Not cited
-# there: the test extracts (data, not text) and this module (its examples include a malformed range).
+# Where code cites rules: the dbt project, the Python packages, the quality suites, the tests and the
+# documents (README, docs/, the bench's README; not its generated results, whose version numbers read as
+# clauses). Not cited there: the test extracts (data, not text), this module (its examples include a
+# malformed range) and the rules document itself (it quotes its sources' clauses, e.g. KazNU 2.17.6).
 CITING = ("models", "macros", "seeds", "tests", "extract", "registrar", "dashboards", "policy", "demo",
-          "expectations", "dbt_project.yml")
-NOT_CITING = (PROJECT_DIR / "tests" / "fixtures", Path(__file__).resolve())
+          "expectations", "dbt_project.yml", "README.md", "docs", "bench/README.md")
+NOT_CITING = (PROJECT_DIR / "tests" / "fixtures", Path(__file__).resolve(), RULES_DOC)
 TEXT_SUFFIXES = {".sql", ".yml", ".yaml", ".py", ".csv", ".md", ".json", ".toml", ".txt"}
 # Folders that are not the project's own text: environments, build output, data.
 NOT_SOURCE = {".git", ".venv", "target", "logs", "dbt_packages", "data", "__pycache__", ".pytest_cache",
