@@ -29,15 +29,20 @@ data_span as (
     from movements
 ),
 
+quarter_starts as (
+    select
+        unnest(generate_series(
+            date_trunc('quarter', first_day), date_trunc('quarter', last_day), interval 3 month
+        ))::date as quarter_start
+    from data_span
+),
+
 quarters as (
     select
-        quarter_start::date as quarter_start,
+        quarter_start,
         (quarter_start + interval 3 month - interval 1 day)::date as quarter_end,
-        strftime(quarter_start, '%Y') || 'Q' || cast(quarter(quarter_start) as varchar) as quarter
-    from data_span,
-        unnest(generate_series(
-            date_trunc('quarter', data_span.first_day), date_trunc('quarter', data_span.last_day), interval 3 month
-        )) as spine (quarter_start)
+        strftime(quarter_start, '%Y') || 'Q' || quarter(quarter_start)::varchar as quarter
+    from quarter_starts
 ),
 
 clipped as (

@@ -78,7 +78,7 @@ credits as (
     left join credits_by_quarter
         on
             listed.student_id = credits_by_quarter.student_id
-            and credits_by_quarter.mastered_quarter <= listed.quarter_start
+            and listed.quarter_start >= credits_by_quarter.mastered_quarter
     group by listed.quarter, listed.student_id
 )
 

@@ -6,6 +6,11 @@
 select *
 from {{ ref('fct_attestation_results') }}
 where
-    {% for code in codes['traditional_grades'] %}n_{{ code_column_name(code) }} + {% endfor %}n_pass != n_graded
+    {% for code in codes['traditional_grades'] -%}
+        n_{{ code_column_name(code) }} +
+    {% endfor -%}
+    n_pass != n_graded
     or {% for code in codes['failing_letters'] + codes['passing_letters'] -%}
-        n_{{ code_column_name(code) }} + {% endfor %}n_pass != n_graded
+        n_{{ code_column_name(code) }} +
+    {% endfor -%}
+    n_pass != n_graded
