@@ -7,3 +7,10 @@
         and {{ on_date }} < coalesce({{ periods }}.valid_to, date '9999-12-31')
     )
 {%- endmacro %}
+
+{#- B10: the last day a period is in force (valid_to is exclusive), the far date of the macro above
+    for an open period: a reader finds the period in force on a day with the plain
+    `day between valid_from and valid_to_inclusive`, no null to handle. -#}
+{% macro contingent_period_valid_to_inclusive(periods) -%}
+    coalesce({{ periods }}.valid_to - 1, date '9999-12-31')
+{%- endmacro %}

@@ -35,6 +35,12 @@
     {{- code | lower | replace('-', '_minus') | replace('+', '_plus') | replace(' ', '_') -}}
 {%- endmacro %}
 
+{#- The same name as code_column_name, written in SQL for a code held in a column (rpt_grade_letters
+    names the count column of each letter with it). -#}
+{% macro code_column_name_sql(code) -%}
+    replace(replace(replace(lower({{ code }}), '-', '_minus'), '+', '_plus'), ' ', '_')
+{%- endmacro %}
+
 {#- `sum(n_<code>)::bigint as n_<code>,` for each code: the count columns of count_by_code summed again,
     for a mart that rolls a finer one up. -#}
 {% macro sum_by_code(codes, prefix='n_') -%}

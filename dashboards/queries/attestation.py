@@ -5,6 +5,7 @@ means of rates), the debts standing today (rpt_academic_debtors) and the final a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -12,7 +13,6 @@ from typing import Any
 import pandas as pd
 
 from dashboards.data import frame
-from policy import dbt_vars
 from registrar.access.privacy import hide_small
 from registrar.access.scope import Scope
 
@@ -129,38 +129,55 @@ def options(scope: Scope, filters: Filters, dim: str, language: str) -> pd.DataF
                  f"where {pred} and {code} is not null group by all order by {order}", params)
 
 
-def _totals_sql(with_debtors: bool = True) -> str:
+def _totals_sql(failing: list[tuple[str, str]], with_debtors: bool = True) -> str:
+    """The session totals; one count per failing letter of the scale in use (`failing`: letter, column)."""
     debtors = ", len(list_distinct(flatten(list(b.debtor_student_ids)))) as n_debtors" if with_debtors else ""
+    per_letter = "".join(f", sum(b.{col}) as {col}" for _, col in failing)
     return ("sum(b.n_graded) as n_graded, sum(b.n_passed) as n_passed, sum(b.n_quality) as n_quality, "
             "sum(b.n_passed) / sum(b.n_graded) as success_rate, sum(b.n_quality) / sum(b.n_graded) as quality_rate, "
-            "sum(b.total_final_score) / nullif(sum(b.n_scored), 0) as mean_final_score, "
-            "sum(b.n_fx) as n_fx, sum(b.n_f) as n_f" + debtors)
+            "sum(b.total_final_score) / nullif(sum(b.n_scored), 0) as mean_final_score" + per_letter + debtors)
 
 
 def headline(scope: Scope, filters: Filters) -> dict[str, dict[str, Any] | None]:
     """The session's totals (`now`) and those of the same term a year earlier (`before`, None without
-    results): graded, passed, quality, rates, mean final score, FX, F, debtors."""
+    results): graded, passed, quality, rates, mean final score, the count of each failing letter (its
+    column of failing_letters()), debtors."""
+    failing = failing_letters()
     pred, params = where(scope, filters, session=False)
     found = frame(
         "with chosen as (select academic_year_start as y from main.dim_terms where academic_year = ? and term = ?) "
-        f"select b.academic_year, b.academic_year_start = chosen.y as is_now, {_totals_sql()} "
+        f"select b.academic_year, b.academic_year_start = chosen.y as is_now, {_totals_sql(failing)} "
         f"from {MART} b, chosen where b.term = ? and b.academic_year_start in (chosen.y, chosen.y - 1) and {pred} "
         "group by all", [filters.academic_year, filters.term, filters.term, *params])
     out: dict[str, dict[str, Any] | None] = {"now": None, "before": None}
     for row in found.to_dict("records"):
         out["now" if row.pop("is_now") else "before"] = hide_small(
-            row, scope.min_cell, base="n_graded", counts=("n_passed", "n_quality", "n_fx", "n_f", "n_debtors"),
+            row, scope.min_cell, base="n_graded",
+            counts=("n_passed", "n_quality", *(col for _, col in failing), "n_debtors"),
             derived=("success_rate", "quality_rate", "mean_final_score"))  # a viewer's small numbers (rules B30)
     return out
 
 
+_COUNT_COLUMN = re.compile(r"^n_[a-z0-9_]+$")  # a count column of the mart, as rpt_grade_letters names it
+
+
+def _grade_letters() -> list[tuple[str, str, bool]]:
+    """(letter, count column of the mart, passing) of the scale in use and the pass letter, best first
+    (rpt_grade_letters): whatever letters the scale has, none written here."""
+    found = frame("select letter_grade, count_column, is_passing from main.rpt_grade_letters order by sort_order")
+    rows = list(found.itertuples(index=False, name=None))
+    assert all(_COUNT_COLUMN.match(col) for _, col, _ in rows), "rpt_grade_letters names an unexpected column"
+    return [(str(letter), str(col), bool(passing)) for letter, col, passing in rows]
+
+
 def letter_columns() -> list[tuple[str, str]]:
-    """(letter, count column) of the scale in use, best first, then the pass letter (seed grade_scale)."""
-    version = str(dbt_vars()["grade_scale_version"])
-    scale = frame("select letter_grade from reference.grade_scale where scale_version = ? order by sort_order",
-                  [version])["letter_grade"].tolist()
-    named = [(x, "n_" + x.lower().replace("-", "_minus").replace("+", "_plus").replace(" ", "_")) for x in scale]
-    return [*named, (str(dbt_vars().get("letter_pass", "P")), "n_pass")]  # the mart's column of the pass letter
+    """(letter, count column) of the scale in use, best first, then the pass letter."""
+    return [(letter, col) for letter, col, _ in _grade_letters()]
+
+
+def failing_letters() -> list[tuple[str, str]]:
+    """(letter, count column) of the failing letters of the scale in use (FX and F on the 2018 scale)."""
+    return [(letter, col) for letter, col, passing in _grade_letters() if not passing]
 
 
 def letters(scope: Scope, filters: Filters) -> pd.DataFrame:
@@ -213,16 +230,19 @@ def ranking(scope: Scope, filters: Filters, by: str, measure: str, language: str
 
 def trend(scope: Scope, filters: Filters, language: str, n_terms: int = 9) -> pd.DataFrame:
     """Success and quality of the last `n_terms` sessions up to the chosen one, same filters."""
+    failing = failing_letters()
     pred, params = where(scope, filters, session=False)
     found = frame(
         "with chosen as (select term_seq as s from main.dim_terms where academic_year = ? and term = ?), "
-        f"per_term as (select b.academic_year, b.term, b.term_seq, {_totals_sql(False)} from {MART} b, chosen "
+        f"per_term as (select b.academic_year, b.term, b.term_seq, {_totals_sql(failing, False)} "
+        f"from {MART} b, chosen "
         f"where b.term_seq <= chosen.s and {pred} group by all order by b.term_seq desc limit ?) "
         f"select p.*, t.label_{_suffix(language)} as term_label from per_term p "
         "left join main.dim_terms t on t.academic_year = p.academic_year and t.term = p.term order by p.term_seq",
         [filters.academic_year, filters.term, *params, n_terms])
     return scope.suppress(found, "n_graded", ["n_passed", "n_quality", "success_rate", "quality_rate",
-                                              "mean_final_score", "n_fx", "n_f"], margins=[])  # a viewer's (B30)
+                                              "mean_final_score", *(col for _, col in failing)],
+                          margins=[])  # a viewer's small cells (rules B30)
 
 
 def debtors(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:

@@ -100,8 +100,8 @@ def programs(scope: Scope, lang: str) -> pd.DataFrame:
 def headcount_on(day: dt.date, dimension: str, scope: Scope, lang: str) -> pd.DataFrame:
     """The headcount on `day` by `dimension` (rules B10): one row per value with `headcount`
     (statuses counting in the headcount) and `n_not_counted` (enrolled but not counted, i.e. on
-    academic leave), from the enrolled period in force on that day (valid_from <= day < valid_to,
-    as macro contingent_period_in_force), as fct_contingent_monthly counts its snapshot dates."""
+    academic leave), from the enrolled period in force on that day (the mart's valid_from and
+    valid_to_inclusive), as fct_contingent_monthly counts its snapshot dates."""
     dim = DIMENSIONS[dimension]
     where, params = scope.faculty_filter("p.faculty_code")
     label, join, sort = _label_sql(dim, lang, "c")
@@ -112,11 +112,10 @@ def headcount_on(day: dt.date, dimension: str, scope: Scope, lang: str) -> pd.Da
         "count(*) filter (where p.counts_in_headcount) as headcount, "
         "count(*) filter (where not p.counts_in_headcount) as n_not_counted "
         "from main.fct_contingent_periods p "
-        "where p.valid_from <= ? and (p.valid_to is null or p.valid_to > ?) "
-        f"and {where} group by all) "
+        f"where ? between p.valid_from and p.valid_to_inclusive and {where} group by all) "
         f"select c.{dim.column} as code, {label} as label, {sort} as sort_key, c.headcount, c.n_not_counted "
         f"from c {join} order by sort_key, label",
-        [day, day, *params])
+        [day, *params])
     found = scope.suppress(_finish_labels(found, dimension, lang), "headcount")  # a viewer's small cells (B30)
     return scope.suppress(found, "n_not_counted")
 

@@ -124,12 +124,13 @@ def headline(now: dict[str, Any], before: dict[str, Any] | None) -> None:
                     delta_pp(now["quality_rate"], prev.get("quality_rate")), help=help_text)
     cells[3].metric(t("att_mean_score", language), fmt_num(now["mean_final_score"], language, 1),
                     delta_count(now["mean_final_score"], prev.get("mean_final_score"), 1), help=help_text)
-    cells = st.columns(4)
-    cells[0].metric(t("att_fx", language), fmt_int(now["n_fx"], language),
-                    delta_count(now["n_fx"], prev.get("n_fx")), delta_color="inverse", help=help_text)
-    cells[1].metric(t("att_f", language), fmt_int(now["n_f"], language),
-                    delta_count(now["n_f"], prev.get("n_f")), delta_color="inverse", help=help_text)
-    cells[2].metric(t("att_debtors", language), fmt_int(now["n_debtors"], language),
+    # one metric per failing letter of the scale in use (FX and F on the 2018 scale), then the debtors
+    failing = q.failing_letters()
+    cells = st.columns(max(4, len(failing) + 1))
+    for cell, (letter, column) in zip(cells, failing, strict=False):
+        cell.metric(t("att_letter_results", language, letter=letter), fmt_int(now[column], language),
+                    delta_count(now[column], prev.get(column)), delta_color="inverse", help=help_text)
+    cells[len(failing)].metric(t("att_debtors", language), fmt_int(now["n_debtors"], language),
                     delta_count(now["n_debtors"], prev.get("n_debtors")), delta_color="inverse",
                     help=t("att_debtors_help", language) + " " + help_text)
 

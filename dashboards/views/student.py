@@ -16,9 +16,9 @@ from dashboards.queries import student
 from dashboards.ui import CHART_CONFIG, empty, fmt_date, fmt_int, fmt_num, fmt_pct, lang, require_warehouse, table
 from registrar.common.i18n import t
 
-# One colour per status, the same in every language (codes of seeds/contingent_statuses.csv).
-STATUS_COLOURS = {"active": "#2e7d32", "mobility_out": "#00838f", "academic_leave": "#ef6c00",
-                  "graduated": "#1565c0", "expelled": "#c62828"}
+# One colour per status by its place in seeds/contingent_statuses.csv (sort_order 1, 2, ...), the same in
+# every language; a status past the palette is grey.
+STATUS_PALETTE = ("#2e7d32", "#00838f", "#ef6c00", "#1565c0", "#c62828")
 ACTIONS = {"restudy": "stu_action_restudy", "retake_exam": "stu_action_retake_exam"}
 
 auth.require_page("student")
@@ -83,8 +83,8 @@ def timeline(periods: pd.DataFrame, orders: pd.DataFrame) -> go.Figure:
     a second lane at its effective date."""
     lane_status, lane_orders = t("stu_lane_status", language), t("stu_lane_orders", language)
     bars = periods.assign(lane=lane_status)
-    colours = {label: STATUS_COLOURS.get(code, "#757575")
-               for code, label in zip(bars["status"], bars["status_label"], strict=True)}
+    colours = {label: STATUS_PALETTE[int(place) - 1] if 0 < place <= len(STATUS_PALETTE) else "#757575"
+               for place, label in zip(bars["sort_order"].fillna(0), bars["status_label"], strict=True)}
     first = min([*bars["valid_from"], *orders["effective_date"]])
     last = max([*bars["drawn_to"], *orders["effective_date"]])
     fig = px.timeline(bars, x_start="valid_from", x_end="drawn_to", y="lane", color="status_label",

@@ -14,6 +14,8 @@ final as (
         status_history.student_id,
         status_history.valid_from,
         status_history.valid_to,
+        -- the last day in force: `day between valid_from and valid_to_inclusive` (rules B10)
+        {{ contingent_period_valid_to_inclusive('status_history') }} as valid_to_inclusive,
         status_history.status,
         status_history.counts_in_headcount,
         status_history.faculty_code,

@@ -68,6 +68,8 @@ select
     periods.student_id,
     periods.valid_from,
     periods.valid_to,
+    -- the last day in force: the certificate on a day reads `day between valid_from and valid_to_inclusive`
+    {{ contingent_period_valid_to_inclusive('periods') }} as valid_to_inclusive,
     periods.status,
     statuses.is_enrolled,
     statuses.is_studying,

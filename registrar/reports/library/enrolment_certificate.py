@@ -39,9 +39,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
                program_code, program_name_{lang}, faculty_name_{lang}, admission_order_no, admission_order_date,
                admission_movement_{lang}
         from main.rpt_enrolment_certificate
-        where student_id = ? and valid_from <= ? and (valid_to > ? or valid_to is null)
+        where student_id = ? and ? between valid_from and valid_to_inclusive
         """,  # noqa: S608 - only the language code, checked by params.parse, is formatted in
-        [student, as_of, as_of],
+        [student, as_of],
     ).fetchone()
     who = f"{head['full_name']} ({student})"
     if period is None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import duckdb
 
-from policy import dbt_vars
 from registrar.common.i18n import t
 from registrar.reports._lists import check_span, collation, faculty_name, label, period, section, show_date, tidy
 from registrar.reports.base import Report, ReportDocument, ReportParams, Section
@@ -20,8 +19,7 @@ IN_SCOPE = """
 def letters(con: duckdb.DuckDBPyConnection, args: dict[str, object]) -> list[str]:
     """The letters of the scale in use, best first, then any other letter the results carry (P)."""
     scale = [r[0] for r in con.execute(
-        "select letter_grade from reference.grade_scale where scale_version = ? order by sort_order",
-        [str(dbt_vars()["grade_scale_version"])]).fetchall()]
+        "select letter_grade from main.rpt_grade_letters where is_on_scale order by sort_order").fetchall()]
     seen = [r[0] for r in con.execute(
         f"select distinct letter_grade from main.rpt_final_attestation_results as f where {IN_SCOPE} order by 1",
         args).fetchall()]
