@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
-from registrar.pipeline.refresh.refresh.dbt import dbt_executable
+from registrar.pipeline.dbt import dbt_executable
 
 pytestmark = [pytest.mark.usefixtures("dashboard_as_registrar")]
 VERSION = "test_no_fx"
