@@ -137,15 +137,16 @@ def card(scope: Scope, student_id: str, language: str) -> pd.Series | None:
         f"s.program_code, p.name_{sfx} as program_name, s.faculty_code, p.faculty_name_{sfx} as faculty_name, "
         f"lv.label_{sfx} as level_label, s.group_code, cur.course, s.status, st.label_{sfx} as status_label, "
         f"fu.label_{sfx} as funding_label, sf.label_{sfx} as study_form_label, "
-        "round(s.cumulative_gpa, 2) as cumulative_gpa, s.credits_earned, s.credits_required, "
-        f"s.credits_remaining, s.n_debts, s.latest_academic_year, tm.label_{sfx} as latest_term_label "
+        "round(f.cumulative_gpa, 2) as cumulative_gpa, f.credits_earned, f.credits_required, "
+        f"f.credits_remaining, f.n_debts, f.latest_academic_year, tm.label_{sfx} as latest_term_label "
         "from main.dim_students s "
+        "left join main.fct_student_standing f on f.student_id = s.student_id "
         "left join main.dim_programs p on p.program_code = s.program_code "
         "left join reference.study_levels lv on lv.level = s.level "
         "left join reference.contingent_statuses st on st.status = s.status "
         "left join reference.fundings fu on fu.funding = s.funding "
         "left join reference.study_forms sf on sf.study_form = s.study_form "
-        "left join reference.terms tm on tm.term = s.latest_term "
+        "left join reference.terms tm on tm.term = f.latest_term "
         "left join main.fct_student_status_history cur on cur.student_id = s.student_id and cur.is_current "
         f"where s.student_id = ? and {faculty} and {student} and {scope.individuals_filter()[0]}",
         [student_id, *faculty_params, *student_params])
@@ -229,10 +230,11 @@ def full_view(scope: Scope, student_id: str, language: str) -> dict[str, object]
 
 def _sample(scope: Scope) -> tuple[str, str]:
     """A student with orders and results in the middle of the list, and the first letters of the surname."""
-    faculty, params = scope.faculty_filter("faculty_code")
-    found = frame(f"select student_id, last_name from main.dim_students where credits_earned > 0 and {faculty} "
-                  "order by student_id limit 1 offset (select count(*) // 2 from main.dim_students "
-                  f"where credits_earned > 0 and {faculty})", [*params, *params])
+    faculty, params = scope.faculty_filter("s.faculty_code")
+    earning = ("from main.dim_students s join main.fct_student_standing f using (student_id) "
+               f"where f.credits_earned > 0 and {faculty}")
+    found = frame(f"select s.student_id, s.last_name {earning} "
+                  f"order by s.student_id limit 1 offset (select count(*) // 2 {earning})", [*params, *params])
     return str(found["student_id"].iloc[0]), str(found["last_name"].iloc[0])[:4]
 
 

@@ -48,12 +48,12 @@ def known_student(home: Home) -> Student:
     """A student with results, several orders and a surname whose passport spelling is not its search key
     (a Kazakh letter with a mark, or й, ы, х; debts if any such student has)."""
     row = query_frame(home, """
-        select s.student_id, s.last_name, s.full_name, s.full_name_latin, s.iin, s.faculty_code, s.credits_required,
-               s.n_debts
-        from main.dim_students s
-        where s.credits_earned > 0 and s.iin is not null and regexp_matches(lower(s.last_name), '[әғқңөүйых]')
+        select s.student_id, s.last_name, s.full_name, s.full_name_latin, s.iin, s.faculty_code, f.credits_required,
+               f.n_debts
+        from main.dim_students s join main.fct_student_standing f using (student_id)
+        where f.credits_earned > 0 and s.iin is not null and regexp_matches(lower(s.last_name), '[әғқңөүйых]')
           and (select count(*) from main.fct_contingent_movements m where m.student_id = s.student_id) >= 3
-        order by s.n_debts > 0 desc, s.student_id limit 1""").iloc[0]
+        order by f.n_debts > 0 desc, s.student_id limit 1""").iloc[0]
     latest = query_frame(home, "select round(cumulative_gpa, 2) as gpa, cumulative_credits_earned as earned "
                     "from main.fct_student_terms where student_id = ? and is_latest_term", [row["student_id"]])
     assert len(latest) == 1

@@ -143,8 +143,8 @@ def test_summer_restudy_supersedes_the_f_in_cumulative_gpa(warehouse: Path) -> N
     assert one(warehouse, "select is_superseded, letter_grade, grade_basis from main.fct_grades"
                           " where student_id = 'S0010' and discipline_code = 'W6' and term = '1'") == (
         True, "F", "not_admitted")
-    assert one(warehouse, "select credits_earned, n_debts from main.dim_students where student_id = 'S0010'") == (
-        11, 0)
+    assert one(warehouse, "select credits_earned, n_debts from main.fct_student_standing"
+                          " where student_id = 'S0010'") == (11, 0)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 -- One row per student and discipline of the curriculum the student's record is read against,
 -- with the earliest curriculum semester it is planned in. Shared by the course estimate
--- (fct_student_years) and the progress against the curriculum (dim_students).
+-- (fct_student_years) and the progress against the curriculum (fct_student_standing).
 with plans as (
     select * from {{ ref('int_student_plans') }}
 ),

@@ -49,9 +49,7 @@ described as (
     select
         on_snapshot.*,
         students.gender,
-        case
-            when students.citizenship = '{{ var("domestic_citizenship") }}' then 'domestic' else 'foreign'
-        end as citizenship_group,
+        students.citizenship_group,
         {{ contingent_age_band(contingent_age_on('students.birth_date', 'on_snapshot.snapshot_date')) }} as age_band
     from on_snapshot
     left join students on on_snapshot.student_id = students.student_id

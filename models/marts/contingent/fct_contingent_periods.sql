@@ -26,10 +26,7 @@ final as (
         status_history.study_form,
         status_history.study_language,
         students.gender,
-        -- as fct_contingent_monthly: domestic when citizenship = var domestic_citizenship, else foreign
-        case
-            when students.citizenship = '{{ var("domestic_citizenship") }}' then 'domestic' else 'foreign'
-        end as citizenship_group
+        students.citizenship_group
     from status_history
     left join students on status_history.student_id = students.student_id
     -- only periods of enrolled statuses (seed contingent_statuses.is_enrolled) are ever counted

@@ -14,6 +14,10 @@ dim_students as (
     select * from {{ ref('dim_students') }}
 ),
 
+standing as (
+    select * from {{ ref('fct_student_standing') }}
+),
+
 lowest_allowed as (
     select sort_order from scale
     where letter_grade = {{ academic_text_var('honours_lowest_letter') }}
@@ -49,9 +53,9 @@ select
     dim_students.group_code,
     dim_students.funding,
     dim_students.status,
-    dim_students.cumulative_gpa,
-    dim_students.credits_earned,
-    dim_students.credits_required,
+    standing.cumulative_gpa,
+    standing.credits_earned,
+    standing.credits_required,
     per_student.n_disciplines,
     worst.letter_grade as lowest_letter,
     per_student.final_attestation_letters,
@@ -61,10 +65,11 @@ select
     per_student.n_final_attestation > 0 as is_eligible
 from per_student
 inner join dim_students on per_student.student_id = dim_students.student_id
+inner join standing on per_student.student_id = standing.student_id
 left join scale as worst on per_student.worst_sort_order = worst.sort_order
 where
     per_student.n_attempts = per_student.n_disciplines
     and per_student.n_failed_attempts = 0
     and per_student.n_below_lowest = 0
     and per_student.n_final_attestation_not_allowed = 0
-    and dim_students.cumulative_gpa >= {{ academic_decimal_var('honours_min_gpa') }}
+    and standing.cumulative_gpa >= {{ academic_decimal_var('honours_min_gpa') }}

@@ -91,10 +91,8 @@ movement_items as (
             as study_language,
         coalesce(movements_in_year.funding_after, movements_in_year.funding_before) as funding,
         students.gender,
-        -- as fct_contingent_monthly: domestic = var domestic_citizenship, age on the census date
-        case
-            when students.citizenship = '{{ var("domestic_citizenship") }}' then 'domestic' else 'foreign'
-        end as citizenship_group,
+        students.citizenship_group,
+        -- age on the census date
         {{ contingent_age_band(contingent_age_on('students.birth_date', 'movements_in_year.census_date')) }}
             as age_band,
         movements_in_year.status_after as status,

@@ -18,10 +18,10 @@ gpas as (
     from {{ ref('fct_student_terms') }}
     union all
     select
-        'dim_students.cumulative_gpa' as gpa_column,
+        'fct_student_standing.cumulative_gpa' as gpa_column,
         student_id,
         cumulative_gpa as gpa
-    from {{ ref('dim_students') }}
+    from {{ ref('fct_student_standing') }}
     union all
     select
         'rpt_progression.transfer_gpa' as gpa_column,

@@ -8,18 +8,18 @@ with grades as (
     group by student_id
 ),
 
-students as (
-    select * from {{ ref('dim_students') }}
+standing as (
+    select * from {{ ref('fct_student_standing') }}
 )
 
 select
-    students.student_id,
-    students.credits_earned,
+    standing.student_id,
+    standing.credits_earned,
     coalesce(grades.credits_earned, 0) as credits_earned_from_grades,
-    students.n_debts,
+    standing.n_debts,
     coalesce(grades.n_debts, 0) as n_debts_from_grades
-from students
-left join grades on students.student_id = grades.student_id
+from standing
+left join grades on standing.student_id = grades.student_id
 where
-    students.credits_earned != coalesce(grades.credits_earned, 0)
-    or students.n_debts != coalesce(grades.n_debts, 0)
+    standing.credits_earned != coalesce(grades.credits_earned, 0)
+    or standing.n_debts != coalesce(grades.n_debts, 0)

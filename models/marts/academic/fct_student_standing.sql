@@ -1,16 +1,12 @@
--- One row per student ever admitted: today's record in the AIS with the current academic
--- standing (cumulative GPA, credits earned against the programme's requirement, debts) and
--- progress against the curriculum (what is due by the semester reached and still missing).
+-- One row per student ever admitted: the current academic standing (cumulative GPA, credits earned
+-- against the programme's requirement, debts) and progress against the curriculum (what is due by
+-- the semester reached and still missing). Identity and today's attributes are in dim_students.
 with students as (
-    select * from {{ ref('stg_ais__students') }}
+    select * from {{ ref('dim_students') }}
 ),
 
 programs as (
     select * from {{ ref('dim_programs') }}
-),
-
-plans as (
-    select * from {{ ref('int_student_plans') }}
 ),
 
 plan_disciplines as (
@@ -35,17 +31,6 @@ student_years as (
 
 terms as (
     select * from {{ ref('terms') }}
-),
-
-name_orders as (
-    -- each student's place in the alphabetical list in Kazakh and in Russian order (ICU collations), so
-    -- that a search lists its first matches by name without collating every match (slow when a
-    -- fragment matches thousands)
-    select
-        student_id,
-        row_number() over (order by full_name collate kk, student_id) as name_order_kk,
-        row_number() over (order by full_name collate ru, student_id) as name_order_ru
-    from students
 ),
 
 latest_term as (
@@ -74,10 +59,10 @@ reached as (
     -- semester of study reached: the semesters of the earlier courses plus the regular semesters
     -- with results in the latest year (0 without results)
     select
-        plans.student_id,
+        students.student_id,
         coalesce(2 * (latest_year.course - 1) + latest_year.n_regular_semesters, 0) as semester_reached
-    from plans
-    left join latest_year on plans.student_id = latest_year.student_id
+    from students
+    left join latest_year on students.student_id = latest_year.student_id
 ),
 
 standing_results as (
@@ -122,34 +107,6 @@ plan_progress as (
 
 select
     students.student_id,
-    students.full_name,
-    students.last_name,
-    students.first_name,
-    students.middle_name,
-    -- the name in lower case and in Latin letters (macro latin_search_name), so that the student
-    -- page finds a name with a plain LIKE: ILIKE lower-cases every Cyrillic name on every search
-    lower(students.full_name) as full_name_lower,
-    {{ latin_search_name('students.full_name') }} as full_name_latin,
-    name_orders.name_order_kk,
-    name_orders.name_order_ru,
-    students.iin,
-    students.gender,
-    students.birth_date,
-    students.citizenship,
-    students.program_code,
-    programs.faculty_code,
-    programs.level,
-    students.study_form,
-    students.study_language,
-    students.funding,
-    students.status,
-    students.group_code,
-    students.advisor_id,
-    students.social_benefit,
-    plans.entry_year_start,
-    plans.entry_course,
-    plans.cohort_year,
-    plans.curriculum_intake_year,
     latest_term.academic_year as latest_academic_year,
     latest_term.term as latest_term,
     latest_term.cumulative_gpa,
@@ -166,12 +123,9 @@ select
     coalesce(plan_progress.due_credits, 0) as due_credits,
     coalesce(plan_progress.n_due_missing, 0) as n_due_missing,
     coalesce(plan_progress.due_credits_missing, 0) as due_credits_missing,
-    plan_progress.missing_due_disciplines,
-    students.source_row
+    plan_progress.missing_due_disciplines
 from students
 inner join programs on students.program_code = programs.program_code
-left join plans on students.student_id = plans.student_id
-inner join name_orders on students.student_id = name_orders.student_id
 left join latest_term on students.student_id = latest_term.student_id
-left join reached on students.student_id = reached.student_id
+inner join reached on students.student_id = reached.student_id
 left join plan_progress on students.student_id = plan_progress.student_id
