@@ -122,6 +122,70 @@ def test_failed_sign_ins_are_slowed_then_locked_and_survive_a_restart(tmp_path: 
     assert restarted.check("b.user", t0).failures == 0
 
 
+def test_sign_ins_sent_at_once_are_decided_one_at_a_time(tmp_path: Path) -> None:
+    """Issue 21 finding 2: 12 sign-ins at once, 11 wrong and then the right one, against a lock after
+    6 failures. The right one is sent when the sixth wrong password is being checked: had the
+    five failures before it not been counted yet (check, then verify, then count), it would pass."""
+    import threading
+    import time
+
+    home = Home(tmp_path)
+    users = Users.of(home)
+    users.add(User("a.dean", "dean", ("ENG",)), "right-Password-1")
+    signins = throttle.Throttle.of(home, throttle.ThrottlePolicy(slow_after=99, lock_after=6, lock_minutes=10))
+    checked: list[str] = []
+    sixth = threading.Event()
+    outcomes: dict[str, throttle.Attempt[User]] = {}
+
+    def verify(password: str) -> User | None:
+        checked.append(password)
+        if len(checked) == 6:
+            sixth.set()
+        time.sleep(0.05)  # a slow hash: the window in which a racing sign-in was let through
+        return users.verify("a.dean", password)
+
+    def sign_in(password: str) -> None:
+        outcomes[password] = signins.attempt("a.dean", lambda: verify(password))
+
+    def right() -> None:
+        sixth.wait(timeout=30)
+        sign_in("right-Password-1")
+
+    threads = [threading.Thread(target=sign_in, args=(f"wrong-Password-{i}",)) for i in range(11)]
+    threads.append(threading.Thread(target=right))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sixth.is_set()
+    accepted = outcomes["right-Password-1"]
+    assert accepted.value is None and not accepted.checked and accepted.verdict.locked
+    assert len(checked) == 6  # no password was checked once the name was locked
+    assert sum(o.checked for o in outcomes.values()) == 6
+    assert signins.check("a.dean").locked
+
+
+def test_failures_of_unknown_names_expire_and_are_dropped(tmp_path: Path) -> None:
+    home = Home(tmp_path)
+    Users.of(home).add(User("a.dean", "dean", ("ENG",)), "right-Password-1")
+    signins = throttle.Throttle.of(home, throttle.ThrottlePolicy(slow_after=99, lock_after=3, lock_minutes=90,
+                                                                 forget_unknown_minutes=60))
+    t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    for guess in ("ghost-1", "ghost-2", "A.Dean"):
+        signins.failed(guess, t0)
+    for _ in range(3):
+        signins.failed("locked.ghost", t0)
+    assert set(json.loads(signins.path.read_text())) == {"ghost-1", "ghost-2", "a.dean", "locked.ghost"}
+    signins.failed("ghost-3", t0 + timedelta(minutes=59))
+    assert set(json.loads(signins.path.read_text())) == {"ghost-1", "ghost-2", "a.dean", "locked.ghost", "ghost-3"}
+    signins.attempt("ghost-4", lambda: None, t0 + timedelta(minutes=61))  # a write: the old guesses go
+    # a user's failures stay, and a lock until it runs out
+    assert set(json.loads(signins.path.read_text())) == {"a.dean", "locked.ghost", "ghost-3", "ghost-4"}
+    assert signins.check("a.dean", t0 + timedelta(minutes=61)).failures == 1
+    signins.failed("ghost-5", t0 + timedelta(minutes=91))
+    assert "locked.ghost" not in json.loads(signins.path.read_text())
+
+
 def test_a_single_small_cell_takes_a_second_one_with_it() -> None:
     cells = pd.DataFrame({"group": ["a", "b", "c", "d"], "n": [10, 2, 7, 30], "rate": [0.5, 0.5, 0.6, 0.7]})
     shown = suppress(cells, "n", 3, ["rate"])
