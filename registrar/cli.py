@@ -153,15 +153,38 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    app = PROJECT_DIR / "dashboards" / "app.py"
-    env = {**os.environ, "REGISTRAR_HOME": str(Home.from_env().root)}
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+# Streamlit's options for every serve: no error details, tracebacks or developer menu (rerun,
+# clear cache) in the browser (issue 21 finding 11)
+HARDENING = ("--client.showErrorDetails", "none", "--client.toolbarMode", "minimal",
+             "--server.enableXsrfProtection", "true", "--server.enableCORS", "true",
+             "--server.enableStaticServing", "false", "--server.enableAgentApi", "false",
+             "--server.runOnSave", "false", "--browser.gatherUsageStats", "false")
+
+
+def serve_command(port: int, address: str, hosts: list[str] | None = None) -> list[str]:
+    """The `streamlit run` command of `registrar serve`: listening on `address` only (default
+    the loopback: a reverse proxy in front of it terminates TLS), answering only to the host names
+    `hosts` (the address itself, and localhost for the loopback), hardened (HARDENING)."""
+    allowed = list(dict.fromkeys(hosts or ([address, "localhost"] if address in LOOPBACK else [address])))
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(args.port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboards" / "app.py"),
+        "--server.address", address, "--server.port", str(port), "--server.headless", "true",
+        "--browser.serverAddress", allowed[0], "--browser.serverPort", str(port), *HARDENING,
     ]
-    _print(f"Serving the dashboards on http://localhost:{args.port}")
+    for host in allowed:
+        command += ["--server.allowedHosts", host]
+    return command
+
+
+def served_url(address: str, port: int) -> str:
+    return f"http://[{address}]:{port}" if ":" in address else f"http://{address}:{port}"
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    env = {**os.environ, "REGISTRAR_HOME": str(Home.from_env().root)}
+    command = serve_command(args.port, args.address, args.host)
+    _print(f"Serving the dashboards on {served_url(args.address, args.port)} (listening on {args.address} only)")
     return subprocess.call(command, env=env)
 
 
@@ -293,6 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="serve the dashboards")
     serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="127.0.0.1",
+                       help="the address to listen on (default 127.0.0.1: this machine only; put a reverse proxy "
+                            "with TLS in front, or give 0.0.0.0 to listen on every interface)")
+    serve.add_argument("--host", action="append", metavar="NAME",
+                       help="a host name the browser uses for the server, e.g. registrar.uni.kz (repeat for more; "
+                            "default the address, and localhost on the loopback); other names are refused")
     serve.set_defaults(func=cmd_serve)
     return parser
 
