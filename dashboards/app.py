@@ -7,6 +7,7 @@ runs only a refusal, never the page."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dashboards import auth  # noqa: E402
 from dashboards.ui import lang  # noqa: E402
 from registrar.common.i18n import LANGUAGES, t  # noqa: E402
+from registrar.common.paths import PRIVATE_UMASK  # noqa: E402
+
+os.umask(PRIVATE_UMASK)  # the audit log, the throttle, a rehashed users file: the server's account only
 
 HERE = Path(__file__).resolve().parent
 VIEWS = HERE / "views"

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from registrar.common.paths import PROJECT_DIR, Home
+from registrar.common.paths import PRIVATE_UMASK, PROJECT_DIR, Home
 
 
 def _print(msg: str) -> None:
@@ -327,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(PRIVATE_UMASK)  # what any command writes (and the server it starts) is the account's only
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

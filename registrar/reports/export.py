@@ -348,15 +348,13 @@ def render(doc: ReportDocument, fmt: str, params: ReportParams, refreshed_at: dt
 
 def write_atomically(data: bytes, out: Path) -> None:
     """Write to a temporary file beside `out`, then rename it over `out`: a failure never leaves
-    a partial file."""
+    a partial file. The file is the account's only (0600, as mkstemp makes it): a report holds
+    personal data."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the report is an ordinary file
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
