@@ -33,7 +33,7 @@ from registrar.access import audit, throttle
 from registrar.access.roles import may_open, page_roles
 from registrar.access.scope import Scope
 from registrar.access.users import User, Users
-from registrar.common.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from registrar.common.i18n import DEFAULT_LANGUAGE, LANGUAGES, md, t
 
 ACCOUNT_KEY = "_registrar_account"
 LAST_SEEN_KEY = "_registrar_last_seen"
@@ -186,7 +186,7 @@ def sign_in_form() -> None:
     if settings:
         refused = st.session_state.get("_registrar_oidc_refused")
         if refused:
-            st.error(t("auth_oidc_unknown", language, name=refused))
+            st.error(t("auth_oidc_unknown", language, name=md(refused)))
             if st.button(t("auth_sign_out", language), key="auth_oidc_logout"):
                 st.session_state.pop("_registrar_oidc_refused", None)
                 st.logout()

@@ -14,7 +14,7 @@ from dashboards import auth
 from dashboards.data import failing_rows, last_refresh, quality_checks, refresh_status, warehouse
 from dashboards.ui import lang as session_lang
 from registrar.access import audit
-from registrar.common.i18n import t
+from registrar.common.i18n import md, t
 
 STATUS_ORDER = ["fail", "warn", "pass"]
 STATUS_COLOURS = {"fail": "#c0392b", "warn": "#e6a23c", "pass": "#2e8b57"}
@@ -100,7 +100,7 @@ def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool
     if chosen.get("guidance"):
         st.info(chosen["guidance"].replace("\n", "  \n"))  # one line each: checks, matters, resolve
     elif chosen.get("message"):
-        st.caption(chosen["message"])
+        st.caption(md(chosen["message"]))
     rows = pd.DataFrame()
     if published and chosen.get("failures_table"):
         rows = failing_rows(wh, chosen["failures_table"])
@@ -122,7 +122,7 @@ status = refresh_status(wh)
 last = last_refresh()
 
 if last and last.get("outcome") == "failed" and (status is None or last.get("run_id") != status.get("run_id")):
-    st.error(t("refresh_failed", lang, when=_when(last.get("finished_at")), step=last.get("failed_step") or "—"))
+    st.error(t("refresh_failed", lang, when=_when(last.get("finished_at")), step=md(last.get("failed_step") or "—")))
     if status is not None:
         st.caption(t("still_serving", lang, when=_when(status["refreshed_at"])))
     with st.expander(t("failed_details", lang), expanded=True):
@@ -153,7 +153,7 @@ c1.metric(t("refreshed_at", lang), _when(status["refreshed_at"]))
 c2.metric(t("checks_passed", lang), f"{counts.get('pass', 0):,}")
 c3.metric(t("checks_warned", lang), f"{counts.get('warn', 0):,}")
 c4.metric(t("checks_failed", lang), f"{counts.get('fail', 0):,}")
-st.caption(f"{t('run_id', lang)}: {status['run_id']}")
+st.caption(f"{t('run_id', lang)}: {md(status['run_id'])}")
 
 checks = _with_tiers(quality_checks(wh))
 st.subheader(t("checks_heading", lang))
