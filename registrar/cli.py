@@ -203,8 +203,13 @@ def _read_password(prompt: str, confirm: bool) -> str:
 
 def _demo_users() -> int:
     """`make run`: a user per role on the demo university, and how to sign in as each."""
-    from registrar.access.users import demo_users
+    from registrar.access.users import UserError, demo_users, real_users
 
+    real = real_users()
+    if real:
+        raise UserError(f"this data directory has real users ({', '.join(real[:5])}"
+                        f"{', …' if len(real) > 5 else ''}): demo users with printed passwords are "
+                        "for a demo data directory only")
     made = demo_users()
     if not any(u.role == "dean" for u, _ in made):
         _print("No published warehouse yet: the demo dean and advisor are left out")

@@ -64,7 +64,7 @@ def test_user_commands_keep_argon2_hashes_in_a_private_file(tmp_path: Path, monk
     (["user", "add", "d", "--role", "dean"], "a dean needs at least one"),
     (["user", "add", "a", "--role", "advisor"], "an advisor needs"),
     (["user", "add", "x'; drop", "--role", "viewer"], "not a user name"),
-    (["user", "add", "v", "--role", "viewer"], "at least 8 characters"),  # the password given is "short"
+    (["user", "add", "v", "--role", "viewer"], "at least 12 characters"),  # the password given is "short"
 ])
 def test_user_add_refuses_what_the_role_does_not_allow(argv: list[str], why: str, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch,
@@ -72,6 +72,50 @@ def test_user_add_refuses_what_the_role_does_not_allow(argv: list[str], why: str
     assert run_cli(monkeypatch, tmp_path, argv, "short\n") == 2
     assert why in capsys.readouterr().err
     assert Users(tmp_path / "users.json").all() == {}
+
+
+@pytest.mark.parametrize(("password", "why"), [
+    ("eleven-char", "at least 12 characters"),
+    ("aaaaaaaaaaaaaaaa", "5 different characters"),
+    ("1212121212121212", "5 different characters"),
+    ("Password2025!", "most common"),           # a common word with digits and punctuation added
+    ("qwertyuiop123", "most common"),           # a keyboard walk
+    ("1q2w3e4r5t6y", "most common"),
+    ("ЙЦУКЕНГШЩЗХЪ", "most common"),            # the same walk on a Cyrillic keyboard
+    ("Kazakhstan2026", "most common"),
+    ("my-a.dean-password", "user name"),
+])
+def test_a_weak_password_is_refused(password: str, why: str, tmp_path: Path) -> None:
+    """Issue 21 finding 11: length, variety, the name and a list of common passwords."""
+    users = Users(tmp_path / "users.json")
+    with pytest.raises(UserError, match=why):
+        users.add(User("a.dean", "dean", ("ENG",)), password)
+    users.add(User("a.dean", "dean", ("ENG",)), "correct horse battery")
+    with pytest.raises(UserError, match=why):
+        users.set_password("a.dean", password)
+    assert users.verify("a.dean", "correct horse battery") is not None
+
+
+def test_the_common_password_list_is_long_and_folded() -> None:
+    from registrar.access.passwords import common_passwords
+
+    common = common_passwords()
+    assert len(common) >= 1000 and "password" in common and "qwertyuiop" in common and "пароль" in common
+    assert all(p == p.casefold() and p.strip() == p for p in common)
+
+
+def test_user_demo_refuses_a_data_directory_with_real_users(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(monkeypatch, tmp_path, ["user", "demo"]) == 0  # no users yet: the demo ones are added
+    assert {"demo-registrar", "demo-management", "demo-viewer"} <= set(Users(tmp_path / "users.json").all())
+    assert run_cli(monkeypatch, tmp_path, ["user", "demo"]) == 0  # only demo users: again
+    assert run_cli(monkeypatch, tmp_path, ["user", "add", "a.dean", "--role", "dean", "--faculty", "ENG"],
+                   "first-Password1\n") == 0
+    Users(tmp_path / "users.json").remove("demo-viewer")
+    capsys.readouterr()
+    assert run_cli(monkeypatch, tmp_path, ["user", "demo"]) == 2
+    assert "real users (a.dean)" in capsys.readouterr().err
+    assert "demo-viewer" not in Users(tmp_path / "users.json").all()  # nothing was added
 
 
 def test_a_password_is_never_a_command_line_argument(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from registrar.access import throttle
 from registrar.access.scope import Scope
-from registrar.access.users import User, Users
+from registrar.access.users import User, Users, demo_password
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
 from tests.support.access import accounts, events, now_iso, sign_in
@@ -120,7 +120,7 @@ def test_repeated_failures_lock_the_name_even_for_the_right_password(home: Home,
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "en"
     at.run()
-    for password in ("wrong-one-1", "wrong-one-2", "viewer-demo"):
+    for password in ("wrong-one-1", "wrong-one-2", demo_password("viewer")):
         at.text_input(key="auth_name").input("demo-viewer")
         at.text_input(key="auth_password").input(password)
         at.button(key="auth_submit").click().run()
