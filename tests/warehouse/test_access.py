@@ -375,6 +375,19 @@ def test_attestation_gives_management_no_name_and_a_viewer_no_student_nor_small_
         assert not ((lines["sum"] == 1) & (lines["size"] > 1)).any(), margin
 
 
+def test_lists_with_names_masked_come_in_the_order_of_the_student_ids(copied: Home) -> None:
+    """Issue 21 finding 9: management's `***` rows do not give away the alphabetical order of the
+    hidden names; the registrar's come by name."""
+    management = attestation_results(Scope.for_role("management"))
+    registrar = attestation_results(Scope.for_role("registrar"))
+    for name in ("debtors", "final_results"):
+        assert management[name]["student_id"].is_monotonic_increasing, name
+        assert sorted(management[name]["student_id"]) == sorted(registrar[name]["student_id"]), name
+    assert not registrar["debtors"]["student_id"].is_monotonic_increasing  # else this proves nothing
+    mismatches = contingent_results(Scope.for_role("management"))["mismatches"]
+    assert len(mismatches) > 1 and mismatches["student_id"].is_monotonic_increasing
+
+
 def test_an_advisor_sees_only_their_advisees(copied: Home) -> None:
     from dashboards.queries import student as q
 
