@@ -57,7 +57,7 @@ def _unknown_codes(checks: list[dict[str, Any]]) -> None:
     st.subheader(t("unknown_codes_heading", lang))
     for check, code in found:
         text = t(f"unknown_code_{'warn' if check['status'] == 'warn' else 'fail'}", lang,
-                 code=code["code"], rows=f"{int(code['rows']):,}", seed=check["seed"])
+                 code=md(code["code"]), rows=f"{int(code['rows']):,}", seed=md(check["seed"]))
         (st.warning if check["status"] == "warn" else st.error)(text)
 
 
@@ -71,11 +71,17 @@ def _as_list(value: object) -> list[dict[str, Any]]:
 def _audit_log() -> None:
     """The audit log, newest first: the registrar's alone (it names users and students)."""
     st.subheader(t("audit_heading", lang))
-    entries = audit.read(limit=AUDIT_SHOWN)
+    columns = st.columns([2, 1, 1])
+    chosen = columns[0].multiselect(t("audit_filter_events", lang), audit.EVENTS, key="audit_events",
+                                    format_func=lambda e: t(f"audit_event_{e}", lang))
+    user = columns[1].text_input(t("audit_filter_user", lang), key="audit_user", max_chars=128)
+    what = columns[2].text_input(t("audit_filter_what", lang), key="audit_what", max_chars=128)
+    entries = audit.read(limit=AUDIT_SHOWN, events=chosen, user=user, what=what)
     if not entries:
         st.info(t("audit_empty", lang))
         return
-    st.caption(t("audit_caption", lang, n=AUDIT_SHOWN))
+    filtered = chosen or user.strip() or what.strip()
+    st.caption(t("audit_filtered", lang, n=len(entries)) if filtered else t("audit_caption", lang, n=AUDIT_SHOWN))
     log = pd.DataFrame({
         t("audit_at", lang): [e.get("at", "")[:19].replace("T", " ") for e in entries],
         t("audit_event", lang): [t(f"audit_event_{e.get('event')}", lang) for e in entries],

@@ -143,6 +143,26 @@ def test_the_audit_log_is_appended_newest_first_and_private(tmp_path: Path) -> N
         audit.record("anything", "a.dean", home=home)
 
 
+def test_the_audit_log_rotates_at_its_size_and_reads_on_through_the_old_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21 finding 6: a flood of records does not grow one file for ever, and none is lost to
+    the reader; the reader filters by event, user and what."""
+    home = Home(tmp_path)
+    monkeypatch.setattr(audit, "rotate_bytes", lambda: 2000)
+    for i in range(60):
+        audit.record("sign_in_failed" if i % 3 else "student_view", f"user-{i % 4}", f"S{i:04d}", home=home)
+    files = [audit.audit_path(home), *audit.rotated(home)]
+    assert len(files) >= 3 and all(f.stat().st_size <= 2000 for f in files)
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    everything = audit.read(home, limit=None)
+    assert [e["what"] for e in everything] == [f"S{i:04d}" for i in reversed(range(60))]  # none lost, newest first
+    assert [e["what"] for e in audit.read(home, limit=3)] == ["S0059", "S0058", "S0057"]
+    views = audit.read(home, limit=None, events={"student_view"}, user="USER-0")
+    assert [e["what"] for e in views] == [f"S{i:04d}" for i in reversed(range(0, 60, 12))]
+    found = audit.read(home, limit=None, what="s001")  # part of a student ID, any case
+    assert [e["what"] for e in found] == [f"S{i:04d}" for i in reversed(range(10, 20))]
+
+
 def test_failed_sign_ins_are_slowed_then_locked_and_survive_a_restart(tmp_path: Path) -> None:
     policy = throttle.ThrottlePolicy(slow_after=2, lock_after=4, lock_minutes=10)
     t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -179,6 +179,26 @@ def test_the_registrar_reads_the_audit_log_on_the_data_page(home: Home) -> None:
     assert any("demo-registrar" in set(map(str, frame.iloc[:, 2])) for frame in shown if frame.shape[1] == 5)
 
 
+def test_the_registrar_filters_the_audit_log_by_event_user_and_what(home: Home) -> None:
+    from registrar.access import audit
+
+    audit.record("student_view", "someone.else", "S-FILTER-1", home=home, page="student")
+    audit.record("download", "someone.else", "debtors.xlsx", home=home, rows=3)
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), "registrar", home)
+    at.switch_page("views/status.py").run()
+    at.text_input(key="audit_user").input("SOMEONE.else").run()
+    assert not at.exception
+
+    def shown() -> pd.DataFrame:
+        return next(d.value for d in at.dataframe if d.value.shape[1] == 5)
+
+    assert set(shown().iloc[:, 2]) == {"someone.else"} and len(shown()) >= 2
+    at.multiselect(key="audit_events").select("student_view").run()
+    assert set(shown().iloc[:, 3]) == {"S-FILTER-1"}
+    at.text_input(key="audit_what").input("no-such-thing").run()
+    assert not [d for d in at.dataframe if d.value.shape[1] == 5] and at.info
+
+
 # per role, page by page: what the data layer returns ---------------------------------------------------
 
 def faculty_codes(home: Home) -> list[str]:
