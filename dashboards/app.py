@@ -7,6 +7,7 @@ runs only a refusal, never the page."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,7 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboards import auth  # noqa: E402
 from dashboards.ui import lang  # noqa: E402
-from registrar.common.i18n import LANGUAGES, t  # noqa: E402
+from registrar.common.i18n import LANGUAGES, md, t  # noqa: E402
+from registrar.common.paths import PRIVATE_UMASK  # noqa: E402
+
+os.umask(PRIVATE_UMASK)  # the audit log, the throttle, a rehashed users file: the server's account only
 
 HERE = Path(__file__).resolve().parent
 VIEWS = HERE / "views"
@@ -52,7 +56,7 @@ if account is None:
                            default=url == "home") for *_, url in PAGES], position="hidden").run()
     st.stop()
 with st.sidebar:
-    st.caption(t("auth_signed_in_as", language, name=account.name, role=t(f"role_{account.role}", language)))
+    st.caption(t("auth_signed_in_as", language, name=md(account.name), role=t(f"role_{account.role}", language)))
     if st.button(t("auth_sign_out", language), icon=":material/logout:", key="auth_sign_out"):
         auth.sign_out()
         st.rerun()

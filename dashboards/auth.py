@@ -33,7 +33,7 @@ from registrar.access import audit, throttle
 from registrar.access.roles import may_open, page_roles
 from registrar.access.scope import Scope
 from registrar.access.users import User, Users
-from registrar.common.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from registrar.common.i18n import DEFAULT_LANGUAGE, LANGUAGES, md, t
 
 ACCOUNT_KEY = "_registrar_account"
 LAST_SEEN_KEY = "_registrar_last_seen"
@@ -186,7 +186,7 @@ def sign_in_form() -> None:
     if settings:
         refused = st.session_state.get("_registrar_oidc_refused")
         if refused:
-            st.error(t("auth_oidc_unknown", language, name=refused))
+            st.error(t("auth_oidc_unknown", language, name=md(refused)))
             if st.button(t("auth_sign_out", language), key="auth_oidc_logout"):
                 st.session_state.pop("_registrar_oidc_refused", None)
                 st.logout()
@@ -207,22 +207,20 @@ def _try_password(name: str, password: str, language: str) -> None:
     if not name or not password:
         st.error(t("auth_wrong", language))
         return
-    signins = throttle.Throttle.of()
-    verdict = signins.check(name)
-    if not verdict.allowed:
+    # the verdict, the password check and the count as one step (sign-ins sent at once queue)
+    tried = throttle.Throttle.of().attempt(name, lambda: Users.of().verify(name, password))
+    verdict, user = tried.verdict, tried.value
+    if not tried.checked:
         audit.record("sign_in_locked", name, via="password", wait_seconds=round(verdict.wait_seconds),
                      failures=verdict.failures)
         _refused(verdict, language)
         return
-    user = Users.of().verify(name, password)
     if user is None:
-        verdict = signins.failed(name)
         audit.record("sign_in_failed", name, via="password", failures=verdict.failures, locked=verdict.locked)
         st.error(t("auth_wrong", language))
         if not verdict.allowed:
             _refused(verdict, language)
         return
-    signins.succeeded(name)
     audit.record("sign_in", user.name, via="password", role=user.role)
     _start(user, "password")
     st.rerun()

@@ -13,7 +13,7 @@ import streamlit as st
 from dashboards import auth
 from dashboards.data import frame, published
 from policy import settings
-from registrar.common.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from registrar.common.i18n import DEFAULT_LANGUAGE, LANGUAGES, md, t
 from registrar.reports import export
 from registrar.reports.base import ReportDocument, ReportParams, Section
 
@@ -79,8 +79,8 @@ def require_warehouse() -> None:
 
 
 def empty(message_key: str, **values: object) -> None:
-    """An empty state: says plainly what is missing and what to do."""
-    st.info(t(message_key, lang(), **values))
+    """An empty state: says plainly what is missing and what to do (the values as plain text)."""
+    st.info(t(message_key, lang(), **{name: md(value) for name, value in values.items()}))
 
 
 def translated(frame: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:

@@ -15,6 +15,9 @@ import policy
 Kind = Literal["text", "int", "decimal", "date", "bool", "enum", "code"]
 
 ACADEMIC_YEAR_PATTERN = r"^[0-9]{4}-[0-9]{4}$"
+# A student id: letters, digits and . _ / - (the AIS's own numbering), at most 32. The dashboards
+# accept nothing else in an address (`?student=`), so no markup reaches a page through one.
+STUDENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$"
 
 # The file format's own vocabulary: fixed by the layout of the extract, not by the university's
 # policy, and no number depends on a university adding to it. Codes that the university (or
@@ -209,7 +212,8 @@ ENTITIES: tuple[Entity, ...] = (
         "students",
         "One row per student ever admitted: today's record in the AIS.",
         (
-            _c("student_id", req=True, doc="Student id in the AIS."),
+            _c("student_id", req=True, pattern=STUDENT_ID_PATTERN,
+               doc="Student id in the AIS: letters, digits and . _ / - (at most 32)."),
             _c("iin", pattern=r"^[0-9]{12}$", doc="Individual identification number (12 digits)."),
             _c("last_name", req=True, doc="Surname."),
             _c("first_name", req=True, doc="Given name."),

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from registrar.common.paths import PROJECT_DIR, Home
+from registrar.common.paths import PRIVATE_UMASK, PROJECT_DIR, Home
 
 
 def _print(msg: str) -> None:
@@ -153,15 +153,38 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    app = PROJECT_DIR / "dashboards" / "app.py"
-    env = {**os.environ, "REGISTRAR_HOME": str(Home.from_env().root)}
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+# Streamlit's options for every serve: no error details, tracebacks or developer menu (rerun,
+# clear cache) in the browser (issue 21 finding 11)
+HARDENING = ("--client.showErrorDetails", "none", "--client.toolbarMode", "minimal",
+             "--server.enableXsrfProtection", "true", "--server.enableCORS", "true",
+             "--server.enableStaticServing", "false", "--server.enableAgentApi", "false",
+             "--server.runOnSave", "false", "--browser.gatherUsageStats", "false")
+
+
+def serve_command(port: int, address: str, hosts: list[str] | None = None) -> list[str]:
+    """The `streamlit run` command of `registrar serve`: listening on `address` only (default
+    the loopback: a reverse proxy in front of it terminates TLS), answering only to the host names
+    `hosts` (the address itself, and localhost for the loopback), hardened (HARDENING)."""
+    allowed = list(dict.fromkeys(hosts or ([address, "localhost"] if address in LOOPBACK else [address])))
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(args.port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboards" / "app.py"),
+        "--server.address", address, "--server.port", str(port), "--server.headless", "true",
+        "--browser.serverAddress", allowed[0], "--browser.serverPort", str(port), *HARDENING,
     ]
-    _print(f"Serving the dashboards on http://localhost:{args.port}")
+    for host in allowed:
+        command += ["--server.allowedHosts", host]
+    return command
+
+
+def served_url(address: str, port: int) -> str:
+    return f"http://[{address}]:{port}" if ":" in address else f"http://{address}:{port}"
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    env = {**os.environ, "REGISTRAR_HOME": str(Home.from_env().root)}
+    command = serve_command(args.port, args.address, args.host)
+    _print(f"Serving the dashboards on {served_url(args.address, args.port)} (listening on {args.address} only)")
     return subprocess.call(command, env=env)
 
 
@@ -180,8 +203,13 @@ def _read_password(prompt: str, confirm: bool) -> str:
 
 def _demo_users() -> int:
     """`make run`: a user per role on the demo university, and how to sign in as each."""
-    from registrar.access.users import demo_users
+    from registrar.access.users import UserError, demo_users, real_users
 
+    real = real_users()
+    if real:
+        raise UserError(f"this data directory has real users ({', '.join(real[:5])}"
+                        f"{', …' if len(real) > 5 else ''}): demo users with printed passwords are "
+                        "for a demo data directory only")
     made = demo_users()
     if not any(u.role == "dean" for u, _ in made):
         _print("No published warehouse yet: the demo dean and advisor are left out")
@@ -293,11 +321,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="serve the dashboards")
     serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="127.0.0.1",
+                       help="the address to listen on (default 127.0.0.1: this machine only; put a reverse proxy "
+                            "with TLS in front, or give 0.0.0.0 to listen on every interface)")
+    serve.add_argument("--host", action="append", metavar="NAME",
+                       help="a host name the browser uses for the server, e.g. registrar.uni.kz (repeat for more; "
+                            "default the address, and localhost on the loopback); other names are refused")
     serve.set_defaults(func=cmd_serve)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(PRIVATE_UMASK)  # what any command writes (and the server it starts) is the account's only
     args = build_parser().parse_args(argv)
     return int(args.func(args))
 

@@ -262,7 +262,8 @@ def debtors(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:
         "r.since_academic_year, r.since_term, r.n_failed_attempts "
         "from main.rpt_academic_debtors r inner join ids on ids.student_id = r.student_id "
         f"where {scope_sql} and {student_sql} and {discipline_sql} and {listed} "
-        f"order by r.full_name collate {_collation(language)}, r.student_id, r.since_term_seq, r.discipline_code",
+        f"order by {scope.by_name('r.full_name', _collation(language))}r.student_id, r.since_term_seq, "
+        "r.discipline_code",
         [*params, *scope_params, *student_params, *discipline_params, *listed_params])
 
 
@@ -316,7 +317,8 @@ def final_results(scope: Scope, filters: Filters, language: str) -> pd.DataFrame
         f"coalesce(d.name_{sx}, f.discipline_code) as discipline_name, f.term, f.final_score, f.letter_grade, "
         "f.is_passed, f.is_honours_eligible from main.rpt_final_attestation_results f "
         "left join main.dim_disciplines d on d.discipline_code = f.discipline_code "
-        f"where {pred} and {listed} order by f.full_name collate {_collation(language)}, f.student_id, f.term_seq, "
+        f"where {pred} and {listed} order by {scope.by_name('f.full_name', _collation(language))}f.student_id, "
+        "f.term_seq, "
         "f.discipline_code", [*params, *listed_params])
 
 

@@ -27,7 +27,7 @@ from dashboards.ui import (
     small_cell_min,
     table,
 )
-from registrar.common.i18n import t
+from registrar.common.i18n import md, t
 
 HEATMAP_MAX = 25  # disciplines and groups shown in the heatmap (the ones with the most results)
 HEATMAP_TEXT_MAX = 12  # up to this many groups each cell prints its rate; beyond, only the small-base mark
@@ -233,7 +233,7 @@ with tab_session:
 
 # --- debtors ---------------------------------------------------------------------------------
 with tab_debtors:
-    st.subheader(t("att_debtors_title", language, session=session_label))
+    st.subheader(t("att_debtors_title", language, session=md(session_label)))
     st.caption(t("att_debtors_caption", language))
     owed = q.debtors(scope, filters, language)
     if owed.empty:
@@ -259,7 +259,7 @@ with tab_debtors:
 
 # --- final attestation -----------------------------------------------------------------------
 with tab_final:
-    st.subheader(t("att_final_title", language, year=year))
+    st.subheader(t("att_final_title", language, year=md(year)))
     by_programme = q.final_by_programme(scope, filters, language)
     if by_programme.empty:
         empty("att_final_empty", year=year)

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboards import auth
 from dashboards.data import warehouse
 from dashboards.ui import lang as session_lang
-from registrar.common.i18n import LANGUAGES, t
+from registrar.common.i18n import LANGUAGES, md, t
 from registrar.reports import catalog, params, run
 from registrar.reports.base import Param, Report, ReportError
 from registrar.reports.params import quarter_bounds
@@ -91,12 +91,12 @@ if st.button(t("reports_make", lang), type="primary", key="report_make"):
             st.session_state["report_made"] = (name, run.produce(report, parsed, report.formats, con))
     except ReportError as refused:
         st.session_state.pop("report_made", None)
-        st.error(str(refused))
+        st.error(md(refused))
 
 made = st.session_state.get("report_made")
 if made and made[0] == name:
     produced = made[1]
-    st.success(next(iter(produced.values())).document.title)
+    st.success(md(next(iter(produced.values())).document.title))
     for column, (fmt, item) in zip(st.columns(len(produced)), produced.items(), strict=True):
         column.download_button(t("reports_download", lang, fmt=fmt.upper()), item.data, file_name=item.file_name,
                                mime=MIME[fmt], key=f"report_download_{fmt}", on_click=auth.log,

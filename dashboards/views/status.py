@@ -14,7 +14,7 @@ from dashboards import auth
 from dashboards.data import failing_rows, last_refresh, quality_checks, refresh_status, warehouse
 from dashboards.ui import lang as session_lang
 from registrar.access import audit
-from registrar.common.i18n import t
+from registrar.common.i18n import md, t
 
 STATUS_ORDER = ["fail", "warn", "pass"]
 STATUS_COLOURS = {"fail": "#c0392b", "warn": "#e6a23c", "pass": "#2e8b57"}
@@ -57,7 +57,7 @@ def _unknown_codes(checks: list[dict[str, Any]]) -> None:
     st.subheader(t("unknown_codes_heading", lang))
     for check, code in found:
         text = t(f"unknown_code_{'warn' if check['status'] == 'warn' else 'fail'}", lang,
-                 code=code["code"], rows=f"{int(code['rows']):,}", seed=check["seed"])
+                 code=md(code["code"]), rows=f"{int(code['rows']):,}", seed=md(check["seed"]))
         (st.warning if check["status"] == "warn" else st.error)(text)
 
 
@@ -71,11 +71,17 @@ def _as_list(value: object) -> list[dict[str, Any]]:
 def _audit_log() -> None:
     """The audit log, newest first: the registrar's alone (it names users and students)."""
     st.subheader(t("audit_heading", lang))
-    entries = audit.read(limit=AUDIT_SHOWN)
+    columns = st.columns([2, 1, 1])
+    chosen = columns[0].multiselect(t("audit_filter_events", lang), audit.EVENTS, key="audit_events",
+                                    format_func=lambda e: t(f"audit_event_{e}", lang))
+    user = columns[1].text_input(t("audit_filter_user", lang), key="audit_user", max_chars=128)
+    what = columns[2].text_input(t("audit_filter_what", lang), key="audit_what", max_chars=128)
+    entries = audit.read(limit=AUDIT_SHOWN, events=chosen, user=user, what=what)
     if not entries:
         st.info(t("audit_empty", lang))
         return
-    st.caption(t("audit_caption", lang, n=AUDIT_SHOWN))
+    filtered = chosen or user.strip() or what.strip()
+    st.caption(t("audit_filtered", lang, n=len(entries)) if filtered else t("audit_caption", lang, n=AUDIT_SHOWN))
     log = pd.DataFrame({
         t("audit_at", lang): [e.get("at", "")[:19].replace("T", " ") for e in entries],
         t("audit_event", lang): [t(f"audit_event_{e.get('event')}", lang) for e in entries],
@@ -100,7 +106,7 @@ def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool
     if chosen.get("guidance"):
         st.info(chosen["guidance"].replace("\n", "  \n"))  # one line each: checks, matters, resolve
     elif chosen.get("message"):
-        st.caption(chosen["message"])
+        st.caption(md(chosen["message"]))
     rows = pd.DataFrame()
     if published and chosen.get("failures_table"):
         rows = failing_rows(wh, chosen["failures_table"])
@@ -122,7 +128,7 @@ status = refresh_status(wh)
 last = last_refresh()
 
 if last and last.get("outcome") == "failed" and (status is None or last.get("run_id") != status.get("run_id")):
-    st.error(t("refresh_failed", lang, when=_when(last.get("finished_at")), step=last.get("failed_step") or "—"))
+    st.error(t("refresh_failed", lang, when=_when(last.get("finished_at")), step=md(last.get("failed_step") or "—")))
     if status is not None:
         st.caption(t("still_serving", lang, when=_when(status["refreshed_at"])))
     with st.expander(t("failed_details", lang), expanded=True):
@@ -153,7 +159,7 @@ c1.metric(t("refreshed_at", lang), _when(status["refreshed_at"]))
 c2.metric(t("checks_passed", lang), f"{counts.get('pass', 0):,}")
 c3.metric(t("checks_warned", lang), f"{counts.get('warn', 0):,}")
 c4.metric(t("checks_failed", lang), f"{counts.get('fail', 0):,}")
-st.caption(f"{t('run_id', lang)}: {status['run_id']}")
+st.caption(f"{t('run_id', lang)}: {md(status['run_id'])}")
 
 checks = _with_tiers(quality_checks(wh))
 st.subheader(t("checks_heading", lang))

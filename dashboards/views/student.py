@@ -5,6 +5,8 @@ cumulative GPA and credits against the programme's requirement, and debts."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -14,7 +16,8 @@ from dashboards import auth
 from dashboards.data import current_scope
 from dashboards.queries import student
 from dashboards.ui import CHART_CONFIG, empty, fmt_date, fmt_int, fmt_num, fmt_pct, lang, require_warehouse, table
-from registrar.common.i18n import t
+from extract.contract import STUDENT_ID_PATTERN
+from registrar.common.i18n import md, t
 
 # One colour per status by its place in seeds/contingent_statuses.csv (sort_order 1, 2, ...), the same in
 # every language; a status past the palette is grey.
@@ -28,10 +31,17 @@ st.header(t("stu_heading", language))
 require_warehouse()
 
 
+def asked_in_address() -> str | None:
+    """`?student=ID` of the address, when it is a student id (the contract's pattern); anything
+    else is ignored, so an address carries no text onto the page."""
+    asked = st.query_params.get("student")
+    return asked if asked and re.fullmatch(STUDENT_ID_PATTERN, asked) else None
+
+
 def choose() -> str | None:
     """The student to show: one picked from the matches of the search text, else the one another
     page (or this one, earlier) asked for."""
-    asked = st.session_state.get("student_id") or st.query_params.get("student")
+    asked = st.session_state.get("student_id") or asked_in_address()
     text = st.text_input(t("stu_search_label", language), key="stu_search", help=t("stu_search_help", language),
                          placeholder=t("stu_search_placeholder", language))
     if not text.strip():
@@ -55,7 +65,7 @@ def choose() -> str | None:
 
 
 def show_card(card: pd.Series) -> None:
-    st.subheader(f"{card['full_name']} · {card['student_id']}")
+    st.subheader(f"{md(card['full_name'])} · {md(card['student_id'])}")
     fields = [("stu_iin", card["iin"]), ("stu_program", f"{card['program_code']} {card['program_name']}"),
               ("stu_faculty", card["faculty_name"]), ("stu_level", card["level_label"]),
               ("stu_group", card["group_code"]), ("stu_course", card["course"]),
@@ -64,7 +74,7 @@ def show_card(card: pd.Series) -> None:
     columns = st.columns(3)
     for i, (key, value) in enumerate(fields):
         shown = "—" if value is None or pd.isna(value) else value
-        columns[i % 3].markdown(f"**{t(key, language)}:** {shown}")
+        columns[i % 3].markdown(f"**{t(key, language)}:** {md(shown)}")
     earned, required = card["credits_earned"], card["credits_required"]
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("stu_cumulative_gpa", language), fmt_num(card["cumulative_gpa"], language))

@@ -29,11 +29,12 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from registrar.access import passwords
 from registrar.access.roles import ROLES
 from registrar.common.paths import Home
 
 USERS_FILE = "users.json"
-MIN_PASSWORD_LENGTH = 8
+DEMO_NAMES = ("demo-registrar", "demo-management", "demo-dean", "demo-advisor", "demo-viewer")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$")  # a login name or an e-mail address (OIDC)
 _CODE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -95,9 +96,11 @@ def check_user(user: User) -> User:
     return replace(user, faculties=faculties)
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+def hash_password(password: str, name: str | None = None) -> str:
+    """The argon2id hash of a password the rules accept (passwords.py), for the user `name`."""
+    refused = passwords.refusal(password, name)
+    if refused:
+        raise UserError(refused)
     return _hasher.hash(password)
 
 
@@ -153,7 +156,7 @@ class Users:
     def add(self, user: User, password: str | None) -> User:
         """Add a new user with a password (None: OIDC sign-in only)."""
         user = check_user(user)
-        hashed = hash_password(password) if password is not None else None
+        hashed = hash_password(password, user.name) if password is not None else None
         with self._changing() as users:
             if user.name in users:
                 raise UserError(f"user {user.name!r} exists; `registrar user remove` it first, or change "
@@ -164,7 +167,7 @@ class Users:
             return users[user.name]
 
     def set_password(self, name: str, password: str) -> None:
-        hashed = hash_password(password)
+        hashed = hash_password(password, name)
         with self._changing() as users:
             if name not in users:
                 raise UserError(f"no user {name!r}")
@@ -210,11 +213,17 @@ class Users:
 
 def demo_password(role: str) -> str:
     """The demo users' password: printed by `make run`, so only ever for a demo."""
-    return f"{role}-demo"
+    return f"{role}-demo-pass"
+
+
+def real_users(home: Home | None = None) -> list[str]:
+    """The users of `home` that are not demo users: a home that has them is a real one, where
+    `registrar user demo` must not add users with printed passwords."""
+    return sorted(name for name in Users.of(home).all() if name not in DEMO_NAMES)
 
 
 def demo_users(home: Home | None = None) -> list[tuple[User, str]]:
-    """A user per role for the demo university (`demo-<role>`, password `<role>-demo`), added
+    """A user per role for the demo university (`demo-<role>`, password `<role>-demo-pass`), added
     when missing: the dean of the first faculty, the advisor with the most advisees of the
     published warehouse (these two left out before the first publish)."""
     from registrar.common.warehouse import NoWarehouse, Warehouse

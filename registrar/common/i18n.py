@@ -45,3 +45,15 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     row = _table().get(key)
     text = (row.get(lang) or row.get("en") or key) if row else key
     return text.format(**values) if values else text
+
+
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$&=\"'")
+
+
+def md(value: object) -> str:
+    """`value` as literal text inside markdown (what st.markdown, st.caption, st.info, … render):
+    every character markdown or Streamlit's directives (`:red[…]`, `:material/…:`, `$…$`) would
+    read is escaped, and a line break is a space, so a name or an address parameter never becomes
+    a link, an image or a heading (issue 21 finding 7)."""
+    text = " ".join(str(value).splitlines())
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in text)

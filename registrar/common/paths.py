@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from policy import PROJECT_DIR
 
-__all__ = ["PROJECT_DIR", "WAREHOUSE_NAME", "Home"]
+__all__ = ["PRIVATE_UMASK", "PROJECT_DIR", "WAREHOUSE_NAME", "Home", "private_files"]
 
 WAREHOUSE_NAME = "warehouse.duckdb"  # the basename stays the same from build to publish (views keep it)
+# Everything under $REGISTRAR_HOME is personal data or guards it (the warehouse, the archived
+# extracts, the logs, the users): folders 0700, files 0600, for the account that runs it only.
+PRIVATE_UMASK = 0o077
+
+
+@contextlib.contextmanager
+def private_files() -> Iterator[None]:
+    """Files and folders made meanwhile, by this process or its children (dbt), for its account
+    only (umask 077); the process's own umask again after."""
+    before = os.umask(PRIVATE_UMASK)
+    try:
+        yield
+    finally:
+        os.umask(before)
 
 
 @dataclass(frozen=True)
@@ -65,5 +81,22 @@ class Home:
         return self.root / "work"
 
     def ensure(self) -> None:
+        """The data directory and its folders, private (0700), and whatever an earlier version
+        left readable to others made private too (folders 0700, files 0600)."""
         for path in (self.root, self.runs, self.archive):
-            path.mkdir(parents=True, exist_ok=True)
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.tighten()
+
+    def tighten(self) -> None:
+        """No file under the data directory readable, and no folder open, to other accounts."""
+        os.chmod(self.root, 0o700)
+        for folder, dirs, files in os.walk(self.root):
+            for name in dirs:
+                path = os.path.join(folder, name)
+                if not os.path.islink(path) and os.stat(path).st_mode & 0o077:
+                    os.chmod(path, 0o700)
+            for name in files:
+                path = os.path.join(folder, name)
+                with contextlib.suppress(FileNotFoundError):  # a temporary file gone meanwhile
+                    if not os.path.islink(path) and os.stat(path).st_mode & 0o077:
+                        os.chmod(path, os.stat(path).st_mode & 0o700)

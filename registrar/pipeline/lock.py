@@ -22,7 +22,7 @@ class RefreshBusy(RuntimeError):
 def refresh_lock(path: Path, wait_seconds: float = 0.0) -> Iterator[None]:
     """Hold the refresh lock; wait up to `wait_seconds`, then refuse with RefreshBusy."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + wait_seconds
     try:
         while True:

@@ -23,7 +23,7 @@ import duckdb
 
 from extract.defects import Defect, format_report
 from extract.load import LoadResult, load_extracts
-from registrar.common.paths import WAREHOUSE_NAME, Home
+from registrar.common.paths import WAREHOUSE_NAME, Home, private_files
 from registrar.pipeline.checks import dbt_test_outcomes, run_checks
 from registrar.pipeline.dbt import DbtResult, run_dbt
 from registrar.pipeline.lock import refresh_lock
@@ -86,7 +86,9 @@ def archive_extracts(home: Home, run_id: str, result: LoadResult, extract_dir: P
     target = home.archive / run_id
     target.mkdir(parents=True, exist_ok=True)
     for f in result.files:
-        shutil.copy2(f.path, target / f.path.name)
+        shutil.copyfile(f.path, target / f.path.name)  # made 0600 (umask 077), not the sender's mode
+        shutil.copystat(f.path, target / f.path.name)
+        os.chmod(target / f.path.name, 0o600)
     manifest = {
         "run_id": run_id,
         "source": str(extract_dir.resolve()),
@@ -246,7 +248,13 @@ def prune_runs(home: Home, keep: str | None = None) -> None:
 
 
 def refresh(extract_dir: Path, home: Home, progress: Progress = print, wait_seconds: float = 0.0) -> RefreshOutcome:
-    """The whole refresh under the refresh lock. Raises RefreshFailed when it publishes nothing."""
+    """The whole refresh under the refresh lock, every file it makes private to the account
+    (folders 0700, files 0600). Raises RefreshFailed when it publishes nothing."""
+    with private_files():
+        return _refresh(extract_dir, home, progress, wait_seconds)
+
+
+def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: float) -> RefreshOutcome:
     home.ensure()
     with refresh_lock(home.lock, wait_seconds):
         prune_runs(home)

@@ -7,6 +7,9 @@
   language. A document of several sections is one CSV: the sections stacked, with a first
   column naming each row's section (the union of the sections' columns, empty where a
   section has none). Title, parameters and paragraphs are not in the CSV: it is data only.
+- No text becomes a formula (issue 21 finding 10): in the XLSX every text is a text cell
+  (shown as typed, also once edited); in the CSV a text starting with = + - @, a tab or a
+  carriage return gets a leading apostrophe (OWASP's advice), so a spreadsheet shows it as text.
 - PDF (fpdf2): A4 (landscape for wide tables), the university's name (dbt vars
   university_name_kk/ru/en) and the page "X of Y" on every page, tables that break across
   pages between rows, repeating their header, in the DejaVu Sans font shipped in registrar/reports/fonts
@@ -28,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 from fpdf import FPDF
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -42,6 +46,7 @@ MAX_WIDTH = 60  # characters: a long name wraps in Excel rather than pushing the
 DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 _UNSAFE = re.compile(r"[^0-9A-Za-z_.-]+")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
 
 
 def university_name(lang: str) -> str:
@@ -125,9 +130,18 @@ def to_xlsx(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime
     bold = Font(bold=True)
     widths: dict[int, int] = {}
 
+    def text(row: int, col: int, value: object) -> Cell:
+        """A cell of text, never a formula (openpyxl reads a string starting with = as one)."""
+        c = ws.cell(row=row, column=col, value=value)
+        if isinstance(value, str):
+            c.data_type = "s"
+            if value.startswith(FORMULA_START):
+                c.quotePrefix = True  # stays text when edited in Excel
+        return c
+
     def put(row: int, col: int, value: object, font: Font | None = None) -> None:
         value = _cell(value)
-        c = ws.cell(row=row, column=col, value=value)
+        c = text(row, col, value)
         if isinstance(value, dt.datetime):
             c.number_format = DATETIME_FORMAT
         elif isinstance(value, dt.date):
@@ -136,11 +150,11 @@ def to_xlsx(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime
             c.font = font
         widths[col] = max(widths.get(col, 0), min(MAX_WIDTH, len(_text(value)) + 2))
 
-    ws.cell(row=1, column=1, value=doc.title).font = Font(bold=True, size=14)  # overflows; not sized
+    text(1, 1, doc.title).font = Font(bold=True, size=14)  # overflows; not sized
     row = 2  # the next free row
     uni = university_name(params.lang)
     if uni:
-        ws.cell(row=row, column=1, value=uni)
+        text(row, 1, uni)
         row += 1
     for label, value in [*doc.parameters, (t("report_refreshed_at", params.lang),
                                            refreshed_at.replace(tzinfo=None) if refreshed_at else None)]:
@@ -150,12 +164,12 @@ def to_xlsx(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime
     if doc.paragraphs:
         row += 1
     for paragraph in doc.paragraphs:
-        ws.cell(row=row, column=1, value=paragraph)
+        text(row, 1, paragraph)
         row += 1
     for section in doc.sections:
         row += 1  # one empty row before each section
         if section.heading:
-            ws.cell(row=row, column=1, value=section.heading).font = Font(bold=True, size=12)
+            text(row, 1, section.heading).font = Font(bold=True, size=12)
             row += 1
         for col, header in enumerate(section.frame.columns, start=1):
             put(row, col, str(header), bold)
@@ -177,21 +191,21 @@ def to_csv(doc: ReportDocument, params: ReportParams) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     if not doc.sections:  # a document without tables: its parameters as label, value
-        writer.writerows(doc.parameters)
+        writer.writerows([[_csv_value(v) for v in pair] for pair in doc.parameters])
     elif len(doc.sections) == 1:
         frame = doc.sections[0].frame
-        writer.writerow([str(c) for c in frame.columns])
+        writer.writerow([_csv_value(str(c)) for c in frame.columns])
         writer.writerows([[_csv_value(v) for v in r] for r in _rows(frame)])
     else:
         columns: list[str] = []
         for section in doc.sections:
             columns += [str(c) for c in section.frame.columns if str(c) not in columns]
-        writer.writerow([t("report_section", params.lang), *columns])
+        writer.writerow([_csv_value(t("report_section", params.lang)), *map(_csv_value, columns)])
         for section in doc.sections:
             names = [str(c) for c in section.frame.columns]
             for values in _rows(section.frame):
                 by_name = dict(zip(names, values, strict=True))
-                writer.writerow([section.heading, *(_csv_value(by_name.get(c)) for c in columns)])
+                writer.writerow([_csv_value(section.heading), *(_csv_value(by_name.get(c)) for c in columns)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -200,6 +214,8 @@ def _csv_value(value: object) -> object:
         return ""
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value  # text, not a formula, in a spreadsheet
     return value
 
 
@@ -348,15 +364,13 @@ def render(doc: ReportDocument, fmt: str, params: ReportParams, refreshed_at: dt
 
 def write_atomically(data: bytes, out: Path) -> None:
     """Write to a temporary file beside `out`, then rename it over `out`: a failure never leaves
-    a partial file."""
+    a partial file. The file is the account's only (0600, as mkstemp makes it): a report holds
+    personal data."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the report is an ordinary file
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

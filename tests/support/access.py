@@ -7,7 +7,7 @@
   on every run, as for anyone. Put `pytest.mark.usefixtures("dashboard_as_registrar")` in the
   module's `pytestmark`.
 - **AppTest as any role**: `accounts(home)` adds the demo user of each role to that data
-  directory (the users of `make run`: `demo-<role>`, password `<role>-demo`), then
+  directory (the users of `make run`: `demo-<role>`, password `<role>-demo-pass`), then
   `sign_in(at, "dean", home)` signs in through the form.
 - **Browser**: `browser_sign_in(page, base_url, "dean", home, url_path="attestation")` opens
   the page and fills the form of the served app; then move by the menu (a reload or a

@@ -64,7 +64,7 @@ def test_user_commands_keep_argon2_hashes_in_a_private_file(tmp_path: Path, monk
     (["user", "add", "d", "--role", "dean"], "a dean needs at least one"),
     (["user", "add", "a", "--role", "advisor"], "an advisor needs"),
     (["user", "add", "x'; drop", "--role", "viewer"], "not a user name"),
-    (["user", "add", "v", "--role", "viewer"], "at least 8 characters"),  # the password given is "short"
+    (["user", "add", "v", "--role", "viewer"], "at least 12 characters"),  # the password given is "short"
 ])
 def test_user_add_refuses_what_the_role_does_not_allow(argv: list[str], why: str, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch,
@@ -72,6 +72,50 @@ def test_user_add_refuses_what_the_role_does_not_allow(argv: list[str], why: str
     assert run_cli(monkeypatch, tmp_path, argv, "short\n") == 2
     assert why in capsys.readouterr().err
     assert Users(tmp_path / "users.json").all() == {}
+
+
+@pytest.mark.parametrize(("password", "why"), [
+    ("eleven-char", "at least 12 characters"),
+    ("aaaaaaaaaaaaaaaa", "5 different characters"),
+    ("1212121212121212", "5 different characters"),
+    ("Password2025!", "most common"),           # a common word with digits and punctuation added
+    ("qwertyuiop123", "most common"),           # a keyboard walk
+    ("1q2w3e4r5t6y", "most common"),
+    ("ЙЦУКЕНГШЩЗХЪ", "most common"),            # the same walk on a Cyrillic keyboard
+    ("Kazakhstan2026", "most common"),
+    ("my-a.dean-password", "user name"),
+])
+def test_a_weak_password_is_refused(password: str, why: str, tmp_path: Path) -> None:
+    """Issue 21 finding 11: length, variety, the name and a list of common passwords."""
+    users = Users(tmp_path / "users.json")
+    with pytest.raises(UserError, match=why):
+        users.add(User("a.dean", "dean", ("ENG",)), password)
+    users.add(User("a.dean", "dean", ("ENG",)), "correct horse battery")
+    with pytest.raises(UserError, match=why):
+        users.set_password("a.dean", password)
+    assert users.verify("a.dean", "correct horse battery") is not None
+
+
+def test_the_common_password_list_is_long_and_folded() -> None:
+    from registrar.access.passwords import common_passwords
+
+    common = common_passwords()
+    assert len(common) >= 1000 and "password" in common and "qwertyuiop" in common and "пароль" in common
+    assert all(p == p.casefold() and p.strip() == p for p in common)
+
+
+def test_user_demo_refuses_a_data_directory_with_real_users(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(monkeypatch, tmp_path, ["user", "demo"]) == 0  # no users yet: the demo ones are added
+    assert {"demo-registrar", "demo-management", "demo-viewer"} <= set(Users(tmp_path / "users.json").all())
+    assert run_cli(monkeypatch, tmp_path, ["user", "demo"]) == 0  # only demo users: again
+    assert run_cli(monkeypatch, tmp_path, ["user", "add", "a.dean", "--role", "dean", "--faculty", "ENG"],
+                   "first-Password1\n") == 0
+    Users(tmp_path / "users.json").remove("demo-viewer")
+    capsys.readouterr()
+    assert run_cli(monkeypatch, tmp_path, ["user", "demo"]) == 2
+    assert "real users (a.dean)" in capsys.readouterr().err
+    assert "demo-viewer" not in Users(tmp_path / "users.json").all()  # nothing was added
 
 
 def test_a_password_is_never_a_command_line_argument(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,6 +143,26 @@ def test_the_audit_log_is_appended_newest_first_and_private(tmp_path: Path) -> N
         audit.record("anything", "a.dean", home=home)
 
 
+def test_the_audit_log_rotates_at_its_size_and_reads_on_through_the_old_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21 finding 6: a flood of records does not grow one file for ever, and none is lost to
+    the reader; the reader filters by event, user and what."""
+    home = Home(tmp_path)
+    monkeypatch.setattr(audit, "rotate_bytes", lambda: 2000)
+    for i in range(60):
+        audit.record("sign_in_failed" if i % 3 else "student_view", f"user-{i % 4}", f"S{i:04d}", home=home)
+    files = [audit.audit_path(home), *audit.rotated(home)]
+    assert len(files) >= 3 and all(f.stat().st_size <= 2000 for f in files)
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    everything = audit.read(home, limit=None)
+    assert [e["what"] for e in everything] == [f"S{i:04d}" for i in reversed(range(60))]  # none lost, newest first
+    assert [e["what"] for e in audit.read(home, limit=3)] == ["S0059", "S0058", "S0057"]
+    views = audit.read(home, limit=None, events={"student_view"}, user="USER-0")
+    assert [e["what"] for e in views] == [f"S{i:04d}" for i in reversed(range(0, 60, 12))]
+    found = audit.read(home, limit=None, what="s001")  # part of a student ID, any case
+    assert [e["what"] for e in found] == [f"S{i:04d}" for i in reversed(range(10, 20))]
+
+
 def test_failed_sign_ins_are_slowed_then_locked_and_survive_a_restart(tmp_path: Path) -> None:
     policy = throttle.ThrottlePolicy(slow_after=2, lock_after=4, lock_minutes=10)
     t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -120,6 +184,70 @@ def test_failed_sign_ins_are_slowed_then_locked_and_survive_a_restart(tmp_path: 
     restarted.failed("b.user", t0)
     restarted.succeeded("b.user")
     assert restarted.check("b.user", t0).failures == 0
+
+
+def test_sign_ins_sent_at_once_are_decided_one_at_a_time(tmp_path: Path) -> None:
+    """Issue 21 finding 2: 12 sign-ins at once, 11 wrong and then the right one, against a lock after
+    6 failures. The right one is sent when the sixth wrong password is being checked: had the
+    five failures before it not been counted yet (check, then verify, then count), it would pass."""
+    import threading
+    import time
+
+    home = Home(tmp_path)
+    users = Users.of(home)
+    users.add(User("a.dean", "dean", ("ENG",)), "right-Password-1")
+    signins = throttle.Throttle.of(home, throttle.ThrottlePolicy(slow_after=99, lock_after=6, lock_minutes=10))
+    checked: list[str] = []
+    sixth = threading.Event()
+    outcomes: dict[str, throttle.Attempt[User]] = {}
+
+    def verify(password: str) -> User | None:
+        checked.append(password)
+        if len(checked) == 6:
+            sixth.set()
+        time.sleep(0.05)  # a slow hash: the window in which a racing sign-in was let through
+        return users.verify("a.dean", password)
+
+    def sign_in(password: str) -> None:
+        outcomes[password] = signins.attempt("a.dean", lambda: verify(password))
+
+    def right() -> None:
+        sixth.wait(timeout=30)
+        sign_in("right-Password-1")
+
+    threads = [threading.Thread(target=sign_in, args=(f"wrong-Password-{i}",)) for i in range(11)]
+    threads.append(threading.Thread(target=right))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sixth.is_set()
+    accepted = outcomes["right-Password-1"]
+    assert accepted.value is None and not accepted.checked and accepted.verdict.locked
+    assert len(checked) == 6  # no password was checked once the name was locked
+    assert sum(o.checked for o in outcomes.values()) == 6
+    assert signins.check("a.dean").locked
+
+
+def test_failures_of_unknown_names_expire_and_are_dropped(tmp_path: Path) -> None:
+    home = Home(tmp_path)
+    Users.of(home).add(User("a.dean", "dean", ("ENG",)), "right-Password-1")
+    signins = throttle.Throttle.of(home, throttle.ThrottlePolicy(slow_after=99, lock_after=3, lock_minutes=90,
+                                                                 forget_unknown_minutes=60))
+    t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    for guess in ("ghost-1", "ghost-2", "A.Dean"):
+        signins.failed(guess, t0)
+    for _ in range(3):
+        signins.failed("locked.ghost", t0)
+    assert set(json.loads(signins.path.read_text())) == {"ghost-1", "ghost-2", "a.dean", "locked.ghost"}
+    signins.failed("ghost-3", t0 + timedelta(minutes=59))
+    assert set(json.loads(signins.path.read_text())) == {"ghost-1", "ghost-2", "a.dean", "locked.ghost", "ghost-3"}
+    signins.attempt("ghost-4", lambda: None, t0 + timedelta(minutes=61))  # a write: the old guesses go
+    # a user's failures stay, and a lock until it runs out
+    assert set(json.loads(signins.path.read_text())) == {"a.dean", "locked.ghost", "ghost-3", "ghost-4"}
+    assert signins.check("a.dean", t0 + timedelta(minutes=61)).failures == 1
+    signins.failed("ghost-5", t0 + timedelta(minutes=91))
+    assert "locked.ghost" not in json.loads(signins.path.read_text())
 
 
 def test_a_single_small_cell_takes_a_second_one_with_it() -> None:

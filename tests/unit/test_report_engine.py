@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -92,3 +93,26 @@ def test_xlsx_and_csv_type_dates_and_numbers() -> None:
     assert any(c.value == when for c in cells.values())
     text = export.render(doc, "csv", ReportParams(lang="kk"), when).decode("utf-8-sig")
     assert text.splitlines() == ["Күні,Саны,GPA", "2025-02-03,3,3.456", ",4,"]  # one section: no section column
+
+
+FORMULAS = ['=HYPERLINK("http://evil","click")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_no_text_becomes_a_formula_in_xlsx_or_csv() -> None:
+    """Issue 21 finding 10: a name such as =HYPERLINK(...) is text in every download; numbers
+    (a negative one too) stay numbers."""
+    frame = pd.DataFrame({"Name": FORMULAS, "Score": [-1.5, 2, -3, 4, 5, 6]})
+    doc = ReportDocument("=Title", [("Student", "=cmd|' /C calc'!A0")], [Section("-Heading", frame)], "f")
+    ws = openpyxl.load_workbook(io.BytesIO(export.render(doc, "xlsx", ReportParams(lang="en"), None))).active
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {c.value: c for c in cells if isinstance(c.value, str)}
+    written = [v.replace("\r", "\n") for v in FORMULAS]  # XML keeps a carriage return as a line feed
+    assert set(written) | {"=Title", "=cmd|' /C calc'!A0", "-Heading"} <= set(texts)
+    assert all(texts[v].quotePrefix for v in written)
+    assert -1.5 in [c.value for c in cells]
+
+    rows = list(csv.reader(io.StringIO(export.render(doc, "csv", ReportParams(lang="en"), None)
+                                       .decode("utf-8-sig"), newline="")))
+    assert [r[0] for r in rows[1:]] == ["'" + v for v in FORMULAS]
+    assert [r[1] for r in rows[1:]] == ["-1.5", "2.0", "-3.0", "4.0", "5.0", "6.0"]

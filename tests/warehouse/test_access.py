@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from registrar.access import throttle
 from registrar.access.scope import Scope
-from registrar.access.users import User, Users
+from registrar.access.users import User, Users, demo_password
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
 from tests.support.access import accounts, events, now_iso, sign_in
@@ -120,7 +120,7 @@ def test_repeated_failures_lock_the_name_even_for_the_right_password(home: Home,
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "en"
     at.run()
-    for password in ("wrong-one-1", "wrong-one-2", "viewer-demo"):
+    for password in ("wrong-one-1", "wrong-one-2", demo_password("viewer")):
         at.text_input(key="auth_name").input("demo-viewer")
         at.text_input(key="auth_password").input(password)
         at.button(key="auth_submit").click().run()
@@ -177,6 +177,26 @@ def test_the_registrar_reads_the_audit_log_on_the_data_page(home: Home) -> None:
     assert not at.exception
     shown = [d.value for d in at.dataframe]
     assert any("demo-registrar" in set(map(str, frame.iloc[:, 2])) for frame in shown if frame.shape[1] == 5)
+
+
+def test_the_registrar_filters_the_audit_log_by_event_user_and_what(home: Home) -> None:
+    from registrar.access import audit
+
+    audit.record("student_view", "someone.else", "S-FILTER-1", home=home, page="student")
+    audit.record("download", "someone.else", "debtors.xlsx", home=home, rows=3)
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), "registrar", home)
+    at.switch_page("views/status.py").run()
+    at.text_input(key="audit_user").input("SOMEONE.else").run()
+    assert not at.exception
+
+    def shown() -> pd.DataFrame:
+        return next(d.value for d in at.dataframe if d.value.shape[1] == 5)
+
+    assert set(shown().iloc[:, 2]) == {"someone.else"} and len(shown()) >= 2
+    at.multiselect(key="audit_events").select("student_view").run()
+    assert set(shown().iloc[:, 3]) == {"S-FILTER-1"}
+    at.text_input(key="audit_what").input("no-such-thing").run()
+    assert not [d for d in at.dataframe if d.value.shape[1] == 5] and at.info
 
 
 # per role, page by page: what the data layer returns ---------------------------------------------------
@@ -373,6 +393,19 @@ def test_attestation_gives_management_no_name_and_a_viewer_no_student_nor_small_
     for margin in ("discipline_code", "group_code"):
         lines = cells.groupby(margin, dropna=False)["suppressed"].agg(["sum", "size"])
         assert not ((lines["sum"] == 1) & (lines["size"] > 1)).any(), margin
+
+
+def test_lists_with_names_masked_come_in_the_order_of_the_student_ids(copied: Home) -> None:
+    """Issue 21 finding 9: management's `***` rows do not give away the alphabetical order of the
+    hidden names; the registrar's come by name."""
+    management = attestation_results(Scope.for_role("management"))
+    registrar = attestation_results(Scope.for_role("registrar"))
+    for name in ("debtors", "final_results"):
+        assert management[name]["student_id"].is_monotonic_increasing, name
+        assert sorted(management[name]["student_id"]) == sorted(registrar[name]["student_id"]), name
+    assert not registrar["debtors"]["student_id"].is_monotonic_increasing  # else this proves nothing
+    mismatches = contingent_results(Scope.for_role("management"))["mismatches"]
+    assert len(mismatches) > 1 and mismatches["student_id"].is_monotonic_increasing
 
 
 def test_an_advisor_sees_only_their_advisees(copied: Home) -> None:

@@ -124,6 +124,38 @@ def test_another_page_opens_a_student_by_session_state_or_address(app: AppTest, 
     assert any(known.student_id in h.value for h in at2.subheader)
 
 
+CRAFTED = "[x](http://evil)![i](http://evil/i.png)"
+
+
+def _rendered_markdown(at: AppTest) -> list[str]:
+    """The text of every element the page renders as markdown."""
+    kinds = ("markdown", "caption", "info", "error", "warning", "success", "subheader", "header")
+    return [str(e.value) for kind in kinds for e in getattr(at, kind)]
+
+
+def _links(texts: list[str]) -> list[str]:
+    """Texts that markdown would render as a link or an image (an unescaped `](` or `![`)."""
+    return [x for x in texts if "](" in x.replace("\\]", "").replace("\\(", "") or "![" in x.replace("\\!", "")]
+
+
+def test_an_address_with_markup_puts_no_link_nor_image_on_the_page(app: AppTest) -> None:
+    """Issue 21 finding 7: `?student=` takes a student id only, and any value a message shows is
+    escaped (the search text, and an id that another page asks for)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["student"] = CRAFTED
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert not any("evil" in x for x in _rendered_markdown(at)), _rendered_markdown(at)
+    assert any(i.value == t("stu_start", "kk") for i in at.info)  # as if no student were asked for
+
+    _search(at, CRAFTED)
+    assert any("evil" in x for x in _rendered_markdown(at)) and not _links(_rendered_markdown(at))
+    at.session_state["student_id"] = CRAFTED
+    _search(at, "")
+    assert any("evil" in x for x in _rendered_markdown(at)) and not _links(_rendered_markdown(at))
+
+
 def test_a_student_without_results_says_so(app: AppTest, published_demo: Home) -> None:
     without = query_frame(published_demo, "select s.student_id from main.dim_students s where not exists "
                      "(select 1 from main.fct_student_terms f where f.student_id = s.student_id) "
