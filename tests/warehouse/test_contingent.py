@@ -121,6 +121,43 @@ def test_cohort_outcomes_cover_each_cohort(warehouse) -> None:
     assert warehouse.execute("select count(*) from main.fct_cohort_retention where years_after >= 1").fetchone()[0]
 
 
+# The mini university (tests/fixtures/mini/orders.csv), replayed by hand:
+#   S0001 AGR  admitted 2024-09-01 (101-С, state grant), active throughout
+#   S0002 AGR  admitted 2024-09-01 (101-С, paid), academic leave from 2025-02-15 (215-С)
+#   S0003 VET  admitted 2024-09-01 (102-С, paid), expelled 2025-03-01 (230-С)
+#   S0004 VET  admitted 2024-09-01 (102-С, paid); on the census day 2024-10-01 two orders take effect:
+#              180-С funding to a state grant, then 181-С academic leave: the day ends on leave, on a grant
+MINI_CENSUS = dt.date(2024, 10, 1)
+
+
+def _mini(published_mini: Home, sql: str, params: list[object] | None = None) -> list[tuple]:
+    con = duckdb.connect(str(published_mini.warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_mini_census_year_counts_the_orders_of_the_census_day(published_mini: Home) -> None:
+    """Rules B12, B20: the census year runs up to the census date inclusive, so 180-С and 181-С of
+    1 October 2024 are movements of the 2024 census (3-НК part 2), beside the four admissions."""
+    movements = dict(((f, m, r, fu), n) for f, m, r, fu, n in _mini(published_mini, """
+        select faculty_code, movement, reason, funding, sum(n)::integer from main.rpt_census_population
+        where measure = 'movement' and census_date = ? group by all""", [MINI_CENSUS]))
+    assert movements == {
+        ("AGR", "admission", None, "state_grant"): 1,  # S0001
+        ("AGR", "admission", None, "paid"): 1,  # S0002
+        ("VET", "admission", None, "paid"): 2,  # S0003, S0004
+        ("VET", "funding_change", None, "state_grant"): 1,  # S0004, 180-С on the census day
+        ("VET", "academic_leave", "illness", "state_grant"): 1,  # S0004, 181-С on the census day
+    }
+    # form 3-НК, part 2 (movement), total row: column 1 admitted, 2 of them on a grant, 10 went on leave
+    form = dict(((f, c), n) for f, c, n in _mini(published_mini, """
+        select faculty_code, column_code, n from main.rpt_stat_form_3nk
+        where part = 'movement' and row_code = '01' and census_date = ? and n > 0""", [MINI_CENSUS]))
+    assert form == {("AGR", "1"): 2, ("AGR", "2"): 1, ("VET", "1"): 2, ("VET", "10"): 1}
+
+
 def test_a_record_the_orders_do_not_reach_stops_the_refresh(tmp_path: Path) -> None:
     extracts = tmp_path / "extracts"
     shutil.copytree(MINI, extracts)
