@@ -158,6 +158,33 @@ def test_mini_census_year_counts_the_orders_of_the_census_day(published_mini: Ho
     assert form == {("AGR", "1"): 2, ("AGR", "2"): 1, ("VET", "1"): 2, ("VET", "10"): 1}
 
 
+def test_mini_two_orders_of_one_day_leave_the_state_after_the_last(published_mini: Home) -> None:
+    """Rules B10: 180-С and 181-С take effect on one day; the day's state is the one after the last
+    (on leave, on a grant), and the headcount of every date follows from the replay above."""
+    assert _mini(published_mini, """
+        select valid_from, valid_to, status, funding, order_no from main.fct_student_status_history
+        where student_id = 'S0004' order by valid_from""") == [
+        (dt.date(2024, 9, 1), MINI_CENSUS, "active", "paid", "102-С"),
+        (MINI_CENSUS, None, "academic_leave", "state_grant", "181-С"),
+    ]
+    counted = {(d, f): (h, leave) for d, f, h, leave in _mini(published_mini, """
+        select snapshot_date, faculty_code, sum(headcount)::integer, sum(n_academic_leave)::integer
+        from main.fct_contingent_monthly group by all""")}
+    by_hand = {  # (headcount, on academic leave) of each faculty
+        (dt.date(2024, 9, 30), "AGR"): (2, 0), (dt.date(2024, 9, 30), "VET"): (2, 0),
+        (MINI_CENSUS, "AGR"): (2, 0), (MINI_CENSUS, "VET"): (1, 1),  # S0004 on leave from the census day
+        (dt.date(2024, 10, 31), "AGR"): (2, 0), (dt.date(2024, 10, 31), "VET"): (1, 1),
+        (dt.date(2025, 2, 28), "AGR"): (1, 1), (dt.date(2025, 2, 28), "VET"): (1, 1),  # S0002 on leave
+        (dt.date(2025, 3, 31), "AGR"): (1, 1), (dt.date(2025, 3, 31), "VET"): (0, 1),  # S0003 expelled
+        (dt.date(2025, 7, 31), "AGR"): (1, 1), (dt.date(2025, 7, 31), "VET"): (0, 1),
+    }
+    assert {key: counted.get(key) for key in by_hand} == by_hand
+    census = _mini(published_mini, """
+        select snapshot_date, sum(headcount)::integer, sum(n_academic_leave)::integer
+        from main.fct_contingent_monthly where is_census_date group by all""")
+    assert census == [(MINI_CENSUS, 3, 1)]  # S0001, S0002, S0003 counted; S0004 on leave
+
+
 def test_a_record_the_orders_do_not_reach_stops_the_refresh(tmp_path: Path) -> None:
     extracts = tmp_path / "extracts"
     shutil.copytree(MINI, extracts)
