@@ -13,6 +13,8 @@ from registrar.pipeline.refresh import refresh
 from tests.support.extracts import MINI, quiet
 from tests.support.students import Student, known_student
 
+UNIT_TIER = Path(__file__).resolve().parent / "unit"
+
 
 @pytest.fixture
 def mini_dir(tmp_path: Path) -> Path:
@@ -64,6 +66,19 @@ def dashboard_as_registrar(monkeypatch: pytest.MonkeyPatch) -> None:
         return signed_in(made(*args, **kwargs), "registrar", Home.from_env())
 
     monkeypatch.setattr(AppTest, "from_file", from_file)
+
+
+@pytest.fixture(autouse=True)
+def apptest_fails_on_exception(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every AppTest run of the warehouse and browser tiers fails when the app raised
+    (tests/support/apptest.py); the unit tier never imports Streamlit."""
+    if UNIT_TIER in Path(str(request.node.path)).parents:
+        return
+    from streamlit.testing.v1 import AppTest
+
+    from tests.support.apptest import failing_on_exception
+
+    monkeypatch.setattr(AppTest, "_run", failing_on_exception(AppTest._run))
 
 
 @pytest.fixture(scope="session")

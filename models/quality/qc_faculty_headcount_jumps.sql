@@ -36,6 +36,7 @@ select
     snapshot_date,
     headcount,
     previous_headcount,
-    abs(headcount - previous_headcount) / previous_headcount as jump_share
+    -- signed: a rise is positive, a drop negative, so that the suite bounds each direction
+    (headcount - previous_headcount) / previous_headcount as jump_share
 from changes
 where previous_headcount >= {{ var('headcount_jump_min_base') }}

@@ -21,6 +21,10 @@ from registrar.pipeline.quality import FAILING_SAMPLE_ROWS, KEY_COLUMNS, CheckOu
 # one row per code its seed lacks: the code, how many rows carry it, and any context columns.
 CODE_COLUMN, ROWS_COLUMN = "unknown_code", "n_rows"
 
+# How each status dbt writes for a test maps to a check's status. Any other status (skipped,
+# runtime error, a status of a newer dbt) is a check that did not show the data sound: it fails.
+DBT_TEST_STATUS = {"pass": "pass", "warn": "warn", "fail": "fail", "error": "fail"}
+
 
 def dbt_test_outcomes(result: DbtResult, database: Path | None = None) -> list[CheckOutcome]:
     """dbt tests as checks: pass, warn (severity warn) or fail, with their tier and, when
@@ -32,11 +36,14 @@ def dbt_test_outcomes(result: DbtResult, database: Path | None = None) -> list[C
             continue
         status = str(r.get("status"))
         node = result.tests.get(uid)
+        message = str(r.get("message") or "")
+        if status not in DBT_TEST_STATUS:
+            message = f"dbt reported status '{status}', which is not a pass" + (f": {message}" if message else "")
         out.append(CheckOutcome(
             name=uid.split(".", 2)[-1], source="dbt_test" if uid.startswith("test.") else "dbt_unit_test",
             severity="warn" if status == "warn" else "error",
-            status={"pass": "pass", "warn": "warn", "fail": "fail", "error": "fail"}.get(status, "pass"),
-            message=str(r.get("message") or ""), failing_rows=int(r.get("failures") or 0),
+            status=DBT_TEST_STATUS.get(status, "fail"),
+            message=message, failing_rows=int(r.get("failures") or 0),
             tier=node.tier if node else "", failures_table=node.failures_table if node else "",
             guidance=node.guidance if node else "", seed=node.seed if node else "",
         ))

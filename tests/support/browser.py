@@ -87,11 +87,24 @@ def browser_page(viewport: dict[str, int] | None = None) -> Iterator[tuple[Any, 
             browser.close()
 
 
+EXCEPTION_BLOCK = '[data-testid="stException"]'
+
+
 def wait_until_idle(page: Any, timeout_ms: int = 60_000) -> None:
-    """Wait until Streamlit has finished running the script (its status widget is gone)."""
+    """Wait until Streamlit has finished running the script (its status widget is gone), then fail
+    if the page shows Streamlit's exception block: a page that raised may still draw a sidebar,
+    a selectbox or a chart that a test waits for."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
     page.wait_for_timeout(300)
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout_ms)
+    assert_no_exception(page)
+
+
+def assert_no_exception(page: Any) -> None:
+    """Fail when Streamlit shows an exception on the page, with its text."""
+    shown = page.locator(EXCEPTION_BLOCK)
+    if shown.count():
+        raise AssertionError(f"the page shows an exception: {shown.first.inner_text()[:2000]}")
 
 
 def open_page(page: Any, base_url: str, url_path: str = "", lang: str = "kk", ready: str | None = None) -> None:
@@ -104,7 +117,7 @@ def open_page(page: Any, base_url: str, url_path: str = "", lang: str = "kk", re
     if url_path not in ("", "home"):
         page.click(f'[data-testid="stSidebarNav"] a[href$="/{url_path}"]')
     if ready:
-        page.wait_for_selector(ready, timeout=60_000)
+        page.wait_for_selector(f"{ready}, {EXCEPTION_BLOCK}", timeout=60_000)
     wait_until_idle(page)
 
 

@@ -121,6 +121,70 @@ def test_cohort_outcomes_cover_each_cohort(warehouse) -> None:
     assert warehouse.execute("select count(*) from main.fct_cohort_retention where years_after >= 1").fetchone()[0]
 
 
+# The mini university (tests/fixtures/mini/orders.csv), replayed by hand:
+#   S0001 AGR  admitted 2024-09-01 (101-С, state grant), active throughout
+#   S0002 AGR  admitted 2024-09-01 (101-С, paid), academic leave from 2025-02-15 (215-С)
+#   S0003 VET  admitted 2024-09-01 (102-С, paid), expelled 2025-03-01 (230-С)
+#   S0004 VET  admitted 2024-09-01 (102-С, paid); on the census day 2024-10-01 two orders take effect:
+#              180-С funding to a state grant, then 181-С academic leave: the day ends on leave, on a grant
+MINI_CENSUS = dt.date(2024, 10, 1)
+
+
+def _mini(published_mini: Home, sql: str, params: list[object] | None = None) -> list[tuple]:
+    con = duckdb.connect(str(published_mini.warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_mini_census_year_counts_the_orders_of_the_census_day(published_mini: Home) -> None:
+    """Rules B12, B20: the census year runs up to the census date inclusive, so 180-С and 181-С of
+    1 October 2024 are movements of the 2024 census (3-НК part 2), beside the four admissions."""
+    movements = dict(((f, m, r, fu), n) for f, m, r, fu, n in _mini(published_mini, """
+        select faculty_code, movement, reason, funding, sum(n)::integer from main.rpt_census_population
+        where measure = 'movement' and census_date = ? group by all""", [MINI_CENSUS]))
+    assert movements == {
+        ("AGR", "admission", None, "state_grant"): 1,  # S0001
+        ("AGR", "admission", None, "paid"): 1,  # S0002
+        ("VET", "admission", None, "paid"): 2,  # S0003, S0004
+        ("VET", "funding_change", None, "state_grant"): 1,  # S0004, 180-С on the census day
+        ("VET", "academic_leave", "illness", "state_grant"): 1,  # S0004, 181-С on the census day
+    }
+    # form 3-НК, part 2 (movement), total row: column 1 admitted, 2 of them on a grant, 10 went on leave
+    form = dict(((f, c), n) for f, c, n in _mini(published_mini, """
+        select faculty_code, column_code, n from main.rpt_stat_form_3nk
+        where part = 'movement' and row_code = '01' and census_date = ? and n > 0""", [MINI_CENSUS]))
+    assert form == {("AGR", "1"): 2, ("AGR", "2"): 1, ("VET", "1"): 2, ("VET", "10"): 1}
+
+
+def test_mini_two_orders_of_one_day_leave_the_state_after_the_last(published_mini: Home) -> None:
+    """Rules B10: 180-С and 181-С take effect on one day; the day's state is the one after the last
+    (on leave, on a grant), and the headcount of every date follows from the replay above."""
+    assert _mini(published_mini, """
+        select valid_from, valid_to, status, funding, order_no from main.fct_student_status_history
+        where student_id = 'S0004' order by valid_from""") == [
+        (dt.date(2024, 9, 1), MINI_CENSUS, "active", "paid", "102-С"),
+        (MINI_CENSUS, None, "academic_leave", "state_grant", "181-С"),
+    ]
+    counted = {(d, f): (h, leave) for d, f, h, leave in _mini(published_mini, """
+        select snapshot_date, faculty_code, sum(headcount)::integer, sum(n_academic_leave)::integer
+        from main.fct_contingent_monthly group by all""")}
+    by_hand = {  # (headcount, on academic leave) of each faculty
+        (dt.date(2024, 9, 30), "AGR"): (2, 0), (dt.date(2024, 9, 30), "VET"): (2, 0),
+        (MINI_CENSUS, "AGR"): (2, 0), (MINI_CENSUS, "VET"): (1, 1),  # S0004 on leave from the census day
+        (dt.date(2024, 10, 31), "AGR"): (2, 0), (dt.date(2024, 10, 31), "VET"): (1, 1),
+        (dt.date(2025, 2, 28), "AGR"): (1, 1), (dt.date(2025, 2, 28), "VET"): (1, 1),  # S0002 on leave
+        (dt.date(2025, 3, 31), "AGR"): (1, 1), (dt.date(2025, 3, 31), "VET"): (0, 1),  # S0003 expelled
+        (dt.date(2025, 7, 31), "AGR"): (1, 1), (dt.date(2025, 7, 31), "VET"): (0, 1),
+    }
+    assert {key: counted.get(key) for key in by_hand} == by_hand
+    census = _mini(published_mini, """
+        select snapshot_date, sum(headcount)::integer, sum(n_academic_leave)::integer
+        from main.fct_contingent_monthly where is_census_date group by all""")
+    assert census == [(MINI_CENSUS, 3, 1)]  # S0001, S0002, S0003 counted; S0004 on leave
+
+
 def test_a_record_the_orders_do_not_reach_stops_the_refresh(tmp_path: Path) -> None:
     extracts = tmp_path / "extracts"
     shutil.copytree(MINI, extracts)

@@ -1,0 +1,22 @@
+"""Every AppTest run fails at once when the app raised (tests/conftest.py wraps `AppTest._run`, the
+path of `at.run()` and of every widget's `.run()`): a page that raised still draws its sidebar
+and widgets, so a test that only looks for those would pass."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def failing_on_exception(run: Callable[..., Any]) -> Callable[..., Any]:
+    """`AppTest._run` that raises AssertionError, with the app's message and trace, when the run
+    left an exception element (`at.exception`) on the page."""
+
+    def checked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        at = run(self, *args, **kwargs)
+        if at.exception:
+            shown = "\n".join(f"{e.message}\n" + "\n".join(e.stack_trace or []) for e in at.exception)
+            raise AssertionError(f"the app raised on this run:\n{shown[:4000]}")
+        return at
+
+    return checked
