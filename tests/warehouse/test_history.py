@@ -166,3 +166,30 @@ def test_doctor_names_each_problem_of_a_broken_home(two_runs: TwoRuns, tmp_path:
     assert main(["doctor", "--port", str(free_port())]) == 1
     out = capsys.readouterr().out
     assert out.count("PROBLEM:") == 2  # published just now: only the mode and the users
+
+
+def test_the_registrar_rolls_back_on_the_page_after_a_confirm_and_a_dean_cannot(
+        two_runs: TwoRuns, tmp_path: Path, at_home: callable) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from registrar.common.paths import PROJECT_DIR
+    from tests.support.access import accounts, signed_in
+
+    app = str(PROJECT_DIR / "dashboards" / "app.py")
+    home = at_home(two_runs.copy(tmp_path))
+    dean = signed_in(AppTest.from_file(app, default_timeout=60), "dean", home).run()
+    dean.switch_page("views/status.py").run()
+    assert not dean.exception
+    assert not [b for b in dean.button if b.key and b.key.startswith("rollback")]
+
+    at = signed_in(AppTest.from_file(app, default_timeout=60), "registrar", home).run()
+    at.switch_page("views/status.py").run()
+    assert not at.exception
+    assert at.selectbox(key="rollback_run").value == two_runs.first
+    at.button(key="rollback_start").click().run()
+    assert file_digest(home.warehouse) == two_runs.second_sha  # asked to confirm first
+    at.button(key="rollback_confirm").click().run()
+    assert not at.exception
+    assert file_digest(home.warehouse) == two_runs.first_sha
+    entry = audit.read(home, events=["rollback"])[0]
+    assert entry["what"] == two_runs.first and entry["user"] == accounts(home)["registrar"][0].name
