@@ -31,25 +31,97 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+HELD_EXIT = 4  # the publish guard held the refresh (rules C7); docs/operations.md lists the exit codes
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from registrar.access import audit
+    from registrar.pipeline.history import who
     from registrar.pipeline.lock import RefreshBusy
-    from registrar.pipeline.refresh import RefreshFailed, refresh
+    from registrar.pipeline.refresh import RefreshFailed, RefreshHeld, refresh
 
     home = Home.from_env()
     _print(f"Refreshing {home.warehouse} from {args.extract_dir}")
     try:
-        outcome = refresh(Path(args.extract_dir), home, _print, wait_seconds=args.wait)
+        outcome = refresh(Path(args.extract_dir), home, _print, wait_seconds=args.wait,
+                          accept_drop=args.accept_drop)
     except RefreshBusy as busy:
         print(f"registrar refresh: {busy}", file=sys.stderr)
         return 3
+    except RefreshHeld as held:
+        print(held.report, file=sys.stderr)
+        print("registrar refresh: held by the publish guard; the published warehouse is unchanged.",
+              file=sys.stderr)
+        return HELD_EXIT
     except RefreshFailed as failure:
         print(failure.report, file=sys.stderr)
         print(f"registrar refresh: {failure.step} failed; the published warehouse is unchanged.",
               file=sys.stderr)
         return 1
+    if outcome.accepted_drops:
+        audit.record("drop_accepted", who(), outcome.run_id, home,
+                     drops=[d.describe() for d in outcome.accepted_drops], source="cli")
     total = sum(outcome.seconds.values())
     _print(f"Published {home.warehouse} (run {outcome.run_id}) in {total:.1f} s")
     return 0
+
+
+def _size(n: float) -> str:
+    """A file size in MB (the unit a warehouse is measured in)."""
+    return f"{n / 2**20:,.1f} MB"
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """The kept published warehouses, newest first, the one served marked `*`."""
+    from registrar.pipeline import history
+
+    home = Home.from_env()
+    kept = history.runs(home)
+    if not kept:
+        _print("No published warehouse kept yet: `registrar refresh EXTRACT_DIR` publishes one")
+        return 0
+    _print("  run_id\tpublished\tstarted by\textract folder\textract sha256\tchecks passed/warned"
+           "\theadcount\tstudents\tgrade rows\tsize")
+    for r in kept:
+        f = r.figures
+        headcount = "—" if f.get("headcount") is None else f"{f['headcount']:,}"
+        _print(f"{'*' if r.current else ' '} {r.run_id}\t{r.published_at.replace('T', ' ')}\t{r.started_by}\t"
+               f"{r.extract_dir}\t{r.extract_sha256[:12]}\t{r.passed}/{r.warned}\t{headcount}\t"
+               f"{f.get('students', 0):,}\t{f.get('grade_rows', 0):,}\t{_size(r.bytes)}"
+               f"{'  (drop accepted)' if r.accepted_drop else ''}")
+    _print(f"{len(kept)} kept (setting published_keep = {history.keep_count()}), "
+           f"{_size(history.disk_bytes(home))} on disk; * = served now")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """Serve a kept run again (default: the one before the current), and audit it."""
+    from registrar.access import audit
+    from registrar.pipeline import history
+    from registrar.pipeline.lock import RefreshBusy
+
+    home = Home.from_env()
+    try:
+        target, before = history.rollback(home, args.run_id, _print, wait_seconds=args.wait)
+    except (history.RollbackRefused, RefreshBusy) as refused:
+        print(f"registrar rollback: {refused}", file=sys.stderr)
+        return 2
+    audit.record("rollback", history.who(), target.run_id, home, replaced=before, source="cli")
+    _print(f"Rolled back: {home.warehouse} is run {target.run_id} again (was {before or 'unknown'})")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check this install; one line per problem with what to fix; non-zero when any."""
+    from registrar.access.users import Users
+    from registrar.pipeline.doctor import diagnose
+
+    home = Home.from_env()
+    report = diagnose(home, users=[u.role for u in Users.of(home).all().values()], port=args.port,
+                      address=args.address)
+    for line in report.lines():
+        _print(line)
+    return 1 if report.problems else 0
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -274,7 +346,24 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("extract_dir")
     ref.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="wait this long for a running refresh instead of refusing at once")
+    ref.add_argument("--accept-drop", action="store_true",
+                     help="publish even when the headcount, students or grade rows fell by more than the "
+                          "publish guard allows (rules C7); without it such a refresh is held (exit 4)")
     ref.set_defaults(func=cmd_refresh)
+
+    hist = sub.add_parser("history", help="list the kept published warehouses (newest first)")
+    hist.set_defaults(func=cmd_history)
+
+    back = sub.add_parser("rollback", help="serve a kept published warehouse again (default: the one before)")
+    back.add_argument("run_id", nargs="?", help="the run to serve (see `registrar history`)")
+    back.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                      help="wait this long for a running refresh instead of refusing at once")
+    back.set_defaults(func=cmd_rollback)
+
+    doctor = sub.add_parser("doctor", help="check this install and say what to fix")
+    doctor.add_argument("--port", type=int, default=8501, help="the port `registrar serve` uses (default 8501)")
+    doctor.add_argument("--address", default="127.0.0.1", help="the address it listens on (default 127.0.0.1)")
+    doctor.set_defaults(func=cmd_doctor)
 
     load = sub.add_parser("load", help="only validate and load extracts into the work warehouse")
     load.add_argument("extract_dir")

@@ -15,6 +15,9 @@ from dashboards.data import failing_rows, last_refresh, quality_checks, refresh_
 from dashboards.ui import lang as session_lang
 from registrar.access import audit
 from registrar.common.i18n import md, t
+from registrar.common.paths import Home
+from registrar.pipeline import history
+from registrar.pipeline.lock import RefreshBusy
 
 STATUS_ORDER = ["fail", "warn", "pass"]
 STATUS_COLOURS = {"fail": "#c0392b", "warn": "#e6a23c", "pass": "#2e8b57"}
@@ -92,6 +95,71 @@ def _audit_log() -> None:
     st.dataframe(log, hide_index=True)
 
 
+ROLLBACK_KEY = "_registrar_rollback_pending"
+ROLLED_BACK_KEY = "_registrar_rolled_back"
+
+
+def _size(n: float) -> str:
+    return f"{n / 2**20:,.1f} MB"
+
+
+def _history() -> None:
+    """The kept published warehouses and a rollback to one of them, with a confirm step: the
+    registrar's alone (rules C7)."""
+    home = Home.from_env()
+    st.subheader(t("history_heading", lang))
+    if st.session_state.get(ROLLED_BACK_KEY):
+        st.success(t("rollback_done", lang, run=md(st.session_state.pop(ROLLED_BACK_KEY))))
+    kept = history.runs(home)
+    if not kept:
+        st.info(t("history_empty", lang))
+        return
+    st.caption(t("history_caption", lang, n=len(kept), keep=history.keep_count(), size=_size(history.disk_bytes(home))))
+    st.dataframe(pd.DataFrame({
+        t("history_served", lang): ["●" if r.current else "" for r in kept],
+        t("history_run", lang): [r.run_id for r in kept],
+        t("history_published", lang): [_when(r.published_at) for r in kept],
+        t("history_started_by", lang): [r.started_by for r in kept],
+        t("history_extract", lang): [r.extract_dir for r in kept],
+        t("history_checksum", lang): [r.extract_sha256[:12] for r in kept],
+        t("history_checks", lang): [f"{r.passed:,} / {r.warned:,}" for r in kept],
+        t("history_headcount", lang): [r.figures.get("headcount") for r in kept],
+        t("history_students", lang): [r.figures.get("students") for r in kept],
+        t("history_grade_rows", lang): [r.figures.get("grade_rows") for r in kept],
+        t("history_size", lang): [_size(r.bytes) for r in kept],
+        t("history_drop_accepted", lang): ["✓" if r.accepted_drop else "" for r in kept],
+    }), hide_index=True)
+    older = [r for r in kept if not r.current]
+    if not older:
+        st.caption(t("rollback_none", lang))
+        return
+    current = next((r.run_id for r in kept if r.current), "—")
+    by_id = {r.run_id: r for r in older}
+    chosen = st.selectbox(t("rollback_choose", lang), list(by_id), key="rollback_run",
+                          format_func=lambda run: f"{run} · {_when(by_id[run].published_at)}")
+    pending = st.session_state.get(ROLLBACK_KEY)
+    if pending != chosen:
+        if st.button(t("rollback_button", lang), key="rollback_start"):
+            st.session_state[ROLLBACK_KEY] = chosen
+            st.rerun()
+        return
+    st.warning(t("rollback_confirm", lang, run=md(chosen), when=_when(by_id[chosen].published_at), current=md(current)))
+    yes, no = st.columns(2)
+    if no.button(t("rollback_cancel", lang), key="rollback_cancel"):
+        st.session_state.pop(ROLLBACK_KEY, None)
+        st.rerun()
+    if yes.button(t("rollback_yes", lang), key="rollback_confirm", type="primary"):
+        st.session_state.pop(ROLLBACK_KEY, None)
+        try:
+            target, before = history.rollback(home, chosen, progress=lambda _msg: None)
+        except (history.RollbackRefused, RefreshBusy) as refused:
+            st.error(t("rollback_refused", lang, reason=md(refused)))
+            return
+        auth.log("rollback", target.run_id, replaced=before, source="dashboard")
+        st.session_state[ROLLED_BACK_KEY] = target.run_id
+        st.rerun()
+
+
 def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool) -> None:
     """Pick a check that did not pass; read what it checks, how to resolve it, and its rows."""
     if not checks:
@@ -147,9 +215,17 @@ if last and last.get("outcome") == "failed" and (status is None or last.get("run
         if not registrar:
             st.caption(t("status_registrar_only", lang))
 
+if last and last.get("outcome") == "held":
+    st.warning(t("refresh_held", lang, when=_when(last.get("finished_at"))))
+    if status is not None:
+        st.caption(t("still_serving", lang, when=_when(status["refreshed_at"])))
+    st.code(last.get("report") or "", language=None)  # the figures before and after: counts, no names
+    st.caption(t("refresh_held_accept", lang))
+
 if status is None:
     st.info(t("no_warehouse", lang))
     if registrar:
+        _history()  # a kept run can be served again even when the served file is gone
         _audit_log()
     st.stop()
 
@@ -187,4 +263,5 @@ st.dataframe(
 )
 
 if registrar:
+    _history()
     _audit_log()

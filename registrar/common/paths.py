@@ -64,6 +64,16 @@ class Home:
         return self.root / "dbt_partial_parse.msgpack"
 
     @property
+    def published(self) -> Path:
+        """The last published warehouses, one folder per run, kept for rollback (history.py)."""
+        return self.root / "published"
+
+    @property
+    def held(self) -> Path:
+        """The build the publish guard held, kept for `registrar refresh --accept-drop`."""
+        return self.root / "held"
+
+    @property
     def archive(self) -> Path:
         return self.root / "archive"
 

@@ -75,6 +75,12 @@ class QualityReport:
             ensure_ascii=False, indent=1,
         )
 
+    @classmethod
+    def from_json(cls, text: str) -> QualityReport:
+        """The report `to_json` wrote (a held build's, published later)."""
+        raw = json.loads(text)
+        return cls([CheckOutcome(**c) for c in raw.get("checks", [])], raw.get("created_at", ""))
+
     def write_table(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute("create schema if not exists meta")
         con.execute(

@@ -4,6 +4,11 @@ The new warehouse is built in its own run folder under the same basename as the
 served file, and replaces `$REGISTRAR_HOME/warehouse.duckdb` in one rename only when
 every step passed. Whatever happens before that rename, the last good warehouse keeps
 serving.
+
+Before the rename, the publish guard (guard.py, rules C7) compares the new warehouse's figures
+with the published one's: a fall past its var holds the build under `held/` (RefreshHeld, nothing
+published) until a refresh with `accept_drop` publishes it, without building the same extracts
+again. Each published warehouse is kept for rollback (history.py).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import duckdb
 from extract.defects import Defect, format_report
 from extract.load import LoadResult, load_extracts
 from registrar.common.paths import WAREHOUSE_NAME, Home, private_files
+from registrar.pipeline import guard, history
 from registrar.pipeline.checks import dbt_test_outcomes, run_checks
 from registrar.pipeline.dbt import DbtResult, run_dbt
 from registrar.pipeline.lock import refresh_lock
@@ -50,6 +56,17 @@ class RefreshFailed(RuntimeError):
         self.quality = quality
 
 
+class RefreshHeld(RefreshFailed):
+    """The publish guard held the build (rules C7): nothing was published; `drops` are the figures
+    that fell too far, `pairs` every figure compared (before, after)."""
+
+    def __init__(self, report: str, pairs: list[guard.Drop], drops: list[guard.Drop],
+                 quality: QualityReport | None = None) -> None:
+        super().__init__("publish guard", report, quality)
+        self.pairs = pairs
+        self.drops = drops
+
+
 @dataclass
 class RefreshOutcome:
     run_id: str
@@ -57,6 +74,7 @@ class RefreshOutcome:
     row_counts: dict[str, int] = field(default_factory=dict)
     quality: QualityReport | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    accepted_drops: list[guard.Drop] = field(default_factory=list)  # figures published past the guard
 
 
 def new_run_id() -> str:
@@ -174,27 +192,34 @@ def contract_outcomes(result: LoadResult) -> list[CheckOutcome]:
 
 
 def write_refresh_meta(database: Path, run_id: str, extract_dir: Path, result: LoadResult,
-                       quality: QualityReport) -> None:
-    """Record inside the warehouse when and from what it was built, and its quality report."""
+                       quality: QualityReport, started_by: str = "") -> guard.Figures:
+    """Record inside the warehouse when and from what it was built, by whom, and its quality report;
+    return its figures for the publish guard."""
     con = duckdb.connect(str(database))
     try:
+        figures = guard.figures_of(con, result.extract_date, result.row_counts)
         con.execute("create schema if not exists meta")
         con.execute(
             "create or replace table meta.refresh as select ?::varchar as run_id, "
             "?::timestamp as refreshed_at, ?::varchar as extract_dir, ?::json as row_counts, "
-            "?::json as files",
+            "?::json as files, ?::date as extract_date, ?::bigint as headcount, ?::varchar as started_by",
             [run_id, dt.datetime.now(), str(extract_dir.resolve()), json.dumps(result.row_counts),
-             json.dumps([{"file": f.path.name, "sha256": f.sha256, "rows": f.rows} for f in result.files])],
+             json.dumps([{"file": f.path.name, "sha256": f.sha256, "rows": f.rows} for f in result.files]),
+             figures.extract_date, figures.headcount, started_by],
         )
         quality.write_table(con)
     finally:
         con.close()
+    return figures
 
 
-def publish(database: Path, home: Home, quality: QualityReport) -> None:
-    """Replace the served warehouse in one rename; readers that reopen see the new one."""
+def publish(database: Path, home: Home, quality: QualityReport, record: history.RunRecord | None = None) -> None:
+    """Replace the served warehouse in one rename; readers that reopen see the new one. With a
+    `record`, the warehouse is kept for rollback first (history.py) and older kept ones pruned."""
     with database.open("rb") as fh:
         os.fsync(fh.fileno())
+    if record is not None:
+        history.keep(home, database, quality.to_json(), record)
     os.replace(database, home.warehouse)
     report_tmp = home.root / ".quality_report.json.tmp"
     report_tmp.write_text(quality.to_json(), encoding="utf-8")
@@ -204,6 +229,9 @@ def publish(database: Path, home: Home, quality: QualityReport) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+    if record is not None:
+        history.set_current(home, record.run_id)
+        history.prune(home)
 
 
 def write_last_refresh(home: Home, entry: dict[str, object], quality: QualityReport | None,
@@ -247,17 +275,84 @@ def prune_runs(home: Home, keep: str | None = None) -> None:
         (old / WAREHOUSE_NAME).unlink(missing_ok=True)  # a half-built file is never useful
 
 
-def refresh(extract_dir: Path, home: Home, progress: Progress = print, wait_seconds: float = 0.0) -> RefreshOutcome:
+def refresh(extract_dir: Path, home: Home, progress: Progress = print, wait_seconds: float = 0.0,
+            accept_drop: bool = False, started_by: str | None = None) -> RefreshOutcome:
     """The whole refresh under the refresh lock, every file it makes private to the account
-    (folders 0700, files 0600). Raises RefreshFailed when it publishes nothing."""
+    (folders 0700, files 0600). Raises RefreshFailed when it publishes nothing (RefreshHeld when
+    the publish guard held it; `accept_drop` publishes it). `started_by` is who asked for it (the
+    dashboard's user), the OS account by default."""
     with private_files():
-        return _refresh(extract_dir, home, progress, wait_seconds)
+        return _refresh(extract_dir, home, progress, wait_seconds, accept_drop, started_by or history.who())
 
 
-def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: float) -> RefreshOutcome:
+HELD_META = "held.json"
+
+
+def _extract_files(extract_dir: Path) -> list[dict[str, object]]:
+    """The extract files of a folder with their checksums, as a load would record them."""
+    from extract.load import locate_extracts, sha256_of
+
+    found, _missing = locate_extracts(extract_dir)
+    return [{"file": p.name, "sha256": sha256_of(p)} for p in sorted(found.values())]
+
+
+def _held_build(home: Home, extract_dir: Path) -> dict[str, object] | None:
+    """The held build of these very extracts, built by this very project, or None."""
+    meta_path = home.held / HELD_META
+    if not meta_path.exists() or not (home.held / WAREHOUSE_NAME).exists() or not extract_dir.is_dir():
+        return None
+    held = json.loads(meta_path.read_text(encoding="utf-8"))
+    if held.get("fingerprint") != history.project_fingerprint():
+        return None
+    if held["record"]["extract_sha256"] != history.folder_checksum(_extract_files(extract_dir)):
+        return None
+    return held
+
+
+def _hold(home: Home, database: Path, record: history.RunRecord, quality: QualityReport, figures: guard.Figures,
+          row_counts: dict[str, int]) -> None:
+    """Keep a build the guard held under held/ (one at a time), for --accept-drop."""
+    shutil.rmtree(home.held, ignore_errors=True)
+    home.held.mkdir(parents=True)
+    os.replace(database, home.held / WAREHOUSE_NAME)
+    held = {"record": json.loads(record.as_json()), "fingerprint": history.project_fingerprint(),
+            "figures": figures.as_dict(), "row_counts": row_counts, "quality": quality.to_json()}
+    (home.held / HELD_META).write_text(json.dumps(held, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _published_figures(home: Home) -> guard.Figures | None:
+    """The figures of the warehouse served now: from its kept record, else from the file itself."""
+    current = history.current_record(home)
+    if current is not None and current.figures:
+        return guard.Figures.from_dict(current.figures)
+    if home.warehouse.exists():
+        return guard.read_figures(home.warehouse)
+    return None
+
+
+def _guard(home: Home, figures: guard.Figures, accept_drop: bool, quality: QualityReport,
+           progress: Progress) -> list[guard.Drop]:
+    """Compare with the published warehouse; raise RefreshHeld on a fall past the var unless accepted.
+    Returns the falls accepted."""
+    before = _published_figures(home)
+    if before is None:
+        return []
+    pairs, drops = guard.compare(before, figures)
+    for pair in pairs:
+        progress(f"  {pair.describe()}")
+    if drops and not accept_drop:
+        raise RefreshHeld(guard.held_report(pairs, drops), pairs, drops, quality)
+    return drops
+
+
+def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: float, accept_drop: bool,
+             started_by: str) -> RefreshOutcome:
     home.ensure()
     with refresh_lock(home.lock, wait_seconds):
         prune_runs(home)
+        held = _held_build(home, extract_dir)
+        if held is not None:
+            return _publish_held(home, held, accept_drop, started_by, progress)
         run_id = new_run_id()
         run_dir = home.runs / run_id
         run_dir.mkdir(parents=True)
@@ -265,7 +360,7 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
         steps = Steps(4, progress)
         entry: dict[str, object] = {
             "run_id": run_id, "started_at": dt.datetime.now().isoformat(timespec="seconds"),
-            "extract_dir": str(extract_dir.resolve()),
+            "extract_dir": str(extract_dir.resolve()), "started_by": started_by,
         }
         result = LoadResult()
         try:
@@ -287,14 +382,29 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
             quality.checks[:0] = contract_outcomes(result)
             if quality.blocking:
                 raise RefreshFailed("quality checks", quality.summary(), quality)
+            accepted: list[guard.Drop] = []
 
             def _publish() -> None:
-                write_refresh_meta(database, run_id, extract_dir, result, quality)
-                publish(database, home, quality)
+                figures = write_refresh_meta(database, run_id, extract_dir, result, quality, started_by)
+                files = [{"file": f.path.name, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows}
+                         for f in result.files]
+                record = history.RunRecord(
+                    run_id=run_id, published_at=dt.datetime.now().isoformat(timespec="seconds"),
+                    extract_dir=str(extract_dir.resolve()), extract_sha256=history.folder_checksum(files),
+                    started_by=started_by, checks=quality.counts(), figures=figures.as_dict(), files=files)
+                try:
+                    accepted[:] = _guard(home, figures, accept_drop, quality, progress)
+                except RefreshHeld:
+                    _hold(home, database, record, quality, figures, result.row_counts)
+                    raise
+                record.accepted_drop = bool(accepted)
+                publish(database, home, quality, record)
+                shutil.rmtree(home.held, ignore_errors=True)  # a later publish makes a held build stale
 
             steps.run("publish", _publish)
         except RefreshFailed as failure:
-            entry.update(_log_fields(result, steps, "failed", failure.step, failure.report))
+            outcome = "held" if isinstance(failure, RefreshHeld) else "failed"
+            entry.update(_log_fields(result, steps, outcome, failure.step, failure.report))
             append_load_log(home, entry)
             write_last_refresh(home, entry, failure.quality, result, failure.report)
             (run_dir / "defects.txt").write_text(failure.report, encoding="utf-8")
@@ -304,11 +414,48 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
                     encoding="utf-8")
             raise
         entry.update(_log_fields(result, steps, "published"))
+        if accepted:
+            entry["accepted_drops"] = [d.describe() for d in accepted]
         append_load_log(home, entry)
         write_last_refresh(home, entry, quality, result)
         keep_build_timings(run_dir, home)
         shutil.rmtree(run_dir, ignore_errors=True)
-        return RefreshOutcome(run_id, True, result.row_counts, quality, steps.seconds)
+        return RefreshOutcome(run_id, True, result.row_counts, quality, steps.seconds, accepted)
+
+
+def _publish_held(home: Home, held: dict, accept_drop: bool, started_by: str, progress: Progress) -> RefreshOutcome:
+    """The same extracts as the held build, with the same project: no build again; the guard
+    compares again (the published warehouse may have changed) and publishes or holds it again."""
+    progress("[1/1] publish the held build of these extracts (built before; no rebuild) …")
+    start = time.perf_counter()
+    record = history.RunRecord.from_dict(held["record"])
+    quality = QualityReport.from_json(held["quality"])
+    figures = guard.Figures.from_dict(held["figures"])
+    entry: dict[str, object] = {
+        "run_id": record.run_id, "started_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "extract_dir": record.extract_dir, "started_by": started_by, "reused_held_build": True,
+        "files": record.files, "row_counts": held.get("row_counts", {}),
+    }
+    result = LoadResult(row_counts=held.get("row_counts", {}))
+    try:
+        accepted = _guard(home, figures, accept_drop, quality, progress)
+    except RefreshHeld as failure:
+        entry.update(finished_at=dt.datetime.now().isoformat(timespec="seconds"), outcome="held",
+                     failed_step=failure.step, summary=failure.report.splitlines()[0])
+        append_load_log(home, entry)
+        write_last_refresh(home, entry, quality, result, failure.report)
+        raise
+    record.started_by, record.accepted_drop = started_by, bool(accepted)
+    record.published_at = dt.datetime.now().isoformat(timespec="seconds")
+    publish(home.held / WAREHOUSE_NAME, home, quality, record)
+    shutil.rmtree(home.held, ignore_errors=True)
+    seconds = {"publish": round(time.perf_counter() - start, 2)}
+    entry.update(finished_at=dt.datetime.now().isoformat(timespec="seconds"), outcome="published", seconds=seconds)
+    if accepted:
+        entry["accepted_drops"] = [d.describe() for d in accepted]
+    append_load_log(home, entry)
+    write_last_refresh(home, entry, quality, result)
+    return RefreshOutcome(record.run_id, True, result.row_counts, quality, seconds, accepted)
 
 
 def _log_fields(result: LoadResult, steps: Steps, outcome: str, step: str = "", report: str = "") -> dict:
