@@ -4,6 +4,7 @@ and widgets, so a test that only looks for those would pass."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,3 +21,9 @@ def failing_on_exception(run: Callable[..., Any]) -> Callable[..., Any]:
         return at
 
     return checked
+
+
+def rendered(markdown: str) -> str:
+    """The text a markdown element shows: its source without the backslash escapes that
+    registrar.common.i18n.md() puts before markdown's special characters."""
+    return re.sub(r"\\(.)", r"\1", markdown)

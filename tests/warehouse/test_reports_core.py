@@ -22,6 +22,7 @@ from registrar.common.paths import PROJECT_DIR, Home
 from registrar.common.warehouse import Warehouse
 from registrar.reports import catalog, params, run
 from registrar.reports.base import Report, ReportError, ReportParams
+from tests.support.apptest import rendered
 from tests.support.pdf import KAZAKH_LOWER, pdf_text
 
 pytestmark = pytest.mark.slow
@@ -277,4 +278,4 @@ def test_reports_page_makes_a_document_and_shows_a_refusal(published_mini: Home,
                                                                              "Download CSV"]
     at.text_input(key="report_transcript_student").input("S9999").run()
     at.button(key="report_make").click().run()
-    assert [e.value for e in at.error] == ["--student: no student 'S9999' in the warehouse"]
+    assert [rendered(e.value) for e in at.error] == ["--student: no student 'S9999' in the warehouse"]
