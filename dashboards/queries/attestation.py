@@ -109,11 +109,9 @@ def _dimension(dim: str, language: str) -> tuple[str, str, str, str]:
                        f"label collate {coll}"),
         "teacher": ("b.teacher_id", "coalesce(te.full_name, b.teacher_id)",
                     "left join main.dim_teachers te on te.teacher_id = b.teacher_id", f"label collate {coll}"),
-        "study_form": ("b.study_form", f"coalesce(sf.label_{sx}, b.study_form)",
-                       "left join reference.study_forms sf on sf.study_form = b.study_form", "min(sf.sort_order)"),
-        "study_language": ("b.study_language", f"coalesce(sl.label_{sx}, b.study_language)",
-                           "left join reference.study_languages sl on sl.study_language = b.study_language",
-                           "min(sl.sort_order)"),
+        "study_form": ("b.study_form", f"b.study_form_label_{sx}", "", "min(b.study_form_sort_order)"),
+        "study_language": ("b.study_language", f"b.study_language_label_{sx}", "",
+                           "min(b.study_language_sort_order)"),
     }[dim]
 
 
@@ -285,14 +283,13 @@ def final_by_programme(scope: Scope, filters: Filters, language: str) -> pd.Data
     found = frame(
         f"select f.program_code, f.program_code || coalesce(' — ' || p.name_{_suffix(language)}, '') as program_name, "
         "count(*) as n_graded, count(*) filter (where f.is_passed) as n_passed, "
-        "count(*) filter (where tg.counts_as_quality) as n_quality, "
+        "count(*) filter (where f.counts_as_quality) as n_quality, "
         "count(*) filter (where f.is_passed) / count(*) as success_rate, "
-        "count(*) filter (where tg.counts_as_quality) / count(*) as quality_rate, "
+        "count(*) filter (where f.counts_as_quality) / count(*) as quality_rate, "
         "avg(f.final_score) as mean_final_score, "
         "count(distinct f.student_id) filter (where f.is_honours_eligible) as n_honours "
         "from main.rpt_final_attestation_results f "
         "left join main.dim_programs p on p.program_code = f.program_code "
-        "left join reference.traditional_grades tg on tg.traditional_grade = f.traditional_grade "
         f"where {pred} group by all order by program_name collate {_collation(language)}", params)
     return scope.suppress(found, "n_graded", ["n_passed", "n_quality", "success_rate", "quality_rate",
                                               "mean_final_score", "n_honours"])  # a viewer's (rules B30)

@@ -4,7 +4,8 @@ students whose orders do not reach their record in the AIS.
 
 Every count follows rules B10 (headcount = the statuses with `counts_in_headcount` in seed
 contingent_statuses, from the status period in force on the date) and B12 (census date); which
-statuses, movements and reasons mean what is read from the seeds in `reference`, never written here.
+statuses, movements and reasons mean what is read from the marts' flag and label columns (taken from
+the seeds by the models), never written here.
 """
 
 from __future__ import annotations
@@ -28,37 +29,41 @@ def _suffix(lang: str) -> str:
 
 @dataclass(frozen=True)
 class Dimension:
-    """A breakdown of the headcount: its column (in fct_student_status_history and
-    fct_contingent_monthly alike), and where its labels come from (a table keyed by the code, or
-    None when the code is its own label or is labelled by a translation)."""
+    """A breakdown of the headcount: its column (in fct_contingent_periods and fct_contingent_monthly
+    alike), and how it is labelled: `labelled` when both marts carry `<column>_label_<lang>` and
+    `<column>_sort_order` beside the code (the code lists of the seeds), else the code is its own label
+    (or a translation labels it) unless `names` is a dimension table with the names."""
 
     column: str
-    labels: str | None = None
-    label_column: str = "label"
-    sort_column: str | None = "sort_order"
+    labelled: bool = False
+    names: str | None = None
 
 
 # the dimensions a manager can break the headcount down by (fixed in code: safe to put in SQL)
 DIMENSIONS: dict[str, Dimension] = {
-    "faculty": Dimension("faculty_code", "main.dim_faculties", "name", None),
-    "level": Dimension("level", "reference.study_levels"),
+    "faculty": Dimension("faculty_code", names="main.dim_faculties"),
+    "level": Dimension("level", labelled=True),
     "course": Dimension("course"),
-    "funding": Dimension("funding", "reference.fundings"),
-    "study_form": Dimension("study_form", "reference.study_forms"),
-    "study_language": Dimension("study_language", "reference.study_languages"),
+    "funding": Dimension("funding", labelled=True),
+    "study_form": Dimension("study_form", labelled=True),
+    "study_language": Dimension("study_language", labelled=True),
     "citizenship": Dimension("citizenship_group"),
 }
 
 
-def _label_sql(dim: Dimension, lang: str, alias: str) -> tuple[str, str, str]:
-    """(label expression, join clause, sort expression) for `dim` read from `alias`."""
+def _label_sql(dim: Dimension, lang: str, source: str, alias: str) -> tuple[str, str, str, str]:
+    """(the code's label columns counted beside it from `source`, label expression, join clause, sort
+    expression) for `dim`, counted in the CTE `alias`."""
     code = f"{alias}.{dim.column}"
-    if dim.labels is None:
-        return f"cast({code} as varchar)", "", code
-    label = f"coalesce(lab.{dim.label_column}_{_suffix(lang)}, cast({code} as varchar))"
-    join = f"left join {dim.labels} lab on lab.{dim.column} = {code}"
-    sort = f"lab.{dim.sort_column}" if dim.sort_column else f"{label} collate {'kk' if lang == 'kk' else 'ru'}"
-    return label, join, sort
+    if dim.labelled:
+        counted = (f", {source}.{dim.column}_label_{_suffix(lang)} as code_label, "
+                   f"{source}.{dim.column}_sort_order as code_sort_order")
+        return counted, f"{alias}.code_label", "", f"{alias}.code_sort_order"
+    if dim.names is None:
+        return "", f"cast({code} as varchar)", "", code
+    label = f"coalesce(lab.name_{_suffix(lang)}, cast({code} as varchar))"
+    join = f"left join {dim.names} lab on lab.{dim.column} = {code}"
+    return "", label, join, f"{label} collate {'kk' if lang == 'kk' else 'ru'}"
 
 
 def _finish_labels(found: pd.DataFrame, dimension: str, lang: str) -> pd.DataFrame:
@@ -104,11 +109,11 @@ def headcount_on(day: dt.date, dimension: str, scope: Scope, lang: str) -> pd.Da
     valid_to_inclusive), as fct_contingent_monthly counts its snapshot dates."""
     dim = DIMENSIONS[dimension]
     where, params = scope.faculty_filter("p.faculty_code")
-    label, join, sort = _label_sql(dim, lang, "c")
+    counted, label, join, sort = _label_sql(dim, lang, "p", "c")
     # fct_contingent_periods: the enrolled periods with the citizenship group beside them, sorted by
-    # valid_from; count on the codes first and label the few groups after (fast at 200,000 students)
+    # valid_from; count on the codes first and name the few groups after (fast at 200,000 students)
     found = frame(
-        f"with c as (select p.{dim.column}, "
+        f"with c as (select p.{dim.column}{counted}, "
         "count(*) filter (where p.counts_in_headcount) as headcount, "
         "count(*) filter (where not p.counts_in_headcount) as n_not_counted "
         "from main.fct_contingent_periods p "
@@ -124,9 +129,9 @@ def census_series(dimension: str, scope: Scope, lang: str) -> pd.DataFrame:
     """The headcount on each census date (rules B12) by `dimension`, from fct_contingent_monthly."""
     dim = DIMENSIONS[dimension]
     where, params = scope.faculty_filter("m.faculty_code")
-    label, join, sort = _label_sql(dim, lang, "c")
+    counted, label, join, sort = _label_sql(dim, lang, "m", "c")
     found = frame(
-        f"with c as (select m.snapshot_date, m.{dim.column}, sum(m.headcount) as headcount, "
+        f"with c as (select m.snapshot_date, m.{dim.column}{counted}, sum(m.headcount) as headcount, "
         "sum(m.n_enrolled - m.headcount) as n_not_counted "
         f"from main.fct_contingent_monthly m where m.is_census_date and {where} group by all) "
         f"select c.snapshot_date, c.{dim.column} as code, {label} as label, {sort} as sort_key, "
@@ -141,23 +146,21 @@ def _movement_faculty() -> str:
 
 
 def flows(start: dt.date, end: dt.date, scope: Scope, lang: str) -> pd.DataFrame:
-    """Movements that change a student's status (seed movement_types.status_after is set), per
-    month of effect from `start` to `end` (inclusive): one row per month, movement and, for
-    movements that end enrolment (their status is not is_enrolled), reason. `leaves_headcount`
-    is true when the status after the movement does not count in the headcount (rules B10)."""
+    """Movements that set a student's status (fct_contingent_movements.sets_status), per month of
+    effect from `start` to `end` (inclusive): one row per month, movement and, for movements that end
+    enrolment (the status after is not enrolled), reason. `leaves_headcount` is true when the status
+    after the movement does not count in the headcount (rules B10)."""
     suffix = _suffix(lang)
     where, params = scope.faculty_filter(_movement_faculty())
     found = frame(
         f"select m.effective_month as month, m.movement, m.movement_label_{suffix} as movement_label, "
-        f"case when not st.is_enrolled then m.reason end as reason, "
-        f"case when not st.is_enrolled then m.reason_label_{suffix} end as reason_label, "
-        "not st.counts_in_headcount as leaves_headcount, count(*) as n_movements "
+        "case when not m.is_enrolled_after then m.reason end as reason, "
+        f"case when not m.is_enrolled_after then m.reason_label_{suffix} end as reason_label, "
+        "not m.counts_in_headcount_after as leaves_headcount, count(*) as n_movements "
         "from main.fct_contingent_movements m "
-        "join reference.movement_types mt on mt.movement = m.movement "
-        "join reference.contingent_statuses st on st.status = mt.status_after "
-        "where not m.is_before_entry and m.effective_date >= ? and m.effective_date <= ? "
+        "where m.sets_status and not m.is_before_entry and m.effective_date >= ? and m.effective_date <= ? "
         f"and {where} group by all "
-        "order by month, leaves_headcount, min(st.sort_order), movement_label, reason_label",
+        "order by month, leaves_headcount, min(m.status_after_sort_order), movement_label, reason_label",
         [start, end, *params])
     return scope.suppress(found, "n_movements", margins=[["month"], []])  # a viewer's small cells (rules B30)
 
@@ -168,21 +171,19 @@ def transitions(start: dt.date, end: dt.date, scope: Scope, lang: str) -> pd.Dat
     suffix = _suffix(lang)
     where, params = scope.faculty_filter(_movement_faculty())
     found = frame(
-        f"select m.status_before, coalesce(b.label_{suffix}, m.status_before) as before_label, "
-        f"m.status_after, coalesce(a.label_{suffix}, m.status_after) as after_label, count(*) as n_movements "
+        f"select m.status_before, m.status_before_label_{suffix} as before_label, "
+        f"m.status_after, m.status_after_label_{suffix} as after_label, count(*) as n_movements "
         "from main.fct_contingent_movements m "
-        "left join reference.contingent_statuses b on b.status = m.status_before "
-        "left join reference.contingent_statuses a on a.status = m.status_after "
         "where not m.is_before_entry and m.status_before is distinct from m.status_after "
         f"and m.effective_date >= ? and m.effective_date <= ? and {where} "
-        "group by all order by min(b.sort_order) nulls first, min(a.sort_order)",
+        "group by all order by min(m.status_before_sort_order) nulls first, min(m.status_after_sort_order)",
         [start, end, *params])
     return scope.suppress(found, "n_movements")  # a viewer's small cells (rules B30)
 
 
 def retention(program_code: str | None, scope: Scope) -> pd.DataFrame:
     """Per intake year and years after intake: the cohort size and how many are still enrolled
-    (an outcome of an is_enrolled status in seed contingent_statuses), graduated or expelled on that
+    (fct_cohort_retention.is_enrolled: an outcome of an enrolled status), graduated or expelled on that
     census date (fct_cohort_retention, rules B10, B12); one programme or all in scope."""
     where, params = scope.faculty_filter("r.faculty_code")
     chosen = "r.program_code = ?" if program_code else "true"
@@ -192,13 +193,10 @@ def retention(program_code: str | None, scope: Scope) -> pd.DataFrame:
         f"where {where} and {chosen}), "
         "sizes as (select intake_year, sum(cohort_size) as cohort_size from "
         "(select distinct intake_year, program_code, cohort_size from rows_) group by intake_year), "
-        "outcomes as (select o.retention_outcome, bool_or(o.is_enrolled) as is_enrolled "
-        "from reference.contingent_statuses o group by all) "
         "select r.intake_year, r.years_after, min(r.observed_on) as observed_on, s.cohort_size, "
-        "coalesce(sum(r.n_students) filter (where o.is_enrolled), 0) as n_retained, "
-        "coalesce(sum(r.n_students) filter (where not o.is_enrolled), 0) as n_left "
+        "coalesce(sum(r.n_students) filter (where r.is_enrolled), 0) as n_retained, "
+        "coalesce(sum(r.n_students) filter (where not r.is_enrolled), 0) as n_left "
         "from rows_ r join sizes s on s.intake_year = r.intake_year "
-        "left join outcomes o on o.retention_outcome = r.retention_outcome "
         "group by r.intake_year, r.years_after, s.cohort_size order by r.intake_year, r.years_after",
         [*params, *chosen_params])
     if scope.min_cell <= 0 or found.empty:
@@ -217,11 +215,10 @@ def funding_shares(scope: Scope, lang: str) -> pd.DataFrame:
     suffix = _suffix(lang)
     where, params = scope.faculty_filter("m.faculty_code")
     found = frame(
-        "with c as (select m.snapshot_date, m.funding, sum(m.headcount) as headcount "
-        f"from main.fct_contingent_monthly m where m.is_month_end and {where} group by all) "
-        f"select c.snapshot_date, c.funding, coalesce(f.label_{suffix}, c.funding) as label, "
-        "f.sort_order as sort_key, c.headcount "
-        "from c left join reference.fundings f on f.funding = c.funding order by c.snapshot_date, sort_key", params)
+        f"select m.snapshot_date, m.funding, m.funding_label_{suffix} as label, m.funding_sort_order as sort_key, "
+        "sum(m.headcount) as headcount "
+        f"from main.fct_contingent_monthly m where m.is_month_end and {where} group by all "
+        "order by m.snapshot_date, sort_key", params)
     if not found.empty:
         totals = found.groupby("snapshot_date")["headcount"].transform("sum")
         found["share"] = (found["headcount"] / totals).where(totals > 0)
@@ -237,15 +234,10 @@ def mismatches(scope: Scope, lang: str) -> pd.DataFrame:
     return frame(
         f"select r.student_id, {scope.personal('r.full_name', 'full_name')}, "
         f"coalesce(fac.name_{suffix}, r.faculty_code) as faculty, r.program_code, r.attribute, "
-        f"coalesce(se.label_{suffix}, fe.label_{suffix}, r.expected_value) as expected_value, "
-        f"coalesce(sa.label_{suffix}, fa.label_{suffix}, r.actual_value) as actual_value, "
+        f"r.expected_label_{suffix} as expected_value, r.actual_label_{suffix} as actual_value, "
         "r.last_order_no, r.last_effective_date "
         "from main.rpt_contingent_mismatches r "
         "left join main.dim_faculties fac on fac.faculty_code = r.faculty_code "
-        "left join reference.contingent_statuses se on r.attribute = 'status' and se.status = r.expected_value "
-        "left join reference.contingent_statuses sa on r.attribute = 'status' and sa.status = r.actual_value "
-        "left join reference.fundings fe on r.attribute = 'funding' and fe.funding = r.expected_value "
-        "left join reference.fundings fa on r.attribute = 'funding' and fa.funding = r.actual_value "
         f"where {where} and {students} and {listed} order by r.student_id, r.attribute",
         [*params, *student_params, *listed_params])
 

@@ -12,13 +12,14 @@ from registrar.access.scope import Scope
 
 
 def holdings(scope: Scope) -> dict[str, Any]:
-    """Students ever admitted and studying now (by the statuses seed), and the terms that have grades."""
+    """Students ever admitted and studying now (dim_students.is_studying, from the statuses seed), and the
+    terms that have grades."""
     where, params = scope.faculty_filter("s.faculty_code")
     students = frame(
         "select count(*) as n_students, "
-        "count(*) filter (where st.is_studying) as n_studying, "
+        "count(*) filter (where s.is_studying) as n_studying, "
         "count(distinct s.faculty_code) as n_faculties, count(distinct s.program_code) as n_programs "
-        "from main.dim_students s left join reference.contingent_statuses st on st.status = s.status "
+        "from main.dim_students s "
         f"where {where}", params)
     terms = frame(
         "select min(academic_year) as first_year, max(academic_year) as last_year, "

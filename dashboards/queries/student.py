@@ -116,10 +116,9 @@ def search(scope: Scope, text: str, language: str, limit: int = SEARCH_LIMIT) ->
     sfx = _suffix(language)
     return frame(
         f"select s.student_id, {scope.personal('s.full_name', 'full_name')}, s.group_code, "
-        f"p.name_{sfx} as program_name, st.label_{sfx} as status_label "
+        f"p.name_{sfx} as program_name, s.status_label_{sfx} as status_label "
         "from main.dim_students s "
         "left join main.dim_programs p on p.program_code = s.program_code "
-        "left join reference.contingent_statuses st on st.status = s.status "
         f"where {predicate} and {faculty} and {student} and {scope.individuals_filter()[0]} "
         f"order by {order} limit ?",
         [*params, *faculty_params, *student_params, limit + 1])
@@ -135,18 +134,14 @@ def card(scope: Scope, student_id: str, language: str) -> pd.Series | None:
     found = frame(
         f"select s.student_id, {scope.personal('s.full_name', 'full_name')}, {scope.personal('s.iin', 'iin')}, "
         f"s.program_code, p.name_{sfx} as program_name, s.faculty_code, p.faculty_name_{sfx} as faculty_name, "
-        f"lv.label_{sfx} as level_label, s.group_code, cur.course, s.status, st.label_{sfx} as status_label, "
-        f"fu.label_{sfx} as funding_label, sf.label_{sfx} as study_form_label, "
+        f"s.level_label_{sfx} as level_label, s.group_code, cur.course, s.status, "
+        f"s.status_label_{sfx} as status_label, s.funding_label_{sfx} as funding_label, "
+        f"s.study_form_label_{sfx} as study_form_label, "
         "round(f.cumulative_gpa, 2) as cumulative_gpa, f.credits_earned, f.credits_required, "
-        f"f.credits_remaining, f.n_debts, f.latest_academic_year, tm.label_{sfx} as latest_term_label "
+        f"f.credits_remaining, f.n_debts, f.latest_academic_year, f.latest_term_label_{sfx} as latest_term_label "
         "from main.dim_students s "
         "left join main.fct_student_standing f on f.student_id = s.student_id "
         "left join main.dim_programs p on p.program_code = s.program_code "
-        "left join reference.study_levels lv on lv.level = s.level "
-        "left join reference.contingent_statuses st on st.status = s.status "
-        "left join reference.fundings fu on fu.funding = s.funding "
-        "left join reference.study_forms sf on sf.study_form = s.study_form "
-        "left join reference.terms tm on tm.term = f.latest_term "
         "left join main.fct_student_status_history cur on cur.student_id = s.student_id and cur.is_current "
         f"where s.student_id = ? and {faculty} and {student} and {scope.individuals_filter()[0]}",
         [student_id, *faculty_params, *student_params])
@@ -161,10 +156,9 @@ def status_periods(scope: Scope, student_id: str, language: str) -> pd.DataFrame
     return frame(
         "select h.valid_from, coalesce(h.valid_to, greatest(h.valid_from + 1, "
         "(select max(refreshed_at)::date from meta.refresh))) as drawn_to, "
-        f"h.valid_to, h.status, st.label_{sfx} as status_label, st.sort_order, h.course, h.group_code, "
-        "h.program_code, h.order_no "
+        f"h.valid_to, h.status, h.status_label_{sfx} as status_label, h.status_sort_order as sort_order, "
+        "h.course, h.group_code, h.program_code, h.order_no "
         "from main.fct_student_status_history h "
-        "left join reference.contingent_statuses st on st.status = h.status "
         f"where h.student_id = ? and {visible} order by h.valid_from",
         [student_id, *params])
 
@@ -175,9 +169,8 @@ def orders(scope: Scope, student_id: str, language: str) -> pd.DataFrame:
     sfx = _suffix(language)
     return frame(
         f"select m.order_date, m.order_no, m.effective_date, m.movement_label_{sfx} as movement_label, "
-        f"m.reason_label_{sfx} as reason_label, st.label_{sfx} as status_after_label, m.course_after "
+        f"m.reason_label_{sfx} as reason_label, m.status_after_label_{sfx} as status_after_label, m.course_after "
         "from main.fct_contingent_movements m "
-        "left join reference.contingent_statuses st on st.status = m.status_after "
         f"where m.student_id = ? and {visible} order by m.effective_date, m.replay_seq",
         [student_id, *params])
 
@@ -187,10 +180,10 @@ def transcript(scope: Scope, student_id: str, language: str) -> pd.DataFrame:
     visible, params = _visible(scope, "r.student_id")
     sfx = _suffix(language)
     return frame(
-        f"select r.academic_year, r.term_seq, tm.label_{sfx} as term_label, r.discipline_code, "
+        f"select r.academic_year, r.term_seq, r.term_label_{sfx} as term_label, r.discipline_code, "
         f"r.discipline_name_{sfx} as discipline_name, r.credits, r.final_score, r.letter_grade, r.grade_points, "
         f"r.traditional_grade_{sfx} as traditional_grade, r.is_passed, r.is_superseded_later "
-        "from main.rpt_transcript r left join reference.terms tm on tm.term = r.term "
+        "from main.rpt_transcript r "
         f"where r.student_id = ? and {visible} order by r.term_seq, r.discipline_code",
         [student_id, *params])
 
@@ -201,10 +194,10 @@ def terms(scope: Scope, student_id: str, language: str) -> pd.DataFrame:
     visible, params = _visible(scope, "f.student_id")
     sfx = _suffix(language)
     return frame(
-        f"select f.academic_year, f.term_seq, tm.label_{sfx} as term_label, f.credits_attempted, "
+        f"select f.academic_year, f.term_seq, f.term_label_{sfx} as term_label, f.credits_attempted, "
         "f.credits_earned, round(f.term_gpa, 2) as term_gpa, round(f.cumulative_gpa, 2) as cumulative_gpa, "
         "f.cumulative_credits_earned, f.n_debts, f.is_latest_term "
-        "from main.fct_student_terms f left join reference.terms tm on tm.term = f.term "
+        "from main.fct_student_terms f "
         f"where f.student_id = ? and {visible} order by f.term_seq",
         [student_id, *params])
 
@@ -215,8 +208,8 @@ def debts(scope: Scope, student_id: str, language: str) -> pd.DataFrame:
     sfx = _suffix(language)
     return frame(
         f"select d.discipline_code, d.discipline_name_{sfx} as discipline_name, d.credits, d.letter_grade, "
-        f"d.required_action, d.since_academic_year, tm.label_{sfx} as since_term_label, d.n_failed_attempts "
-        "from main.rpt_academic_debtors d left join reference.terms tm on tm.term = d.since_term "
+        f"d.required_action, d.since_academic_year, d.since_term_label_{sfx} as since_term_label, "
+        "d.n_failed_attempts from main.rpt_academic_debtors d "
         f"where d.student_id = ? and {visible} order by d.since_term_seq, d.discipline_code",
         [student_id, *params])
 

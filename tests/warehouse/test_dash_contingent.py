@@ -175,9 +175,15 @@ def test_mismatches_show_labels_not_codes(published_demo: Home, tmp_path: Any, m
             "(select min(faculty_code) from main.dim_faculties union select max(faculty_code) from main.dim_faculties) "
             "qualify row_number() over (partition by faculty_code order by student_id) = 1 order by faculty_code"
         ).fetchall()
-        con.execute("insert into main.rpt_contingent_mismatches (student_id, full_name, faculty_code, program_code, "
-                     "attribute, expected_value, actual_value) values (?, 'A', ?, 'P', 'status', 'active', "
-                     "'academic_leave'), (?, 'B', ?, 'P', 'entry_order', 'present', 'missing')", [a, fa, b, fb])
+        # the mart carries each value's labels (a status's from its seed, another value's its raw code)
+        labels = ", ".join(f"{side}_label_{lang}" for side in ("expected", "actual") for lang in ("kk", "ru", "en"))
+        con.execute(f"insert into main.rpt_contingent_mismatches (student_id, full_name, faculty_code, program_code, "
+                    f"attribute, expected_value, actual_value, {labels}) "
+                    "select ?, 'A', ?, 'P', 'status', e.status, o.status, e.label_kk, e.label_ru, e.label_en, "
+                    "o.label_kk, o.label_ru, o.label_en from reference.contingent_statuses e, "
+                    "reference.contingent_statuses o where e.status = 'active' and o.status = 'academic_leave' "
+                    "union all select ?, 'B', ?, 'P', 'entry_order', 'present', 'missing', 'present', 'present', "
+                    "'present', 'missing', 'missing', 'missing'", [a, fa, b, fb])
     finally:
         con.close()
     monkeypatch.setenv("REGISTRAR_HOME", str(home.root))

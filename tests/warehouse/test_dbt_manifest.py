@@ -286,7 +286,7 @@ def test_every_relation_the_python_reads_has_a_typed_contract(manifest: Manifest
 def test_every_page_and_report_declares_what_it_reads(manifest: Manifest) -> None:
     wanted = python_reads(PROJECT_DIR, manifest)
     assert {"dashboard_student", "dashboard_home", "report_transcript", "report_stat_forms"} <= set(wanted)
-    assert {"dim_students", "fct_student_standing", "terms"} <= wanted["dashboard_student"]
+    assert {"dim_students", "fct_student_standing", "rpt_transcript"} <= wanted["dashboard_student"]
     assert {"rpt_stat_form_1nk", "rpt_stat_form_3nk"} <= wanted["report_stat_forms"]
     assert exposure_problems(PROJECT_DIR, manifest) == []
 

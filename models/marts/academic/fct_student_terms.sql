@@ -6,12 +6,17 @@ with term_figures as (
 
 cumulative as (
     select * from {{ ref('int_student_terms_cumulative') }}
+),
+
+terms as (
+    select * from {{ ref('terms') }}
 )
 
 select
     term_figures.student_id,
     term_figures.academic_year,
     term_figures.term,
+    {{ code_label_columns('terms', 'term_figures.term', 'term') }},
     term_figures.n_results,
     term_figures.credits_attempted,
     term_figures.credits_earned,
@@ -38,3 +43,4 @@ inner join cumulative
     on
         term_figures.student_id = cumulative.student_id
         and term_figures.term_seq = cumulative.term_seq
+left join terms on term_figures.term = terms.term

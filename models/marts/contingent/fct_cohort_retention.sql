@@ -73,6 +73,15 @@ outcomes as (
     left join statuses on status_history.status = statuses.status
 ),
 
+enrolled_outcomes as (
+    -- an outcome is an enrolled one when a status with that outcome is enrolled (seed contingent_statuses)
+    select
+        retention_outcome,
+        bool_or(is_enrolled) as is_enrolled
+    from statuses
+    group by retention_outcome
+),
+
 counted as (
     select
         intake_year,
@@ -95,6 +104,7 @@ final as (
         counted.years_after,
         counted.observed_on,
         counted.retention_outcome,
+        enrolled_outcomes.is_enrolled,
         counted.exit_reason,
         cohorts.cohort_size,
         counted.n_students,
@@ -105,6 +115,7 @@ final as (
             counted.intake_year = cohorts.intake_year
             and counted.program_code = cohorts.program_code
     left join programs on counted.program_code = programs.program_code
+    left join enrolled_outcomes on counted.retention_outcome = enrolled_outcomes.retention_outcome
 )
 
 select * from final

@@ -18,6 +18,22 @@ students as (
     select * from {{ ref('dim_students') }}
 ),
 
+levels as (
+    select * from {{ ref('study_levels') }}
+),
+
+fundings as (
+    select * from {{ ref('fundings') }}
+),
+
+study_forms as (
+    select * from {{ ref('study_forms') }}
+),
+
+study_languages as (
+    select * from {{ ref('study_languages') }}
+),
+
 enrolled_periods as (
     -- only periods of enrolled statuses (seed contingent_statuses.is_enrolled) are counted
     select * from status_history
@@ -55,7 +71,7 @@ described as (
     left join students on on_snapshot.student_id = students.student_id
 ),
 
-final as (
+counted as (
     select
         snapshot_date,
         is_month_end,
@@ -77,6 +93,25 @@ final as (
         count(*) as n_enrolled
     from described
     group by all
+),
+
+final as (
+    -- the labels and seed order of the coded breakdowns, so that the page reads no seed
+    select
+        counted.*,
+        {{ code_label_columns('levels', 'counted.level', 'level') }},
+        levels.sort_order as level_sort_order,
+        {{ code_label_columns('fundings', 'counted.funding', 'funding') }},
+        fundings.sort_order as funding_sort_order,
+        {{ code_label_columns('study_forms', 'counted.study_form', 'study_form') }},
+        study_forms.sort_order as study_form_sort_order,
+        {{ code_label_columns('study_languages', 'counted.study_language', 'study_language') }},
+        study_languages.sort_order as study_language_sort_order
+    from counted
+    left join levels on counted.level = levels.level
+    left join fundings on counted.funding = fundings.funding
+    left join study_forms on counted.study_form = study_forms.study_form
+    left join study_languages on counted.study_language = study_languages.study_language
 )
 
 select * from final

@@ -9,6 +9,22 @@ students as (
     select * from {{ ref('dim_students') }}
 ),
 
+levels as (
+    select * from {{ ref('study_levels') }}
+),
+
+fundings as (
+    select * from {{ ref('fundings') }}
+),
+
+study_forms as (
+    select * from {{ ref('study_forms') }}
+),
+
+study_languages as (
+    select * from {{ ref('study_languages') }}
+),
+
 final as (
     select
         status_history.student_id,
@@ -26,9 +42,22 @@ final as (
         status_history.study_form,
         status_history.study_language,
         students.gender,
-        students.citizenship_group
+        students.citizenship_group,
+        -- the labels and seed order of the coded breakdowns, so that the page reads no seed
+        {{ code_label_columns('levels', 'status_history.level', 'level') }},
+        levels.sort_order as level_sort_order,
+        {{ code_label_columns('fundings', 'status_history.funding', 'funding') }},
+        fundings.sort_order as funding_sort_order,
+        {{ code_label_columns('study_forms', 'status_history.study_form', 'study_form') }},
+        study_forms.sort_order as study_form_sort_order,
+        {{ code_label_columns('study_languages', 'status_history.study_language', 'study_language') }},
+        study_languages.sort_order as study_language_sort_order
     from status_history
     left join students on status_history.student_id = students.student_id
+    left join levels on status_history.level = levels.level
+    left join fundings on status_history.funding = fundings.funding
+    left join study_forms on status_history.study_form = study_forms.study_form
+    left join study_languages on status_history.study_language = study_languages.study_language
     -- only periods of enrolled statuses (seed contingent_statuses.is_enrolled) are ever counted
     where status_history.is_enrolled
 )

@@ -77,6 +77,8 @@ final as (
         periods.valid_to,
         periods.valid_to is null as is_current,
         periods.status,
+        {{ code_label_columns('statuses', 'periods.status', 'status') }},
+        statuses.sort_order as status_sort_order,
         coalesce(statuses.counts_in_headcount, false) as counts_in_headcount,
         coalesce(statuses.is_enrolled, false) as is_enrolled,
         periods.program_code,

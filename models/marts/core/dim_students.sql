@@ -14,6 +14,22 @@ plans as (
     select * from {{ ref('int_student_plans') }}
 ),
 
+statuses as (
+    select * from {{ ref('contingent_statuses') }}
+),
+
+levels as (
+    select * from {{ ref('study_levels') }}
+),
+
+fundings as (
+    select * from {{ ref('fundings') }}
+),
+
+study_forms as (
+    select * from {{ ref('study_forms') }}
+),
+
 name_orders as (
     -- each student's place in the alphabetical list in Kazakh and in Russian order (ICU collations), so
     -- that a search lists its first matches by name without collating every match (slow when a
@@ -48,10 +64,16 @@ select
     students.program_code,
     programs.faculty_code,
     programs.level,
+    {{ code_label_columns('levels', 'programs.level', 'level') }},
     students.study_form,
+    {{ code_label_columns('study_forms', 'students.study_form', 'study_form') }},
     students.study_language,
     students.funding,
+    {{ code_label_columns('fundings', 'students.funding', 'funding') }},
     students.status,
+    {{ code_label_columns('statuses', 'students.status', 'status') }},
+    -- studying now, as seed contingent_statuses.is_studying says (the Home page's count)
+    coalesce(statuses.is_studying, false) as is_studying,
     students.group_code,
     students.advisor_id,
     students.social_benefit,
@@ -64,3 +86,7 @@ from students
 inner join programs on students.program_code = programs.program_code
 left join plans on students.student_id = plans.student_id
 inner join name_orders on students.student_id = name_orders.student_id
+left join statuses on students.status = statuses.status
+left join levels on programs.level = levels.level
+left join fundings on students.funding = fundings.funding
+left join study_forms on students.study_form = study_forms.study_form

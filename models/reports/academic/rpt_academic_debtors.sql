@@ -16,6 +16,10 @@ disciplines as (
     select * from {{ ref('dim_disciplines') }}
 ),
 
+terms as (
+    select * from {{ ref('terms') }}
+),
+
 history as (
     -- per discipline: the attempt that stands today, and the last attempt that passed (if any)
     select
@@ -93,6 +97,7 @@ select
     end as required_action,
     since.since_academic_year,
     since.since_term,
+    {{ code_label_columns('terms', 'since.since_term', 'since_term') }},
     since.since_graded_on,
     since.since_term_seq,
     since.n_failed_attempts,
@@ -108,3 +113,4 @@ inner join since
 inner join students on debts.student_id = students.student_id
 inner join programs on students.program_code = programs.program_code
 inner join disciplines on debts.discipline_code = disciplines.discipline_code
+left join terms on since.since_term = terms.term

@@ -17,6 +17,14 @@ order_states as (
     select * from {{ ref('fct_contingent_movements') }}
 ),
 
+statuses as (
+    select * from {{ ref('contingent_statuses') }}
+),
+
+fundings as (
+    select * from {{ ref('fundings') }}
+),
+
 current_periods as (
     select * from status_history
     where is_current
@@ -76,12 +84,23 @@ final as (
         compared.attribute,
         compared.expected_value,
         compared.actual_value,
+        -- a status or funding is labelled from its seed; another attribute's value is its own label
+        {{ code_label_columns(['expected_statuses', 'expected_fundings'], 'compared.expected_value', 'expected') }},
+        {{ code_label_columns(['actual_statuses', 'actual_fundings'], 'compared.actual_value', 'actual') }},
         last_orders.last_order_no,
         last_orders.last_effective_date,
         compared.source_row
     from compared
     left join programs on compared.student_program_code = programs.program_code
     left join last_orders on compared.student_id = last_orders.student_id
+    left join statuses as expected_statuses
+        on compared.attribute = 'status' and compared.expected_value = expected_statuses.status
+    left join statuses as actual_statuses
+        on compared.attribute = 'status' and compared.actual_value = actual_statuses.status
+    left join fundings as expected_fundings
+        on compared.attribute = 'funding' and compared.expected_value = expected_fundings.funding
+    left join fundings as actual_fundings
+        on compared.attribute = 'funding' and compared.actual_value = actual_fundings.funding
 )
 
 select * from final

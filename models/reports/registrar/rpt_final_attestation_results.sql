@@ -17,6 +17,10 @@ honours as (
     select * from {{ ref('rpt_honours_candidates') }}
 ),
 
+traditional_grades as (
+    select * from {{ ref('traditional_grades') }}
+),
+
 scale as (
     select * from {{ ref('grade_scale') }}
     where scale_version = {{ academic_text_var('grade_scale_version') }}
@@ -39,6 +43,9 @@ select
     grades.letter_grade,
     scale.sort_order as letter_sort_order,
     grades.traditional_grade,
+    {{ code_label_columns('traditional_grades', 'grades.traditional_grade', 'traditional_grade') }},
+    -- quality as seed traditional_grades says (rules B9)
+    coalesce(traditional_grades.counts_as_quality, false) as counts_as_quality,
     grades.final_score,
     grades.is_passed,
     coalesce(honours.is_eligible, false) as is_honours_eligible
@@ -50,4 +57,5 @@ left join terms
 left join students on grades.student_id = students.student_id
 left join honours on grades.student_id = honours.student_id
 left join scale on grades.letter_grade = scale.letter_grade
+left join traditional_grades on grades.traditional_grade = traditional_grades.traditional_grade
 where grades.is_final_attestation and grades.is_first_in_term

@@ -13,11 +13,16 @@ terms as (
     select * from {{ ref('dim_terms') }}
 ),
 
+term_labels as (
+    select * from {{ ref('terms') }}
+),
+
 results as (
     select
         grades.discipline_code,
         grades.academic_year,
         grades.term,
+        {{ code_label_columns('term_labels', 'grades.term', 'term') }},
         grades.term_seq,
         enrollments.teacher_id,
         terms.exams_end_on,
@@ -34,6 +39,7 @@ results as (
             and grades.discipline_code = enrollments.discipline_code
             and grades.academic_year = enrollments.academic_year
             and grades.term = enrollments.term
+    left join term_labels on grades.term = term_labels.term
     where
         grades.source = 'session'
         and grades.is_first_in_term
@@ -46,6 +52,9 @@ select
     results.discipline_code,
     results.academic_year,
     results.term,
+    results.term_label_kk,
+    results.term_label_ru,
+    results.term_label_en,
     results.term_seq,
     results.exams_end_on,
     count(*) as n_results,

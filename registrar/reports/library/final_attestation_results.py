@@ -58,10 +58,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     results = section(con, t("lists_far_results", lang), f"""
         select f.program_code, f.full_name, f.student_id, d.{label('name', lang)} as discipline_name,
                f.academic_year, f.graded_on, f.final_score, f.letter_grade,
-               tg.{label('label', lang)} as traditional_grade, f.is_passed, f.is_honours_eligible
+               f.{label('traditional_grade_label', lang)} as traditional_grade, f.is_passed, f.is_honours_eligible
         from main.rpt_final_attestation_results as f
         left join main.dim_disciplines as d on f.discipline_code = d.discipline_code
-        left join reference.traditional_grades as tg on f.traditional_grade = tg.traditional_grade
         where {IN_SCOPE}
         order by f.program_code, f.full_name collate {collation(lang)}, f.student_id, f.term_seq, f.discipline_code
     """, args, {

@@ -30,11 +30,10 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     sheets = section(con, t("lists_gst_sheets", lang), f"""
         with s as ({LATE_SHEETS})
         select s.teacher_name, s.teacher_id, s.discipline_code, d.{label('name', lang)} as discipline_name,
-               s.academic_year, tm.{label('label', lang)} as term_label, s.exams_end_on, s.n_results, s.n_late,
+               s.academic_year, s.{label('term_label', lang)} as term_label, s.exams_end_on, s.n_results, s.n_late,
                s.max_days_late, round(s.mean_days_late, 1) as mean_days_late, s.last_graded_on
         from s
         left join main.dim_disciplines as d on s.discipline_code = d.discipline_code
-        left join reference.terms as tm on s.term = tm.term
         order by {by_name}, s.term_seq, s.discipline_code
     """, args, {
         "teacher_name": "lists_teacher", "teacher_id": "lists_teacher_id", "discipline_code": "lists_discipline_code",

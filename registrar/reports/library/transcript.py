@@ -3,8 +3,8 @@ letter, points and traditional grade, the term and cumulative GPA, and the credi
 against the programme's requirement, in Kazakh, Russian or English.
 
 Reads main.rpt_transcript (the standing result of each discipline in each term),
-main.fct_student_terms (GPA per term), main.dim_students / dim_programs and the seed
-`terms` for the term labels. GPA is shown rounded to 2 decimals (rpt_transcript keeps it
+main.fct_student_terms (GPA per term) and main.dim_students / dim_programs, each with its
+labels (term, level) in every language. GPA is shown rounded to 2 decimals (rpt_transcript keeps it
 unrounded).
 """
 
@@ -25,10 +25,9 @@ def student_header(con: duckdb.DuckDBPyConnection, student: str, lang: str) -> d
     row = con.execute(
         f"""
         select s.student_id, s.full_name, p.program_code, p.name_{lang} as program_name,
-               p.faculty_name_{lang} as faculty_name, p.credits_required, l.label_{lang} as level
+               p.faculty_name_{lang} as faculty_name, p.credits_required, s.level_label_{lang} as level
         from main.dim_students as s
         inner join main.dim_programs as p on s.program_code = p.program_code
-        left join reference.study_levels as l on p.level = l.level
         where s.student_id = ?
         """,  # noqa: S608 - only the language code, checked by params.parse, is formatted in
         [student],
@@ -44,11 +43,10 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     head = student_header(con, student, lang)
     lines = con.execute(
         f"""
-        select r.academic_year, coalesce(tm.label_{lang}, r.term) as term, r.discipline_code,
+        select r.academic_year, r.term_label_{lang} as term, r.discipline_code,
                r.discipline_name_{lang} as discipline, r.credits, r.final_score, r.letter_grade,
                r.grade_points, r.traditional_grade_{lang} as traditional_grade
         from main.rpt_transcript as r
-        left join reference.terms as tm on r.term = tm.term
         where r.student_id = ?
         order by r.term_seq, r.discipline_code
         """,  # noqa: S608
@@ -59,11 +57,10 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
                       "letter_grade", "grade_points", "traditional_grade")]
     terms = con.execute(
         f"""
-        select st.academic_year, coalesce(tm.label_{lang}, st.term) as term, st.credits_attempted,
+        select st.academic_year, st.term_label_{lang} as term, st.credits_attempted,
                st.credits_earned, round(st.term_gpa, 2) as term_gpa, round(st.cumulative_gpa, 2) as cumulative_gpa,
                st.cumulative_credits_earned
         from main.fct_student_terms as st
-        left join reference.terms as tm on st.term = tm.term
         where st.student_id = ?
         order by st.term_seq
         """,  # noqa: S608
