@@ -1,6 +1,6 @@
 """Compare the marts and reports of two warehouses built from the same extracts.
 
-Usage: python bench/compare_marts.py BASELINE.duckdb CANDIDATE.duckdb [--show N]
+Usage: python bench/compare_marts.py BASELINE.duckdb CANDIDATE.duckdb [--show N] [--sort-lists]
 
 Both files are attached read-only. For every table or view of schema `main` named fct_*, dim_*
 or rpt_* in the baseline, the rows are compared with EXCEPT ALL both ways on the columns both
@@ -58,8 +58,16 @@ def _relations(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
     return sorted(n for (n,) in rows if n.startswith(PREFIXES))
 
 
-def compare(baseline: Path, candidate: Path, show: int = 5) -> list[Comparison]:
-    """Compare every fct_/dim_/rpt_ relation of the baseline with the candidate's."""
+def _column_types(con: duckdb.DuckDBPyConnection, catalog: str, name: str) -> dict[str, str]:
+    return dict(con.execute("select column_name, data_type from information_schema.columns "
+                            "where table_catalog = ? and table_schema = 'main' and table_name = ?",
+                            [catalog.strip('"'), name]).fetchall())
+
+
+def compare(baseline: Path, candidate: Path, show: int = 5, sort_lists: bool = False) -> list[Comparison]:
+    """Compare every fct_/dim_/rpt_ relation of the baseline with the candidate's. With `sort_lists`,
+    list columns are compared as sorted lists: a list aggregated without an order (the debtors of
+    fct_attestation_breakdown) may come in another order from two builds of the same files."""
     con = duckdb.connect()
     try:
         # views keep the catalog (file basename) they were built in: attach the candidate under
@@ -82,7 +90,9 @@ def compare(baseline: Path, candidate: Path, show: int = 5) -> list[Comparison]:
             common = [c for c in base_cols if c in cand_cols]
             result.only_in_baseline = [c for c in base_cols if c not in cand_cols]
             result.only_in_candidate = [c for c in cand_cols if c not in base_cols]
-            cols = ", ".join(f'"{c}"' for c in common)
+            types = _column_types(con, base, name)
+            cols = ", ".join(f'list_sort("{c}") as "{c}"' if sort_lists and types.get(c, "").endswith("[]")
+                             else f'"{c}"' for c in common)
             for attr, first, second in (("missing", base, f'"{cand}"'), ("extra", f'"{cand}"', base)):
                 diff = (f'select {cols} from {first}.main."{name}" except all'
                         f' select {cols} from {second}.main."{name}"')
@@ -119,8 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("baseline", type=Path)
     parser.add_argument("candidate", type=Path)
     parser.add_argument("--show", type=int, default=5, help="differing rows to print each way")
+    parser.add_argument("--sort-lists", action="store_true",
+                        help="compare list columns sorted (lists aggregated without an order)")
     args = parser.parse_args(argv)
-    results = compare(args.baseline, args.candidate, args.show)
+    results = compare(args.baseline, args.candidate, args.show, args.sort_lists)
     print(report(results))
     return 0 if results and all(r.identical and not r.only_in_baseline for r in results) else 1
 
