@@ -37,7 +37,7 @@ browser:
 
 # The whole suite: unit, warehouse (real dbt builds) and browser (real Chromium) tiers.
 test: lint browser
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --durations=15
 
 # The unit tier alone (no dbt, no Streamlit, no browser): the loop for changing one function.
 test-fast: install

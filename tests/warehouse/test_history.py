@@ -76,7 +76,7 @@ def test_history_lists_both_refreshes_newest_first(two_runs: TwoRuns, at_home: c
     assert newest.sha256 == two_runs.second_sha and older.sha256 == two_runs.first_sha
     assert newest.extract_sha256 != older.extract_sha256  # one grade differs
     assert older.extract_dir == str(MINI.resolve())
-    assert older.figures == {"extract_date": "2025-06-10", "headcount": 1, "students": 3, "grade_rows": 8}
+    assert older.figures == {"extract_date": "2025-06-10", "headcount": 1, "students": 4, "grade_rows": 8}
     assert older.checks["pass"] > 50 and older.checks["fail"] == 0
     assert older.started_by == history.who()
     # the served run is a link to its kept file: kept twice, stored once
@@ -117,11 +117,11 @@ def test_the_guard_holds_a_drop_then_accept_drop_publishes_it(two_runs: TwoRuns,
     home = at_home(two_runs.copy(tmp_path))
     extracts = tmp_path / "extracts"
     shutil.copytree(MINI, extracts)
-    _without_student(extracts, "S0003")  # 3 students → 2, 8 grade rows → 7: valid, but a third fewer
+    _without_student(extracts, "S0003")  # 4 students → 3, 8 grade rows → 7: valid, but a quarter fewer
     served = os.stat(home.warehouse)
     assert main(["refresh", str(extracts)]) == 4
     err = capsys.readouterr().err
-    assert "students: 3 → 2" in err and "grade rows: 8 → 7" in err and "headcount on the extract date: 1 → 1" in err
+    assert "students: 4 → 3" in err and "grade rows: 8 → 7" in err and "headcount on the extract date: 1 → 1" in err
     after = os.stat(home.warehouse)
     assert file_digest(home.warehouse) == two_runs.second_sha
     assert (after.st_ino, after.st_mtime_ns) == (served.st_ino, served.st_mtime_ns)
@@ -131,9 +131,9 @@ def test_the_guard_holds_a_drop_then_accept_drop_publishes_it(two_runs: TwoRuns,
     assert main(["refresh", str(extracts), "--accept-drop"]) == 0
     out = capsys.readouterr().out
     assert "no rebuild" in out  # the held build of the same extracts was published
-    assert query(home, "select count(*) from main.dim_students") == [(2,)]
+    assert query(home, "select count(*) from main.dim_students") == [(3,)]
     current = history.current_record(home)
-    assert current.accepted_drop and current.figures["students"] == 2
+    assert current.accepted_drop and current.figures["students"] == 3
     assert file_digest(home.warehouse) == current.sha256
     assert audit.read(home, events=["drop_accepted"])[0]["what"] == current.run_id
     assert not home.held.exists()

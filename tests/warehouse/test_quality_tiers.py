@@ -99,7 +99,7 @@ def test_an_order_reason_no_seed_knows_publishes_with_a_warning_that_names_code_
     at.sidebar.selectbox[0].set_value("en").run()
     assert not at.exception
     assert not at.error  # published: nothing failed
-    assert [w.value for w in at.warning] == [
+    assert [rendered(w.value) for w in at.warning] == [
         "Code «relocation» is on 1 row(s), but seeds/movement_reasons.csv does not list it: those rows appear "
         "under the raw code until a line for it is added there. The data was published."]
     assert {m.label: m.value for m in at.metric}["Warnings"] == "1"
