@@ -27,6 +27,7 @@ import pytest
 
 from policy import codes, dbt_vars
 from registrar.common.paths import PROJECT_DIR
+from tests.support.python_source import docstring_ids
 
 # seed → the column holding its codes
 CODE_COLUMNS = {
@@ -67,20 +68,10 @@ def seed_codes() -> dict[str, str]:
     return found
 
 
-def _docstrings(tree: ast.AST) -> set[int]:
-    ids = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                ids.add(id(first.value))
-    return ids
-
-
 def python_hits(source: str, known: dict[str, str]) -> list[tuple[int, str, str]]:
     """(line, literal, seed) of each code written as a literal in Python `source`."""
     tree = ast.parse(source)
-    skip = _docstrings(tree)
+    skip = docstring_ids(tree)
     hits = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in skip:

@@ -17,25 +17,16 @@ from pathlib import Path
 import pytest
 
 from registrar.common.paths import PROJECT_DIR
+from tests.support.python_source import docstring_ids
 
 PYTHON_DIRS = ("dashboards", "registrar")
 SEED_READ = re.compile(r"(?<![\w.])reference\.[a-z_][a-z0-9_]*", re.I)
 
 
-def _docstrings(tree: ast.AST) -> set[int]:
-    ids = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                ids.add(id(first.value))
-    return ids
-
-
 def seed_reads(source: str) -> list[tuple[int, str]]:
     """(line, `reference.<name>`) of each seed read in the strings of Python `source`."""
     tree = ast.parse(source)
-    skip = _docstrings(tree)
+    skip = docstring_ids(tree)
     return [(node.lineno, found) for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
             for found in SEED_READ.findall(node.value)]
