@@ -73,8 +73,9 @@ def _visible(scope: Scope, column: str) -> tuple[str, list[object]]:
 
 def _search_predicate(scope: Scope, text: str) -> tuple[str, list[object]] | None:
     """Which students the text finds: a student ID beginning with it; with personal data shown, also
-    an IIN beginning with it (digits), or a name holding every word of it (a Cyrillic word in the lower-cased
-    name, a Latin word in the name's Latin key or, as typed, in a name written in Latin letters).
+    an IIN beginning with it (digits), or a name holding every word of it (a Cyrillic word folded by the
+    warehouse's `latin_search_key`, so Russian and Kazakh spellings meet, and a Latin word, in the name's
+    Latin key; a Latin word also as typed, in a name written in Latin letters).
     Plain LIKEs on dim_students' lower-cased columns: ILIKE would lower-case every name each time."""
     text = " ".join(text.split())
     if not text:
@@ -87,9 +88,9 @@ def _search_predicate(scope: Scope, text: str) -> tuple[str, list[object]] | Non
     elif scope.personal_data:
         words, word_params = [], []
         for word in text.lower().split()[:MAX_WORDS]:
-            if _CYRILLIC.search(word):
-                words.append("s.full_name_lower like ? escape '\\'")
-                word_params.append(contains(word))
+            if _CYRILLIC.search(word):  # Kazakh and Russian spellings meet in the Latin key (ғ g, ұ u, і i ...)
+                words.append("s.full_name_latin like '%' || main.latin_search_key(?) || '%' escape '\\'")
+                word_params.append(like_escape(word))
             elif latin_key(word) == word:
                 words.append("s.full_name_latin like ? escape '\\'")
                 word_params.append(contains(word))

@@ -48,7 +48,8 @@ def choose() -> str | None:
         return asked
     matches = student.search(scope, text, language)
     if matches.empty:
-        empty("stu_no_match", text=text.strip())
+        # a dean or an advisor searches their own students only: say so, rather than "check the spelling"
+        empty("stu_no_match" if scope.faculties is None else "stu_no_match_in_scope", text=text.strip())
         return None
     shown = matches.head(student.SEARCH_LIMIT)
     labels = {r.student_id: " · ".join(str(v) for v in (r.full_name, r.student_id, r.group_code, r.program_name,
