@@ -71,13 +71,16 @@ def available() -> bool:
 
 
 def sessions(scope: Scope, language: str) -> pd.DataFrame:
-    """The sessions with results (latest first): academic_year, term, term_seq, label."""
+    """The sessions with results: academic_year, term, term_seq, label. Years latest first, a year with a
+    main-term session before one with only a summer term; in a year the main terms latest first (2, 1),
+    then the summer term: the first row, the page's default, is the latest main session (issue 23)."""
     scope_sql, params = scope.faculty_filter("b.faculty_code")
     return frame(
         f"select b.academic_year, b.term, b.term_seq, t.label_{_suffix(language)} as term_label "
         f"from (select distinct academic_year, term, term_seq from {MART} b where {scope_sql}) b "
         "left join main.dim_terms t on t.academic_year = b.academic_year and t.term = b.term "
-        "order by b.term_seq desc", params)
+        "order by bool_or(coalesce(t.is_regular_semester, true)) over (partition by b.academic_year) desc, "
+        "b.academic_year desc, coalesce(t.is_regular_semester, true) desc, b.term_seq desc", params)
 
 
 def faculties(scope: Scope, language: str) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -145,30 +146,46 @@ def letters_figure(found: pd.DataFrame, title: str) -> go.Figure:
 
 
 def heatmap_figure(cells: pd.DataFrame, measure: str) -> tuple[go.Figure, int, int]:
-    """Rates of the cells (the disciplines and groups with the most results); small cells marked with *."""
+    """Rates of the cells (the disciplines and groups with the most results), weakest groups and
+    disciplines first (top left); a cell resting on fewer students than the small-cell minimum is
+    grey, with no colour of its rate, and marked with *."""
     kept = cells.assign(group=cells["group_code"].fillna(t("att_no_group", language)))
+    numerator = {"success": "n_passed", "quality": "n_quality"}[measure]
     rate = kept.pivot_table(index="discipline_name", columns="group", values=f"{measure}_rate", aggfunc="first")
     base = kept.pivot_table(index="discipline_name", columns="group", values="n_graded", aggfunc="first")
-    # disciplines in the query's order (the language's collation), groups by code
-    order = {"index": list(dict.fromkeys(kept["discipline_name"])), "columns": sorted(set(kept["group"]))}
-    rate, base = rate.reindex(**order), base.reindex(**order)
+
+    def weakest_first(by: str) -> list[str]:
+        # each group's (discipline's) rate over its shown cells; ties by name, so the order is stable
+        sums = kept.groupby(by)[[numerator, "n_graded"]].sum()
+        return sorted(sums.index, key=lambda k: (sums.at[k, numerator] / max(sums.at[k, "n_graded"], 1), str(k)))
+
+    rate = rate.reindex(index=weakest_first("discipline_name"), columns=weakest_first("group"))
+    base = base.reindex_like(rate)
     few = small_cell_min()
+    small = base.fillna(0).to_numpy() < few
     # the rate in each cell while cells are wide enough to read it; always the * of a small base
     readable = len(rate.columns) <= HEATMAP_TEXT_MAX
 
     def cell(r: float, n: float) -> str:
         mark = "*" if n < few else ""
-        return "" if pd.isna(r) else (f"{r * 100:.0f}{mark}" if readable else mark)
+        return "" if pd.isna(r) else (f"{r * 100:.0f}{mark}" if readable and not mark else mark)
 
     text = [[cell(r, n) for r, n in zip(rr, nn, strict=True)]
             for rr, nn in zip(rate.to_numpy(), base.fillna(0).to_numpy(), strict=True)]
     measure_label = t(f"att_{measure}", language)
+    z = rate.to_numpy() * 100
+    hover_n = f"n = %{{customdata}} {t('att_hover_n', language)}"
     fig = go.Figure(go.Heatmap(
-        z=rate.to_numpy() * 100, x=list(rate.columns), y=list(rate.index), text=text, texttemplate="%{text}",
+        z=np.where(small, np.nan, z), x=list(rate.columns), y=list(rate.index), text=text, texttemplate="%{text}",
         customdata=base.fillna(0).to_numpy(), colorscale="RdYlGn", zmin=0, zmax=100, xgap=1, ygap=1,
-        colorbar={"title": "%"},
-        hovertemplate=(f"%{{y}}<br>%{{x}}<br>{measure_label}: %{{z:.1f}} %<br>n = %{{customdata}} "
-                       f"{t('att_hover_n', language)}<extra></extra>")))
+        colorbar={"title": "%"}, hoverongaps=False,
+        hovertemplate=f"%{{y}}<br>%{{x}}<br>{measure_label}: %{{z:.1f}} %<br>{hover_n}<extra></extra>"))
+    # the small cells, one grey: a rate of two students is not coloured like a full group's
+    fig.add_trace(go.Heatmap(
+        z=np.where(small & ~np.isnan(z), 1.0, np.nan), x=list(rate.columns), y=list(rate.index), text=text,
+        texttemplate="%{text}", customdata=base.fillna(0).to_numpy(), colorscale=[[0, "#c8c8c8"], [1, "#c8c8c8"]],
+        showscale=False, xgap=1, ygap=1, hoverongaps=False,
+        hovertemplate=f"%{{y}}<br>%{{x}}<br>{t('att_small_cell', language, min=few)}<br>{hover_n}<extra></extra>"))
     fig.update_layout(title=t("att_heatmap_title", language, measure=measure_label, session=session_label),
                       xaxis_title=t("att_group", language), yaxis_title=t("att_discipline", language),
                       height=max(360, 160 + 24 * len(rate.index)), margin={"t": 70, "l": 10}, title_font_size=14)
@@ -195,13 +212,14 @@ def trend_figure(found: pd.DataFrame) -> go.Figure:
 
 
 def weakest(by: str, measure: str) -> None:
-    """The weakest `by` (discipline or teacher) of the session by `measure`, small bases not ranked."""
+    """The weakest `by` (group, discipline or teacher) of the session by `measure`, small bases not ranked."""
     found = q.ranking(scope, filters, by, measure, language)
     few = small_cell_min()
     ranked = found[found["n_graded"] >= few].head(RANKED).copy()
     ranked["success_pct"] = (ranked["success_rate"] * 100).round(1)
     ranked["quality_pct"] = (ranked["quality_rate"] * 100).round(1)
-    title = "att_weakest_disciplines" if by == "discipline" else "att_weakest_teachers"
+    title = {"group": "att_weakest_groups", "discipline": "att_weakest_disciplines",
+             "teacher": "att_weakest_teachers"}[by]
     st.subheader(t(title, language))
     st.caption(t("att_weakest_note", language, measure=t(f"att_{measure}", language), min=few,
                  n=int((found["n_graded"] < few).sum())))
@@ -228,6 +246,7 @@ with tab_session:
         fig, nd, ng = heatmap_figure(q.heatmap(scope, filters, language, HEATMAP_MAX), measure)
         st.plotly_chart(fig, config=CHART_CONFIG, key="att_heatmap_chart")
         st.caption(t("att_heatmap_caption", language, nd=nd, ng=ng, min=small_cell_min()))
+        weakest("group", measure)
         weakest("discipline", measure)
         weakest("teacher", measure)
 

@@ -76,6 +76,12 @@ def test_rates_shown_equal_the_session_results_mart(published_demo: Home, monkey
                 "att_teacher", "att_study_form", "att_study_language"):
         assert t(key, language) in labels
     assert (at.selectbox(key="att_year").value, at.selectbox(key="att_term").value) == (year, term)
+    # the terms of a year listed 2, 1, then summer
+    in_year = query(published_demo, f"select t.label_{language} from main.fct_attestation_results r "
+                    "join main.dim_terms t on t.academic_year = r.academic_year and t.term = r.term "
+                    "where r.academic_year = ? group by all "
+                    "order by max(t.is_regular_semester::int) desc, max(t.term_seq) desc", [year])
+    assert list(at.selectbox(key="att_term").options) == [r[0] for r in in_year]
     metrics = [m.label for m in at.metric]
     for key in ("att_graded", "att_success", "att_quality", "att_mean_score", "att_debtors"):
         assert any(label.startswith(t(key, language)) for label in metrics), key
