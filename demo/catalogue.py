@@ -239,7 +239,9 @@ def build_university(rng: Rng) -> University:
         for sem, discipline in _programme_disciplines(prog, slots):
             plan[sem].append(add(discipline))
         plans.append(plan)
-    difficulty = rng.normal(0.0, 5.0, len(disciplines))  # points off an average student's score
+    # points off an average student's score; no discipline harder than 1.2 standard deviations, so that
+    # its teachers stay inside the quality band on FX and F (var teacher_fail_share_max)
+    difficulty = np.clip(rng.normal(0.0, 5.0, len(disciplines)), -6.0, None)
     for i, d in enumerate(disciplines):
         difficulty[i] += 8.0 if d.assessment == "pass_fail" else 4.0 if d.is_final else 0.0
     return University(cat.programmes, disciplines, plans, difficulty)

