@@ -7,6 +7,7 @@ never share state.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -97,6 +98,20 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+# dbt's parse of this checkout's project, kept beside it so that a new home's first refresh (and
+# every test's) parses only what differs. dbt checks the project files, vars, profile and its own
+# version against the cache and parses everything again when any differs, so it is never stale.
+SHARED_PARSE_CACHE = PROJECT_DIR / "target" / "registrar_partial_parse.msgpack"
+
+
+def _keep(parsed: Path, where: Path) -> None:
+    """Copy dbt's parse to `where`, whole or not at all (a refresh killed here, or two at once)."""
+    where.parent.mkdir(parents=True, exist_ok=True)
+    fresh = where.with_name(f"{where.name}.{os.getpid()}.tmp")
+    shutil.copyfile(parsed, fresh)
+    fresh.replace(where)
+
+
 def run_dbt(
     command: list[str],
     database: Path,
@@ -117,8 +132,11 @@ def run_dbt(
     target = run_dir / "dbt_target"
     target.mkdir(parents=True, exist_ok=True)
     cached = target / "partial_parse.msgpack"
-    if parse_cache is not None and parse_cache.exists():
-        shutil.copyfile(parse_cache, cached)
+    if parse_cache is not None:
+        # a home's own parse, else the last one of this checkout (a new home's first refresh)
+        seed = next((p for p in (parse_cache, SHARED_PARSE_CACHE) if p.exists()), None)
+        if seed is not None:
+            shutil.copyfile(seed, cached)
     env = {
         **os.environ,
         "REGISTRAR_DUCKDB_PATH": database.name,
@@ -147,10 +165,9 @@ def run_dbt(
             progress(f"  dbt: {text.split('  ', 1)[-1].strip()}")
     code = proc.wait()
     if parse_cache is not None and code == 0 and cached.exists():
-        parse_cache.parent.mkdir(parents=True, exist_ok=True)
-        fresh = parse_cache.with_suffix(".tmp")
-        shutil.copyfile(cached, fresh)
-        fresh.replace(parse_cache)  # whole or not at all, should a refresh be killed here
+        _keep(cached, parse_cache)
+        with contextlib.suppress(OSError):  # a checkout the service account may not write to: the home keeps it
+            _keep(cached, SHARED_PARSE_CACHE)
     results: list[dict[str, object]] = []
     rr = target / "run_results.json"
     if rr.exists():
