@@ -116,10 +116,44 @@ def test_rates_shown_equal_the_session_results_mart(published_demo: Home, monkey
     # the heatmap holds that one cell: the same rate, its base on hover, marked when the base is small
     from dashboards.ui import small_cell_min
 
-    cell = next(d for d in figures(at) if d["type"] == "heatmap")
-    assert values(cell["z"]) == pytest.approx([100 * passed / graded])
+    cell, grey = (d for d in figures(at) if d["type"] == "heatmap")
+    small = graded < small_cell_min()
+    assert values(cell["z"]) == pytest.approx([float("nan") if small else 100 * passed / graded], nan_ok=True)
+    assert values(grey["z"]) == pytest.approx([1.0 if small else float("nan")], nan_ok=True)  # a small cell is grey
     assert values(cell["customdata"]) == [graded]
-    assert cell["text"][0][0].endswith("*") == (graded < small_cell_min())
+    assert cell["text"][0][0].endswith("*") == small
+
+
+def test_the_heatmap_puts_the_weakest_first_greys_small_cells_and_the_weakest_groups_are_ranked(
+        published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboards.ui import small_cell_min
+
+    at = open_page(published_demo, monkeypatch, "en")
+    year, term = latest_session(published_demo)
+    cell, grey = (d for d in figures(at) if d["type"] == "heatmap")
+    z, base = np.array(values(cell["z"]), dtype=float), np.array(values(cell["customdata"]), dtype=float)
+    few = small_cell_min()
+    assert (np.isnan(z) | (base >= few)).all()  # no small cell carries a colour of its rate
+    grey_z = np.array(values(grey["z"]), dtype=float)
+    assert ((grey_z == 1) == ((base < few) & (base > 0))).all()
+    # groups (columns) weakest first by their success over the shown cells, counted from the mart
+    cols = list(cell["x"])
+    in_cols, in_rows = ", ".join("?" * len(cols)), ", ".join("?" * len(cell["y"]))
+    rates = dict(query(published_demo, f"""
+        select group_code, sum(n_passed) / sum(n_graded) from main.fct_attestation_results
+        where academic_year = ? and term = ? and group_code in ({in_cols})
+          and discipline_code in (select discipline_code from main.dim_disciplines
+                                  where coalesce(name_en || ' (' || discipline_code || ')', discipline_code)
+                                        in ({in_rows}))
+        group by group_code""", [year, term, *cols, *cell["y"]]))
+    ordered = [rates[c] for c in cols if c in rates]
+    assert len(ordered) >= 2 and ordered == sorted(ordered)
+    # the weakest groups: a table of its own, weakest first, no small base ranked
+    table = next(d.value for d in at.dataframe if d.value.columns[0] == t("att_group", "en"))
+    assert (table[t("att_col_n", "en")] >= few).all()
+    shown_rates = table[t("att_col_success_pct", "en")].tolist()
+    assert shown_rates == sorted(shown_rates)
+    assert t("att_weakest_groups", "en") in [h.value for h in at.subheader]
 
 
 def test_debtors_and_rankings_follow_the_rules(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:
