@@ -240,7 +240,7 @@ def serve_command(port: int, address: str, hosts: list[str] | None = None) -> li
     `hosts` (the address itself, and localhost for the loopback), hardened (HARDENING)."""
     allowed = list(dict.fromkeys(hosts or ([address, "localhost"] if address in LOOPBACK else [address])))
     command = [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboards" / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboards" / "serve.py"),
         "--server.address", address, "--server.port", str(port), "--server.headless", "true",
         "--browser.serverAddress", allowed[0], "--browser.serverPort", str(port), *HARDENING,
     ]
@@ -294,6 +294,17 @@ def _demo_users() -> int:
     return 0
 
 
+def _end_sessions(name: str, reason: str) -> str:
+    """End every dashboard session of a user (registrar/access/sessions.py), audited; says how many."""
+    from registrar.access import audit
+    from registrar.access.sessions import Sessions
+    from registrar.pipeline.history import who
+
+    ended = Sessions.of().end_user(name)
+    audit.record("session_revoked", name, reason=reason, sessions=ended, by=who(), source="cli")
+    return f"ended {ended} signed-in session{'' if ended == 1 else 's'}"
+
+
 def cmd_user(args: argparse.Namespace) -> int:
     """Manage the dashboards' users (registrar/access/users.py); the users file is under $REGISTRAR_HOME."""
     from registrar.access.users import User, UserError, Users, check_user
@@ -309,13 +320,13 @@ def cmd_user(args: argparse.Namespace) -> int:
             return 0
         if args.action == "remove":
             users.remove(args.name)
-            _print(f"Removed {args.name}")
+            _print(f"Removed {args.name}; {_end_sessions(args.name, 'user removed')}")
             return 0
         if args.action == "passwd":
             if users.get(args.name) is None:
                 raise UserError(f"no user {args.name!r}")
             users.set_password(args.name, _read_password(f"New password for {args.name}: ", confirm=True))
-            _print(f"Changed the password of {args.name}")
+            _print(f"Changed the password of {args.name}; {_end_sessions(args.name, 'password changed')}")
             return 0
         new = check_user(User(args.name, args.role, tuple(args.faculty or ()), args.advisor))
         if users.get(new.name) is not None:

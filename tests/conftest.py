@@ -53,8 +53,8 @@ def served_demo(published_demo: Home) -> Iterator[str]:
 @pytest.fixture
 def dashboard_as_registrar(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every AppTest the test makes starts signed in as the registrar of $REGISTRAR_HOME (as it is
-    when the AppTest is made), through the session state (tests/support/access.py `signed_in`): the app
-    checks that account against the users file like any other. Other roles and the browser sign in
+    when the AppTest is made), through a session record and the session state (tests/support/access.py
+    `signed_in`): the app checks them and the users file like any other. Other roles and the browser sign in
     through the form (tests/support/access.py)."""
     from streamlit.testing.v1 import AppTest
 

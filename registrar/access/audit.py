@@ -29,7 +29,7 @@ from registrar.common.paths import Home
 
 AUDIT_FILE = "audit.jsonl"
 EVENTS = ("sign_in", "sign_in_failed", "sign_in_locked", "sign_out", "session_expired", "page_refused",
-          "student_view", "download", "rollback", "drop_accepted")
+          "student_view", "download", "rollback", "drop_accepted", "session_revoked")
 
 
 def utc_now() -> datetime:

@@ -2,21 +2,20 @@
 
 - **AppTest as the registrar**: the fixture `dashboard_as_registrar` (conftest) makes every
   `AppTest.from_file` of the test start signed in as the registrar, the way a signed-in session
-  is: the demo registrar in the users file of $REGISTRAR_HOME and its account in the session
-  state (`signed_in`). The app has no test bypass: it checks that account against the users file
-  on every run, as for anyone. Put `pytest.mark.usefixtures("dashboard_as_registrar")` in the
-  module's `pytestmark`.
+  is: the demo registrar in the users file of $REGISTRAR_HOME, a session record of it
+  (registrar/access/sessions.py) and its account and record in the session state (`signed_in`).
+  The app has no test bypass: it checks that record and the users file on every run, as for
+  anyone. Put `pytest.mark.usefixtures("dashboard_as_registrar")` in the module's `pytestmark`.
 - **AppTest as any role**: `accounts(home)` adds the demo user of each role to that data
   directory (the users of `make run`: `demo-<role>`, password `<role>-demo-pass`), then
   `sign_in(at, "dean", home)` signs in through the form.
 - **Browser**: `browser_sign_in(page, base_url, "dean", home, url_path="attestation")` opens
-  the page and fills the form of the served app; then move by the menu (a reload or a
-  `page.goto` is a new Streamlit session, signed out).
+  the page and fills the form of the served app; the session cookie then keeps the browser
+  signed in across a reload, a `page.goto` and a second tab of the same context.
 """
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,14 +33,30 @@ def accounts(home: Home) -> dict[str, tuple[User, str]]:
 
 def signed_in(at: AppTest, role: str, home: Home) -> AppTest:
     """`at` with the session state of the demo user of `role` just signed in (not yet run)."""
-    from dashboards.auth import ACCOUNT_KEY, LAST_SEEN_KEY, Account
+    from dashboards.auth import ACCOUNT_KEY, SESSION_KEY, Account
     from registrar.access.scope import Scope
+    from registrar.access.sessions import Sessions
 
     user, _password = accounts(home)[role]
     scope = Scope.for_role(user.role, user.faculties, user.advisor_id)
     at.session_state[ACCOUNT_KEY] = Account(user.name, user.role, scope, "password")
-    at.session_state[LAST_SEEN_KEY] = time.time()
+    at.session_state[SESSION_KEY] = Sessions.of(home).start(user.name, "password").key
     return at
+
+
+def age_session(at: AppTest, home: Home, seconds: float) -> None:
+    """Make the session record of `at` as if its last action and its sign-in were `seconds` ago."""
+    import dataclasses
+
+    from dashboards.auth import SESSION_KEY
+    from registrar.access.sessions import Sessions
+
+    store, key = Sessions.of(home), at.session_state[SESSION_KEY]
+    record = store._read(key)
+    assert record is not None
+    with store._locked():
+        store._write(key, dataclasses.replace(record, started_at=record.started_at - seconds,
+                                              last_seen=record.last_seen - seconds))
 
 
 def sign_in(at: AppTest, role: str, home: Home) -> AppTest:
@@ -57,8 +72,7 @@ def sign_in(at: AppTest, role: str, home: Home) -> AppTest:
 
 def browser_sign_in(page: Any, base_url: str, role: str, home: Home, url_path: str = "", lang: str = "en") -> None:
     """Open `url_path` of the served app and sign in as the demo user of `role`: the page opens
-    once signed in. A sign-in holds for the browser session's connection: after it, move
-    between pages by the menu or links (`page.goto` starts a new session, signed out)."""
+    once signed in (after the hand-over of the session cookie, a new page load)."""
     from tests.support.browser import wait_until_idle
 
     user, password = accounts(home)[role]

@@ -5,7 +5,6 @@ the sign-in of the dashboards (AppTest and, once, the browser)."""
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import duckdb
@@ -18,7 +17,7 @@ from registrar.access.scope import Scope
 from registrar.access.users import User, Users, demo_password
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
-from tests.support.access import accounts, events, now_iso, sign_in
+from tests.support.access import accounts, age_session, events, now_iso, sign_in
 
 pytestmark = pytest.mark.xdist_group("dashboards")
 APP = str(PROJECT_DIR / "dashboards" / "app.py")
@@ -92,7 +91,7 @@ def test_a_dean_signs_in_to_their_pages_and_faculty_and_out_again(home: Home) ->
 def test_an_idle_session_expires(home: Home) -> None:
     since = now_iso()
     at = sign_in(AppTest.from_file(APP, default_timeout=60), "viewer", home)
-    at.session_state["_registrar_last_seen"] = time.time() - 31 * 60  # the var: 30 minutes
+    age_session(at, home, 31 * 60)  # no action for 31 minutes; the setting: 30
     at.run()
     assert "_registrar_scope" not in at.session_state and len(at.text_input) == 2 and at.info
     assert [e["event"] for e in events(home, since)] == ["sign_in", "session_expired"]
