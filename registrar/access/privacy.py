@@ -121,8 +121,8 @@ def published_forms(table: pd.DataFrame, measures: Sequence[Measure]
     shown, the forms hidden and, per hidden form, (dimension, faculty, value, measure)."""
     dims = sorted(table["dimension"].unique())
     values = {d: sorted(table.loc[(table["dimension"] == d) & table["value_code"].notna(), "value_code"].unique())
-              for d in dims}
-    faculties = sorted(table["faculty_code"].dropna().unique())
+              or ["*"] for d in dims}  # a table of its total alone: one value
+    faculties = sorted(table["faculty_code"].dropna().unique()) or ["*"]
     classes = sorted({c for m in measures for c in m.classes})
     axes = [faculties, *(values[d] for d in dims), classes]
     grid = np.array(np.meshgrid(*[np.arange(len(a)) for a in axes], indexing="ij")).reshape(len(axes), -1)
@@ -138,7 +138,8 @@ def published_forms(table: pd.DataFrame, measures: Sequence[Measure]
             form = pick & np.isin(grid[-1], [classes.index(c) for c in measure.classes])
             if bool(getattr(row, measure.hidden)):
                 hidden_rows.append(form)
-                labels.append((row.dimension, row.faculty_code, row.value_code, measure.column))
+                labels.append((row.dimension, None if pd.isna(row.faculty_code) else row.faculty_code,
+                               None if pd.isna(row.value_code) else row.value_code, measure.column))
             else:
                 shown_rows.append(form)
     width = grid.shape[1]
