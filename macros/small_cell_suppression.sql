@@ -25,12 +25,12 @@
   across the tables of a key (docs/rules.md B30; tests/unit/test_viewer_privacy.py proves it by rank).
 -#}
 {% macro small_cell_suppression(cells, keys, parts, seed=none) %}
-{%- set k = keys | join(', ') -%}
-{%- set minimum = var('privacy_min_cell_students') -%}
-{%- set parent = parts | join(' + ') -%}
-{%- set small -%}
-({% for p in parts %}({{ p }} > 0 and {{ p }} < {{ minimum }}){% if not loop.last %} or {% endif %}{% endfor %})
-{%- endset -%}
+    {%- set k = keys | join(', ') -%}
+    {%- set minimum = var('privacy_min_cell_students') -%}
+    {%- set parent = parts | join(' + ') -%}
+    {%- set small -%}
+        ({% for p in parts %}({{ p }} > 0 and {{ p }} < {{ minimum }}){% if not loop.last %} or {% endif %}{% endfor %})
+    {%- endset -%}
 with src as (
     select
         *,

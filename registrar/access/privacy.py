@@ -115,9 +115,10 @@ def published_forms(table: pd.DataFrame, measures: Sequence[Measure]
     """The linear forms of one key (one census date, one session) of a published viewer table.
 
     `table` has the rows of the key: dimension, faculty_code, value_code (null: every faculty /
-    every value) and the hidden column of each measure. The underlying true cells are every faculty × every combination of the values
-    of every dimension × every class: the finest table the published ones could be sums of, so any
-    relation between the tables (the faculty totals they share) is in the system. Returns the forms
+    every value) and the hidden column of each measure. The underlying true cells are every faculty ×
+    every combination of the values of every dimension × every class: the finest table the published
+    ones could be sums of, so any relation between the tables (the faculty totals they share) is in
+    the system. Returns the forms
     shown, the forms hidden and, per hidden form, (dimension, faculty, value, measure)."""
     dims = sorted(table["dimension"].unique())
     values = {d: sorted(table.loc[(table["dimension"] == d) & table["value_code"].notna(), "value_code"].unique())

@@ -42,8 +42,8 @@ def pages_table() -> str:
 
 def _cells(role: Role) -> str:
     minimum = int(dbt_vars()["privacy_min_cell_students"])
-    return (f"blank (—) under {minimum} students, with a second cell blanked where one alone could be recovered"
-            if role.suppress_small_cells else "shown")
+    return (f"only published tables (rpt_viewer_*): blank (—) under {minimum} students, with the cells that "
+            "would give one back, decided over all the tables' margins" if role.suppress_small_cells else "shown")
 
 
 def rules_table() -> str:

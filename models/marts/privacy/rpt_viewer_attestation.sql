@@ -8,13 +8,15 @@
 -- A layer is always hidden where the layer before is, so no blanked count is a total minus shown ones.
 {#- each dimension a viewer may choose (var viewer_attestation_dimensions), with its code -#}
 {%- set known = {
-    'course': 'cast(course as varchar)',
     'study_form': 'study_form',
+    'course': 'course',
     'study_language': 'study_language',
 } %}
 {%- set dimensions = [] %}
-{%- for name in var('viewer_attestation_dimensions') %}
-{%- do dimensions.append((name, known[name])) %}
+{%- set chosen = var('viewer_attestation_dimensions') %}
+{%- if chosen is string %}{% set chosen = known.keys() | list %}{% endif %}  {#- a linter renders a var as text #}
+{%- for name in chosen %}
+    {%- do dimensions.append((name, known[name])) %}
 {%- endfor %}
 with breakdown as (
     select * from {{ ref('fct_attestation_breakdown') }}
@@ -22,29 +24,38 @@ with breakdown as (
 
 by_value as (
     {%- for name, code in dimensions %}
-    select
-        academic_year,
-        term,
-        '{{ name }}' as dimension,
-        faculty_code,
-        {{ code }} as value_code,
-        sum(n_graded)::integer as n_graded,
-        sum(n_passed)::integer as n_passed,
-        sum(n_quality)::integer as n_quality
-    from breakdown
-    group by all
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            academic_year,
+            term,
+            '{{ name }}' as dimension,
+            faculty_code,
+            cast({{ code }} as varchar) as value_code,  -- noqa: LT02
+            sum(n_graded)::integer as n_graded,
+            sum(n_passed)::integer as n_passed,
+            sum(n_quality)::integer as n_quality
+        from breakdown
+        group by all
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
 faculties as (
-    select distinct academic_year, term, faculty_code from by_value
+    select distinct
+        academic_year,
+        term,
+        faculty_code
+    from by_value
 ),
 
 dimension_values as (
-    select distinct academic_year, term, dimension, value_code from by_value
+    select distinct
+        academic_year,
+        term,
+        dimension,
+        value_code
+    from by_value
 ),
 
 grid as (

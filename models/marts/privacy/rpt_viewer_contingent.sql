@@ -13,8 +13,10 @@
     'citizenship': ('citizenship_group', false),
 } %}
 {%- set dimensions = [] %}
-{%- for name in var('viewer_contingent_dimensions') %}
-{%- do dimensions.append((name, known[name][0], known[name][1])) %}
+{%- set chosen = var('viewer_contingent_dimensions') %}
+{%- if chosen is string %}{% set chosen = known.keys() | list %}{% endif %}  {#- a linter renders a var as text #}
+{%- for name in chosen %}
+    {%- do dimensions.append((name, known[name][0], known[name][1])) %}
 {%- endfor %}
 with monthly as (
     select * from {{ ref('fct_contingent_monthly') }}
@@ -24,33 +26,36 @@ with monthly as (
 by_value as (
     -- one row per census date, dimension, faculty and value with students enrolled
     {%- for name, code, labelled in dimensions %}
-    select
-        snapshot_date,
-        '{{ name }}' as dimension,
-        faculty_code,
-        {{ code }} as value_code,
-        {%- if labelled %}
-        any_value({{ name }}_label_kk) as value_label_kk,
-        any_value({{ name }}_label_ru) as value_label_ru,
-        any_value({{ name }}_label_en) as value_label_en,
-        min({{ name }}_sort_order) as value_sort_order,
-        {%- else %}
-        null::varchar as value_label_kk,
-        null::varchar as value_label_ru,
-        null::varchar as value_label_en,
-        null::integer as value_sort_order,
+        select
+            snapshot_date,
+            '{{ name }}' as dimension,
+            faculty_code,
+            {{ code }} as value_code,
+            {%- if labelled %}
+                any_value({{ name }}_label_kk) as value_label_kk,
+                any_value({{ name }}_label_ru) as value_label_ru,
+                any_value({{ name }}_label_en) as value_label_en,
+                min({{ name }}_sort_order) as value_sort_order,
+            {%- else %}
+                null::varchar as value_label_kk,
+                null::varchar as value_label_ru,
+                null::varchar as value_label_en,
+                null::integer as value_sort_order,
+            {%- endif %}
+            sum(headcount)::integer as headcount
+        from monthly
+        group by all
+        {%- if not loop.last %}
+            union all
         {%- endif %}
-        sum(headcount)::integer as headcount
-    from monthly
-    group by all
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
     {%- endfor %}
 ),
 
 faculties as (
-    select distinct snapshot_date, faculty_code from by_value
+    select distinct
+        snapshot_date,
+        faculty_code
+    from by_value
 ),
 
 dimension_values as (
