@@ -357,3 +357,42 @@ def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:
             ("faculty", page(by_faculty)), ("group", page(by_group)),
             ("final_attestation", lambda: (final_by_programme(scope, by_faculty, "kk"),
                                            final_letters(scope, by_faculty), final_results(scope, by_faculty, "kk")))]
+
+
+# --- a viewer's page: only the published table rpt_viewer_attestation (rules B30, issue 21) ---------------
+VIEWER_TABLE = "main.rpt_viewer_attestation"
+VIEWER_DIMENSIONS = ("course", "study_form", "study_language")  # the order offered; the table says which exist
+
+
+def viewer_sessions(language: str) -> pd.DataFrame:
+    """The sessions a viewer may choose (latest first): the published table's, nothing else."""
+    return frame(
+        f"select distinct v.academic_year, v.term, v.term_seq, t.label_{_suffix(language)} as term_label "
+        f"from {VIEWER_TABLE} v left join main.dim_terms t on t.academic_year = v.academic_year and t.term = v.term "
+        "order by v.term_seq desc")
+
+
+def viewer_dimensions() -> list[str]:
+    """The dimensions a viewer may choose, as published (var viewer_attestation_dimensions)."""
+    found = set(frame(f"select distinct dimension from {VIEWER_TABLE}")["dimension"])
+    return [d for d in VIEWER_DIMENSIONS if d in found]
+
+
+def viewer_results(academic_year: str, term: str, dimension: str, language: str) -> pd.DataFrame:
+    """The published faculty × value table of one session and dimension with its margins, as it is
+    (null faculty / value: every faculty / value; null counts and rates: suppressed)."""
+    sx = _suffix(language)
+    labels = {"study_form": "study_form", "study_language": "study_language"}
+    label = "v.value_code"
+    join = ""
+    if dimension in labels:  # the code lists' labels, read from the breakdown mart beside the codes
+        label = "coalesce(l.label, v.value_code)"
+        join = (f"left join (select distinct {labels[dimension]} as code, {labels[dimension]}_label_{sx} as label "
+                f"from {MART}) l on l.code = v.value_code")
+    return frame(
+        f"select v.faculty_code, coalesce(f.name_{sx}, v.faculty_code) as faculty, v.value_code, {label} as label, "
+        "v.n_graded, v.success_rate, v.quality_rate, v.graded_hidden, v.passed_hidden, v.quality_hidden "
+        f"from {VIEWER_TABLE} v left join main.dim_faculties f on f.faculty_code = v.faculty_code {join} "
+        "where v.academic_year = ? and v.term = ? and v.dimension = ? "
+        f"order by v.faculty_code is null, faculty collate {_collation(language)}, v.value_code is null, "
+        "v.value_code", [academic_year, term, dimension])

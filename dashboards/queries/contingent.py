@@ -262,3 +262,35 @@ def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:
         ("funding_shares", lambda: funding_shares(scope, "kk")),
         ("mismatches", lambda: mismatches(scope, "kk")),
     ]
+
+
+# --- a viewer's page: only the published table rpt_viewer_contingent (rules B30, issue 21) -----------------
+VIEWER_TABLE = "main.rpt_viewer_contingent"
+
+
+def viewer_dates() -> list[dt.date]:
+    """The census dates a viewer may choose (latest first): the published table's, nothing else."""
+    found = frame(f"select distinct snapshot_date from {VIEWER_TABLE} order by snapshot_date desc")
+    return [pd.Timestamp(d).date() for d in found["snapshot_date"]]
+
+
+def viewer_dimensions() -> list[str]:
+    """The dimensions a viewer may choose, as published (var viewer_contingent_dimensions)."""
+    found = frame(f"select distinct dimension from {VIEWER_TABLE}")
+    return [d for d in DIMENSIONS if d in set(found["dimension"])]
+
+
+def viewer_headcount(day: dt.date, dimension: str, lang: str) -> pd.DataFrame:
+    """The published faculty × value table of one census date and dimension with its margins, as it is:
+    faculty and label (null: every faculty / every value), headcount (null: suppressed), is_hidden."""
+    suffix = _suffix(lang)
+    found = frame(
+        f"select v.faculty_code, coalesce(f.name_{suffix}, v.faculty_code) as faculty, v.value_code, "
+        f"coalesce(v.value_label_{suffix}, v.value_code) as label, v.headcount, v.is_hidden "
+        f"from {VIEWER_TABLE} v left join main.dim_faculties f on f.faculty_code = v.faculty_code "
+        "where v.snapshot_date = ? and v.dimension = ? "
+        f"order by v.faculty_code is null, faculty collate {'kk' if lang == 'kk' else 'ru'}, "
+        "v.value_code is null, v.value_sort_order, v.value_code", [day, dimension])
+    if dimension == "citizenship":
+        found["label"] = [None if pd.isna(c) else t(f"con_citizenship_{c}", lang) for c in found["value_code"]]
+    return found

@@ -44,6 +44,40 @@ if not q.available():
     empty("att_needs_refresh")
     st.stop()
 
+
+
+def viewer_page() -> None:
+    """A viewer's page (rules B30, issue 21): one published table per session and dimension, chosen from
+    what rpt_viewer_attestation holds; no other filter, so no total or rate the table does not show."""
+    published = q.viewer_sessions(language)
+    if published.empty:
+        empty("att_empty_nothing")
+        return
+    labels = {(y, tm): t("att_session_label", language, year=y, term=lab if isinstance(lab, str) else tm)
+              for y, tm, lab in zip(published["academic_year"], published["term"], published["term_label"],
+                                    strict=True)}
+    c1, c2 = st.columns(2)
+    chosen = c1.selectbox(t("att_term", language), list(labels), key="att_viewer_session", format_func=labels.get)
+    dimension = c2.selectbox(t("att_viewer_breakdown", language), q.viewer_dimensions(), key="att_viewer_dimension",
+                             format_func=lambda d: t(f"att_{d}", language))
+    st.caption(t("att_viewer_note", language, n=scope.min_cell))
+    found = q.viewer_results(chosen[0], chosen[1], dimension, language)
+    found["faculty"] = found["faculty"].fillna(t("att_all", language))
+    found["label"] = found["label"].fillna(t("att_viewer_total", language))
+    found["graded"] = [fmt_int(None if pd.isna(v) else v, language) for v in found["n_graded"]]
+    for rate in ("success_rate", "quality_rate"):
+        found[rate] = [fmt_pct(None if pd.isna(v) else v, language) for v in found[rate]]
+    table(found, {"faculty": "att_faculty", "label": f"att_{dimension}", "graded": "att_col_n",
+                  "success_rate": "att_col_success_pct", "quality_rate": "att_col_quality_pct"},
+          title_key="att_viewer_table", key="att_viewer",
+          filters=[(t("att_term", language), labels[chosen]), (t("att_viewer_breakdown", language),
+                                                               t(f"att_{dimension}", language))])
+
+
+if scope.min_cell > 0:  # a viewer reads the published tables only (rules B30)
+    viewer_page()
+    st.stop()
+
 sessions = q.sessions(scope, language)
 if sessions.empty:
     empty("att_empty_nothing")

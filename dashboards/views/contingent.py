@@ -38,8 +38,34 @@ def month_label(day: object) -> str:
     return f"{pd.Timestamp(day):%m.%Y}"
 
 
+def viewer_page() -> None:
+    """A viewer's page (rules B30, issue 21): one published table per census date and dimension, chosen
+    from what rpt_viewer_contingent holds; no other filter, so no total the table does not show."""
+    dates = q.viewer_dates()
+    if not dates:
+        empty("con_empty_census")
+        return
+    c1, c2 = st.columns(2)
+    day = c1.selectbox(t("con_census_date", language), dates, key="con_viewer_date",
+                       format_func=lambda d: fmt_date(d))
+    dimension = c2.selectbox(t("con_dimension", language), q.viewer_dimensions(), key="con_viewer_dimension",
+                             format_func=lambda d: t(f"con_dim_{d}", language))
+    st.caption(t("con_viewer_note", language, n=current_scope().min_cell))
+    found = q.viewer_headcount(day, dimension, language)
+    found["faculty"] = found["faculty"].fillna(t("con_all_faculties", language))
+    found["label"] = found["label"].fillna(t("con_viewer_total", language))
+    found["shown"] = [fmt_int(None if pd.isna(v) else v, language) for v in found["headcount"]]
+    table(found, {"faculty": "con_dim_faculty", "label": f"con_dim_{dimension}", "shown": "con_headcount"},
+          title_key="con_viewer_table", key="con_viewer",
+          filters=[(t("con_census_date", language), fmt_date(day)),
+                   (t("con_dimension", language), t(f"con_dim_{dimension}", language))])
+
+
 # --- the faculty, narrowing the user's scope --------------------------------------------------------------
 base_scope = current_scope()
+if base_scope.min_cell > 0:  # a viewer reads the published tables only (rules B30)
+    viewer_page()
+    st.stop()
 faculty_names = q.faculties(base_scope, language)
 names = dict(zip(faculty_names["faculty_code"], faculty_names["name"], strict=True))
 all_label = t("con_all_faculties", language)

@@ -25,7 +25,7 @@ class Role:
     faculties: str  # one of FACULTY_RULES
     personal_data: bool  # names, IIN and birth dates shown (else masked)
     individuals: bool  # rows about single students may be listed (else aggregates only)
-    suppress_small_cells: bool  # aggregate cells under settings' privacy_min_cell_students are blanked
+    suppress_small_cells: bool  # aggregate cells under the dbt var privacy_min_cell_students are blanked
 
 
 _EVERY_PAGE = PAGES

@@ -14,7 +14,7 @@ import argparse
 import re
 import sys
 
-from policy import settings
+from policy import dbt_vars
 from registrar.access.roles import PAGES, ROLE_TABLE, Role
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR
@@ -41,9 +41,9 @@ def pages_table() -> str:
 
 
 def _cells(role: Role) -> str:
-    minimum = int(settings()["privacy_min_cell_students"])
-    return (f"blank (—) under {minimum} students, with a second cell blanked where one alone could be recovered"
-            if role.suppress_small_cells else "shown")
+    minimum = int(dbt_vars()["privacy_min_cell_students"])
+    return (f"only published tables (rpt_viewer_*): blank (—) under {minimum} students, with the cells that "
+            "would give one back, decided over all the tables' margins" if role.suppress_small_cells else "shown")
 
 
 def rules_table() -> str:

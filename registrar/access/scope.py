@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from policy import settings
+from policy import dbt_vars
 from registrar.access.privacy import suppress
 from registrar.access.roles import ROLE_TABLE
 
@@ -100,4 +100,4 @@ class Scope:
 
 def privacy_min_cell() -> int:
     """A viewer's aggregate cell of fewer students than this is suppressed (rules B30)."""
-    return int(settings()["privacy_min_cell_students"])
+    return int(dbt_vars()["privacy_min_cell_students"])

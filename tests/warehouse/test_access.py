@@ -311,7 +311,7 @@ def test_each_role_opens_the_contingent_page_with_its_own_scope(copied: Home) ->
     viewer.switch_page("views/contingent.py").run()
     assert not viewer.exception
     keys = {b.key for b in viewer.get("download_button")}
-    assert "con_mismatches_xlsx" not in keys and "con_headcount_xlsx" in keys
+    assert "con_mismatches_xlsx" not in keys and "con_headcount_xlsx" not in keys and "con_viewer_xlsx" in keys
 
     advisor = sign_in(AppTest.from_file(APP, default_timeout=60), "advisor", copied)
     with pytest.raises(ValueError, match="contingent"):  # not an advisor's page: its address runs a refusal
