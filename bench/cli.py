@@ -219,7 +219,13 @@ def run_bench(sizes: list[int], years: int, seed: int, root: Path, cache: Path, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="registrar-bench", description=__doc__.splitlines()[0])
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["load"]:  # `registrar-bench load`: the load test (bench/load.py)
+        from bench import load
+
+        return load.main(argv[1:])
+    parser = argparse.ArgumentParser(prog="registrar-bench", description=__doc__.splitlines()[0],
+                                     epilog="registrar-bench load --help: the load test of the dashboards")
     add_arguments(parser)
     return run_from_args(parser.parse_args(argv))
 
