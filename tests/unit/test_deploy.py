@@ -108,7 +108,8 @@ def test_the_nginx_site_forwards_the_websocket_to_the_loopback_with_tls_and_hsts
     assert directives(tls, "ssl_certificate") and directives(tls, "ssl_certificate_key")
     assert {p for d in directives(tls, "ssl_protocols") for p in d} <= {"TLSv1.2", "TLSv1.3"}
     headers = {d[0]: d[1:] for d in directives(tls, "add_header")}
-    assert headers["Strict-Transport-Security"][0].startswith("max-age=") and headers["Strict-Transport-Security"][1] == "always"
+    hsts = headers["Strict-Transport-Security"]
+    assert hsts[0].startswith("max-age=") and hsts[1] == "always"  # on every answer, errors included
     locations = {tuple(words[1:]): children for words, children in tls if words[0] == "location"}
     stream = locations[("=", "/_stcore/stream")]
     for location in (stream, locations[("/",)]):
