@@ -55,6 +55,7 @@ from registrar.common.paths import PROJECT_DIR, Home
 
 TARGET_P95_MS = 1000.0
 RUN_TIMEOUT = 120.0  # seconds a page run may take before it counts as an error
+SIGN_IN_TIMEOUT = 600.0  # seconds a sign-in may take (not a measured page run; many queue at the start)
 ROLES = ("registrar", "management", "dean", "advisor", "viewer")
 PAGE_ORDER = ("home", "attestation", "student", "contingent", "reports", "status")
 READY_MARKER = ".load-home.json"
@@ -109,7 +110,8 @@ class StreamlitSession:
     async def __aexit__(self, *exc: object) -> None:
         await self._ws.close()
 
-    async def run(self, page: str | None = None, widgets: list[Any] | None = None) -> Shown:
+    async def run(self, page: str | None = None, widgets: list[Any] | None = None,
+                  timeout: float = RUN_TIMEOUT) -> Shown:
         """Run a page (by url path; None: the current one) with these widget values; what it showed."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
@@ -120,7 +122,7 @@ class StreamlitSession:
         msg.rerun_script.page_script_hash = self.page_hash
         msg.rerun_script.widget_states.widgets.extend(widgets or [])
         await self._ws.send(msg.SerializeToString())
-        return await asyncio.wait_for(self._until_finished(), RUN_TIMEOUT)
+        return await asyncio.wait_for(self._until_finished(), timeout)
 
     async def _until_finished(self) -> Shown:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -148,14 +150,14 @@ class StreamlitSession:
         """Fill and submit the sign-in form, as a user does."""
         from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-        form = await self.run()
+        form = await self.run(timeout=SIGN_IN_TIMEOUT)
         ids = form.widgets
         if not {"auth_name", "auth_password", "auth_submit"} <= ids.keys():
             raise RuntimeError(f"no sign-in form on the first page (saw {sorted(ids)}; errors {form.errors})")
         states = [WidgetState(id=ids["auth_name"], string_value=name),
                   WidgetState(id=ids["auth_password"], string_value=password),
                   WidgetState(id=ids["auth_submit"], trigger_value=True)]
-        return await self.run(widgets=states)
+        return await self.run(widgets=states, timeout=SIGN_IN_TIMEOUT)
 
 
 def _read_element(element: Any, shown: Shown) -> None:
@@ -185,6 +187,7 @@ class Plan:
     refresh_after: float = 5.0  # seconds after the last sign-in that the refresh starts, at the earliest
     before_publish: int = 2  # page loads every session has done before the refresh starts
     seed: int = 1
+    ramp: float = 30.0  # seconds over which the sessions arrive (one every ramp / sessions), as users do
     pages: tuple[str, ...] = ()  # the pages to load (url paths); empty: every page the role may open
 
 
@@ -214,6 +217,7 @@ async def _session(load: Load, number: int, base_ws: str, role: str, name: str, 
                    expect_publish: bool) -> None:
     plan = load.plan
     rng = random.Random(plan.seed * 1000 + number)
+    await asyncio.sleep(plan.ramp * number / max(plan.sessions, 1))
     try:
         async with StreamlitSession(base_ws) as session:
             started = time.perf_counter()
@@ -552,7 +556,8 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"{c['sessions']} signed-in sessions over Streamlit's websocket on {c['students']:,} students "
         f"({', '.join(f'{k} {v}' for k, v in sorted(c['sessions_by_role'].items()) if v)}), {c['loads']} page loads "
-        f"each (think time {c['think']} s ± 50 %), time cap {c['max_seconds']:g} s.",
+        f"each (think time {c['think']} s ± 50 %), arriving over {c.get('ramp', 0):g} s, time cap "
+        f"{c['max_seconds']:g} s.",
     ]
     if refresh:
         what = (f"a refresh of {c['refresh_students']:,} students" if c.get("refresh_students")
@@ -633,6 +638,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="page loads each session does at least after the publish (default 2)")
     parser.add_argument("--think", type=float, default=1.0, help="mean seconds between a session's page loads")
     parser.add_argument("--max-seconds", type=float, default=900, help="the whole test stops after this (default 900)")
+    parser.add_argument("--ramp", type=float, default=30.0,
+                        help="seconds over which the sessions arrive and sign in (default 30)")
     parser.add_argument("--refresh-after", type=float, default=5.0,
                         help="seconds after the last sign-in that the refresh starts (default 5)")
     parser.add_argument("--home", type=Path, help="where the load's homes live (default $REGISTRAR_HOME/bench)")
@@ -656,7 +663,8 @@ def run_from_args(args: argparse.Namespace) -> int:
         else:
             refresh_students = args.students + max(1, args.students // 20)  # a rise: the publish guard lets it by
             refresh_from, _info = cached_extracts(cache, refresh_students, args.years, args.seed, say)
-    plan = Plan(args.sessions, args.loads, args.after_publish, args.think, args.max_seconds, args.refresh_after)
+    plan = Plan(args.sessions, args.loads, args.after_publish, args.think, args.max_seconds, args.refresh_after,
+                ramp=args.ramp)
     config = {"students": students, "years": args.years, "seed": args.seed, "extracts": str(extracts),
               "refresh_from": str(refresh_from) if refresh_from else None, "refresh_students": refresh_students}
     try:

@@ -39,7 +39,7 @@ def home_with_an_older_run(published_mini: Home, tmp_path: Path) -> tuple[Home, 
 
 def test_load_driver_on_the_mini_university(published_mini: Home, tmp_path: Path) -> None:
     home, older = home_with_an_older_run(published_mini, tmp_path)
-    plan = load.Plan(sessions=3, loads=2, after_publish=2, think=0.1, max_seconds=240, refresh_after=0.5,
+    plan = load.Plan(sessions=3, loads=2, after_publish=2, think=0.1, max_seconds=240, refresh_after=0.5, ramp=1,
                      pages=("home", "status"))
     result, saved = load.run_load(home, load.registrar_command("rollback", older), plan, {"students": 4},
                                   tmp_path / "results", say=lambda _m: None)
