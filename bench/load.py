@@ -186,7 +186,7 @@ class Plan:
     max_seconds: float = 900.0
     refresh_after: float = 5.0  # seconds after the last sign-in that the refresh starts, at the earliest
     before_publish: int = 2  # page loads every session has done before the refresh starts
-    seed: int = 1
+    rng_seed: int = 1  # of the think times (the demo's seed is the config's `seed`)
     ramp: float = 30.0  # seconds over which the sessions arrive (one every ramp / sessions), as users do
     pages: tuple[str, ...] = ()  # the pages to load (url paths); empty: every page the role may open
 
@@ -216,7 +216,7 @@ async def _session(load: Load, number: int, base_ws: str, role: str, name: str, 
                    signed_in: asyncio.Event, all_signed_in: asyncio.Event, ready_for_publish: asyncio.Event,
                    expect_publish: bool) -> None:
     plan = load.plan
-    rng = random.Random(plan.seed * 1000 + number)
+    rng = random.Random(plan.rng_seed * 1000 + number)
     await asyncio.sleep(plan.ramp * number / max(plan.sessions, 1))
     try:
         async with StreamlitSession(base_ws) as session:
