@@ -8,7 +8,7 @@ export REGISTRAR_HOME ?= $(CURDIR)/data
 DEMO_DIR ?= $(REGISTRAR_HOME)/demo_extracts
 PORT ?= 8501
 
-.PHONY: install run demo test test-fast lint bench clean browser docs screenshots
+.PHONY: install run demo test test-fast lint bench bench-load clean browser docs screenshots
 
 install: $(VENV)/.installed
 
@@ -54,6 +54,13 @@ lint: install
 BENCH_SIZES ?= 5000,50000,200000,600000
 bench: install
 	$(BIN)/registrar-bench --sizes $(BENCH_SIZES)
+
+# 50 signed-in sessions on the real dashboards at 5,000 students while a refresh publishes
+# (bench/load.py, bench/README.md): results in bench/results/<stamp>-load.json and .md
+LOAD_STUDENTS ?= 5000
+LOAD_SESSIONS ?= 50
+bench-load: install
+	$(BIN)/registrar-bench load --students $(LOAD_STUDENTS) --sessions $(LOAD_SESSIONS)
 
 clean:
 	rm -rf $(VENV) data target logs dbt_packages

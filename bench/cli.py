@@ -20,50 +20,17 @@ import datetime as dt
 import json
 import os
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 from bench import check as bench_check
 from bench import measure as bench_measure
+from bench.shared import RESULTS, cached_extracts
+from bench.shared import commit as _commit
 from registrar.common.paths import PROJECT_DIR, Home
 
-RESULTS = PROJECT_DIR / "bench" / "results"
 SUMMARY = PROJECT_DIR / "bench" / "RESULTS.md"
 SIZES = (5000, 50000, 200000, 600000)
-
-
-def _commit() -> str:
-    if os.environ.get("REGISTRAR_BENCH_COMMIT"):  # a bench run from an exported copy of a commit
-        return os.environ["REGISTRAR_BENCH_COMMIT"]
-    try:
-        head = subprocess.check_output(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, text=True).strip()
-        dirty = subprocess.check_output(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_DIR,
-                                        text=True).strip()
-        return head + ("+changes" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def cached_extracts(cache: Path, students: int, years: int, seed: int, say=print) -> tuple[Path, dict[str, object]]:
-    """The demo extracts of this seed and size, written once; counts.json marks a complete set."""
-    folder = cache / f"seed{seed}-students{students}-years{years}"
-    marker = folder / "counts.json"
-    if marker.exists():
-        info = json.loads(marker.read_text(encoding="utf-8"))
-        info["cached"] = True
-        return folder, info
-    from demo import write_demo
-
-    shutil.rmtree(folder, ignore_errors=True)
-    say(f"writing the demo extracts: {students:,} students, {years} years, seed {seed}")
-    start = time.perf_counter()
-    counts = write_demo(folder, students=students, years=years, seed=seed)
-    info = {"counts": counts, "seconds": round(time.perf_counter() - start, 2)}
-    marker.write_text(json.dumps(info), encoding="utf-8")
-    info["cached"] = False
-    return folder, info
 
 
 def _python(*args: str) -> list[str]:
@@ -252,7 +219,13 @@ def run_bench(sizes: list[int], years: int, seed: int, root: Path, cache: Path, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="registrar-bench", description=__doc__.splitlines()[0])
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["load"]:  # `registrar-bench load`: the load test (bench/load.py)
+        from bench import load
+
+        return load.main(argv[1:])
+    parser = argparse.ArgumentParser(prog="registrar-bench", description=__doc__.splitlines()[0],
+                                     epilog="registrar-bench load --help: the load test of the dashboards")
     add_arguments(parser)
     return run_from_args(parser.parse_args(argv))
 

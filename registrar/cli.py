@@ -41,9 +41,24 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     from registrar.pipeline.refresh import RefreshFailed, RefreshHeld, refresh
 
     home = Home.from_env()
-    _print(f"Refreshing {home.warehouse} from {args.extract_dir}")
+    if (args.extract_dir is None) == (args.from_drop is None):
+        print("registrar refresh: give either EXTRACT_DIR or --from-drop DROP_DIR", file=sys.stderr)
+        return 2
+    extract_dir = Path(args.extract_dir) if args.extract_dir else None
+    if args.from_drop:
+        from registrar.pipeline.drop import DropError
+
+        try:
+            extract_dir = _from_drop(Path(args.from_drop), home)
+        except DropError as refused:
+            print(f"registrar refresh: {refused}", file=sys.stderr)
+            return 2
+        if extract_dir is None:
+            return 0
+    assert extract_dir is not None
+    _print(f"Refreshing {home.warehouse} from {extract_dir}")
     try:
-        outcome = refresh(Path(args.extract_dir), home, _print, wait_seconds=args.wait,
+        outcome = refresh(extract_dir, home, _print, wait_seconds=args.wait,
                           accept_drop=args.accept_drop)
     except RefreshBusy as busy:
         print(f"registrar refresh: {busy}", file=sys.stderr)
@@ -64,6 +79,23 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     total = sum(outcome.seconds.values())
     _print(f"Published {home.warehouse} (run {outcome.run_id}) in {total:.1f} s")
     return 0
+
+
+def _from_drop(drop_dir: Path, home: Home) -> Path | None:
+    """The export of the drop folder to refresh (registrar/pipeline/drop.py), or None when there is
+    nothing new; says which exports were passed over and why."""
+    from registrar.pipeline import drop
+
+    choice = drop.choose(drop_dir, home)
+    for skipped in choice.passed_over:
+        _print(f"  not complete, left for a later run: {skipped.folder.name}: {'; '.join(skipped.problems)}")
+    _print(f"Drop folder {drop_dir}: {choice.reason}")
+    if choice.export is None:
+        return None
+    if not drop.unchanged_since(choice.export):
+        _print(f"{choice.export.folder.name} changed while it was being checked: left for a later run")
+        return None
+    return choice.export.folder
 
 
 def _size(n: float) -> str:
@@ -354,7 +386,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     ref = sub.add_parser("refresh", help="validate, load, build, check and publish a folder of extracts")
-    ref.add_argument("extract_dir")
+    ref.add_argument("extract_dir", nargs="?", help="the folder of the eleven extract files")
+    ref.add_argument("--from-drop", metavar="DROP_DIR",
+                     help="instead of EXTRACT_DIR: the newest complete export (sub-folder) of a drop folder, "
+                          "unless it was published already; one still being copied is never taken "
+                          "(setting drop_quiet_minutes; docs/operations.md)")
     ref.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="wait this long for a running refresh instead of refusing at once")
     ref.add_argument("--accept-drop", action="store_true",
