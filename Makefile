@@ -30,10 +30,18 @@ run: demo
 	@echo "Open http://localhost:$(PORT) and sign in as one of the users above."
 	$(BIN)/registrar serve --port $(PORT)
 
-# The browser tests drive Debian's Chromium (Playwright downloads no browser here).
+# The browser tests drive Debian's Chromium (Playwright downloads no browser here). The shipped nginx
+# site (deploy/nginx) is checked with `nginx -t` by Debian's nginx binary, unpacked beside the venv
+# rather than installed, so no web server starts on the machine.
+NGINX_TOOL := $(CURDIR)/$(VENV)/tools/nginx/usr/sbin/nginx
+export REGISTRAR_TEST_NGINX ?= $(NGINX_TOOL)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { echo "Installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(NGINX_TOOL) || { echo "Unpacking Debian's nginx for the check of deploy/nginx"; \
+	  tmp=$$(mktemp -d) && (cd $$tmp && apt-get download -qq nginx 2>/dev/null || \
+	  { apt-get update -qq && apt-get download -qq nginx; }) && mkdir -p $(VENV)/tools/nginx && dpkg -x $$tmp/nginx_*.deb $(VENV)/tools/nginx && \
+	  rm -rf $$tmp; }
 
 # The whole suite: unit, warehouse (real dbt builds) and browser (real Chromium) tiers.
 test: lint browser
