@@ -229,6 +229,7 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 # Streamlit's options for every serve: no error details, tracebacks or developer menu (rerun,
 # clear cache) in the browser (issue 21 finding 11)
 HARDENING = ("--client.showErrorDetails", "none", "--client.toolbarMode", "minimal",
+             "--client.disableDataExport", "true",  # no CSV export of st.dataframe (finding 5)
              "--server.enableXsrfProtection", "true", "--server.enableCORS", "true",
              "--server.enableStaticServing", "false", "--server.enableAgentApi", "false",
              "--server.runOnSave", "false", "--browser.gatherUsageStats", "false")

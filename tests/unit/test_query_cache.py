@@ -100,3 +100,30 @@ def test_no_dashboard_code_caches_in_streamlit() -> None:
                     and node.value.id in ("st", "streamlit") and node.attr in STREAMLIT_CACHES):
                 found.append(f"{path.relative_to(PROJECT_DIR)}:{node.lineno} {node.attr}")
     assert not found, found
+
+
+def test_no_table_of_the_dashboards_offers_streamlits_own_csv_export() -> None:
+    """Issue 21 finding 5: Streamlit's CSV download and copy of an st.dataframe would let a table
+    leave unrecorded. dashboards/ui.py switches them off for the whole process on import; app.py
+    imports it before it draws anything, and every st.dataframe is drawn by ui.py or a page app.py
+    runs (dashboards/views/). `registrar serve` passes the option too (tests/unit/test_serve.py)."""
+    import subprocess
+    import sys
+
+    shown = subprocess.run([sys.executable, "-c", "import dashboards.ui; from streamlit import config; "
+                            "print(config.get_option('client.disableDataExport'))"],
+                           cwd=PROJECT_DIR, capture_output=True, text=True, check=True).stdout.split()
+    assert shown[-1] == "True"
+    drawing = []
+    for path in sorted((PROJECT_DIR / "dashboards").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in ("dataframe", "data_editor", "table"):
+                    drawing.append(path.relative_to(PROJECT_DIR).as_posix())
+                if node.func.attr == "set_option" and node.args and isinstance(node.args[0], ast.Constant):
+                    assert node.args[0].value != "client.disableDataExport" or (
+                        isinstance(node.args[1], ast.Constant) and node.args[1].value is True), path
+    assert drawing and all(p == "dashboards/ui.py" or p.startswith("dashboards/views/") for p in drawing), drawing
+    app = (PROJECT_DIR / "dashboards" / "app.py").read_text(encoding="utf-8")
+    assert app.index("from dashboards.ui import") < app.index("st.set_page_config")

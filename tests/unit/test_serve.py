@@ -53,3 +53,9 @@ def test_serve_hides_error_details_and_the_developer_menu() -> None:
     assert found["server.headless"] == ["true"] and found["browser.gatherUsageStats"] == ["false"]
     known = st_config._config_options_template  # every option is one this Streamlit has
     assert not set(found) - set(known), set(found) - set(known)
+
+
+def test_serve_switches_off_the_csv_export_of_every_table() -> None:
+    """Issue 21 finding 5: a table leaves the server only by a recorded download button."""
+    assert options(cli.serve_command(8501, "127.0.0.1"))["client.disableDataExport"] == ["true"]
+
