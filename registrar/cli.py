@@ -241,7 +241,8 @@ def serve_command(port: int, address: str, hosts: list[str] | None = None) -> li
     `hosts` (the address itself, and localhost for the loopback), hardened (HARDENING)."""
     allowed = list(dict.fromkeys(hosts or ([address, "localhost"] if address in LOOPBACK else [address])))
     command = [
-        sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboards" / "app.py"),
+        # app.py behind the middleware that adds the frame and content-type headers (finding 11)
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboards" / "serve_app.py"),
         "--server.address", address, "--server.port", str(port), "--server.headless", "true",
         "--browser.serverAddress", allowed[0], "--browser.serverPort", str(port), *HARDENING,
     ]
