@@ -46,10 +46,10 @@ T = TypeVar("T")
 Entries = dict[str, Any]
 
 
-def client_of(address: str | None) -> str:
+def client_of(address: object) -> str:
     """The client a sign-in comes from: its address (`st.context.ip_address`, which is None for the
-    loopback), or `local`."""
-    found = (address or "").strip()
+    loopback), or `local` (also for anything that is not an address as text: a test runtime's)."""
+    found = address.strip() if isinstance(address, str) else ""
     return found if found and found not in ("127.0.0.1", "::1", "localhost") else LOCAL
 
 

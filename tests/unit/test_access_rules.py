@@ -278,8 +278,8 @@ def test_wrong_passwords_from_one_client_lock_the_name_for_that_client_only(tmp_
                                t0 + timedelta(minutes=1), client="198.51.100.2")
     assert accepted.checked and accepted.value is not None
     assert signins.check("registrar.1", t0 + timedelta(minutes=2), client="203.0.113.7").locked  # still
-    assert [throttle.client_of(a) for a in (None, "", "127.0.0.1", "::1", "203.0.113.7")] == [
-        "local", "local", "local", "local", "203.0.113.7"]
+    assert [throttle.client_of(a) for a in (None, "", "127.0.0.1", "::1", object(), "203.0.113.7")] == [
+        "local", "local", "local", "local", "local", "203.0.113.7"]
 
 
 def test_failures_of_everyone_are_limited_per_minute(tmp_path: Path) -> None:
