@@ -288,15 +288,17 @@ def _try_password(name: str, password: str, language: str) -> None:
         st.error(t("auth_wrong", language))
         return
     # the verdict, the password check and the count as one step (sign-ins sent at once queue)
-    tried = throttle.Throttle.of().attempt(name, lambda: Users.of().verify(name, password))
+    client = throttle.client_of(st.context.ip_address)  # counted per name and client (finding 6)
+    tried = throttle.Throttle.of().attempt(name, lambda: Users.of().verify(name, password), client=client)
     verdict, user = tried.verdict, tried.value
     if not tried.checked:
         audit.record("sign_in_locked", name, via="password", wait_seconds=round(verdict.wait_seconds),
-                     failures=verdict.failures)
+                     failures=verdict.failures, client=client, busy=verdict.busy)
         _refused(verdict, language)
         return
     if user is None:
-        audit.record("sign_in_failed", name, via="password", failures=verdict.failures, locked=verdict.locked)
+        audit.record("sign_in_failed", name, via="password", failures=verdict.failures, locked=verdict.locked,
+                     client=client)
         st.error(t("auth_wrong", language))
         if not verdict.allowed:
             _refused(verdict, language)

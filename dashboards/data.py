@@ -1,10 +1,14 @@
 """The one data layer of the dashboards: connections, scope, caching and parameter binding.
 
-- One read-only `Warehouse` per process and published file (`st.cache_resource`), shared by
-  every session; each query takes a cursor of its own, so sessions query side by side.
+- One read-only `Warehouse` per process and published file, shared by every session; each query
+  takes a cursor of its own, so sessions query side by side.
 - `frame(sql, params, scope)` caches each result per SQL, bound parameters and published
-  file (`st.cache_data`): a new publish is a new file, so it shows without a restart, and a
-  result is never taken half from the old file and half from the new one.
+  file (`QueryCache`): a new publish is a new file, so it shows without a restart, and a
+  result is never taken half from the old file and half from the new one. The cache is bounded
+  (settings `query_cache_max_entries`, `query_cache_max_megabytes`; the least recently read
+  go first) and is this module's own, not one of Streamlit's: Streamlit empties its caches
+  (`st.cache_data`, `st.cache_resource`) for everyone when any client sends its "clear cache"
+  message, which a client may do at will (issue 21 finding 6).
 - `Scope` (registrar/access/scope.py) is what the signed-in user may see (`current_scope()`,
   set at sign-in by dashboards/auth.py from the user's role); every query module filters by it through
   `Scope.faculty_filter`, `student_filter` and `personal`, so a page never decides that itself.
@@ -17,18 +21,22 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from policy import settings
 from registrar.access.scope import Scope
 from registrar.common.paths import Home
 from registrar.common.warehouse import FileStamp, NoWarehouse, Warehouse
 
-__all__ = ["SCOPE_KEY", "FileStamp", "NoWarehouse", "Scope", "Warehouse", "current_scope", "failing_rows",
+__all__ = ["SCOPE_KEY", "FileStamp", "NoWarehouse", "QueryCache", "Scope", "Warehouse", "current_scope",
+           "failing_rows",
            "frame", "last_refresh", "published", "quality_checks", "refresh_status", "warehouse",
            "warehouse_path"]
 
@@ -37,9 +45,18 @@ def warehouse_path() -> Path:
     return Home.from_env().warehouse
 
 
-@st.cache_resource(show_spinner=False)
+_WAREHOUSES: dict[str, Warehouse] = {}
+_WAREHOUSES_LOCK = threading.Lock()
+
+
 def _warehouse(path: str) -> Warehouse:
-    return Warehouse(Path(path))
+    """The one reader of the file at `path` in this process (kept here, not in Streamlit's
+    `st.cache_resource`, which a client's "clear cache" message empties)."""
+    with _WAREHOUSES_LOCK:
+        found = _WAREHOUSES.get(path)
+        if found is None:
+            found = _WAREHOUSES[path] = Warehouse(Path(path))
+        return found
 
 
 def warehouse() -> Warehouse:
@@ -74,12 +91,86 @@ def _stamp(path: str) -> tuple[int, int]:
     return st_.st_ino, st_.st_mtime_ns
 
 
-@st.cache_data(show_spinner=False, max_entries=4096)
+class QueryCache:
+    """Query results in memory, shared by every session: at most `max_entries` of them and at most
+    `max_bytes` (pandas' deep memory usage) together; reading one makes it the most recent, and
+    the least recently read go first. A result larger than `max_bytes` is not kept. Each read
+    gives a copy, so a page that changes its frame never changes the cached one. Thread-safe."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[Hashable, tuple[pd.DataFrame, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def configured(cls) -> QueryCache:
+        """Bounded by settings.yml (rules B30)."""
+        found = settings()
+        return cls(int(found.get("query_cache_max_entries", 4096)),
+                   int(float(found.get("query_cache_max_megabytes", 256)) * 1024 * 1024))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def get(self, key: Hashable) -> pd.DataFrame | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found[0].copy()
+
+    def put(self, key: Hashable, value: pd.DataFrame) -> None:
+        size = int(value.memory_usage(index=True, deep=True).sum())
+        if size > self.max_bytes or self.max_entries < 1:
+            return
+        kept = value.copy()
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._entries[key] = (kept, size)
+            self._bytes += size
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= dropped
+
+    def drop(self, keep: Callable[[Hashable], bool]) -> None:
+        """Forget every result whose key `keep` refuses (e.g. those of a replaced file)."""
+        with self._lock:
+            for key in [k for k in self._entries if not keep(k)]:
+                self._bytes -= self._entries.pop(key)[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+_CACHE = QueryCache.configured()
+_CACHED_STAMPS: dict[str, tuple[int, int]] = {}  # the stamp of each path the cache holds results of
+
+
 def _cached(path: str, stamp: tuple[int, int], sql: str, params: tuple[Any, ...]) -> pd.DataFrame:
+    key = (path, stamp, sql, params)
+    found = _CACHE.get(key)
+    if found is not None:
+        return found
     with _warehouse(path).reading() as (cursor, used):
         if (used.inode, used.mtime_ns) != stamp:
             raise _FileChanged
-        return cursor.execute(sql, list(params)).df()
+        result = cursor.execute(sql, list(params)).df()
+    if _CACHED_STAMPS.get(path) != stamp:  # republished: the old file's results are of no more use
+        _CACHED_STAMPS[path] = stamp
+        _CACHE.drop(lambda k: not (isinstance(k, tuple) and k[0] == path and k[1] != stamp))
+    _CACHE.put(key, result)
+    return result
 
 
 _measuring = False  # set by bench.latency: every query runs on the warehouse, none from the cache

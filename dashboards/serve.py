@@ -1,5 +1,13 @@
 """What `registrar serve` runs: the dashboards (app.py) as Streamlit's own ASGI app (`st.App`),
-with one route of ours that sets the session cookie (registrar/access/sessions.py).
+with one route of ours that sets the session cookie (registrar/access/sessions.py) and a
+middleware that adds the response headers Streamlit does not set itself (issue 21 finding 11):
+
+- `X-Frame-Options: DENY` and `Content-Security-Policy: frame-ancestors 'none'`: no other site may
+  show the dashboards in a frame (clickjacking a signed-in registrar).
+- `X-Content-Type-Options: nosniff`: a browser takes every response as the type the server says.
+
+`streamlit run dashboards/serve.py` finds `app` and serves it with every `--server.*`/`--client.*`
+option as for app.py; `streamlit run dashboards/app.py` (AppTest) still works, without these.
 
 A sign-in happens over Streamlit's websocket, which cannot set a cookie. The sign-in form sends
 the browser to `HANDOVER_PATH?token=…&next=…` with a one-time token; this route swaps the token
@@ -12,10 +20,13 @@ sign a browser in as somebody else).
 from __future__ import annotations
 
 import sys
+from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import streamlit as st
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -59,4 +70,38 @@ def handover(request: Request) -> Response:
     return back
 
 
-app = st.App(str(Path(__file__).resolve().parent / "app.py"), routes=[Route(HANDOVER_PATH, handover)])
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+
+SECURITY_HEADERS: dict[bytes, bytes] = {
+    b"x-frame-options": b"DENY",
+    b"content-security-policy": b"frame-ancestors 'none'",
+    b"x-content-type-options": b"nosniff",
+}
+
+
+class SecurityHeaders:
+    """ASGI middleware: every HTTP response gets SECURITY_HEADERS (a header the response already
+    has of the same name is replaced, so none is sent twice); websockets pass unchanged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]],
+                       send: Callable[[Message], Awaitable[None]]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in SECURITY_HEADERS]
+                message["headers"] = kept + list(SECURITY_HEADERS.items())
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+app = st.App(str(Path(__file__).resolve().parent / "app.py"), routes=[Route(HANDOVER_PATH, handover)],
+             middleware=[Middleware(SecurityHeaders)])

@@ -1,11 +1,19 @@
 """What every page draws the same way: the language, numbers in the language's format,
 rates with their base, the empty states, and a table with its XLSX and CSV downloads
-(written by the reports' one exporter, so a download looks like a report)."""
+(written by the reports' one exporter, so a download looks like a report).
+
+Every download of the dashboards is a `download()` button (issue 21 finding 5): its file is
+built only when the button is clicked (Streamlit's deferred download: no file of it exists on
+the server before), and the click is recorded in the audit log at that moment, with who, which
+file and its parameters. Streamlit's own CSV export and copy of every `st.dataframe` is switched
+off for the whole process here (`client.disableDataExport`; `registrar serve` passes it too)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +21,7 @@ import streamlit as st
 from dashboards import auth
 from dashboards.data import frame, published
 from policy import settings
+from registrar.access import audit
 from registrar.common.i18n import DEFAULT_LANGUAGE, LANGUAGES, md, t
 from registrar.reports import export
 from registrar.reports.base import ReportDocument, ReportParams, Section
@@ -21,6 +30,10 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Plotly's toolbar keeps only "download as PNG" (printing a chart) and the zoom reset.
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2},
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+
+# No CSV download nor copy in the toolbar of any st.dataframe: a table leaves the server only by a
+# download() button, which the audit log records. Process-wide, before any page draws.
+st.set_option("client.disableDataExport", True)
 
 
 def lang() -> str:
@@ -99,22 +112,48 @@ def table(frame: pd.DataFrame, headers: dict[str, str], *, title_key: str, filte
         st.dataframe(shown, hide_index=True)
     else:
         st.dataframe(shown, hide_index=True, height=height)
-    xlsx, csv = downloads(shown, title=t(title_key, language), filters=filters, stem=key)
+    title = t(title_key, language)
     buttons = st.container(horizontal=True)  # side by side, each as wide as its label
     audited = {"title": t(title_key, "en"), "rows": len(shown), "filters": dict(filters)}  # what, for the audit log
-    buttons.download_button(t("download_xlsx", language), xlsx, file_name=f"{key}.xlsx", mime=XLSX_MIME,
-                            key=f"{key}_xlsx", icon=":material/download:", on_click=auth.log,
-                            args=("download", f"{key}.xlsx"), kwargs=audited)
-    buttons.download_button(t("download_csv", language), csv, file_name=f"{key}.csv", mime="text/csv",
-                            key=f"{key}_csv", icon=":material/download:", on_click=auth.log,
-                            args=("download", f"{key}.csv"), kwargs=audited)
+    download(buttons, t("download_xlsx", language), lambda: to_xlsx(shown, title=title, filters=filters, stem=key,
+                                                                     language=language),
+             file_name=f"{key}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", **audited)
+    download(buttons, t("download_csv", language), lambda: to_csv(shown, title=title, filters=filters, stem=key,
+                                                                   language=language),
+             file_name=f"{key}.csv", mime="text/csv", key=f"{key}_csv", **audited)
 
 
-def downloads(shown: pd.DataFrame, *, title: str, filters: list[tuple[str, str]], stem: str) -> tuple[bytes, bytes]:
-    """XLSX and CSV bytes of a shown table (headers already translated), by the reports' exporter."""
-    doc = ReportDocument(title=title, parameters=filters, sections=[Section("", shown)], file_stem=stem)
-    params = ReportParams(lang=lang())
-    return export.to_xlsx(doc, params, refreshed_at()), export.to_csv(doc, params)
+def download(where: Any, label: str, build: Callable[[], bytes], *, file_name: str, mime: str, key: str,
+             what: str | None = None, **audited: Any) -> None:
+    """A download button whose file `build()` makes only when it is clicked, recording then, in the
+    audit log, who downloaded `what` (default: the file name) with `audited` (the filters, the
+    report's parameters). Until the click no file of it exists on the server. Once built, the
+    file is at a `/media/...` address that answers anyone who has it, with no session, until
+    Streamlit's cleanup drops it: at the end of the second script run (any session's click or
+    page) after the download; on a server nobody uses, it stays until then."""
+    user = auth.user_name()  # the click is served on another thread, outside this session's state
+
+    def on_click() -> bytes:
+        data = build()
+        audit.record("download", user, what or file_name, file=file_name, **audited)
+        return data
+
+    where.download_button(label, on_click, file_name=file_name, mime=mime, key=key, icon=":material/download:",
+                          on_click="ignore")
+
+
+def _document(shown: pd.DataFrame, title: str, filters: list[tuple[str, str]], stem: str) -> ReportDocument:
+    return ReportDocument(title=title, parameters=filters, sections=[Section("", shown)], file_stem=stem)
+
+
+def to_xlsx(shown: pd.DataFrame, *, title: str, filters: list[tuple[str, str]], stem: str, language: str) -> bytes:
+    """The XLSX of a shown table (headers already translated), by the reports' exporter."""
+    return export.to_xlsx(_document(shown, title, filters, stem), ReportParams(lang=language), refreshed_at())
+
+
+def to_csv(shown: pd.DataFrame, *, title: str, filters: list[tuple[str, str]], stem: str, language: str) -> bytes:
+    """The CSV of a shown table, by the reports' exporter."""
+    return export.to_csv(_document(shown, title, filters, stem), ReportParams(lang=language))
 
 
 def refreshed_at() -> dt.datetime | None:

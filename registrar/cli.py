@@ -261,6 +261,7 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 # Streamlit's options for every serve: no error details, tracebacks or developer menu (rerun,
 # clear cache) in the browser (issue 21 finding 11)
 HARDENING = ("--client.showErrorDetails", "none", "--client.toolbarMode", "minimal",
+             "--client.disableDataExport", "true",  # no CSV export of st.dataframe (finding 5)
              "--server.enableXsrfProtection", "true", "--server.enableCORS", "true",
              "--server.enableStaticServing", "false", "--server.enableAgentApi", "false",
              "--server.runOnSave", "false", "--browser.gatherUsageStats", "false")
@@ -272,6 +273,7 @@ def serve_command(port: int, address: str, hosts: list[str] | None = None) -> li
     `hosts` (the address itself, and localhost for the loopback), hardened (HARDENING)."""
     allowed = list(dict.fromkeys(hosts or ([address, "localhost"] if address in LOOPBACK else [address])))
     command = [
+        # app.py with the session cookie's route and the middleware of the frame and content-type headers
         sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboards" / "serve.py"),
         "--server.address", address, "--server.port", str(port), "--server.headless", "true",
         "--browser.serverAddress", allowed[0], "--browser.serverPort", str(port), *HARDENING,

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboards import auth
 from dashboards.data import warehouse
+from dashboards.ui import download
 from dashboards.ui import lang as session_lang
 from registrar.common.i18n import LANGUAGES, md, t
 from registrar.reports import catalog, params, run
@@ -98,7 +99,6 @@ if made and made[0] == name:
     produced = made[1]
     st.success(md(next(iter(produced.values())).document.title))
     for column, (fmt, item) in zip(st.columns(len(produced)), produced.items(), strict=True):
-        column.download_button(t("reports_download", lang, fmt=fmt.upper()), item.data, file_name=item.file_name,
-                               mime=MIME[fmt], key=f"report_download_{fmt}", on_click=auth.log,
-                               args=("download", f"report:{name}"),
-                               kwargs={"file": item.file_name, "format": fmt, **_audited(values)})
+        download(column, t("reports_download", lang, fmt=fmt.upper()), lambda data=item.data: data,
+                 file_name=item.file_name, mime=MIME[fmt], key=f"report_download_{fmt}", what=f"report:{name}",
+                 format=fmt, **_audited(values))

@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboards import auth
 from dashboards.data import failing_rows, last_refresh, quality_checks, refresh_status, warehouse
+from dashboards.ui import download
 from dashboards.ui import lang as session_lang
 from registrar.access import audit
 from registrar.common.i18n import md, t
@@ -186,9 +187,8 @@ def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool
     st.caption(t("rows_shown", lang, shown=f"{len(rows):,}", total=f"{int(chosen.get('failing_rows') or 0):,}"))
     st.dataframe(rows, hide_index=True)
     file_name = f"{chosen['name'][:80]}.csv".replace("/", "_")
-    st.download_button(t("download_csv", lang), rows.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=file_name, mime="text/csv", key=f"{key}_csv", on_click=auth.log,
-                       args=("download", file_name), kwargs={"check": chosen["name"], "rows": len(rows)})
+    download(st, t("download_csv", lang), lambda: rows.to_csv(index=False).encode("utf-8-sig"),
+             file_name=file_name, mime="text/csv", key=f"{key}_csv", check=chosen["name"], rows=len(rows))
 
 
 st.header(t("status_heading", lang))

@@ -239,15 +239,80 @@ def test_failures_of_unknown_names_expire_and_are_dropped(tmp_path: Path) -> Non
         signins.failed(guess, t0)
     for _ in range(3):
         signins.failed("locked.ghost", t0)
-    assert set(json.loads(signins.path.read_text())) == {"ghost-1", "ghost-2", "a.dean", "locked.ghost"}
+    assert names_in(signins) == {"ghost-1", "ghost-2", "a.dean", "locked.ghost"}
     signins.failed("ghost-3", t0 + timedelta(minutes=59))
-    assert set(json.loads(signins.path.read_text())) == {"ghost-1", "ghost-2", "a.dean", "locked.ghost", "ghost-3"}
+    assert names_in(signins) == {"ghost-1", "ghost-2", "a.dean", "locked.ghost", "ghost-3"}
     signins.attempt("ghost-4", lambda: None, t0 + timedelta(minutes=61))  # a write: the old guesses go
     # a user's failures stay, and a lock until it runs out
-    assert set(json.loads(signins.path.read_text())) == {"a.dean", "locked.ghost", "ghost-3", "ghost-4"}
+    assert names_in(signins) == {"a.dean", "locked.ghost", "ghost-3", "ghost-4"}
     assert signins.check("a.dean", t0 + timedelta(minutes=61)).failures == 1
     signins.failed("ghost-5", t0 + timedelta(minutes=91))
-    assert "locked.ghost" not in json.loads(signins.path.read_text())
+    assert "locked.ghost" not in names_in(signins)
+    # everyone's failures are kept for a minute only
+    assert json.loads(signins.path.read_text())[throttle.GLOBAL_KEY] == [(t0 + timedelta(minutes=91)).isoformat()]
+
+
+def names_in(signins: throttle.Throttle) -> set[str]:
+    """The names the throttle file holds failures of."""
+    return set(json.loads(signins.path.read_text())) - {throttle.GLOBAL_KEY}
+
+
+def test_wrong_passwords_from_one_client_lock_the_name_for_that_client_only(tmp_path: Path) -> None:
+    """Issue 21 finding 6: six wrong passwords sent from one place do not lock the account for every
+    other place; the loopback and an unknown address are one client."""
+    home = Home(tmp_path)
+    users = Users.of(home)
+    users.add(User("registrar.1", "registrar"), "right-Password-1")
+    signins = throttle.Throttle.of(home, throttle.ThrottlePolicy(slow_after=99, lock_after=6, lock_minutes=15))
+    t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    for i in range(6):
+        signins.attempt("registrar.1", lambda: users.verify("registrar.1", "wrong"), t0 + timedelta(seconds=i),
+                        client="203.0.113.7")
+    assert signins.check("Registrar.1", t0 + timedelta(minutes=1), client="203.0.113.7").locked
+    refused = signins.attempt("registrar.1", lambda: users.verify("registrar.1", "right-Password-1"),
+                              t0 + timedelta(minutes=1), client="203.0.113.7")
+    assert not refused.checked and refused.value is None  # locked for the attacker's address
+    for other in ("198.51.100.2", throttle.LOCAL):
+        assert signins.check("registrar.1", t0 + timedelta(minutes=1), client=other).allowed
+    accepted = signins.attempt("registrar.1", lambda: users.verify("registrar.1", "right-Password-1"),
+                               t0 + timedelta(minutes=1), client="198.51.100.2")
+    assert accepted.checked and accepted.value is not None
+    assert signins.check("registrar.1", t0 + timedelta(minutes=2), client="203.0.113.7").locked  # still
+    assert [throttle.client_of(a) for a in (None, "", "127.0.0.1", "::1", object(), "203.0.113.7")] == [
+        "local", "local", "local", "local", "local", "203.0.113.7"]
+
+
+def test_failures_of_everyone_are_limited_per_minute(tmp_path: Path) -> None:
+    """A spray: one guess for each of many names, each from another address, meets the global limit."""
+    home = Home(tmp_path)
+    signins = throttle.Throttle.of(home, throttle.ThrottlePolicy(slow_after=99, lock_after=99,
+                                                                 max_failures_per_minute=5))
+    t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    checked: list[str] = []
+    for i in range(5):
+        tried = signins.attempt(f"name-{i}", lambda i=i: checked.append(f"name-{i}"), t0 + timedelta(seconds=i),
+                                client=f"198.51.100.{i}")
+        assert tried.checked and tried.verdict.allowed
+    sixth = signins.attempt("name-5", lambda: checked.append("name-5"), t0 + timedelta(seconds=10),
+                            client="198.51.100.5")
+    assert not sixth.checked and sixth.verdict.busy and not sixth.verdict.locked
+    assert sixth.verdict.wait_seconds == 50  # until the oldest failure is a minute old
+    assert checked == [f"name-{i}" for i in range(5)]
+    later = signins.attempt("name-5", lambda: checked.append("name-5"), t0 + timedelta(seconds=60),
+                            client="198.51.100.5")
+    assert later.checked  # the oldest failure has left the minute
+
+
+def test_a_throttle_file_of_the_earlier_version_is_read_as_the_local_client(tmp_path: Path) -> None:
+    home = Home(tmp_path)
+    t0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    signins = throttle.Throttle.of(home, throttle.ThrottlePolicy(lock_after=6, lock_minutes=15))
+    signins.path.write_text(json.dumps({"a.dean": {"failures": 6, "last_at": t0.isoformat(),
+                                                   "locked_until": (t0 + timedelta(minutes=15)).isoformat()}}))
+    assert signins.check("a.dean", t0 + timedelta(minutes=1)).locked
+    assert signins.check("a.dean", t0 + timedelta(minutes=1), client="198.51.100.2").allowed
+
+
 
 
 def test_a_single_small_cell_takes_a_second_one_with_it() -> None:

@@ -53,3 +53,49 @@ def test_serve_hides_error_details_and_the_developer_menu() -> None:
     assert found["server.headless"] == ["true"] and found["browser.gatherUsageStats"] == ["false"]
     known = st_config._config_options_template  # every option is one this Streamlit has
     assert not set(found) - set(known), set(found) - set(known)
+
+
+def test_serve_switches_off_the_csv_export_of_every_table() -> None:
+    """Issue 21 finding 5: a table leaves the server only by a recorded download button."""
+    assert options(cli.serve_command(8501, "127.0.0.1"))["client.disableDataExport"] == ["true"]
+
+
+def test_serve_sends_the_frame_and_content_type_headers_on_every_response() -> None:
+    """Issue 21 finding 11: `registrar serve` runs app.py as the `st.App` of dashboards/serve.py,
+    whose middleware adds the headers to every HTTP response (replacing one already there) and lets
+    websockets pass."""
+    import asyncio
+
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    from dashboards import serve
+    from registrar.common.paths import PROJECT_DIR
+
+    command = cli.serve_command(8501, "127.0.0.1")
+    script = command[command.index("run") + 1]
+    assert script == str(PROJECT_DIR / "dashboards" / "serve.py")
+    found = discover_asgi_app(PROJECT_DIR / "dashboards" / "serve.py")  # what `streamlit run` looks for
+    assert found.is_asgi_app and found.app_name == "app"
+
+    sent: list[dict[str, object]] = []
+
+    async def inner(scope: dict[str, object], receive: object, send: object) -> None:
+        await send({"type": "http.response.start", "status": 200,  # type: ignore[operator]
+                    "headers": [(b"content-type", b"text/html"), (b"X-Content-Type-Options", b"nosniff")]})
+        await send({"type": "http.response.body", "body": b"<html>"})  # type: ignore[operator]
+
+    async def record(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request"}
+
+    wrapped = serve.SecurityHeaders(inner)
+    asyncio.run(wrapped({"type": "http"}, receive, record))
+    headers = [(k.lower(), v) for k, v in sent[0]["headers"]]  # type: ignore[union-attr]
+    assert (b"x-frame-options", b"DENY") in headers
+    assert (b"content-security-policy", b"frame-ancestors 'none'") in headers
+    assert [k for k, _ in headers].count(b"x-content-type-options") == 1 and (b"content-type", b"text/html") in headers
+    sent.clear()
+    asyncio.run(wrapped({"type": "websocket"}, receive, record))
+    assert sent[0]["headers"] == [(b"content-type", b"text/html"), (b"X-Content-Type-Options", b"nosniff")]

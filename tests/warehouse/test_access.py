@@ -149,25 +149,38 @@ def test_an_oidc_identity_signs_in_as_the_user_of_that_name(home: Home) -> None:
         ("sign_in", "dean.oidc@uni.example"), ("sign_in_failed", "someone@else.example")]
 
 
-def test_a_download_is_logged_with_what_and_its_filters(home: Home) -> None:
+def test_a_download_is_built_only_on_the_click_and_logged_then_with_what_and_its_filters(home: Home) -> None:
+    """Issue 21 finding 5: drawing the page puts no file on the server (no `/media` address to pass
+    round); the click, which the server answers by building the file, records one audit event."""
+
     def page() -> None:
         import pandas as pd
         import streamlit as st
+        from streamlit.runtime import Runtime
 
         from dashboards.auth import ACCOUNT_KEY, Account
         from dashboards.ui import table
         from registrar.access.scope import Scope
 
         st.session_state[ACCOUNT_KEY] = Account("demo-registrar", "registrar", Scope(), "password")
+        st.session_state["media"] = Runtime.instance().media_file_mgr  # the server's files (AppTest's runtime)
         table(pd.DataFrame({"student_id": ["S1", "S2"]}), {"student_id": "check_name"}, title_key="audit_heading",
               filters=[("Faculty", "ENG")], key="debtors")
 
     since = now_iso()
     at = AppTest.from_function(page, default_timeout=60).run()
-    at.download_button(key="debtors_xlsx").click().run()
+    media = at.session_state["media"]
+    button = at.download_button(key="debtors_xlsx").proto
+    assert button.url == "" and button.deferred_file_id  # no file, only what to build on the click
+    assert media._storage._files_by_id == {}  # no bytes of any download on the server
+    assert [e for e in events(home, since) if e["event"] == "download"] == []
+    url = media.execute_deferred(button.deferred_file_id)  # what the server does on the click
+    (stored,) = media._storage._files_by_id.values()
+    assert url.startswith("/mock/media/") and stored.content[:2] == b"PK"  # the XLSX, built now
     logged = [e for e in events(home, since) if e["event"] == "download"]
-    assert logged and logged[0]["what"] == "debtors.xlsx" and logged[0]["user"] == "demo-registrar"
+    assert len(logged) == 1 and logged[0]["what"] == "debtors.xlsx" and logged[0]["user"] == "demo-registrar"
     assert logged[0]["params"]["rows"] == 2 and logged[0]["params"]["filters"] == {"Faculty": "ENG"}
+    assert logged[0]["params"]["file"] == "debtors.xlsx"
 
 
 def test_the_registrar_reads_the_audit_log_on_the_data_page(home: Home) -> None:
