@@ -1,7 +1,7 @@
 """The bench: how long a whole refresh takes and how much memory it holds, at the sizes of a
 university and of the country, against what users would use instead.
 
-    registrar-bench --sizes 5000,50000,200000,600000     (or `make bench`)
+    registrar-bench --sizes 5000,5000q,50000,50000q     (or `make bench`)
 
 For each size, on demo extracts cached by seed and size (under $REGISTRAR_HOME/bench/extracts):
 the whole `registrar refresh` as a child process (wall time, peak memory of its process tree,
@@ -9,7 +9,9 @@ each step's seconds, dbt's per-node timings, the warehouse's size), the dashboar
 latency on the published warehouse (`python -m bench.latency`), and the two reference
 points on the same extracts: the pandas reference (bench/reference_pandas.py) and the DuckDB
 floor (bench/floor_duckdb.py), each checked to give the marts' numbers exactly. A reference
-that disagrees with the marts fails the bench. Results go to bench/results/<stamp>.json and
+that disagrees with the marts fails the bench. A size written `5000q` is the same extracts fully
+quoted (every field in quotes, as many exports write them: bench/quoted.py), so the table shows
+what quoting costs next to the size's unquoted row. Results go to bench/results/<stamp>.json and
 bench/RESULTS.md. A measurement, not a test: tests/warehouse/test_bench.py only runs it small.
 """
 
@@ -25,12 +27,13 @@ from pathlib import Path
 
 from bench import check as bench_check
 from bench import measure as bench_measure
+from bench.quoted import quoted_copy
 from bench.shared import RESULTS, cached_extracts
 from bench.shared import commit as _commit
 from registrar.common.paths import PROJECT_DIR, Home
 
 SUMMARY = PROJECT_DIR / "bench" / "RESULTS.md"
-SIZES = (5000, 50000, 200000, 600000)
+SIZES = ("5000", "5000q", "50000", "50000q", "200000", "200000q", "600000", "600000q")
 
 
 def _python(*args: str) -> list[str]:
@@ -50,19 +53,23 @@ def _reference(script: str, extracts: Path, out: Path, warehouse: Path) -> dict[
 
 
 def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, repeat: int,
-               say=print, save=lambda _partial: None) -> dict[str, object]:
-    """Refresh, latency and both references for one size; `save` gets the result so far after each
-    stage, so a run stopped at the country's size still keeps what it measured."""
+               say=print, save=lambda _partial: None, quoted: bool = False) -> dict[str, object]:
+    """Refresh, latency and both references for one size (`quoted`: on its fully quoted copy);
+    `save` gets the result so far after each stage, so a run stopped at the country's size still
+    keeps what it measured."""
     extracts, info = cached_extracts(cache, students, years, seed, say)
+    if quoted:
+        extracts = quoted_copy(extracts, extracts.with_name(extracts.name + "-quoted"))
+    tag, label = f"{students}{'q' if quoted else ''}", f"{students:,}{' quoted' if quoted else ''}"
     files = [p for p in extracts.iterdir() if p.suffix == ".csv"]
     result: dict[str, object] = {
-        "students": students, "years": years, "seed": seed,
+        "students": students, "quoted": quoted, "years": years, "seed": seed,
         "extracts": {"dir": str(extracts), "rows": info["counts"], "grade_rows": info["counts"]["grades"],
                      "bytes": sum(p.stat().st_size for p in files), "cached": info["cached"],
                      "generate_seconds": info["seconds"]},
         "load_average_before": bench_measure.load_average(),
     }
-    home = Home(root / f"home-{students}")
+    home = Home(root / f"home-{tag}")
     # a fresh home, but dbt's parsed project is kept per size, as a university's nightly refresh keeps
     # it (the build's memory limit, part of dbt's profile, follows the size): only a size's first
     # bench parses the whole project
@@ -72,7 +79,7 @@ def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, re
         home.root.mkdir(parents=True)
         shutil.copyfile(parsed, home.dbt_parse_cache)
     env = {**os.environ, "REGISTRAR_HOME": str(home.root), "PYTHONUNBUFFERED": "1"}
-    say(f"[{students:,}] refresh ({info['counts']['grades']:,} grade rows)")
+    say(f"[{label}] refresh ({info['counts']['grades']:,} grade rows)")
     refreshed = bench_measure.run_measured(_python("-m", "registrar.cli", "refresh", str(extracts)), env=env,
                                            cwd=PROJECT_DIR)
     if refreshed.returncode != 0:
@@ -86,11 +93,11 @@ def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, re
     if home.dbt_parse_cache.exists():
         shutil.copyfile(home.dbt_parse_cache, parsed)
     result["warehouse_bytes"] = home.warehouse.stat().st_size
-    say(f"[{students:,}] refresh {refreshed.seconds} s, peak {refreshed.peak_rss_bytes / 2**30:.2f} GiB")
+    say(f"[{label}] refresh {refreshed.seconds} s, peak {refreshed.peak_rss_bytes / 2**30:.2f} GiB")
     save(result)
 
-    say(f"[{students:,}] dashboard latency")
-    latency_file = root / f"latency-{students}.json"
+    say(f"[{label}] dashboard latency")
+    latency_file = root / f"latency-{tag}.json"
     latency = bench_measure.run_measured(
         _python("-m", "bench.latency", "--repeat", str(repeat), "--json", str(latency_file)), env=env,
         cwd=PROJECT_DIR)
@@ -100,9 +107,9 @@ def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, re
     save(result)
 
     for name, script in (("floor", "floor_duckdb.py"), ("pandas", "reference_pandas.py")):
-        say(f"[{students:,}] {name} reference")
-        result[name] = _reference(script, extracts, root / f"{name}-{students}", home.warehouse)
-        say(f"[{students:,}] {name}: {result[name]['seconds']} s, matched {result[name]['matched']}")
+        say(f"[{label}] {name} reference")
+        result[name] = _reference(script, extracts, root / f"{name}-{tag}", home.warehouse)
+        say(f"[{label}] {name}: {result[name]['seconds']} s, matched {result[name]['matched']}")
         save(result)
     wall = refreshed.seconds
     floor = float(result["floor"]["seconds"])  # type: ignore[index]
@@ -150,7 +157,7 @@ def _row(s: dict) -> str:
     def ratio(name: str) -> str:
         return f"{_get(s, 'ratios', name)} ({_get(s, 'ratios', name + '_cpu')})"
 
-    return (f"| {s['students']:,}{' (partial)' if s.get('partial') else ''} | {s['extracts']['grade_rows']:,} "
+    return (f"| {_label(s)}{' (partial)' if s.get('partial') else ''} | {s['extracts']['grade_rows']:,} "
             f"| {s['extracts']['bytes'] / 1e6:.0f} "
             f"| {s['refresh']['wall_seconds']} ({_get(s, 'refresh', 'cpu_seconds')}) "
             f"| {_gib(s['refresh']['peak_rss_bytes'])} "
@@ -160,6 +167,24 @@ def _row(s: dict) -> str:
             f"| {ratio('refresh_over_pandas')} | {ratio('refresh_over_floor')} "
             f"| {_get(s, 'ratios', 'core_marts_over_floor')} | {identical} "
             f"| {s['load_average_before'][0]}-{_load_after(s)} |")
+
+
+def _label(s: dict) -> str:
+    return f"{s['students']:,}{' quoted' if s.get('quoted') else ''}"
+
+
+def _quoting_costs(sizes: list[dict]) -> list[str]:
+    """Each quoted size's refresh and load over its unquoted size's of the same run."""
+    plain = {s["students"]: s for s in sizes if not s.get("quoted")}
+    lines = []
+    for q in sizes:
+        p = plain.get(q["students"]) if q.get("quoted") else None
+        if p is not None and "refresh" in p and "refresh" in q:
+            load = "validate and load extracts"
+            refresh = _ratio(q["refresh"]["wall_seconds"], p["refresh"]["wall_seconds"])
+            lines.append(f"- {q['students']:,}: refresh {refresh}, "
+                         f"load {_ratio(q['refresh']['steps'][load], p['refresh']['steps'][load])}")
+    return ["", "Fully quoted ÷ unquoted, the same data (wall seconds):", "", *lines] if lines else []
 
 
 def _load_after(s: dict) -> object:
@@ -183,20 +208,21 @@ def markdown(run: dict[str, object]) -> str:
     ]
     for s in run["sizes"]:  # type: ignore[union-attr]
         lines.append(_row(s))
+    lines += _quoting_costs(run["sizes"])  # type: ignore[arg-type]
     lines += ["", "Slowest dbt nodes (seconds; models run on 2 threads, so they overlap):", ""]
     for s in run["sizes"]:  # type: ignore[union-attr]
         d = s["dbt"]
-        lines.append(f"- {s['students']:,}: build {d['elapsed_seconds']} s; summed by kind {d['seconds_by_kind']}; "
+        lines.append(f"- {_label(s)}: build {d['elapsed_seconds']} s; summed by kind {d['seconds_by_kind']}; "
                      f"core marts' models summed {d['core_marts_seconds']} s; top: "
                      + ", ".join(f"{t['node']} {t['seconds']}" for t in d["top"]))
     lines += ["", "Dashboard latency per page (p50 / p95 ms):", ""]
     for s in run["sizes"]:  # type: ignore[union-attr]
-        lines.append(f"- {s['students']:,}: " + ", ".join(
+        lines.append(f"- {_label(s)}: " + ", ".join(
             f"{p} {v['p50_ms']} / {v['p95_ms']}" for p, v in s.get("latency", {}).items()))
     return "\n".join(lines) + "\n"
 
 
-def run_bench(sizes: list[int], years: int, seed: int, root: Path, cache: Path, out: Path, repeat: int,
+def run_bench(sizes: list[int | str], years: int, seed: int, root: Path, cache: Path, out: Path, repeat: int,
               say=print) -> tuple[Path, dict[str, object]]:
     """Bench every size and write the results file and its table; return the file and the run."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -212,7 +238,8 @@ def run_bench(sizes: list[int], years: int, seed: int, root: Path, cache: Path, 
         target.write_text(json.dumps(run, indent=1, ensure_ascii=False), encoding="utf-8")
 
     for n in sizes:
-        done.append(bench_size(n, years, seed, root, cache, repeat, say, save))
+        quoted = str(n).endswith("q")
+        done.append(bench_size(int(str(n).rstrip("q")), years, seed, root, cache, repeat, say, save, quoted))
         save()
     (out / f"{stamp}.md").write_text(markdown(run), encoding="utf-8")
     return target, run
@@ -232,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
-                        help="students per demo university, comma-separated (default 5000,50000,200000,600000)")
+                        help="students per demo university, comma-separated; `5000q` is the same extracts fully quoted"
+                             f" (default {','.join(SIZES)})")
     parser.add_argument("--years", type=int, default=5, help="academic years of history (default 5)")
     parser.add_argument("--seed", type=int, default=42, help="random seed of the demo (default 42)")
     parser.add_argument("--home", type=Path, help="where the bench refreshes (default $REGISTRAR_HOME/bench)")
@@ -244,7 +272,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run_from_args(args: argparse.Namespace) -> int:
     root = (args.home or Home.from_env().root / "bench").resolve()
     cache = (args.cache or root / "extracts").resolve()
-    sizes = [int(s) for s in str(args.sizes).split(",") if s.strip()]
+    sizes = [s.strip() for s in str(args.sizes).split(",") if s.strip()]
     try:
         target, run = run_bench(sizes, args.years, args.seed, root, cache, args.out.resolve(), args.repeat,
                                 lambda m: print(m, flush=True))

@@ -231,12 +231,16 @@ def _write_csv_lines(path: Path, encoding: str, out_csv: Path, known: set[str], 
     The row number is the file's line, exactly as `csv.reader.line_num` counts it (the
     last line of a record whose quoted cell spans lines). A line without a quote is one
     record whose cells are its delimiter-separated parts, so it is checked and copied as
-    text; a line with a quote is parsed by the `csv` module, which reads on into the next
-    lines while a quoted cell is open, and its record is written back quoted. The two
+    text. So is the line of a fully quoted export whose every cell is whole in quotes and
+    holds no quote itself (`"a","b,c",""`): DuckDB reads those quotes as `csv` does. Any
+    other line with a quote is parsed by the `csv` module, which reads on into the next
+    lines while a quoted cell is open, and its record is written back quoted. All three
     give the same records as parsing the whole file with `csv`, at a fraction of the cost.
     """
     delim = result.delimiter
     blank = _blank_characters(delim)
+    separator = f'"{delim}"'  # between two quoted cells
+    quoted_blank = blank + '"'
     line_no = 0
     with path.open("r", encoding=encoding, newline="") as fh, \
             out_csv.open("w", encoding="utf-8", newline="") as out:
@@ -247,6 +251,17 @@ def _write_csv_lines(path: Path, encoding: str, out_csv: Path, known: set[str], 
         for text in lines:
             line_no += 1
             if '"' in text:
+                body = text.rstrip("\r\n")
+                inner = body[1:-1]
+                # every quote of the line opens or closes a whole cell: the first and the last, and
+                # the two of each separator between cells, which a cell's own quote would outnumber
+                if (body[:1] == '"' and body[-1:] == '"' and len(body) > 1
+                        and inner.count(separator) == width - 1 and inner.count('"') == 2 * (width - 1)
+                        and body.strip(quoted_blank)):  # a blank-looking row goes to csv, which knows
+                    copied.append(f"{line_no}{delim}{body}\r\n")
+                    if len(copied) == 10_000:
+                        _flush(out, copied, result)
+                    continue
                 reader = csv.reader(itertools.chain((text,), lines), delimiter=delim)
                 record = next(reader, [])
                 line_no += reader.line_num - 1

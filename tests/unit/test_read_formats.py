@@ -11,6 +11,7 @@ import duckdb
 import openpyxl
 import pytest
 
+from bench.quoted import quote_file
 from extract.contract import ENTITIES
 from extract.load import load_extracts
 from tests.support.extracts import MINI, read_rows
@@ -24,7 +25,8 @@ def _decimal_columns(entity: str) -> set[str]:
 
 
 def write_variant(target: Path, variant: str) -> Path:
-    """Write the mini university as `variant`: utf8 | bom_semicolon | cp1251 | xlsx."""
+    """Write the mini university as `variant`: utf8 | bom_semicolon | cp1251 | xlsx | quoted (every
+    field in quotes, as `COPY ... FORCE QUOTE *` writes it)."""
     target.mkdir()
     for src in sorted(MINI.glob("*.csv")):
         rows = read_rows(src)
@@ -46,6 +48,8 @@ def write_variant(target: Path, variant: str) -> Path:
             # Windows-1251 has no Kazakh-specific letters (ә, ғ, қ, ң, ө, ұ, ү, һ, і): exports in it
             # carry them transliterated, so this variant is compared with the same transliteration.
             (target / src.name).write_bytes(_to_cp1251(src.read_text(encoding="utf-8")))
+        elif variant == "quoted":
+            quote_file(src, target / src.name)
         elif variant == "xlsx":
             book = openpyxl.Workbook()
             sheet = book.active
@@ -91,7 +95,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Tables:
     return load_tables(write_variant(base / "x", "utf8"), base / "work")
 
 
-@pytest.mark.parametrize("variant", ["bom_semicolon", "xlsx"])
+@pytest.mark.parametrize("variant", ["bom_semicolon", "xlsx", "quoted"])
 def test_variant_loads_identical_tables(variant: str, tmp_path: Path, reference: Tables) -> None:
     tables = load_tables(write_variant(tmp_path / "x", variant), tmp_path / "work")
     for name, rows in reference.items():
@@ -156,3 +160,32 @@ def test_rows_are_numbered_and_split_as_a_spreadsheet_shows_them(encoding: str, 
         ("9", "5", "Жан", "c"),
         ("10", "6", 'x"y', "d"),
     ]
+
+
+def test_a_fully_quoted_export_gives_the_same_defects_rows_and_messages(mini_dir: Path, tmp_path: Path) -> None:
+    """Defects of every kind, planted in the mini university, come out the same from its fully
+    quoted copy: a bad date and a number out of range (DuckDB checks), a short row (the reader), a
+    repeated key, a dangling reference, and codes holding the delimiter, a line break, a quote."""
+    grades = mini_dir / "grades.csv"
+    lines = grades.read_text(encoding="utf-8").splitlines()
+    first = lines[1].split(",")
+    lines += [
+        ",".join([*first[:5], "90", "85", "180", "31.02.2025"]),  # exam out of range, no such date
+        ",".join(first[:4]),  # a short row
+        lines[2],  # the same key again
+        ",".join(["S9999", *first[1:]]),  # no such student
+        ",".join([first[0], '"HIS,X"', *first[2:]]),  # a code holding the delimiter
+        ",".join([first[0], '"HIS\nX"', *first[2:]]),  # a code broken over two lines: shown as row 16
+        ",".join([first[0], '"HI""S"', *first[2:]]),  # a code holding a doubled quote
+    ]
+    grades.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    quoted = tmp_path / "quoted"
+    quoted.mkdir()
+    for src in mini_dir.glob("*.csv"):
+        quote_file(src, quoted / src.name)
+    assert (quoted / "grades.csv").read_text(encoding="utf-8").startswith('"student_id","discipline_code"')
+    plain = load_extracts(mini_dir, duckdb.connect(), tmp_path / "w1")
+    fully_quoted = load_extracts(quoted, duckdb.connect(), tmp_path / "w2")
+    assert len(plain.defects) == 9 and [d.row for d in plain.defects][-3:] == [14, 16, 17]
+    assert [str(d) for d in fully_quoted.defects] == [str(d) for d in plain.defects]
+    assert [str(d) for d in fully_quoted.warnings] == [str(d) for d in plain.warnings]

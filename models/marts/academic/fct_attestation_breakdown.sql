@@ -162,9 +162,11 @@ counted as (
         -- after the retakes of the same term
         count(*) filter (where is_passed_after_retakes) as n_passed_after_retakes,
         count(*) filter (where is_passed_after_retakes) / count(*) as success_rate_after_retakes,
-        -- the debtors of the session: students whose result is still not passed after its retakes
-        -- (unsorted: sorting each list costs a fifth of the build at scale, and readers count them)
-        coalesce(list(student_id) filter (where not is_passed_after_retakes), []) as debtor_student_ids,
+        -- the debtors of the session: students whose result is still not passed after its retakes,
+        -- in student order, so that the same files always give the same list
+        coalesce(
+            list(student_id order by student_id) filter (where not is_passed_after_retakes), []
+        ) as debtor_student_ids,
         min(academic_year_start) as academic_year_start,
         min(term_order) as term_order,
         min(academic_year_start) * 10 + min(term_order) as term_seq

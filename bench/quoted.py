@@ -1,0 +1,79 @@
+"""A fully quoted copy of a folder of extracts: every field inside double quotes, empty ones as
+`""`, as a database's `COPY ... FORCE QUOTE *`, a spreadsheet or a report writer exports them.
+
+    python -m bench.quoted SOURCE_DIR TARGET_DIR
+
+The bench's quoted variant of a size (`registrar-bench --sizes 5000q`) and the loader's quoted
+measurements read such copies: the same data as the source, so a load of both must give the same
+tables, defects and row numbers, and should take about as long. Each file keeps its encoding,
+delimiter and line ending; a cell that spans lines still does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from extract.read import _detect_delimiter, detect_encoding
+
+MARKER = "quoted.json"  # written last: a folder holding it is a complete copy
+
+
+def _dialect(path: Path, encoding: str) -> tuple[str, str]:
+    """The file's delimiter and line ending, as its header line shows them."""
+    with path.open("r", encoding=encoding, newline="") as fh:
+        first = fh.readline()
+    ending = "\r\n" if first.endswith("\r\n") else "\r" if first.endswith("\r") else "\n"
+    return _detect_delimiter(first), ending
+
+
+def quote_file(source: Path, target: Path) -> int:
+    """Write `source` to `target` with every field quoted; the records written."""
+    encoding = detect_encoding(source)
+    if encoding is None:
+        shutil.copyfile(source, target)  # not text: copied as it is
+        return 0
+    delimiter, ending = _dialect(source, encoding)
+    n = 0
+    with source.open("r", encoding=encoding, newline="") as src, \
+            target.open("w", encoding=encoding, newline="") as out:
+        writer = csv.writer(out, delimiter=delimiter, lineterminator=ending, quoting=csv.QUOTE_ALL)
+        for record in csv.reader(src, delimiter=delimiter):
+            writer.writerow(record)
+            n += 1
+    return n
+
+
+def quoted_copy(source_dir: Path, target_dir: Path) -> Path:
+    """`target_dir` holding a fully quoted copy of every CSV of `source_dir` (other files copied),
+    written once: a complete copy is reused."""
+    if (target_dir / MARKER).exists():
+        return target_dir
+    shutil.rmtree(target_dir, ignore_errors=True)
+    target_dir.mkdir(parents=True)
+    records = {}
+    for path in sorted(source_dir.iterdir()):
+        if path.suffix.lower() == ".csv":
+            records[path.name] = quote_file(path, target_dir / path.name)
+        elif path.is_file():
+            shutil.copyfile(path, target_dir / path.name)
+    (target_dir / MARKER).write_text(json.dumps({"source": str(source_dir), "records": records}), encoding="utf-8")
+    return target_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.quoted", description=__doc__.splitlines()[0])
+    parser.add_argument("source", type=Path)
+    parser.add_argument("target", type=Path)
+    args = parser.parse_args(argv)
+    quoted_copy(args.source, args.target)
+    print(f"quoted copy in {args.target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
