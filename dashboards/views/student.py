@@ -12,7 +12,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import auth, student_picker
+from dashboards import auth, documents, student_picker
 from dashboards.data import current_scope
 from dashboards.queries import student
 from dashboards.ui import CHART_CONFIG, empty, fmt_date, fmt_int, fmt_num, fmt_pct, lang, require_warehouse, table
@@ -129,6 +129,7 @@ st.session_state["student_id"] = chosen  # kept when the user leaves and comes b
 st.query_params["student"] = chosen  # the address opens this student again
 who = [(t("stu_student_id", language), chosen), (t("transcript_student", language), str(card["full_name"]))]
 show_card(card)
+documents.buttons(chosen, language)  # transcript, certificate: for the roles that may make them
 
 st.subheader(t("stu_history_heading", language))
 periods = student.status_periods(scope, chosen, language)
