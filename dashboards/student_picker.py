@@ -7,18 +7,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import current_scope
 from dashboards.queries import student
 from dashboards.ui import empty, fmt_int
+from registrar.access.scope import Scope
 from registrar.common.i18n import t
 
 
-def pick(language: str, *, key: str, pick_key: str, label_key: str = "stu_search_label",
+def pick(scope: Scope, language: str, *, key: str, pick_key: str, label_key: str = "stu_search_label",
          asked: str | None = None) -> str | None:
     """The student ID picked from the matches of the text typed in the box `key` (the list is
     `pick_key`), else `asked` (a student another page or an earlier run chose) when nothing is typed;
-    None when the text matches nobody the user may see (said on the page)."""
-    scope = current_scope()
+    None when the text matches nobody `scope` (the page's user) may see (said on the page)."""
     text = st.text_input(t(label_key, language), key=key, help=t("stu_search_help", language),
                          placeholder=t("stu_search_placeholder", language))
     if not text.strip():

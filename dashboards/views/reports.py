@@ -13,7 +13,7 @@ import re
 import streamlit as st
 
 from dashboards import auth, student_picker
-from dashboards.data import warehouse
+from dashboards.data import current_scope, warehouse
 from dashboards.ui import download
 from dashboards.ui import lang as session_lang
 from registrar.common.i18n import LANGUAGES, md, t
@@ -58,7 +58,7 @@ def widgets(report: Report, first: dt.date, last: dt.date) -> dict[str, object]:
             values["date_to"] = c2.date_input(label("reports_to", param), value=None, min_value=first,
                                               key=f"{key}_to", format="DD.MM.YYYY")
         elif param == "student":
-            values["student"] = student_picker.pick(lang, key=key, pick_key=f"{key}_pick",
+            values["student"] = student_picker.pick(current_scope(), lang, key=key, pick_key=f"{key}_pick",
                                                     label_key="reports_student") or ""
         elif param == "faculty":
             faculties = wh.query(f"select faculty_code, name_{lang} as name from main.dim_faculties "  # noqa: S608

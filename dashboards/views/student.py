@@ -42,7 +42,7 @@ def choose() -> str | None:
     """The student to show: one picked from the matches of the search text, else the one another
     page (or this one, earlier) asked for."""
     asked = st.session_state.get("student_id") or asked_in_address()
-    return student_picker.pick(language, key="stu_search", pick_key="stu_pick", asked=asked)
+    return student_picker.pick(scope, language, key="stu_search", pick_key="stu_pick", asked=asked)
 
 
 def show_card(card: pd.Series) -> None:
