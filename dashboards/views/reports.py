@@ -1,15 +1,19 @@
 """Reports page: choose a report, its parameters and language, then download it in each format
 it offers. The same catalogue, parameter checks and exporter as `registrar report`, so the
-page and the CLI never differ; a refused parameter shows its message."""
+page and the CLI never differ. The student of a student's document is found by the Student page's
+search (dashboards/student_picker.py). Every refusal is worded for a person: what is missing is
+said before the report is asked for, and a refusal of the reports names the field of this page,
+never a command-line option such as `--student` (the CLI keeps its own wording)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import streamlit as st
 
-from dashboards import auth
-from dashboards.data import warehouse
+from dashboards import auth, student_picker
+from dashboards.data import current_scope, warehouse
 from dashboards.ui import download
 from dashboards.ui import lang as session_lang
 from registrar.common.i18n import LANGUAGES, md, t
@@ -54,7 +58,8 @@ def widgets(report: Report, first: dt.date, last: dt.date) -> dict[str, object]:
             values["date_to"] = c2.date_input(label("reports_to", param), value=None, min_value=first,
                                               key=f"{key}_to", format="DD.MM.YYYY")
         elif param == "student":
-            values["student"] = st.text_input(label("reports_student", param), key=key).strip()
+            values["student"] = student_picker.pick(current_scope(), lang, key=key, pick_key=f"{key}_pick",
+                                                    label_key="reports_student") or ""
         elif param == "faculty":
             faculties = wh.query(f"select faculty_code, name_{lang} as name from main.dim_faculties "  # noqa: S608
                                  "order by faculty_code")
@@ -62,6 +67,44 @@ def widgets(report: Report, first: dt.date, last: dt.date) -> dict[str, object]:
             values["faculty"] = st.selectbox(label("reports_faculty", param), list(names), key=key,
                                              format_func=lambda c, n=names: f"{c} — {n[c]}", index=None)
     return values
+
+
+# The field of this page each command-line option of params.py stands for, longest first.
+FIELDS = {"--from/--to": "reports_field_period", "--as-of": "reports_as_of", "--quarter": "reports_quarter",
+          "--from": "reports_from", "--to": "reports_to", "--student": "reports_field_student",
+          "--faculty": "reports_faculty"}
+_FLAG = re.compile("|".join(re.escape(flag) for flag in FIELDS) + r"|--(?=[a-z])")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+MISSING = {"as_of": "reports_err_missing_as_of", "quarter": "reports_err_missing_quarter",
+           "period": "reports_err_missing_period", "student": "reports_err_missing_student",
+           "faculty": "reports_err_missing_faculty"}
+
+
+def for_person(message: str, language: str) -> str:
+    """A refusal of the reports (written in `language`) as this page says it: each command-line
+    option becomes the name of its field, and a date is written DD.MM.YYYY."""
+    def field(found: re.Match[str]) -> str:
+        key = FIELDS.get(found.group(0))
+        return t("reports_field_quoted", language, field=t(key, language)) if key else ""
+
+    return _ISO_DATE.sub(r"\3.\2.\1", _FLAG.sub(field, message))
+
+
+def refusal(report: Report, values: dict[str, object], last: dt.date) -> str | None:
+    """What is missing or wrong in the fields, said before the report is asked for (else None)."""
+    for param in report.required:
+        given = (values.get("date_from"), values.get("date_to")) if param == "period" else (values.get(param),)
+        if all(v in (None, "") for v in given):
+            return t(MISSING[param], lang)
+    start, end = values.get("date_from"), values.get("date_to")
+    if (start is None) != (end is None):
+        return t("reports_err_period_half", lang)
+    if isinstance(start, dt.date) and isinstance(end, dt.date):
+        if start > end:
+            return t("reports_err_period_order", lang, start=f"{start:%d.%m.%Y}", end=f"{end:%d.%m.%Y}")
+        if start > last:
+            return t("reports_err_period_after_data", lang, start=f"{start:%d.%m.%Y}", last=f"{last:%d.%m.%Y}")
+    return None
 
 
 def _audited(values: dict[str, object]) -> dict[str, str]:
@@ -86,13 +129,17 @@ report_lang = st.selectbox(t("reports_language", lang), list(LANGUAGES), format_
                            index=list(LANGUAGES).index(lang), key="report_lang")
 
 if st.button(t("reports_make", lang), type="primary", key="report_make"):
-    try:
-        with wh.cursor() as con:
-            parsed = params.parse(report, con, lang=report_lang, **values)  # type: ignore[arg-type]
-            st.session_state["report_made"] = (name, run.produce(report, parsed, report.formats, con))
-    except ReportError as refused:
-        st.session_state.pop("report_made", None)
-        st.error(md(refused))
+    st.session_state.pop("report_made", None)
+    problem = refusal(report, values, last)
+    if problem:
+        st.error(md(problem))
+    else:
+        try:
+            with wh.cursor() as con:
+                parsed = params.parse(report, con, lang=report_lang, **values)  # type: ignore[arg-type]
+                st.session_state["report_made"] = (name, run.produce(report, parsed, report.formats, con))
+        except ReportError as refused:
+            st.error(md(for_person(str(refused), report_lang)))
 
 made = st.session_state.get("report_made")
 if made and made[0] == name:

@@ -12,7 +12,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import auth
+from dashboards import auth, documents, student_picker
 from dashboards.data import current_scope
 from dashboards.queries import student
 from dashboards.ui import CHART_CONFIG, empty, fmt_date, fmt_int, fmt_num, fmt_pct, lang, require_warehouse, table
@@ -42,27 +42,7 @@ def choose() -> str | None:
     """The student to show: one picked from the matches of the search text, else the one another
     page (or this one, earlier) asked for."""
     asked = st.session_state.get("student_id") or asked_in_address()
-    text = st.text_input(t("stu_search_label", language), key="stu_search", help=t("stu_search_help", language),
-                         placeholder=t("stu_search_placeholder", language))
-    if not text.strip():
-        return asked
-    matches = student.search(scope, text, language)
-    if matches.empty:
-        # a dean or an advisor searches their own students only: say so, rather than "check the spelling"
-        empty("stu_no_match" if scope.faculties is None else "stu_no_match_in_scope", text=text.strip())
-        return None
-    shown = matches.head(student.SEARCH_LIMIT)
-    labels = {r.student_id: " · ".join(str(v) for v in (r.full_name, r.student_id, r.group_code, r.program_name,
-                                                          r.status_label) if v is not None and not pd.isna(v))
-              for r in shown.itertuples()}
-    ids = list(labels)
-    picked = st.selectbox(t("stu_pick_label", language), ids, format_func=labels.__getitem__, key="stu_pick",
-                          index=ids.index(asked) if asked in ids else 0)
-    if len(matches) > student.SEARCH_LIMIT:
-        st.caption(t("stu_matches_more", language, n=student.SEARCH_LIMIT))
-    else:
-        st.caption(t("stu_matches", language, n=fmt_int(len(matches), language)))
-    return picked
+    return student_picker.pick(scope, language, key="stu_search", pick_key="stu_pick", asked=asked)
 
 
 def show_card(card: pd.Series) -> None:
@@ -149,6 +129,7 @@ st.session_state["student_id"] = chosen  # kept when the user leaves and comes b
 st.query_params["student"] = chosen  # the address opens this student again
 who = [(t("stu_student_id", language), chosen), (t("transcript_student", language), str(card["full_name"]))]
 show_card(card)
+documents.buttons(chosen, language)  # transcript, certificate: for the roles that may make them
 
 st.subheader(t("stu_history_heading", language))
 periods = student.status_periods(scope, chosen, language)

@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
 from registrar.common.warehouse import Warehouse
 from registrar.reports import catalog, params, run
@@ -276,6 +277,7 @@ def test_reports_page_makes_a_document_and_shows_a_refusal(published_mini: Home,
     at.button(key="report_make").click().run()
     assert not at.error and [b.label for b in at.get("download_button")] == ["Download XLSX", "Download PDF",
                                                                              "Download CSV"]
-    at.text_input(key="report_transcript_student").input("S9999").run()
+    at.text_input(key="report_transcript_student").input("S9999").run()  # the Student page's search: no match
+    assert [rendered(i.value) for i in at.info] == [t("stu_no_match", "en", text="S9999")]
     at.button(key="report_make").click().run()
-    assert [rendered(e.value) for e in at.error] == ["--student: no student 'S9999' in the warehouse"]
+    assert [rendered(e.value) for e in at.error] == [t("reports_err_missing_student", "en")]  # not "--student: ..."
