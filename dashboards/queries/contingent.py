@@ -140,6 +140,15 @@ def census_series(dimension: str, scope: Scope, lang: str) -> pd.DataFrame:
     return scope.suppress(found, "n_not_counted", margins=[["snapshot_date"]])
 
 
+def first_complete_census() -> dt.date | None:
+    """The first complete census of the data (fct_census_dates, rules B12): the first census date with
+    enrolled students in every course of each level's normal duration; None when no census date is. The
+    rule is university-wide (the extract's history is), so it is the same for every faculty and scope."""
+    found = frame("select min(first_complete_census) as first_complete from main.fct_census_dates")
+    value = found["first_complete"].iloc[0] if not found.empty else None
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
 def _movement_faculty() -> str:
     # the programme after the line (for an expulsion or graduation, the one left)
     return "coalesce(m.faculty_code_after, m.faculty_code_before)"
@@ -183,8 +192,10 @@ def transitions(start: dt.date, end: dt.date, scope: Scope, lang: str) -> pd.Dat
 
 def retention(program_code: str | None, scope: Scope) -> pd.DataFrame:
     """Per intake year and years after intake: the cohort size and how many are still enrolled
-    (fct_cohort_retention.is_enrolled: an outcome of an enrolled status), graduated or expelled on that
-    census date (fct_cohort_retention, rules B10, B12); one programme or all in scope."""
+    (fct_cohort_retention.is_enrolled), have graduated (is_graduated: a status that completes the programme,
+    seed contingent_statuses.is_completion) and have left without graduating (is_dropout) on that census date
+    (rules B10, B12), with the dropout rate = left without graduating / cohort; one programme or all in
+    scope. A graduate is never counted as a loss."""
     where, params = scope.faculty_filter("r.faculty_code")
     chosen = "r.program_code = ?" if program_code else "true"
     chosen_params = [program_code] if program_code else []
@@ -192,21 +203,23 @@ def retention(program_code: str | None, scope: Scope) -> pd.DataFrame:
         "with rows_ as (select r.* from main.fct_cohort_retention r "
         f"where {where} and {chosen}), "
         "sizes as (select intake_year, sum(cohort_size) as cohort_size from "
-        "(select distinct intake_year, program_code, cohort_size from rows_) group by intake_year), "
+        "(select distinct intake_year, program_code, cohort_size from rows_) group by intake_year) "
         "select r.intake_year, r.years_after, min(r.observed_on) as observed_on, s.cohort_size, "
         "coalesce(sum(r.n_students) filter (where r.is_enrolled), 0) as n_retained, "
-        "coalesce(sum(r.n_students) filter (where not r.is_enrolled), 0) as n_left "
+        "coalesce(sum(r.n_students) filter (where r.is_graduated), 0) as n_graduated, "
+        "coalesce(sum(r.n_students) filter (where r.is_dropout), 0) as n_dropout "
         "from rows_ r join sizes s on s.intake_year = r.intake_year "
         "group by r.intake_year, r.years_after, s.cohort_size order by r.intake_year, r.years_after",
         [*params, *chosen_params])
+    found["dropout_rate"] = (found["n_dropout"] / found["cohort_size"]).astype(float)
     if scope.min_cell <= 0 or found.empty:
         return found
-    # a viewer (rules B30): a row whose cohort, retained or left count is small is hidden whole; each row
-    # stands alone (its three counts add up within it), so no secondary suppression across rows
-    counts = found[["cohort_size", "n_retained", "n_left"]]
+    # a viewer (rules B30): a row whose cohort or any outcome count is small is hidden whole; each row
+    # stands alone (its counts add up within it), so no secondary suppression across rows
+    counted = ["cohort_size", "n_retained", "n_graduated", "n_dropout"]
+    counts = found[counted]
     smallest = counts.where(counts > 0).min(axis=1).fillna(0)
-    hidden = scope.suppress(found.assign(smallest=smallest), "smallest", ["cohort_size", "n_retained", "n_left"],
-                            margins=[])
+    hidden = scope.suppress(found.assign(smallest=smallest), "smallest", [*counted, "dropout_rate"], margins=[])
     return hidden.drop(columns="smallest")
 
 
@@ -256,6 +269,7 @@ def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:
         ("headcount_any_day_citizenship", lambda: headcount_on(some_day, "citizenship", scope, "ru")),
         ("headcount_one_faculty_by_course", lambda: headcount_on(some_day, "course", narrowed, "en")),
         ("census_series", lambda: census_series("funding", scope, "kk")),
+        ("first_complete_census", first_complete_census),
         ("flows_year", lambda: flows(year_ago, last, scope, "kk")),
         ("transitions_year", lambda: transitions(year_ago, last, scope, "kk")),
         ("retention_all", lambda: retention(None, scope)),

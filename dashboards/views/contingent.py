@@ -129,10 +129,22 @@ with tab_headcount:
             fig.add_bar(x=rows["census_date"], y=rows["headcount"], name=str(label))
         fig.update_layout(barmode="stack")
         dates = census["snapshot_date"]
+        # the census dates before the first complete census count too few students (rules B12): shaded
+        complete_from = q.first_complete_census()
+        shown_dates = list(dict.fromkeys(pd.Timestamp(d).date() for d in dates))
+        incomplete = [i for i, d in enumerate(shown_dates) if complete_from is None or d < complete_from]
+        if incomplete:
+            fig.add_vrect(x0=-0.5, x1=max(incomplete) + 0.5, fillcolor="grey", opacity=0.15, line_width=0,
+                          layer="below", annotation_text=t("con_census_incomplete_band", language),
+                          annotation_position="top left")
         st.plotly_chart(layout(fig, t("con_census_title", language, dimension=dim_label, first=fmt_date(dates.min()),
                                       last=fmt_date(dates.max())),
                                t("con_census_date", language), t("con_students_axis", language)),
                         config=CHART_CONFIG, key="con_chart_census")
+        if complete_from is None:
+            st.caption(t("con_census_none_complete", language))
+        elif incomplete:
+            st.caption(t("con_census_incomplete_note", language, first=fmt_date(complete_from)))
         table(census.astype({"headcount": "Int64", "n_not_counted": "Int64"}),
               {"census_date": "con_census_date", "label": f"con_dim_{dimension}", "headcount": "con_headcount",
                "n_not_counted": "con_not_counted"},
@@ -207,27 +219,30 @@ with tab_retention:
     if kept.empty:
         empty("con_empty_retention")
     else:
-        kept["share"] = kept["n_retained"] / kept["cohort_size"]
+        # the dropout share: left without graduating, of the cohort (graduates are no loss; rules B10)
         fig = go.Figure()
         for year, rows in kept.groupby("intake_year"):
             size = rows["cohort_size"].iloc[0]  # hidden (NaN) for a viewer when small (rules B30)
             small = bool(pd.isna(size)) or int(size) < few
-            fig.add_scatter(x=rows["years_after"], y=rows["share"] * 100, mode="lines+markers",
+            fig.add_scatter(x=rows["years_after"], y=rows["dropout_rate"] * 100, mode="lines+markers",
                             name=f"{year} (n = {fmt_int(rows['cohort_size'].iloc[0], language)})"
                                  + (f" {mark}" if small else ""),
-                            line={"dash": "dot" if small else "solid"})
+                            line={"dash": "dot" if small else "solid"},
+                            hovertemplate="%{y:.1f} %")
         fig.update_xaxes(dtick=1)
-        fig.update_yaxes(range=[0, 105])
+        fig.update_yaxes(rangemode="tozero")
         title = t("con_retention_title", language, first=kept["intake_year"].min(), last=kept["intake_year"].max())
         st.plotly_chart(layout(fig, title, t("con_years_after", language),
-                               t("con_share_axis", language)), config=CHART_CONFIG, key="con_chart_retention")
+                               t("con_dropout_axis", language)), config=CHART_CONFIG, key="con_chart_retention")
         st.caption(t("con_retention_note", language, mark=mark, n=few))
         kept["observed"] = [fmt_date(d) for d in kept["observed_on"]]
-        kept["retained"] = [fmt_rate(s, n, language) for s, n in zip(kept["share"], kept["cohort_size"], strict=True)]
-        table(kept.astype({"cohort_size": "Int64", "n_retained": "Int64", "n_left": "Int64"}),
+        kept["dropout"] = [fmt_rate(s, n, language)
+                           for s, n in zip(kept["dropout_rate"], kept["cohort_size"], strict=True)]
+        table(kept.astype({"cohort_size": "Int64", "n_retained": "Int64", "n_graduated": "Int64",
+                           "n_dropout": "Int64"}),
               {"intake_year": "con_intake_year", "years_after": "con_years_after", "observed": "con_census_date",
-               "cohort_size": "con_cohort_size", "retained": "con_retained", "n_retained": "con_n_retained",
-               "n_left": "con_n_left"},
+               "cohort_size": "con_cohort_size", "n_retained": "con_n_retained", "n_graduated": "con_n_graduated",
+               "n_dropout": "con_n_dropout", "dropout": "con_dropout_rate"},
               title_key="con_retention_table", key="con_retention", filters=[faculty_shown, program_shown])
 
 # --- grant and paid shares over time --------------------------------------------------------------------

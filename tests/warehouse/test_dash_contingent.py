@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboards.ui import fmt_int
+from dashboards.ui import fmt_int, fmt_rate
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
 from tests.support.apptest import rendered
@@ -61,6 +62,17 @@ def charts(at: AppTest) -> list[dict[str, Any]]:
     return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
 
 
+def values(data: Any) -> list[Any]:
+    """A trace's x or y as a list: Plotly writes a numeric array as base64 ({"dtype", "bdata"})."""
+    if isinstance(data, dict) and "bdata" in data:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data)
+
+
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_headcount_on_a_census_date_is_the_monthly_marts(contingent: Callable[[str], AppTest],
                                                           published_demo: Home, lang: str) -> None:
@@ -69,9 +81,12 @@ def test_headcount_on_a_census_date_is_the_monthly_marts(contingent: Callable[[s
     assert len(census) >= 2
     by_faculty = dict(rows(published_demo, "select faculty_code, sum(headcount) from main.fct_contingent_monthly "
                                            "where snapshot_date = ? group by 1 order by 2 desc", [census[-1]]))
-    faculty, other = list(by_faculty)[:2]
-    earlier = rows(published_demo, "select sum(headcount) from main.fct_contingent_monthly "
-                                   "where snapshot_date = ? and faculty_code = ?", [census[-2], faculty])[0][0]
+    before = dict(rows(published_demo, "select faculty_code, sum(headcount) from main.fct_contingent_monthly "
+                                        "where snapshot_date = ? group by 1", [census[-2]]))
+    # the largest faculty whose headcount differs between the two dates, and another of a different size
+    faculty = next(f for f in by_faculty if before.get(f) != by_faculty[f])
+    other = next(f for f in by_faculty if by_faculty[f] != by_faculty[faculty])
+    earlier = before[faculty]
     assert earlier != by_faculty[faculty] and by_faculty[other] != by_faculty[faculty]  # else the test proves nothing
 
     at = contingent(lang)
@@ -208,9 +223,104 @@ def test_a_small_cohort_is_marked_not_hidden(contingent: Callable[[str], AppTest
     assert size < small_cell_min()  # the demo has one, else this test proves nothing
     at = contingent("en")
     at.selectbox(key="con_program").set_value(program).run()
-    chart = next(c for c in charts(at) if c["layout"]["title"]["text"].startswith("Share of each intake"))
+    chart = next(c for c in charts(at) if c["layout"]["title"]["text"].startswith("Left without graduating"))
     trace = next(tr for tr in chart["data"] if tr["name"].startswith(str(year)))
     assert trace["name"].endswith(t("small_base_mark", "en")) and trace["line"]["dash"] == "dot"
-    shown = table_with(at, "con_retained", "en")
-    marked = shown[shown["Intake year"] == year]["Still enrolled"]
+    shown = table_with(at, "con_dropout_rate", "en")
+    marked = shown[shown["Intake year"] == year][t("con_dropout_rate", "en")]
     assert not marked.empty and marked.str.endswith(t("small_base_mark", "en")).all()
+
+
+# the outcomes of seed contingent_statuses.retention_outcome, written out here so that the test does not read
+# the mart's is_graduated / is_dropout flags it checks
+ENROLLED, GRADUATED, EXPELLED = "enrolled", "graduated", "expelled"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_retention_counts_graduates_apart_from_dropouts(contingent: Callable[[str], AppTest], published_demo: Home,
+                                                        lang: str) -> None:
+    """Issue 23 point 5: each cohort's still enrolled, graduated and left without graduating on each census date,
+    and the dropout rate = left without graduating / cohort, equal to the mart's outcomes summed here by their
+    codes; the chart draws the dropout share, so a cohort whose students graduated does not fall to ~20 %; and
+    the Kazakh page calls a cohort "қабылдау легі", never "топ" (a group)."""
+    expected = rows(published_demo, f"""
+        with sizes as (select intake_year, sum(cohort_size) as cohort_size
+                       from (select distinct intake_year, program_code, cohort_size from main.fct_cohort_retention)
+                       group by 1)
+        select r.intake_year, r.years_after, s.cohort_size,
+               coalesce(sum(r.n_students) filter (where r.retention_outcome = '{ENROLLED}'), 0),
+               coalesce(sum(r.n_students) filter (where r.retention_outcome = '{GRADUATED}'), 0),
+               coalesce(sum(r.n_students) filter (where r.retention_outcome = '{EXPELLED}'), 0)
+        from main.fct_cohort_retention r join sizes s using (intake_year) group by all order by 1, 2""")
+    graduated = [r for r in expected if r[4] > 0]
+    assert graduated, "the demo has no graduates: this test proves nothing"
+    for _, _, size, enrolled, grads, dropouts in expected:
+        assert enrolled + grads + dropouts == size  # every student of the cohort has one outcome
+
+    at = contingent(lang)
+    assert not at.exception
+    shown = table_with(at, "con_dropout_rate", lang)
+    columns = [t(k, lang) for k in ("con_intake_year", "con_years_after", "con_cohort_size", "con_n_retained",
+                                    "con_n_graduated", "con_n_dropout")]
+    assert [tuple(int(v) for v in r) for r in shown[columns].values.tolist()] == [
+        tuple(int(v) for v in r) for r in expected]
+    assert shown[t("con_dropout_rate", lang)].tolist() == [
+        fmt_rate(dropouts / size, size, lang) for *_, size, _, _, dropouts in expected]
+
+    chart = next(c for c in charts(at) if c["layout"]["title"]["text"].startswith(
+        t("con_retention_title", lang, first="", last="").split(":")[0]))
+    assert chart["layout"]["yaxis"]["title"]["text"] == t("con_dropout_axis", lang)
+    year, years_after, size, _, grads, dropouts = max(graduated, key=lambda r: r[4] / r[2])
+    trace = next(tr for tr in chart["data"] if tr["name"].startswith(str(year)))
+    point = values(trace["y"])[values(trace["x"]).index(years_after)]
+    assert point == pytest.approx(100 * dropouts / size)
+    assert point < 100 * (dropouts + grads) / size - 1  # the graduates are not among the losses
+
+    # the retention tab's words in Kazakh: a cohort is "қабылдау легі", never "топ" (a group)
+    tab = at.tabs[2]
+    words = " ".join([tab.label, chart["layout"]["title"]["text"], *shown.columns,
+                      *(rendered(c.value) for c in tab.caption)])
+    if lang == "kk":
+        assert "қабылдау легі" in words.lower()
+        assert not re.search(r"\bтоп", words, re.IGNORECASE), words
+
+
+def test_census_dates_before_the_first_complete_census_are_shaded(contingent: Callable[[str], AppTest],
+                                                                   published_demo: Home) -> None:
+    """Issue 23 point 4 (rules B12): the first complete census, found here from the monthly mart and the
+    programmes (every level with students has some in every course 1 … its longest programme), equals
+    fct_census_dates'; the census chart shades the dates before it and a caption says why, for a faculty
+    too (the rule is university-wide)."""
+    found = rows(published_demo, """
+        with present as (
+            select m.snapshot_date, m.level, m.course, max(p.duration_years) over (partition by m.snapshot_date,
+                   m.level) as duration
+            from main.fct_contingent_monthly m join main.dim_programs p using (program_code)
+            where m.is_census_date and m.n_enrolled > 0),
+        levels as (select snapshot_date, level,
+                          count(distinct course) filter (where course <= duration) = max(duration) as complete
+                   from present group by all)
+        select snapshot_date from levels group by 1 having bool_and(complete) order by 1 limit 1""")
+    (first,) = found[0]
+    census = [d for (d,) in rows(published_demo, "select snapshot_date from main.fct_census_dates order by 1")]
+    before = [d for d in census if d < first]
+    assert before and before[0] == census[0], "the demo starts complete: this test proves nothing"
+    assert rows(published_demo, "select snapshot_date from main.fct_census_dates where not is_complete_history "
+                                "order by 1") == [(d,) for d in before]
+    faculty = rows(published_demo, "select faculty_code from main.dim_faculties order by 1")[0][0]
+
+    for lang, chosen in (("ru", None), ("kk", faculty)):
+        at = contingent(lang)
+        if chosen:
+            at.selectbox(key="con_faculty").set_value(chosen).run()
+        assert not at.exception
+        chart = next(c for c in charts(at) if c["layout"].get("barmode") == "stack")  # the census series
+        categories = list(dict.fromkeys(x for tr in chart["data"] for x in tr["x"]))
+        assert categories == sorted(categories, key=lambda s: dt.datetime.strptime(s, "%d.%m.%Y"))
+        (shade,) = [s for s in chart["layout"]["shapes"] if s["type"] == "rect"]
+        shaded = [c for i, c in enumerate(categories) if shade["x0"] < i < shade["x1"]]
+        assert shaded == [f"{d:%d.%m.%Y}" for d in before if f"{d:%d.%m.%Y}" in categories]
+        assert shaded and shaded[-1] != categories[-1]
+        assert any(a["text"] == t("con_census_incomplete_band", lang) for a in chart["layout"]["annotations"])
+        note = t("con_census_incomplete_note", lang, first=f"{first:%d.%m.%Y}")
+        assert note in [rendered(c.value) for c in at.caption]

@@ -1,6 +1,7 @@
 -- Where each intake is after 1, 2, … years: per intake year and programme, the share of
 -- the cohort still enrolled, graduated and expelled (by reason), counted on the census
--- date of each later year (rules B10, B12).
+-- date of each later year (rules B10, B12). A graduate has completed, not dropped out:
+-- is_graduated and is_dropout come from the seed's flags, never from outcome codes.
 with order_states as (
     select * from {{ ref('int_orders_replayed') }}
 ),
@@ -73,11 +74,14 @@ outcomes as (
     left join statuses on status_history.status = statuses.status
 ),
 
-enrolled_outcomes as (
-    -- an outcome is an enrolled one when a status with that outcome is enrolled (seed contingent_statuses)
+outcome_flags as (
+    -- an outcome is an enrolled one when a status with that outcome is enrolled, a graduation when a
+    -- status with it completes the programme (seed contingent_statuses.is_completion); any other outcome
+    -- is leaving without graduating (a dropout)
     select
         retention_outcome,
-        bool_or(is_enrolled) as is_enrolled
+        bool_or(is_enrolled) as is_enrolled,
+        not bool_or(is_enrolled) and coalesce(bool_or(is_completion), false) as is_graduated
     from statuses
     group by retention_outcome
 ),
@@ -104,7 +108,9 @@ final as (
         counted.years_after,
         counted.observed_on,
         counted.retention_outcome,
-        enrolled_outcomes.is_enrolled,
+        outcome_flags.is_enrolled,
+        outcome_flags.is_graduated,
+        not outcome_flags.is_enrolled and not outcome_flags.is_graduated as is_dropout,
         counted.exit_reason,
         cohorts.cohort_size,
         counted.n_students,
@@ -115,7 +121,7 @@ final as (
             counted.intake_year = cohorts.intake_year
             and counted.program_code = cohorts.program_code
     left join programs on counted.program_code = programs.program_code
-    left join enrolled_outcomes on counted.retention_outcome = enrolled_outcomes.retention_outcome
+    left join outcome_flags on counted.retention_outcome = outcome_flags.retention_outcome
 )
 
 select * from final
