@@ -195,7 +195,8 @@ def test_a_planted_grade_dependency_of_the_contingent_is_found(manifest: Manifes
 # An exposure declares exactly what its files read: a relation read and not declared, or declared
 # and no longer read, fails, as does an exposure whose page or module does not exist.
 
-RELATION = re.compile(r"(?<![\w.])(main|reference)\.([a-z][a-z0-9_]*)(\{)?")
+# a name followed by "(" is a function of the warehouse (main.latin_search_key, made by on-run-end), no relation
+RELATION = re.compile(r"(?<![\w.])(main|reference)\.([a-z][a-z0-9_]*)(?:(\{)|(?![\w{]|\s*\())")
 PAGE_PREFIX, REPORT_PREFIX = "dashboard_", "report_"
 
 

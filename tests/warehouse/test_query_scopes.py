@@ -62,14 +62,19 @@ def demo(published_demo: Home) -> Demo:
 
         def faculty(code: str) -> Faculty:
             def ids(sql: str) -> frozenset[str]:
-                return frozenset(str(v) for (v,) in con.execute(sql, [code]).fetchall())
+                return frozenset(str(v) for (v,) in con.execute(sql, [code] * sql.count("?")).fetchall())
 
             one = con.execute("select min(s.student_id) from main.dim_students s where s.faculty_code = ? and "
                               "s.student_id in (select student_id from main.fct_grades) and s.student_id in "
                               "(select student_id from main.fct_contingent_movements) and s.student_id in "
                               "(select student_id from main.rpt_academic_debtors)", [code]).fetchone()[0]
             return Faculty(code, ids("select program_code from main.dim_programs where faculty_code = ?"),
-                           ids("select distinct group_code from main.fct_attestation_breakdown where faculty_code = ?"),
+                           # its groups: of its results, and of its students' status periods (a group of
+                           # students who all left before any result of the session shown is still its own)
+                           ids("select distinct group_code from main.fct_attestation_breakdown where faculty_code = ? "
+                               "union select distinct h.group_code from main.fct_student_status_history h "
+                               "join main.dim_programs p on p.program_code = h.program_code "
+                               "where p.faculty_code = ? and h.group_code is not null"),
                            ids("select student_id from main.dim_students where faculty_code = ?"), one)
 
         own, other = faculty(codes[0]), faculty(codes[1])
