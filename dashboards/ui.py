@@ -85,10 +85,45 @@ def fmt_date(day: object) -> str:
 
 
 def require_warehouse() -> None:
-    """Stop the page with what to do when nothing has been published yet."""
+    """Stop the page with what to do when nothing has been published yet; else say, under the
+    page's heading, the date the data runs to (`data_as_of_line`)."""
     if not published():
         st.info(t("no_warehouse", lang()))
         st.stop()
+    data_as_of_line()
+
+
+def data_as_of() -> dt.date | None:
+    """The data's last date: the extract date the refresh recorded (meta.refresh.extract_date, the
+    latest order, grade-sheet or protocol date; the reports read it by params.extract_date), or None
+    for a warehouse published before it was recorded or when nothing is published."""
+    if not published():
+        return None
+    found = frame("select * from meta.refresh")  # one row; a column added later may be missing
+    if found.empty or "extract_date" not in found or pd.isna(found["extract_date"].max()):
+        return None
+    return pd.Timestamp(found["extract_date"].max()).date()
+
+
+def data_as_of_line() -> None:
+    """"Data as of DD.MM.YYYY" under a page's heading, so no figure is read as today's (issue 23)."""
+    day = data_as_of()
+    if day is not None:
+        st.caption(t("data_as_of", lang(), date=fmt_date(day)), help=t("data_as_of_help", lang()))
+
+
+def default_day(fallback: dt.date) -> dt.date:
+    """A date input's default: the data's last date (not today: a later day repeats the last state)."""
+    return data_as_of() or fallback
+
+
+def warn_after_data(*days: dt.date | None) -> None:
+    """A warning when a chosen date lies after the data's last date: the figures then only repeat the
+    state on that date (reports refuse such a date; a page shows it with this warning)."""
+    last = data_as_of()
+    later = [d for d in days if d is not None and last is not None and d > last]
+    if later:
+        st.warning(t("data_after_last", lang(), date=fmt_date(max(later)), last=fmt_date(last)))
 
 
 def empty(message_key: str, **values: object) -> None:

@@ -249,23 +249,37 @@ def trend(scope: Scope, filters: Filters, language: str, n_terms: int = 9) -> pd
 def debtors(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:
     """The debts standing today (rpt_academic_debtors, rules B19) of the session's debtors under the
     filters, names sorted in the language's collation."""
+    owing, params = _owing_today(scope, filters)
+    listed, listed_params = scope.individuals_filter()  # single students: never to a viewer (rules B30)
+    sx = _suffix(language)
+    return frame(
+        f"select r.student_id, {scope.personal('r.full_name', 'full_name')}, r.group_code, "
+        f"r.discipline_name_{sx} as discipline_name, r.credits, r.letter_grade, r.required_action, "
+        f"r.since_academic_year, r.since_term, r.n_failed_attempts {owing} and {listed} "
+        f"order by {scope.by_name('r.full_name', _collation(language))}r.student_id, r.since_term_seq, "
+        "r.discipline_code",
+        [*params, *listed_params])
+
+
+def _owing_today(scope: Scope, filters: Filters) -> tuple[str, list[Any]]:
+    """`from … where …` of the debts standing today (rpt_academic_debtors, rules B19) of the session's
+    debtors under the filters and the scope: the debtors list's rows, and what owing_today counts."""
     pred, params = where(scope, filters)
     student_sql, student_params = scope.student_filter("r.student_id")
     scope_sql, scope_params = scope.faculty_filter("r.faculty_code")
-    listed, listed_params = scope.individuals_filter()  # single students: never to a viewer (rules B30)
     discipline_sql = "r.discipline_code = ?" if filters.discipline else "true"
     discipline_params = [filters.discipline] if filters.discipline else []
-    sx = _suffix(language)
-    return frame(
-        f"with ids as (select distinct unnest(b.debtor_student_ids) as student_id from {MART} b where {pred}) "
-        f"select r.student_id, {scope.personal('r.full_name', 'full_name')}, r.group_code, "
-        f"r.discipline_name_{sx} as discipline_name, r.credits, r.letter_grade, r.required_action, "
-        "r.since_academic_year, r.since_term, r.n_failed_attempts "
-        "from main.rpt_academic_debtors r inner join ids on ids.student_id = r.student_id "
-        f"where {scope_sql} and {student_sql} and {discipline_sql} and {listed} "
-        f"order by {scope.by_name('r.full_name', _collation(language))}r.student_id, r.since_term_seq, "
-        "r.discipline_code",
-        [*params, *scope_params, *student_params, *discipline_params, *listed_params])
+    return (f"from main.rpt_academic_debtors r inner join (select distinct unnest(b.debtor_student_ids) as student_id "
+            f"from {MART} b where {pred}) ids on ids.student_id = r.student_id "
+            f"where {scope_sql} and {student_sql} and {discipline_sql}",
+            [*params, *scope_params, *student_params, *discipline_params])
+
+
+def owing_today(scope: Scope, filters: Filters) -> int:
+    """How many of the session's debtors under the filters still owe a result on the data's last date:
+    the students the debtors list names (a count, so also where the list is withheld from the role)."""
+    owing, params = _owing_today(scope, filters)
+    return int(frame(f"select count(distinct r.student_id) as n {owing}", params)["n"].iloc[0])
 
 
 def _final_where(scope: Scope, filters: Filters) -> tuple[str, list[Any]]:

@@ -5,6 +5,7 @@ debtors (each opens the student view) and the final attestation of the year."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
@@ -18,7 +19,9 @@ from dashboards.data import current_scope
 from dashboards.queries import attestation as q
 from dashboards.ui import (
     CHART_CONFIG,
+    data_as_of,
     empty,
+    fmt_date,
     fmt_int,
     fmt_num,
     fmt_pct,
@@ -161,13 +164,16 @@ def headline(now: dict[str, Any], before: dict[str, Any] | None) -> None:
                     delta_count(now["mean_final_score"], prev.get("mean_final_score"), 1), help=help_text)
     # one metric per failing letter of the scale in use (FX and F on the 2018 scale), then the debtors
     failing = q.failing_letters()
-    cells = st.columns(max(4, len(failing) + 1))
+    cells = st.columns(max(4, len(failing) + 2))
     for cell, (letter, column) in zip(cells, failing, strict=False):
         cell.metric(t("att_letter_results", language, letter=letter), fmt_int(now[column], language),
                     delta_count(now[column], prev.get(column)), delta_color="inverse", help=help_text)
     cells[len(failing)].metric(t("att_debtors", language), fmt_int(now["n_debtors"], language),
                     delta_count(now["n_debtors"], prev.get("n_debtors")), delta_color="inverse",
                     help=t("att_debtors_help", language) + " " + help_text)
+    # the debtors list's own count beside it, each with its definition (issue 23 point 3)
+    cells[len(failing) + 1].metric(t("att_debtors_today", language, date=owing_on), fmt_int(owing, language),
+                                   help=t("att_debtors_today_help", language, date=owing_on))
 
 
 def letters_figure(found: pd.DataFrame, title: str) -> go.Figure:
@@ -263,6 +269,8 @@ def weakest(by: str, measure: str) -> None:
 
 # --- session results -------------------------------------------------------------------------
 totals = q.headline(scope, filters)
+owing = q.owing_today(scope, filters) if totals["now"] is not None else 0  # of them, still owing a result
+owing_on = fmt_date(data_as_of() or dt.date.today())  # the debts stand on the data's last date
 with tab_session:
     if totals["now"] is None:
         if narrowed:
@@ -288,8 +296,13 @@ with tab_session:
 with tab_debtors:
     st.subheader(t("att_debtors_title", language, session=md(session_label)))
     st.caption(t("att_debtors_caption", language))
-    owed = q.debtors(scope, filters, language)
-    if owed.empty:
+    if totals["now"] is not None:
+        st.caption(t("att_debtors_counts", language, today=fmt_int(owing, language), date=owing_on,
+                     after=fmt_int(totals["now"]["n_debtors"], language)))
+    owed = q.debtors(scope, filters, language) if scope.individuals else None
+    if owed is None:  # the list names single students: not for this role (rules B30), not "no debts"
+        empty("att_debtors_withheld")
+    elif owed.empty:
         empty("att_debtors_none")
     else:
         owed["required_action"] = owed["required_action"].map(lambda a: t(f"att_action_{a}", language))
@@ -298,7 +311,7 @@ with tab_debtors:
                      "discipline_name": "att_discipline", "credits": "att_col_credits", "letter_grade": "att_letter",
                      "required_action": "att_col_action", "since": "att_col_since",
                      "n_failed_attempts": "att_col_failed_attempts"},
-              title_key="att_debtors", filters=shown_filters, key="att_debtors_table", height=420)
+              title_key="att_debtors_list", filters=shown_filters, key="att_debtors_table", height=420)
         people = owed.drop_duplicates("student_id")
         names = dict(zip(people["student_id"], people["full_name"] + " (" + people["student_id"] + ")", strict=True))
         if auth.may_open(account.role, "student"):  # management sees the list, names masked, and opens no one

@@ -79,7 +79,7 @@ if span["last_date"] is None:
     empty("con_empty_data")
     st.stop()
 first_date, last_date = span["first_date"], span["last_date"]
-default_day = span["last_month_end"] or last_date
+default_day = ui.default_day(span["last_month_end"] or last_date)  # the data's last date, not today
 
 tab_headcount, tab_movements, tab_retention, tab_funding, tab_mismatches = st.tabs([
     t("con_tab_headcount", language), t("con_tab_movements", language), t("con_tab_retention", language),
@@ -91,6 +91,7 @@ with tab_headcount:
     day = c1.date_input(t("con_date", language), value=default_day, min_value=dt.date(2000, 1, 1),
                         max_value=max(dt.date.today(), last_date), format="DD.MM.YYYY", key="con_date",
                         help=t("con_date_help", language))
+    ui.warn_after_data(day)
     dimension = c2.selectbox(t("con_dimension", language), options=list(q.DIMENSIONS), key="con_dimension",
                              format_func=lambda d: t(f"con_dim_{d}", language))
     dim_label = t(f"con_dim_{dimension}", language)
@@ -159,6 +160,7 @@ with tab_movements:
                            max_value=max(dt.date.today(), last_date), format="DD.MM.YYYY", key="con_period",
                            help=t("con_period_help", language))
     start, end = (period[0], period[-1]) if period else (period_start, period_end)
+    ui.warn_after_data(end)
     period_shown = (t("con_period", language), f"{fmt_date(start)} – {fmt_date(end)}")
     st.subheader(t("con_flows_heading", language))
     moves = q.flows(start, end, scope, language)

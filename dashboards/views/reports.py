@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboards import auth, student_picker
 from dashboards.data import current_scope, warehouse
-from dashboards.ui import download
+from dashboards.ui import data_as_of_line, download
 from dashboards.ui import lang as session_lang
 from registrar.common.i18n import LANGUAGES, md, t
 from registrar.reports import catalog, params, run
@@ -30,9 +30,10 @@ wh = warehouse()
 
 
 def quarters(first: dt.date, last: dt.date) -> list[str]:
-    """Every quarter the data touches, newest first."""
+    """Every quarter the data touches that ends by its last date, newest first: the first offered is
+    the last complete quarter (a later one is refused by params.parse)."""
     found = [f"{y}Q{q}" for y in range(first.year, last.year + 1) for q in range(1, 5)]
-    return [q for q in reversed(found) if quarter_bounds(q)[1] >= first and quarter_bounds(q)[0] <= last]
+    return [q for q in reversed(found) if quarter_bounds(q)[1] >= first and quarter_bounds(q)[1] <= last]
 
 
 def widgets(report: Report, first: dt.date, last: dt.date) -> dict[str, object]:
@@ -116,6 +117,7 @@ st.header(t("reports_heading", lang))
 if not wh.available:
     st.info(t("no_warehouse", lang))
     st.stop()
+data_as_of_line()
 
 catalogue = catalog.reports()
 name = st.selectbox(t("reports_choose", lang), list(catalogue), key="report_name",

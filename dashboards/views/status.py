@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboards import auth
 from dashboards.data import failing_rows, last_refresh, quality_checks, refresh_status, warehouse
-from dashboards.ui import download
+from dashboards.ui import data_as_of_line, download
 from dashboards.ui import lang as session_lang
 from registrar.access import audit
 from registrar.common.i18n import md, t
@@ -192,6 +192,7 @@ def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool
 
 
 st.header(t("status_heading", lang))
+data_as_of_line()
 status = refresh_status(wh)
 last = last_refresh()
 

@@ -3,9 +3,12 @@
 The CLI and the dashboards' Reports page both call `parse`; every refusal is a ReportError
 whose message (in the chosen language) names the parameter and what was wrong with it.
 Dates are YYYY-MM-DD; a quarter is YYYYQn. "The data" spans from the first order's
-effective date to the later of the last order and the last term's end (dim_terms): a
-quarter wholly outside it, a period that ends before the first order or starts after the
-data, and a date before the first order are refused, since they could only print empty reports.
+effective date to the data's last date: the extract date the refresh recorded (meta.refresh:
+the latest order, grade-sheet or protocol date of the extract), or, in a warehouse published
+before it was recorded, the later of the last order and the last term's end (dim_terms).
+A date before the first order could only print an empty report, and a date after the last one
+would silently repeat the last state as if nothing had happened since (issue 23): an --as-of or
+--to after the data, and a quarter that ends after it, are refused naming the data's last date.
 """
 
 from __future__ import annotations
@@ -53,15 +56,33 @@ def parse_quarter(value: str, lang: str) -> str:
     return text
 
 
+def extract_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The data's last date as the refresh recorded it (meta.refresh.extract_date), or None in a
+    warehouse published before it was recorded. The dashboards' "data as of" line reads the same."""
+    if not con.execute("select count(*) from information_schema.columns where table_schema = 'meta' "
+                       "and table_name = 'refresh' and column_name = 'extract_date'").fetchone()[0]:
+        return None
+    row = con.execute("select max(extract_date) from meta.refresh").fetchone()
+    return row[0] if row else None
+
+
 def data_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
-    """First order's effective date and the last day the warehouse has data for."""
-    first, last = con.execute(
+    """First order's effective date and the last day the warehouse has data for (the extract date)."""
+    first, fallback = con.execute(
         "select min(effective_date), greatest(max(effective_date), "
         "(select max(ends_on) from main.dim_terms)) from main.fct_contingent_movements"
     ).fetchone() or (None, None)
-    if first is None or last is None:
+    if first is None or fallback is None:
         raise ReportError("the published warehouse has no orders")
-    return first, last
+    return first, extract_date(con) or fallback
+
+
+def last_complete_quarter(last: dt.date) -> str:
+    """The latest quarter that ends on or before `last` (the quarter pickers' default)."""
+    year, n = last.year, (last.month - 1) // 3 + 1
+    if quarter_bounds(f"{year}Q{n}")[1] > last:
+        year, n = (year - 1, 4) if n == 1 else (year, n - 1)
+    return f"{year}Q{n}"
 
 
 def parse(
@@ -104,6 +125,9 @@ def parse(
         if day < first:
             raise ReportError(t("report_err_before_data", lang, option="--as-of", value=day.isoformat(),
                                 first=first.isoformat()))
+        if day > last:
+            raise ReportError(t("report_err_after_data", lang, option="--as-of", value=day.isoformat(),
+                                last=last.isoformat()))
         parsed["as_of"] = day
     if given["quarter"]:
         q = parse_quarter(quarter, lang)  # type: ignore[arg-type]
@@ -111,6 +135,9 @@ def parse(
         if q_last < first or q_first > last:
             raise ReportError(t("report_err_quarter_outside", lang, value=q, first=first.isoformat(),
                                 last=last.isoformat()))
+        if q_last > last:
+            raise ReportError(t("report_err_quarter_incomplete", lang, value=q, end=q_last.isoformat(),
+                                last=last.isoformat(), complete=last_complete_quarter(last)))
         parsed["quarter"] = q
     if given["period"]:
         if date_from in (None, "") or date_to in (None, ""):
@@ -124,6 +151,9 @@ def parse(
                                 first=first.isoformat()))
         if start > last:
             raise ReportError(t("report_err_after_data", lang, option="--from", value=start.isoformat(),
+                                last=last.isoformat()))
+        if end > last:
+            raise ReportError(t("report_err_after_data", lang, option="--to", value=end.isoformat(),
                                 last=last.isoformat()))
         parsed["date_from"], parsed["date_to"] = start, end
     if given["student"]:

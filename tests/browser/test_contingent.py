@@ -20,10 +20,12 @@ def test_contingent_page_in_a_browser(served_demo: str, published_demo: Home) ->
     from tests.support.access import browser_sign_in
     from tests.support.browser import axe_violations, browser_page, wait_until_idle
 
-    (day,) = rows(published_demo, "select max(snapshot_date) from main.fct_contingent_monthly where is_month_end")[0]
-    expected = rows(published_demo, "select f.name_en, sum(m.headcount) from main.fct_contingent_monthly m "
-                                    "join main.dim_faculties f using (faculty_code) where m.snapshot_date = ? "
-                                    "group by 1", [day])
+    # the page opens on the data's last date (issue 23): the headcount in force on it, by faculty
+    (day,) = rows(published_demo, "select extract_date from meta.refresh")[0]
+    expected = rows(published_demo, "select f.name_en, count(*) from main.fct_student_status_history h "
+                                    "join main.dim_faculties f using (faculty_code) where h.counts_in_headcount "
+                                    "and h.valid_from <= ? and (h.valid_to is null or h.valid_to > ?) "
+                                    "group by 1", [day, day])
     with browser_page() as (page, seen):
         # from the app's root, then its menu: a page opened by its own path first probes
         # <path>/_stcore/health (a 404 Streamlit logs on every page, not this one's)

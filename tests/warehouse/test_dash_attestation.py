@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
+from tests.support.apptest import rendered
 from tests.support.warehouse import latest_session, query
 
 # AppTests signed in as the registrar; the browser test signs in through the form (tests/support/access.py)
@@ -190,6 +191,63 @@ def test_debtors_and_rankings_follow_the_rules(published_demo: Home, monkeypatch
     at.button(key="att_open_student").click().run()
     assert not at.exception
     assert at.session_state["student_id"] == student_id
+
+
+STILL_OWING = """
+    with debtors as (  -- the session's debtors: a session result still not passed after the term's retakes
+        select distinct student_id from main.fct_grades
+        where source = 'session' and is_last_in_term and not is_passed and academic_year = ? and term = ?),
+    standing as (  -- each discipline's latest attempt of each student, whatever its term or source (rules B19)
+        select student_id, is_passed from main.fct_grades
+        qualify row_number() over (partition by student_id, discipline_code order by attempt_seq desc) = 1)
+    select count(distinct student_id) from debtors join standing using (student_id) where not standing.is_passed"""
+
+
+def test_both_debtor_counts_are_shown_with_their_definitions(published_demo: Home,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 23 point 3: the headline's debtors after the session (incl. retakes) and those still owing on the
+    data's last date, which the Debtors tab lists: two figures, each named by what it counts."""
+    at = open_page(published_demo, monkeypatch, "en")
+    year, term = latest_session(published_demo)
+    (owing,) = query(published_demo, STILL_OWING, [year, term])[0]
+    (after,) = query(published_demo, """
+        select count(distinct student_id) from main.fct_grades
+        where source = 'session' and is_last_in_term and not is_passed and academic_year = ? and term = ?""",
+                     [year, term])[0]
+    assert 0 < owing < after  # else the two figures could not contradict each other, nor this test tell them apart
+    (last,) = query(published_demo, "select extract_date from meta.refresh")[0]
+    on = f"{last:%d.%m.%Y}"
+    assert number(shown(at, "att_debtors", "en"), "en") == after
+    assert t("att_debtors", "en").endswith("(incl. retakes)")
+    today = next(m for m in at.metric if m.label == t("att_debtors_today", "en", date=on))
+    assert number(today.value, "en") == owing
+    assert on in today.help and "B19" in today.help
+    (listed,) = [d.value for d in at.dataframe if t("att_col_action", "en") in d.value.columns]
+    assert listed[t("att_col_student_id", "en")].nunique() == owing  # the list is the students still owing
+    captions = [rendered(c.value) for c in at.caption]
+    assert t("att_debtors_counts", "en", today=str(owing), after=str(after), date=on) in captions
+
+
+def test_a_role_that_may_not_list_students_is_told_the_list_is_withheld(published_demo: Home,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not "no debts": a role of aggregates only outside the viewer's published tables (the registrar's role
+    made so here) sees both counts and is told the list is withheld for its role."""
+    from dataclasses import replace
+
+    from registrar.access import roles
+
+    monkeypatch.setitem(roles.ROLE_TABLE, "registrar", replace(roles.ROLE_TABLE["registrar"], individuals=False))
+    at = open_page(published_demo, monkeypatch, "ru")
+    year, term = latest_session(published_demo)
+    (owing,) = query(published_demo, STILL_OWING, [year, term])[0]
+    assert owing > 0
+    infos = [rendered(i.value) for i in at.info]
+    assert t("att_debtors_withheld", "ru") in infos
+    assert t("att_debtors_none", "ru") not in infos
+    assert not [d for d in at.dataframe if t("att_col_action", "ru") in d.value.columns]  # no debtors table
+    (last,) = query(published_demo, "select extract_date from meta.refresh")[0]
+    label = t("att_debtors_today", "ru", date=f"{last:%d.%m.%Y}")
+    assert number(next(m.value for m in at.metric if m.label == label), "ru") == owing
 
 
 def test_a_filter_matching_nothing_says_so(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:

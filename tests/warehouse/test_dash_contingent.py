@@ -176,6 +176,31 @@ def test_a_date_before_any_data_says_so(contingent: Callable[[str], AppTest]) ->
     assert t("con_headcount", "kk") not in {m.label for m in at.metric}
 
 
+def test_the_page_is_dated_defaults_to_the_data_s_last_date_and_warns_after_it(
+        contingent: Callable[[str], AppTest], published_demo: Home) -> None:
+    """Issue 23 point 2: "data as of" the extract's last signed document, computed here from the marts; the
+    date and the period default to it (not today, which would repeat the last state); a later day is warned."""
+    (last,) = rows(published_demo, """
+        select greatest((select max(order_date) from main.fct_contingent_movements),
+                        (select max(graded_on) from main.fct_grades),
+                        (select max(protocol_date) from main.fct_recognition_lines))""")[0]
+    assert last < dt.date.today()  # else a default of today would pass this test too
+    (expected,) = rows(published_demo,
+                       "select count(*) from main.fct_student_status_history where counts_in_headcount "
+                       "and valid_from <= ? and (valid_to is null or valid_to > ?)", [last, last])[0]
+    at = contingent("kk")
+    assert t("data_as_of", "kk", date=f"{last:%d.%m.%Y}") in [rendered(c.value) for c in at.caption]
+    assert at.date_input(key="con_date").value == last
+    assert at.date_input(key="con_period").value[-1] == last
+    assert metric(at, "con_headcount", "kk") == fmt_int(expected, "kk")
+    assert not at.warning
+
+    later = min(last + dt.timedelta(days=48), dt.date.today())
+    at.date_input(key="con_date").set_value(later).run()
+    assert [rendered(w.value) for w in at.warning] == [
+        t("data_after_last", "kk", date=f"{later:%d.%m.%Y}", last=f"{last:%d.%m.%Y}")]
+
+
 def test_mismatches_show_labels_not_codes(published_demo: Home, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """A copy of the demo with two mismatches: the table names the attribute and the statuses in the
     chosen language, and a faculty chosen elsewhere on the page hides the other faculty's row."""

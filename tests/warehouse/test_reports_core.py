@@ -89,8 +89,11 @@ def test_parameters_are_checked_against_the_warehouse(con: duckdb.DuckDBPyConnec
         report = given.pop("report")
         with pytest.raises(ReportError, match=message):
             params.parse(report, con, **given)
-    ok = params.parse(PERIODIC, con, date_from="2024-09-01", date_to="2025-08-31", lang="ru")
-    assert (ok.date_from, ok.date_to, ok.lang) == (dt.date(2024, 9, 1), dt.date(2025, 8, 31), "ru")
+    # up to the data's last date, the mini extract's last grade sheet (2025-06-10), and not a day later
+    ok = params.parse(PERIODIC, con, date_from="2024-09-01", date_to="2025-06-10", lang="ru")
+    assert (ok.date_from, ok.date_to, ok.lang) == (dt.date(2024, 9, 1), dt.date(2025, 6, 10), "ru")
+    with pytest.raises(ReportError, match="--to: 2025-08-31 is after the last data \\(2025-06-10\\)"):
+        params.parse(PERIODIC, con, date_from="2024-09-01", date_to="2025-08-31")
 
 
 def test_parameter_messages_are_in_the_chosen_language(con: duckdb.DuckDBPyConnection) -> None:
@@ -175,6 +178,15 @@ def test_certificate_of_an_enrolled_student(con: duckdb.DuckDBPyConnection) -> N
     assert "1-курс" in text
 
 
+def test_certificate_without_a_date_is_of_the_data_s_last_date(con: duckdb.DuckDBPyConnection) -> None:
+    """Not of today: the warehouse knows nothing after its extract date (issue 23 point 2)."""
+    (last,) = con.execute("select extract_date from meta.refresh").fetchone()
+    assert last == dt.date(2025, 6, 10) and last != dt.date.today()
+    produced = produce(con, "enrolment_certificate", "pdf", student=ACTIVE, lang="en")
+    assert produced.file_name.startswith(f"enrolment_certificate_{ACTIVE}_2025-06-10_en_")
+    assert "10.06.2025" in pdf_text(produced.data)
+
+
 def test_certificate_of_a_student_on_academic_leave_says_so(con: duckdb.DuckDBPyConnection) -> None:
     text = pdf_text(produce(con, "enrolment_certificate", "pdf", student=ON_LEAVE, as_of="2025-03-01",
                             lang="en").data)
@@ -224,6 +236,12 @@ def test_cli_writes_a_transcript(published_mini: Home, tmp_path: Path) -> None:
     (("transcript", "--student", ACTIVE, "--format", "csv", "--lang", "kk", "--as-of", "2025-01-01"),
      "--as-of — transcript есебінің параметрі емес"),
     (("enrolment_certificate", "--student", ACTIVE, "--format", "csv"), "not offered as csv"),
+    # a date after the data's last date (the mini extract's, 2025-06-10) is refused, naming that date
+    (("enrolment_certificate", "--student", ACTIVE, "--as-of", "2026-12-06", "--format", "pdf"),
+     "--as-of: 2026-12-06 is after the last data (2025-06-10)"),
+    (("state_grant_credits", "--quarter", "2025Q2", "--format", "xlsx"),
+     "--quarter: 2025Q2 ends on 2025-06-30, after the data's last date (2025-06-10); the last complete quarter "
+     "is 2025Q1"),
     (("no_such_report", "--format", "pdf"), "no report called 'no_such_report'"),
 ])
 def test_cli_refusals_exit_2_with_a_message_and_no_file(published_mini: Home, tmp_path: Path,

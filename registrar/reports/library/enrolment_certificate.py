@@ -1,4 +1,5 @@
-"""Certificate of enrolment (docs/rules.md B28): the student is enrolled on a date (default today),
+"""Certificate of enrolment (docs/rules.md B28): the student is enrolled on a date (default the
+data's last date, params.data_span: never a day the warehouse knows nothing of),
 with programme, course, study form and the order that admitted them.
 
 Reads main.rpt_enrolment_certificate (one row per student × status period of
@@ -18,6 +19,7 @@ import datetime as dt
 import duckdb
 
 from registrar.common.i18n import t
+from registrar.reports import params as report_params
 from registrar.reports.base import Report, ReportDocument, ReportError, ReportParams
 from registrar.reports.export import file_stem, university_name
 from registrar.reports.library.transcript import student_header
@@ -31,7 +33,7 @@ def _d(day: dt.date) -> str:
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
     lang, student = params.lang, params.student or ""
-    as_of = params.as_of or dt.date.today()
+    as_of = params.as_of or report_params.data_span(con)[1]
     head = student_header(con, student, lang)
     period = con.execute(
         f"""
