@@ -253,10 +253,21 @@ def serve_command(port: int, address: str, hosts: list[str] | None = None) -> li
         sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboards" / "app.py"),
         "--server.address", address, "--server.port", str(port), "--server.headless", "true",
         "--browser.serverAddress", allowed[0], "--browser.serverPort", str(port), *HARDENING,
+        "--server.maxUploadSize", str(upload_megabytes()),
     ]
     for host in allowed:
         command += ["--server.allowedHosts", host]
     return command
+
+
+def upload_megabytes() -> int:
+    """Streamlit's limit of one uploaded file: the Data refresh page's limit of a whole upload
+    (setting upload_max_megabytes), which registrar/pipeline/upload.py enforces itself."""
+    import math
+
+    from policy import settings
+
+    return max(math.ceil(float(settings().get("upload_max_megabytes", 500))), 1)
 
 
 def served_url(address: str, port: int) -> str:
