@@ -76,7 +76,12 @@ def test_a_zip_with_a_link_is_refused_whole(tmp_path: Path) -> None:
     assert refused_key(home, [("export.zip", zipped)]) == "upload_refused_zip_link"
 
 
-def test_a_zip_that_unpacks_past_the_limit_is_refused_before_unpacking(tmp_path: Path) -> None:
+def test_a_zip_that_unpacks_past_the_limit_is_refused_before_unpacking(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def unpack(*_args: object) -> None:
+        raise AssertionError("the ZIP was unpacked: its declared size was not checked first")
+
+    monkeypatch.setattr(upload, "_unpack", unpack)
     home = Home(tmp_path / "home")
     bomb = a_zip([("grades.csv", b"0" * (4 * 2**20))])  # 4 MB of zeros: a few KB zipped
     assert len(bomb) < LIMITS.max_bytes
@@ -225,3 +230,10 @@ def test_a_launch_that_ended_without_a_status_of_its_own_is_reported_with_its_lo
     (tmp_path / "refresh_status.json").write_text(json.dumps(
         {"state": "running", "pid": 2**22 + 9, "started_at": "2099-01-02T00:00:00"}))
     assert background.job(home).state == "vanished"  # "running", but no one holds the lock: it died
+
+
+def test_streamlit_takes_a_file_as_large_as_a_whole_upload(monkeypatch: pytest.MonkeyPatch) -> None:
+    from registrar import cli
+
+    command = cli.serve_command(8501, "127.0.0.1")
+    assert command[command.index("--server.maxUploadSize") + 1] == str(Limits.from_settings().max_bytes // 2**20)
