@@ -23,7 +23,7 @@ from registrar.access.roles import may_refresh
 from registrar.common.i18n import md, t
 from registrar.common.paths import Home
 from registrar.pipeline import background, history, upload
-from registrar.pipeline.lock import RefreshBusy
+from registrar.pipeline.lock import RefreshBusy, describe
 
 STATUS_ORDER = ["fail", "warn", "pass"]
 STATUS_COLOURS = {"fail": "#c0392b", "warn": "#e6a23c", "pass": "#2e8b57"}
@@ -178,12 +178,19 @@ def _elapsed(since: object) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def _busy(holder: str) -> str:
+    """Who started the running refresh and when, from the lock's holder ("pid … since … by …")."""
+    found = describe(holder)
+    return t("refresh_busy", lang, by=md(found.get("by") or "—"),
+             since=_when(found["since"]) if found else md(holder or "—"))
+
+
 def _start_refresh(home: Home, extract_dir: Path, accept_drop: bool = False) -> bool:
     """Launch the refresh in the background and audit it; False (with the reason shown) when refused."""
     try:
         pid = background.start(home, extract_dir, account.name, accept_drop=accept_drop)
     except RefreshBusy as busy:
-        st.error(t("refresh_busy", lang, holder=md(str(busy).split("(", 1)[-1].rstrip(")"))))
+        st.error(_busy(str(busy)))
         return False
     auth.log("refresh_started", extract_dir.parent.name, extract_dir=str(extract_dir), accept_drop=accept_drop,
              pid=pid)
@@ -198,7 +205,7 @@ def _progress(job: background.Job) -> None:
         return
     ours = status.get("state") == "running" and f"pid {status.get('pid')} " in f"{job.holder} "
     if not ours:  # a rollback, or a refresh that has not written its first line yet
-        st.info(t("refresh_busy", lang, holder=md(job.holder)))
+        st.info(_busy(job.holder))
         return
     st.info(t("refresh_running", lang, by=md(status.get("started_by", "—")), since=_when(status.get("started_at")),
               elapsed=_elapsed(status.get("started_at"))))
@@ -278,7 +285,8 @@ def _upload(home: Home, job: background.Job) -> None:
         return
     st.success(t("upload_ok", lang, files=len(done["files"]), rows=f"{sum(done['row_counts'].values()):,}"))
     if job.running:
-        st.warning(t("refresh_busy", lang, holder=md(job.holder or f"by {job.launch.get('by', '—')}")))
+        starting = t("refresh_starting", lang, by=md(job.launch.get("by", "—")), since=_when(job.launch.get("at")))
+        st.warning(_busy(job.holder) if job.holder else starting)
         return
     started = st.button(t("refresh_start", lang), key="refresh_start", type="primary", icon=":material/play_arrow:")
     if started and _start_refresh(home, Path(done["extract_dir"])):

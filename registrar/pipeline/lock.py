@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,16 @@ def refresh_lock(path: Path, wait_seconds: float = 0.0, by: str = "") -> Iterato
         yield
     finally:
         os.close(fd)
+
+
+_HOLDER = re.compile(r"pid (?P<pid>\d+) since (?P<since>\S+ \S+)(?: by (?P<by>[^);]+))?")
+
+
+def describe(holder_text: str) -> dict[str, str]:
+    """The pid, since (YYYY-MM-DD HH:MM:SS) and by (may be empty) of a holder's text, as found in the
+    lock file or a RefreshBusy message; {} when the text says none."""
+    found = _HOLDER.search(holder_text)
+    return {k: v or "" for k, v in found.groupdict().items()} if found else {}
 
 
 def _flocked(path: Path) -> bool | None:

@@ -16,7 +16,7 @@ import pytest
 
 from registrar.common.paths import Home
 from registrar.pipeline import background, dbt, upload
-from registrar.pipeline.lock import RefreshBusy, holder, refresh_lock
+from registrar.pipeline.lock import RefreshBusy, describe, holder, refresh_lock
 from registrar.pipeline.refresh import RefreshStatus, read_status
 from registrar.pipeline.upload import Limits, UploadRefused
 from tests.support.extracts import MINI, edit_rows
@@ -179,12 +179,14 @@ def test_a_second_refresh_is_refused_naming_who_started_the_running_one_and_when
     with refresh_lock(home.lock, by="a.registrar"):
         held = holder(home.lock)
         assert held is not None and f"pid {os.getpid()} since " in held and held.endswith("by a.registrar")
-        with pytest.raises(RefreshBusy, match="by a.registrar"):
+        with pytest.raises(RefreshBusy, match="by a.registrar") as busy:
             background.start(home, tmp_path, "b.registrar")
+        assert describe(str(busy.value))["by"] == "a.registrar"  # as the page names who and since
         with pytest.raises(RefreshBusy, match=r"since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d by a.registrar"), \
                 refresh_lock(home.lock):
             pass
         assert background.job(home).state == "running"
+        assert describe(held) == {"pid": str(os.getpid()), "since": held.split("since ")[1][:19], "by": "a.registrar"}
     assert holder(home.lock) is None  # released: the text stays in the file, but no one holds it
 
 

@@ -113,11 +113,13 @@ def test_the_registrar_sees_a_refused_zip_then_defects_then_starts_clean_files(
 
 def test_a_running_refresh_shows_who_started_it_its_step_and_dbt_s_nodes(home: Home) -> None:
     with refresh_lock(home.lock, by="a.registrar"):
+        at = status_page(home, "registrar")  # the lock is held, no status of its own yet (or a rollback)
+        at.sidebar.selectbox[0].set_value("en").run()
+        assert "A refresh started by a.registrar at" in texts(at) and "is running" in texts(at)
         status = RefreshStatus(home, "a.registrar", MINI, lambda _m: None)
         status("[2/4] dbt build (models and tests) …")
         status("  dbt: 57 of 517 nodes done")
-        at = status_page(home, "registrar")
-        at.sidebar.selectbox[0].set_value("en").run()
+        at.run()
         shown = texts(at)
         assert "A refresh started by a.registrar" in shown and "Step 2 of 4: dbt build" in shown
         assert at.get("progress") and "57 of 517 nodes done" in str(at.get("progress")[0].proto)
