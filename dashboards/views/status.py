@@ -307,8 +307,10 @@ def _receive(home: Home, files: list[Any], limits: upload.Limits) -> dict[str, A
     except upload.UploadRefused as refused:
         auth.log("upload", "", files=sent, outcome="refused", reason=str(refused))
         return {"refused": (refused.key, refused.values)}
-    held = background.held_build(home)
-    upload.prune(home, protect=[held.extract_dir] if held else [])
+    held, job = background.held_build(home), background.job(home)
+    in_use = [held.extract_dir] if held else []  # and the folder a refresh may be reading now
+    in_use += [Path(str(f["extract_dir"])) for f in (job.status, job.launch) if job.running and f.get("extract_dir")]
+    upload.prune(home, protect=in_use)
     auth.log("upload", received.id, files=sent, outcome="checked" if received.ok else "defects",
              defects=sum(d.count for d in received.defects), warnings=len(received.warnings))
     return {"id": received.id, "extract_dir": str(received.extract_dir), "files": received.files,
