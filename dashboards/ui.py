@@ -192,6 +192,9 @@ def to_csv(shown: pd.DataFrame, *, title: str, filters: list[tuple[str, str]], s
 
 
 def refreshed_at() -> dt.datetime | None:
-    """When the published warehouse was built (printed in every download)."""
+    """When the published warehouse was built (printed in every download); None before the first
+    publish (the Data refresh page lists an upload's defects before there is any warehouse)."""
+    if not published():
+        return None
     found = frame("select max(refreshed_at) as at from meta.refresh")
     return None if found.empty or pd.isna(found["at"].iloc[0]) else pd.Timestamp(found["at"].iloc[0]).to_pydatetime()

@@ -35,6 +35,9 @@ HELD_EXIT = 4  # the publish guard held the refresh (rules C7); docs/operations.
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    """The refresh, its end in the audit log (`refresh_finished`, and `drop_accepted` when it published
+    past the publish guard). `--started-by` names the dashboard user of a refresh that the Data refresh
+    page started (registrar/pipeline/background.py); otherwise it is the OS account."""
     from registrar.access import audit
     from registrar.pipeline.history import who
     from registrar.pipeline.lock import RefreshBusy
@@ -56,27 +59,34 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         if extract_dir is None:
             return 0
     assert extract_dir is not None
+    by = args.started_by or who()
+    where = {"extract_dir": str(extract_dir), "accept_drop": args.accept_drop,
+             "source": "dashboard" if args.started_by else "cli"}
     _print(f"Refreshing {home.warehouse} from {extract_dir}")
     try:
         outcome = refresh(extract_dir, home, _print, wait_seconds=args.wait,
-                          accept_drop=args.accept_drop)
+                          accept_drop=args.accept_drop, started_by=by)
     except RefreshBusy as busy:
         print(f"registrar refresh: {busy}", file=sys.stderr)
+        audit.record("refresh_finished", by, "", home, outcome="refused", reason=str(busy), **where)
         return 3
     except RefreshHeld as held:
         print(held.report, file=sys.stderr)
         print("registrar refresh: held by the publish guard; the published warehouse is unchanged.",
               file=sys.stderr)
+        audit.record("refresh_finished", by, "", home, outcome="held", **where)
         return HELD_EXIT
     except RefreshFailed as failure:
         print(failure.report, file=sys.stderr)
         print(f"registrar refresh: {failure.step} failed; the published warehouse is unchanged.",
               file=sys.stderr)
+        audit.record("refresh_finished", by, "", home, outcome="failed", step=failure.step, **where)
         return 1
     if outcome.accepted_drops:
-        audit.record("drop_accepted", who(), outcome.run_id, home,
-                     drops=[d.describe() for d in outcome.accepted_drops], source="cli")
+        audit.record("drop_accepted", by, outcome.run_id, home,
+                     drops=[d.describe() for d in outcome.accepted_drops], source=where["source"])
     total = sum(outcome.seconds.values())
+    audit.record("refresh_finished", by, outcome.run_id, home, outcome="published", seconds=round(total, 1), **where)
     _print(f"Published {home.warehouse} (run {outcome.run_id}) in {total:.1f} s")
     return 0
 
@@ -277,10 +287,21 @@ def serve_command(port: int, address: str, hosts: list[str] | None = None) -> li
         sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboards" / "serve.py"),
         "--server.address", address, "--server.port", str(port), "--server.headless", "true",
         "--browser.serverAddress", allowed[0], "--browser.serverPort", str(port), *HARDENING,
+        "--server.maxUploadSize", str(upload_megabytes()),
     ]
     for host in allowed:
         command += ["--server.allowedHosts", host]
     return command
+
+
+def upload_megabytes() -> int:
+    """Streamlit's limit of one uploaded file: the Data refresh page's limit of a whole upload
+    (setting upload_max_megabytes), which registrar/pipeline/upload.py enforces itself."""
+    import math
+
+    from policy import settings
+
+    return max(math.ceil(float(settings().get("upload_max_megabytes", 500))), 1)
 
 
 def served_url(address: str, port: int) -> str:
@@ -398,6 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("--accept-drop", action="store_true",
                      help="publish even when the headcount, students or grade rows fell by more than the "
                           "publish guard allows (rules C7); without it such a refresh is held (exit 4)")
+    ref.add_argument("--started-by", metavar="USER",
+                     help="the dashboard user who started it (the Data refresh page passes it); "
+                          "default: this OS account")
     ref.set_defaults(func=cmd_refresh)
 
     hist = sub.add_parser("history", help="list the kept published warehouses (newest first)")

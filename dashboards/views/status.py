@@ -1,9 +1,13 @@
 """Registrar page: whether the last refresh passed its checks, what failed and on which rows,
-and what the published warehouse was built from."""
+and what the published warehouse was built from. The registrar (the role table's `refresh`) also
+uploads extract files here, sees their defects, starts a refresh in the background and follows it,
+publishes a held build past the publish guard, and rolls back (rules C7)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -12,13 +16,14 @@ import streamlit as st
 
 from dashboards import auth
 from dashboards.data import failing_rows, last_refresh, quality_checks, refresh_status, warehouse
-from dashboards.ui import data_as_of_line, download
+from dashboards.ui import data_as_of_line, download, table
 from dashboards.ui import lang as session_lang
 from registrar.access import audit
+from registrar.access.roles import may_refresh
 from registrar.common.i18n import md, t
 from registrar.common.paths import Home
-from registrar.pipeline import history
-from registrar.pipeline.lock import RefreshBusy
+from registrar.pipeline import background, history, upload
+from registrar.pipeline.lock import RefreshBusy, describe
 
 STATUS_ORDER = ["fail", "warn", "pass"]
 STATUS_COLOURS = {"fail": "#c0392b", "warn": "#e6a23c", "pass": "#2e8b57"}
@@ -26,6 +31,7 @@ TIER_ORDER = ["configuration", "integrity", "values", "unit", "expectations", "c
 
 account = auth.require_page("status")
 registrar = account.role == "registrar"  # failing rows, defects' values and the audit log may name students
+refresher = may_refresh(account.role)  # uploads, refreshes, publishes past the guard, rolls back
 lang = session_lang()
 wh = warehouse()
 AUDIT_SHOWN = 500
@@ -161,6 +167,206 @@ def _history() -> None:
         st.rerun()
 
 
+UPLOAD_KEY = "_registrar_upload"  # this session's checked upload: the files' ids and what the check found
+UPLOAD_ROUND_KEY = "_registrar_upload_round"  # a new round empties the file uploader (a new widget key)
+ACCEPT_KEY = "_registrar_accept_drop_pending"
+POLL_SECONDS = 2
+
+
+def _elapsed(since: object) -> str:
+    seconds = max(int((dt.datetime.now() - dt.datetime.fromisoformat(str(since))).total_seconds()), 0)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _busy(holder: str) -> str:
+    """Who started the running refresh and when, from the lock's holder ("pid … since … by …")."""
+    found = describe(holder)
+    return t("refresh_busy", lang, by=md(found.get("by") or "—"),
+             since=_when(found["since"]) if found else md(holder or "—"))
+
+
+def _start_refresh(home: Home, extract_dir: Path, accept_drop: bool = False) -> bool:
+    """Launch the refresh in the background and audit it; False (with the reason shown) when refused."""
+    try:
+        pid = background.start(home, extract_dir, account.name, accept_drop=accept_drop)
+    except RefreshBusy as busy:
+        st.error(_busy(str(busy)))
+        return False
+    auth.log("refresh_started", extract_dir.parent.name, extract_dir=str(extract_dir), accept_drop=accept_drop,
+             pid=pid)
+    return True
+
+
+def _progress(job: background.Job) -> None:
+    """What runs: who started it and when, the step, dbt's nodes done of their total, the time so far."""
+    status = job.status
+    if job.state == "starting":
+        st.info(t("refresh_starting", lang, by=md(job.launch.get("by", "—")), since=_when(job.launch.get("at"))))
+        return
+    ours = status.get("state") == "running" and f"pid {status.get('pid')} " in f"{job.holder} "
+    if not ours:  # a rollback, or a refresh that has not written its first line yet
+        st.info(_busy(job.holder))
+        return
+    st.info(t("refresh_running", lang, by=md(status.get("started_by", "—")), since=_when(status.get("started_at")),
+              elapsed=_elapsed(status.get("started_at"))))
+    if status.get("steps"):
+        st.caption(t("refresh_step", lang, k=status["step_no"], n=status["steps"], step=md(status.get("step", ""))))
+    total = int(status.get("nodes_total") or 0)
+    if total:
+        done = int(status.get("nodes_done") or 0)
+        st.progress(min(done / total, 1.0), text=t("refresh_nodes", lang, done=f"{done:,}", total=f"{total:,}"))
+
+
+def _finished(job: background.Job) -> None:
+    """How the last refresh ended (published, held, failed, or ended without finishing)."""
+    status, launch = job.status, job.launch
+    if job.state == "vanished":
+        by, since = (launch.get("by"), launch.get("at")) if job.log_tail else (status.get("started_by"),
+                                                                               status.get("started_at"))
+        st.warning(t("refresh_vanished", lang, by=md(by or "—"), since=_when(since)))
+        if job.log_tail:
+            st.code(job.log_tail, language=None)
+        return
+    if job.state not in ("published", "held", "failed"):
+        return
+    values = {"by": md(status.get("started_by", "—")), "since": _when(status.get("started_at")),
+              "run": md(status.get("run_id", "")), "finished": _when(status.get("finished_at")),
+              "step": md(status.get("failed_step", ""))}
+    show = {"published": st.success, "held": st.warning, "failed": st.error}[job.state]
+    show(t(f"refresh_finished_{job.state}", lang, **values))
+
+
+def _follow(home: Home) -> None:
+    """The running refresh's progress, read again every POLL_SECONDS; the whole page again once it ends."""
+
+    @st.fragment(run_every=POLL_SECONDS)
+    def follow() -> None:
+        job = background.job(home)
+        if not job.running:
+            st.rerun()
+        _progress(job)
+
+    follow()
+
+
+def _upload(home: Home, job: background.Job) -> None:
+    """Receive the files (limits, names), check them with the refresh's rules, list every defect, and
+    offer the refresh of files without one."""
+    limits = upload.Limits.from_settings()
+    names = ", ".join(sorted({n.rsplit(".", 1)[0] for n in upload.extract_names()}))
+    st.caption(t("upload_caption", lang, names=names, files=limits.max_files, mb=limits.megabytes))
+    round_no = st.session_state.get(UPLOAD_ROUND_KEY, 0)
+    files = st.file_uploader(t("upload_label", lang), type=list(limits.types), accept_multiple_files=True,
+                             key=f"upload_files_{round_no}")
+    if not files:
+        return
+    ids = [f.file_id for f in files]
+    done = st.session_state.get(UPLOAD_KEY)
+    if done is None or done["ids"] != ids:
+        with st.spinner(t("upload_checking", lang)):
+            done = _receive(home, files, limits)
+        done["ids"] = ids
+        st.session_state[UPLOAD_KEY] = done
+    if st.button(t("upload_again", lang), key="upload_again", icon=":material/restart_alt:"):
+        _clear_upload()
+        st.rerun()
+    if "refused" in done:
+        st.error(t("upload_refused", lang, reason=md(t(done["refused"][0], lang, **done["refused"][1]))))
+        return
+    if done["warnings"]:
+        with st.expander(t("upload_warnings", lang, n=len(done["warnings"]))):
+            st.dataframe(pd.DataFrame(done["warnings"]).rename(columns=lambda c: t(f"defect_{c}", lang)),
+                         hide_index=True)
+    if done["defects"]:
+        st.error(t("upload_defects", lang, n=f"{sum(d['count'] for d in done['defects']):,}"))
+        defects = pd.DataFrame(done["defects"], columns=["file", "row", "column", "value", "rule", "count"])
+        table(defects, {c: f"defect_{c}" for c in defects.columns}, title_key="upload_defects_title",
+              filters=[(t("upload_id", lang), done["id"])], key="upload_defects")
+        return
+    st.success(t("upload_ok", lang, files=len(done["files"]), rows=f"{sum(done['row_counts'].values()):,}"))
+    if job.running:
+        starting = t("refresh_starting", lang, by=md(job.launch.get("by", "—")), since=_when(job.launch.get("at")))
+        st.warning(_busy(job.holder) if job.holder else starting)
+        return
+    started = st.button(t("refresh_start", lang), key="refresh_start", type="primary", icon=":material/play_arrow:")
+    if started and _start_refresh(home, Path(done["extract_dir"])):
+        _clear_upload()
+        st.rerun()
+
+
+def _clear_upload() -> None:
+    st.session_state.pop(UPLOAD_KEY, None)
+    st.session_state[UPLOAD_ROUND_KEY] = st.session_state.get(UPLOAD_ROUND_KEY, 0) + 1
+
+
+def _receive(home: Home, files: list[Any], limits: upload.Limits) -> dict[str, Any]:
+    """Land and check one upload; what the page keeps of it. Audited whether refused or not."""
+    sent = [{"name": f.name, "bytes": f.size} for f in files]
+    try:
+        received = upload.check(upload.receive(home, [(f.name, f.getvalue()) for f in files], limits))
+    except upload.UploadRefused as refused:
+        auth.log("upload", "", files=sent, outcome="refused", reason=str(refused))
+        return {"refused": (refused.key, refused.values)}
+    held, job = background.held_build(home), background.job(home)
+    in_use = [held.extract_dir] if held else []  # and the folder a refresh may be reading now
+    in_use += [Path(str(f["extract_dir"])) for f in (job.status, job.launch) if job.running and f.get("extract_dir")]
+    upload.prune(home, protect=in_use)
+    auth.log("upload", received.id, files=sent, outcome="checked" if received.ok else "defects",
+             defects=sum(d.count for d in received.defects), warnings=len(received.warnings))
+    return {"id": received.id, "extract_dir": str(received.extract_dir), "files": received.files,
+            "defects": [d.as_dict() for d in received.defects], "warnings": [w.as_dict() for w in received.warnings],
+            "row_counts": received.row_counts}
+
+
+def _refresh_from_files() -> None:
+    """The registrar's upload and background refresh (rules C7)."""
+    home = Home.from_env()
+    st.subheader(t("upload_heading", lang))
+    job = background.job(home)
+    if job.running:
+        _follow(home)
+    else:
+        _finished(job)
+    _upload(home, job)
+
+
+def _held_publish(job_running: bool) -> None:
+    """Each figure the guard compared, before and after, and "Publish anyway" with a confirm step: the
+    held build published as `registrar refresh --accept-drop` would (no build again)."""
+    home = Home.from_env()
+    held = background.held_build(home)
+    if held is None:
+        return
+    st.subheader(t("held_figures_heading", lang))
+    fell = {d.figure for d in held.drops}
+    st.dataframe(pd.DataFrame({
+        t("held_figure", lang): [t(f"held_figure_{d.figure}", lang) for d in held.pairs],
+        t("held_before", lang): [d.before for d in held.pairs],
+        t("held_after", lang): [d.after for d in held.pairs],
+        t("held_change", lang): [f"{-d.pct:+.1f} %" for d in held.pairs],
+        t("held_fell", lang): ["✗" if d.figure in fell else "" for d in held.pairs],
+    }), hide_index=True)
+    if not held.extract_dir.is_dir():
+        st.caption(t("publish_anyway_gone", lang, folder=md(held.extract_dir)))
+        return
+    if job_running:
+        return
+    if not st.session_state.get(ACCEPT_KEY):
+        if st.button(t("publish_anyway", lang), key="publish_anyway"):
+            st.session_state[ACCEPT_KEY] = True
+            st.rerun()
+        return
+    st.warning(t("publish_anyway_confirm", lang))
+    yes, no = st.columns(2)
+    if no.button(t("publish_anyway_cancel", lang), key="publish_anyway_cancel"):
+        st.session_state.pop(ACCEPT_KEY, None)
+        st.rerun()
+    if yes.button(t("publish_anyway_yes", lang), key="publish_anyway_yes", type="primary"):
+        st.session_state.pop(ACCEPT_KEY, None)
+        if _start_refresh(home, held.extract_dir, accept_drop=True):
+            st.rerun()
+
+
 def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool) -> None:
     """Pick a check that did not pass; read what it checks, how to resolve it, and its rows."""
     if not checks:
@@ -193,6 +399,8 @@ def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool
 
 st.header(t("status_heading", lang))
 data_as_of_line()
+if refresher:
+    _refresh_from_files()
 status = refresh_status(wh)
 last = last_refresh()
 
@@ -220,13 +428,17 @@ if last and last.get("outcome") == "held":
     st.warning(t("refresh_held", lang, when=_when(last.get("finished_at"))))
     if status is not None:
         st.caption(t("still_serving", lang, when=_when(status["refreshed_at"])))
-    st.code(last.get("report") or "", language=None)  # the figures before and after: counts, no names
+    if refresher:
+        _held_publish(background.job(Home.from_env()).running)
+    else:
+        st.code(last.get("report") or "", language=None)  # the figures before and after: counts, no names
     st.caption(t("refresh_held_accept", lang))
 
 if status is None:
     st.info(t("no_warehouse", lang))
-    if registrar:
+    if refresher:
         _history()  # a kept run can be served again even when the served file is gone
+    if registrar:
         _audit_log()
     st.stop()
 
@@ -263,6 +475,7 @@ st.dataframe(
     hide_index=True, width="content",
 )
 
-if registrar:
+if refresher:
     _history()
+if registrar:
     _audit_log()

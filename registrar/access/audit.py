@@ -3,8 +3,9 @@
 - `audit.jsonl` under $REGISTRAR_HOME: one JSON object a line, only ever appended (O_APPEND,
   one write a record, under a lock so that two server processes never interleave). Who, when
   (UTC), what happened and its parameters: sign-in, failed sign-in, sign-out, expired session,
-  a refused page, the view of a named student, a download, a rollback to a kept warehouse and a
-  refresh published past the publish guard (rules C7).
+  a refused page, the view of a named student, a download, a rollback to a kept warehouse, a
+  refresh published past the publish guard, and the Data refresh page's uploads and the start and
+  end of the refreshes started there (rules C7).
 - When the file would grow past `audit_rotate_megabytes` (settings.yml), it is renamed
   `audit.<UTC time>.jsonl` and a new one begun; `read` reads on into the older files, newest
   first, and filters by event, user and what (issue 21 finding 6). Rotated files are kept: how
@@ -29,7 +30,8 @@ from registrar.common.paths import Home
 
 AUDIT_FILE = "audit.jsonl"
 EVENTS = ("sign_in", "sign_in_failed", "sign_in_locked", "sign_out", "session_expired", "page_refused",
-          "student_view", "download", "rollback", "drop_accepted", "session_revoked")
+          "student_view", "download", "rollback", "drop_accepted", "session_revoked", "upload", "refresh_started",
+          "refresh_finished")
 
 
 def utc_now() -> datetime:

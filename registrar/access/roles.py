@@ -1,7 +1,8 @@
 """The roles, one table (rules B30): which pages each may open, which faculties and students it
-sees, whether personal data shows, whether single students may be listed, and whether small
-aggregate cells are suppressed. The scope (scope.py), the menu and every page's gate
-(dashboards/auth.py), the users file and the role tables of docs/access.md are all read from here.
+sees, whether personal data shows, whether single students may be listed, whether small
+aggregate cells are suppressed, and whether it may refresh the warehouse from the browser (C7).
+The scope (scope.py), the menu and every page's gate (dashboards/auth.py), the Data refresh page's
+upload, the users file and the role tables of docs/access.md are all read from here.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ class Role:
     personal_data: bool  # names, IIN and birth dates shown (else masked)
     individuals: bool  # rows about single students may be listed (else aggregates only)
     suppress_small_cells: bool  # aggregate cells under the dbt var privacy_min_cell_students are blanked
+    refresh: bool = False  # uploads extracts, starts a refresh, publishes past the guard, rolls back (rules C7)
 
 
 _EVERY_PAGE = PAGES
 ROLE_TABLE: dict[str, Role] = {role.name: role for role in (
-    Role("registrar", _EVERY_PAGE, "all", personal_data=True, individuals=True, suppress_small_cells=False),
+    Role("registrar", _EVERY_PAGE, "all", personal_data=True, individuals=True, suppress_small_cells=False,
+         refresh=True),
     Role("management", ("home", "attestation", "contingent", "status"), "all",
          personal_data=False, individuals=True, suppress_small_cells=False),
     Role("dean", ("home", "attestation", "student", "contingent", "status"), "assigned",
@@ -48,6 +51,13 @@ def may_open(role: str, page: str) -> bool:
     """Whether `role` may open `page` (an unknown role or page: no)."""
     found = ROLE_TABLE.get(role)
     return found is not None and page in found.pages
+
+
+def may_refresh(role: str) -> bool:
+    """Whether `role` may upload extracts, start a refresh, publish past the publish guard and roll
+    back, on the Data refresh page (an unknown role: no)."""
+    found = ROLE_TABLE.get(role)
+    return found is not None and found.refresh
 
 
 def page_roles() -> dict[str, frozenset[str]]:

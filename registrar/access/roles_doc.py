@@ -55,6 +55,8 @@ def rules_table() -> str:
         ("rows about single students (debtors, final results, mismatches)",
          ["listed" if r.individuals else "none" for r in roles]),
         ("aggregate cells of few students", [_cells(r) for r in roles]),
+        ("upload extracts, refresh, publish past the guard, roll back (Data refresh page)",
+         ["yes" if r.refresh else "—" for r in roles]),
     ])
 
 

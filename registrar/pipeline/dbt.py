@@ -11,10 +11,12 @@ import contextlib
 import ctypes
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,9 @@ from typing import Any
 from registrar.common.paths import PROJECT_DIR
 
 Progress = Callable[[str], None]
+# dbt's line for a node that finished, e.g. "12 of 312 OK created sql table model main.fct_grades"
+NODE_FINISHED = re.compile(r"^\d+ of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b")
+NODES_EVERY_SECONDS = 1.0  # how often at most the count of finished nodes is reported
 
 
 @dataclass(frozen=True)
@@ -157,12 +162,20 @@ def run_dbt(
         preexec_fn=_die_with(os.getpid()),
     )
     assert proc.stdout is not None
+    done, reported = 0, 0.0
     for line in proc.stdout:
         text = line.rstrip()
         # Models and seeds as they finish, every problem, and the closing tally; passing tests
         # are counted in the tally rather than listed.
         if any(k in text for k in (" OK created", " OK loaded", "ERROR", "FAIL", "WARN", "Done.", "Error")):
             progress(f"  dbt: {text.split('  ', 1)[-1].strip()}")
+        # and, at most every NODES_EVERY_SECONDS and at the last, "dbt: N of M nodes done" (the
+        # Data refresh page shows it; refresh.RefreshStatus reads it)
+        if finished := NODE_FINISHED.match(text.split("  ", 1)[-1].strip()):
+            done, total = done + 1, int(finished[1])
+            if done == total or time.monotonic() - reported >= NODES_EVERY_SECONDS:
+                progress(f"  dbt: {done} of {total} nodes done")
+                reported = time.monotonic()
     code = proc.wait()
     if parse_cache is not None and code == 0 and cached.exists():
         _keep(cached, parse_cache)

@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import shutil
 import time
 import uuid
@@ -32,7 +33,7 @@ from registrar.common.paths import WAREHOUSE_NAME, Home, private_files
 from registrar.pipeline import guard, history
 from registrar.pipeline.checks import dbt_test_outcomes, run_checks
 from registrar.pipeline.dbt import DbtResult, run_dbt
-from registrar.pipeline.lock import refresh_lock
+from registrar.pipeline.lock import RefreshBusy, refresh_lock
 from registrar.pipeline.quality import CheckOutcome, QualityReport
 
 Progress = Callable[[str], None]
@@ -281,8 +282,72 @@ def refresh(extract_dir: Path, home: Home, progress: Progress = print, wait_seco
     (folders 0700, files 0600). Raises RefreshFailed when it publishes nothing (RefreshHeld when
     the publish guard held it; `accept_drop` publishes it). `started_by` is who asked for it (the
     dashboard's user), the OS account by default."""
+    started_by = started_by or history.who()
     with private_files():
-        return _refresh(extract_dir, home, progress, wait_seconds, accept_drop, started_by or history.who())
+        status = RefreshStatus(home, started_by, extract_dir, progress)
+        try:
+            outcome = _refresh(extract_dir, home, status, wait_seconds, accept_drop, started_by)
+        except RefreshFailed as failure:
+            status.finish("held" if isinstance(failure, RefreshHeld) else "failed", step=failure.step)
+            raise
+        except RefreshBusy:
+            raise  # another refresh runs: its status file is its own
+        except BaseException as crash:
+            if status.started:  # under the lock: a crash, an interrupt
+                status.finish("failed", step=type(crash).__name__)
+            raise
+        status.finish("published", run_id=outcome.run_id)
+        return outcome
+
+
+STATUS_FILE = "refresh_status.json"
+_STEP_LINE = re.compile(r"^\[(\d+)/(\d+)\] (.+?)(?: …|: [\d.]+ s)$")
+_NODES_LINE = re.compile(r"^\s*dbt: (\d+) of (\d+) nodes done$")
+
+
+class RefreshStatus:
+    """The refresh's progress (the step, dbt's nodes done of their total, since when, by whom) and
+    at the end its outcome, kept in `$REGISTRAR_HOME/refresh_status.json` for the Data refresh page,
+    which follows a refresh started from a terminal or from the page alike. A progress callable:
+    every line goes on to `progress`; the file is written (whole, by a rename) from the first line,
+    which comes once the refresh holds the lock."""
+
+    def __init__(self, home: Home, started_by: str, extract_dir: Path, progress: Progress) -> None:
+        self.home, self.progress = home, progress
+        self.state: dict[str, object] = {
+            "state": "running", "pid": os.getpid(), "started_by": started_by,
+            "started_at": dt.datetime.now().isoformat(timespec="seconds"), "extract_dir": str(extract_dir),
+            "step": "", "step_no": 0, "steps": 0, "nodes_done": 0, "nodes_total": 0,
+        }
+        self.started = False
+
+    def __call__(self, message: str) -> None:
+        self.progress(message)
+        if step := _STEP_LINE.match(message):
+            self.state.update(step_no=int(step[1]), steps=int(step[2]), step=step[3])
+        elif nodes := _NODES_LINE.match(message):
+            self.state.update(nodes_done=int(nodes[1]), nodes_total=int(nodes[2]))
+        self._write()
+
+    def finish(self, outcome: str, run_id: str = "", step: str = "") -> None:
+        self.state.update(state=outcome, run_id=run_id, failed_step=step,
+                          finished_at=dt.datetime.now().isoformat(timespec="seconds"))
+        self._write()
+
+    def _write(self) -> None:
+        self.started = True
+        self.state["updated_at"] = dt.datetime.now().isoformat(timespec="seconds")
+        tmp = self.home.root / f".{STATUS_FILE}.tmp"
+        tmp.write_text(json.dumps(self.state, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.home.root / STATUS_FILE)
+
+
+def read_status(home: Home) -> dict[str, object] | None:
+    """The last refresh's status file (RefreshStatus), or None."""
+    try:
+        return json.loads((home.root / STATUS_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
 
 
 HELD_META = "held.json"
@@ -320,7 +385,7 @@ def _hold(home: Home, database: Path, record: history.RunRecord, quality: Qualit
     (home.held / HELD_META).write_text(json.dumps(held, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def _published_figures(home: Home) -> guard.Figures | None:
+def published_figures(home: Home) -> guard.Figures | None:
     """The figures of the warehouse served now: from its kept record, else from the file itself."""
     current = history.current_record(home)
     if current is not None and current.figures:
@@ -334,7 +399,7 @@ def _guard(home: Home, figures: guard.Figures, accept_drop: bool, quality: Quali
            progress: Progress) -> list[guard.Drop]:
     """Compare with the published warehouse; raise RefreshHeld on a fall past the var unless accepted.
     Returns the falls accepted."""
-    before = _published_figures(home)
+    before = published_figures(home)
     if before is None:
         return []
     pairs, drops = guard.compare(before, figures)
@@ -348,7 +413,7 @@ def _guard(home: Home, figures: guard.Figures, accept_drop: bool, quality: Quali
 def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: float, accept_drop: bool,
              started_by: str) -> RefreshOutcome:
     home.ensure()
-    with refresh_lock(home.lock, wait_seconds):
+    with refresh_lock(home.lock, wait_seconds, by=started_by):
         prune_runs(home)
         held = _held_build(home, extract_dir)
         if held is not None:
