@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from registrar.common.console import Console
 from registrar.common.paths import PRIVATE_UMASK, PROJECT_DIR, Home
 
 
@@ -64,7 +65,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
              "source": "dashboard" if args.started_by else "cli"}
     _print(f"Refreshing {home.warehouse} from {extract_dir}")
     try:
-        outcome = refresh(extract_dir, home, _print, wait_seconds=args.wait,
+        outcome = refresh(extract_dir, home, Console(args.verbose), wait_seconds=args.wait,
                           accept_drop=args.accept_drop, started_by=by)
     except RefreshBusy as busy:
         print(f"registrar refresh: {busy}", file=sys.stderr)
@@ -199,8 +200,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("registrar build: nothing loaded; run `registrar load EXTRACT_DIR` first", file=sys.stderr)
         return 2
     try:
-        built = build_step(database, home.work, _print)
-        quality = run_checks(database, built, _print)
+        built = build_step(database, home.work, Console(args.verbose))
+        quality = run_checks(database, built, Console(args.verbose))
     except RefreshFailed as failure:
         print(failure.report, file=sys.stderr)
         return 1
@@ -422,6 +423,8 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("--started-by", metavar="USER",
                      help="the dashboard user who started it (the Data refresh page passes it); "
                           "default: this OS account")
+    ref.add_argument("-v", "--verbose", action="store_true",
+                     help="print every line (dbt's model by model) instead of a progress bar")
     ref.set_defaults(func=cmd_refresh)
 
     hist = sub.add_parser("history", help="list the kept published warehouses (newest first)")
@@ -443,6 +446,8 @@ def build_parser() -> argparse.ArgumentParser:
     load.set_defaults(func=cmd_load)
 
     build = sub.add_parser("build", help="only build and check the work warehouse")
+    build.add_argument("-v", "--verbose", action="store_true",
+                       help="print every line (dbt's model by model) instead of a progress bar")
     build.set_defaults(func=cmd_build)
 
     docs = sub.add_parser("docs", help="generate the dbt documentation site of the published warehouse")
