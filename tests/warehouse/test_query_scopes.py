@@ -104,6 +104,8 @@ CALLS: dict[str, Call] = {
        for by in ("discipline", "teacher", "group", "program")},
     "attestation.trend": lambda s, d, _: attestation.trend(s, d.filters, "en"),
     "attestation.debtors": lambda s, d, _: attestation.debtors(s, d.filters, "en"),
+    # a count: as a row, so that the deans' counts are checked to add up to the university's
+    "attestation.owing_today": lambda s, d, _: {"n_students": attestation.owing_today(s, d.filters)},
     "attestation.final_by_programme": lambda s, d, _: attestation.final_by_programme(s, d.filters, "en"),
     "attestation.final_letters": lambda s, d, _: attestation.final_letters(s, d.filters),
     "attestation.final_results": lambda s, d, _: attestation.final_results(s, d.filters, "en"),
