@@ -288,9 +288,9 @@ with tab_session:
         fig, nd, ng = heatmap_figure(q.heatmap(scope, filters, language, HEATMAP_MAX), measure)
         st.plotly_chart(fig, config=CHART_CONFIG, key="att_heatmap_chart")
         st.caption(t("att_heatmap_caption", language, nd=nd, ng=ng, min=small_cell_min()))
-        weakest("group", measure)
         weakest("discipline", measure)
         weakest("teacher", measure)
+        weakest("group", measure)
 
 # --- debtors ---------------------------------------------------------------------------------
 with tab_debtors:

@@ -227,8 +227,8 @@ def _finished(job: background.Job) -> None:
         if job.log_tail:
             st.code(job.log_tail, language=None)
         return
-    if job.state not in ("published", "held", "failed"):
-        return
+    if job.state not in ("published", "held", "failed") or job.launch.get("pid") != job.status.get("pid"):
+        return  # not the page's own refresh (one run in a terminal): the last-refresh section says how it ended
     values = {"by": md(status.get("started_by", "—")), "since": _when(status.get("started_at")),
               "run": md(status.get("run_id", "")), "finished": _when(status.get("finished_at")),
               "step": md(status.get("failed_step", ""))}

@@ -25,7 +25,7 @@ from typing import Any
 from registrar.common.paths import PROJECT_DIR
 
 Progress = Callable[[str], None]
-# dbt's line for a node that finished, e.g. "12 of 312 OK created sql table model main.fct_grades"
+# dbt's line for a node that finished, e.g. "12 of 312 OK created sql table model <schema>.<model>"
 NODE_FINISHED = re.compile(r"^\d+ of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP|NO-OP)\b")
 NODES_EVERY_SECONDS = 1.0  # how often at most the count of finished nodes is reported
 

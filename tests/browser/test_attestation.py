@@ -54,7 +54,10 @@ def test_browser_shows_charts_offline_switches_language_and_downloads_the_rows(
             page.get_by_role("button", name=t("download_xlsx", "kk")).first.click()
         path = tmp_path / "weakest.xlsx"
         download.value.save_as(path)
-        open_in_browser(page, served_demo, "attestation", "en", ready='[data-testid="stPlotlyChart"]')
+        # the same browser, another language: still signed in (the session cookie), no form again
+        page.goto(f"{served_demo}/attestation?lang=en")
+        page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=60_000)
+        wait_until_idle(page)
         body = page.inner_text("body")
         assert t("att_success", "en") in body and t("att_success", "kk") not in body
     # Streamlit's own frontend probes <page>/_stcore/health and host-config (404) when a page is opened by

@@ -40,7 +40,8 @@ def test_in_a_browser_a_registrar_finds_a_student_and_downloads_the_orders(
         assert known.full_name in text and t("stu_history_heading", "ru") in text
         assert f"student={known.student_id}" in page.url  # the address opens this student again
         with page.expect_download() as download:
-            page.locator('[data-testid="stDownloadButton"] button').first.click()
+            # the orders' XLSX (the card's document buttons come first)
+            page.get_by_role("button", name=t("download_xlsx", "ru")).first.click()
         saved = tmp_path / "orders.xlsx"
         download.value.save_as(saved)
         violations = axe_violations(page)
