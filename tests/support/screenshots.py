@@ -31,7 +31,7 @@ def a_student(home: Home) -> str:
     return found[0] if found else ""
 
 
-def take(out: Path, lang: str) -> list[Path]:
+def take(out: Path, lang: str, role: str = "registrar") -> list[Path]:
     home = Home.from_env()
     if not home.warehouse.exists():
         raise SystemExit(f"no published warehouse at {home.warehouse}: run `make demo` first")
@@ -43,8 +43,11 @@ def take(out: Path, lang: str) -> list[Path]:
             # Home is the default page: its address is the app's root ("/home" is no page)
             path = ("" if url_path == "home" else url_path) + (f"?student={student}" if url_path == "student"
                                                                 and student else "")
-            # each address is a new session: sign in as the demo registrar, and the page opens
-            browser_sign_in(page, base, "registrar", home, url_path=path, lang=lang)
+            if not written:  # sign in once: the session cookie keeps this browser signed in for the rest
+                browser_sign_in(page, base, role, home, url_path=path, lang=lang)
+            else:
+                page.goto(f"{base}/{path}{'&' if '?' in path else '?'}lang={lang}")
+                page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=60_000)
             page.wait_for_timeout(2500)  # charts and tables finish drawing after the script ends
             # Streamlit scrolls inside its main block: grow the window to the content to capture all of it
             height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
@@ -65,8 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Screenshots of the dashboard pages for the README and docs/")
     parser.add_argument("--out", default=str(PROJECT_DIR / "docs" / "screenshots"))
     parser.add_argument("--lang", default="en", choices=["kk", "ru", "en"])
+    parser.add_argument("--role", default="registrar", help="the demo user of this role signs in")
     args = parser.parse_args(argv)
-    take(Path(args.out), args.lang)
+    take(Path(args.out), args.lang, args.role)
     return 0
 
 
