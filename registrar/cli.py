@@ -252,7 +252,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         with wh.cursor() as con:
             parsed = params.parse(report, con, fmt=args.format, lang=lang, as_of=args.as_of,
                                   quarter=args.quarter, date_from=args.date_from, date_to=args.date_to,
-                                  student=args.student, faculty=args.faculty)
+                                  student=args.student, faculty=args.faculty, year=args.year, term=args.term)
             produced = run.produce(report, parsed, (args.format,), con)[args.format]
     except NoWarehouse as missing:
         print(f"registrar report: {missing}", file=sys.stderr)
@@ -461,6 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--quarter", metavar="YYYYQn", help="a quarter, e.g. 2025Q1")
     when.add_argument("--from", dest="date_from", metavar="DATE", help="first day of a period, YYYY-MM-DD")
     rep.add_argument("--to", dest="date_to", metavar="DATE", help="last day of the period, YYYY-MM-DD")
+    rep.add_argument("--year", metavar="YYYY-YYYY", help="an academic year, e.g. 2024-2025")
+    rep.add_argument("--term", metavar="TERM", help="a term of that year: 1, 2 or summer")
     rep.add_argument("--student", metavar="ID", help="a student ID")
     rep.add_argument("--faculty", metavar="CODE", help="a faculty code")
     rep.add_argument("--lang", choices=["kk", "ru", "en"], help="language of the report (default en)")

@@ -40,6 +40,13 @@ def widgets(report: Report, first: dt.date, last: dt.date) -> dict[str, object]:
     """One input per parameter the report takes; optional ones may stay empty."""
     values: dict[str, object] = {}
     required = set(report.required)
+    if {"year", "term"} & {*report.required, *report.optional}:
+        with wh.cursor() as con:
+            years = [r[0] for r in con.execute("select distinct academic_year from main.dim_terms "
+                                               "order by academic_year desc").fetchall()]
+            term_labels = dict(con.execute(f"select term, label_{lang} from reference.terms "  # noqa: S608
+                                           "order by term_order").fetchall())
+            default_year, default_term = params.latest_graded_term(con) or (None, None)
 
     def label(key: str, param: Param) -> str:
         return t(key, lang) + ("" if param in required else f" ({t('reports_optional', lang)})")
@@ -58,6 +65,15 @@ def widgets(report: Report, first: dt.date, last: dt.date) -> dict[str, object]:
                                                 key=f"{key}_from", format="DD.MM.YYYY")
             values["date_to"] = c2.date_input(label("reports_to", param), value=None, min_value=first,
                                               key=f"{key}_to", format="DD.MM.YYYY")
+        elif param == "year":
+            values["year"] = st.selectbox(label("reports_year", param), years, key=key,
+                                          index=years.index(default_year) if default_year in years else 0)
+        elif param == "term":
+            term_options = list(term_labels)
+            values["term"] = st.selectbox(label("reports_term", param), term_options, key=key,
+                                          format_func=term_labels.__getitem__,
+                                          index=term_options.index(default_term) if default_term in term_options
+                                          else None)
         elif param == "student":
             values["student"] = student_picker.pick(current_scope(), lang, key=key, pick_key=f"{key}_pick",
                                                     label_key="reports_student") or ""
@@ -73,12 +89,13 @@ def widgets(report: Report, first: dt.date, last: dt.date) -> dict[str, object]:
 # The field of this page each command-line option of params.py stands for, longest first.
 FIELDS = {"--from/--to": "reports_field_period", "--as-of": "reports_as_of", "--quarter": "reports_quarter",
           "--from": "reports_from", "--to": "reports_to", "--student": "reports_field_student",
-          "--faculty": "reports_faculty"}
+          "--faculty": "reports_faculty", "--year": "reports_year", "--term": "reports_term"}
 _FLAG = re.compile("|".join(re.escape(flag) for flag in FIELDS) + r"|--(?=[a-z])")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 MISSING = {"as_of": "reports_err_missing_as_of", "quarter": "reports_err_missing_quarter",
            "period": "reports_err_missing_period", "student": "reports_err_missing_student",
-           "faculty": "reports_err_missing_faculty"}
+           "faculty": "reports_err_missing_faculty", "year": "reports_err_missing_year",
+           "term": "reports_err_missing_term"}
 
 
 def for_person(message: str, language: str) -> str:

@@ -17,8 +17,8 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-# The parameters a report may take. `period` is the pair --from/--to.
-Param = Literal["as_of", "quarter", "period", "student", "faculty"]
+# The parameters a report may take. `period` is the pair --from/--to; `term` is a term of `year`.
+Param = Literal["as_of", "quarter", "period", "student", "faculty", "year", "term"]
 Format = Literal["xlsx", "csv", "pdf"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv", "pdf")
 
@@ -39,6 +39,8 @@ class ReportParams:
     date_to: dt.date | None = None
     student: str | None = None
     faculty: str | None = None
+    year: str | None = None  # an academic year, e.g. "2024-2025"
+    term: str | None = None  # a term of that year: 1, 2 or summer (seed terms)
 
 
 @dataclass

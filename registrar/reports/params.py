@@ -23,9 +23,10 @@ from registrar.reports.base import Param, Report, ReportError, ReportParams
 
 # How each parameter is spelled on the command line, for the messages.
 OPTION = {"as_of": "--as-of", "quarter": "--quarter", "period": "--from/--to", "student": "--student",
-          "faculty": "--faculty"}
+          "faculty": "--faculty", "year": "--year", "term": "--term"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
 
 
 def quarter_bounds(quarter: str) -> tuple[dt.date, dt.date]:
@@ -54,6 +55,44 @@ def parse_quarter(value: str, lang: str) -> str:
     if not _QUARTER.match(text):
         raise ReportError(t("report_err_quarter_format", lang, value=value))
     return text
+
+
+def parse_year(value: str, con: duckdb.DuckDBPyConnection, lang: str) -> str:
+    """An academic year YYYY-YYYY (the second year the next one) that the warehouse has terms of."""
+    text = str(value).strip()
+    found = _YEAR.match(text)
+    if not found or int(found.group(2)) != int(found.group(1)) + 1:
+        raise ReportError(t("report_err_year_format", lang, value=value))
+    years = [r[0] for r in con.execute("select distinct academic_year from main.dim_terms "
+                                       "order by academic_year").fetchall()]
+    if text not in years:
+        raise ReportError(t("report_err_year_unknown", lang, value=text,
+                            first=years[0] if years else "—", last=years[-1] if years else "—"))
+    return text
+
+
+def parse_term(value: str, year: str, con: duckdb.DuckDBPyConnection, lang: str) -> str:
+    """A term (seed terms: 1, 2, summer) of `year` whose session has results in the warehouse."""
+    text = str(value).strip().lower()
+    terms = [r[0] for r in con.execute("select term from reference.terms order by term_order").fetchall()]
+    if text not in terms:
+        raise ReportError(t("report_err_term_format", lang, value=value, choices=", ".join(terms)))
+    graded = con.execute("select count(*) from main.fct_grades where academic_year = ? and term = ?",
+                         [year, text]).fetchone()[0]
+    if not graded:
+        raise ReportError(t("report_err_term_no_session", lang, year=year, term=text))
+    return text
+
+
+def latest_graded_term(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """The latest regular term (1 or 2) with results, as (academic_year, term): the pickers' default,
+    so a page never opens on a summer term's handful of retakes (issue 23)."""
+    row = con.execute(
+        "select t.academic_year, t.term from main.dim_terms as t "
+        "where t.is_regular_semester and exists (select 1 from main.fct_grades as g "
+        "where g.academic_year = t.academic_year and g.term = t.term) "
+        "order by t.term_seq desc limit 1").fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def extract_date(con: duckdb.DuckDBPyConnection) -> dt.date | None:
@@ -97,6 +136,8 @@ def parse(
     date_to: str | dt.date | None = None,
     student: str | None = None,
     faculty: str | None = None,
+    year: str | None = None,
+    term: str | None = None,
 ) -> ReportParams:
     """Check every parameter given (strings as typed, or dates from a date widget) for `report`."""
     if lang not in LANGUAGES:
@@ -108,6 +149,7 @@ def parse(
         "as_of": as_of not in (None, ""), "quarter": quarter not in (None, ""),
         "period": date_from not in (None, "") or date_to not in (None, ""),
         "student": student not in (None, ""), "faculty": faculty not in (None, ""),
+        "year": year not in (None, ""), "term": term not in (None, ""),
     }
     takes = set(report.required) | set(report.optional)
     for param, is_given in given.items():
@@ -166,4 +208,10 @@ def parse(
         if not con.execute("select count(*) from main.dim_faculties where faculty_code = ?", [code]).fetchone()[0]:
             raise ReportError(t("report_err_faculty", lang, value=code))
         parsed["faculty"] = code
+    if given["term"] and not given["year"]:
+        raise ReportError(t("report_err_term_without_year", lang))
+    if given["year"]:
+        parsed["year"] = parse_year(year, con, lang)  # type: ignore[arg-type]
+    if given["term"]:
+        parsed["term"] = parse_term(term, parsed["year"], con, lang)  # type: ignore[arg-type]
     return ReportParams(**parsed)  # type: ignore[arg-type]

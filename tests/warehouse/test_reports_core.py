@@ -96,6 +96,38 @@ def test_parameters_are_checked_against_the_warehouse(con: duckdb.DuckDBPyConnec
         params.parse(PERIODIC, con, date_from="2024-09-01", date_to="2025-08-31")
 
 
+TERMLY = Report("termly_test", "t", "d", ("year", "term"), ("faculty",), ("csv",), lambda con, p: None)
+YEARLY = Report("yearly_test", "t", "d", ("year",), (), ("csv",), lambda con, p: None)
+
+
+def test_academic_year_and_term_are_checked_against_the_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    year, term = con.execute("select academic_year, term from main.fct_grades where term = '1' limit 1").fetchone()
+    ok = params.parse(TERMLY, con, year=f" {year} ", term=term)
+    assert (ok.year, ok.term) == (year, term)
+    assert params.parse(YEARLY, con, year=year).year == year
+    empty_term = con.execute("select t.term from main.dim_terms as t where t.academic_year = ? and not exists "
+                             "(select 1 from main.fct_grades as g where g.academic_year = t.academic_year "
+                             "and g.term = t.term) union all select term from reference.terms as r where not "
+                             "exists (select 1 from main.fct_grades as g where g.academic_year = ? and g.term = "
+                             "r.term) limit 1", [year, year]).fetchone()[0]
+    cases = [
+        (dict(report=TERMLY, year=year), "termly_test needs --term"),
+        (dict(report=TERMLY, year="2024/2025", term="1"), "'2024/2025' is not an academic year"),
+        (dict(report=TERMLY, year="2024-2026", term="1"), "'2024-2026' is not an academic year"),
+        (dict(report=TERMLY, year="1999-2000", term="1"), "no terms of 1999-2000"),
+        (dict(report=TERMLY, year=year, term="3"), "'3' is not a term; terms: 1, 2, summer"),
+        (dict(report=TERMLY, year=year, term=empty_term), f"term {empty_term} of {year} has no session results"),
+        (dict(report=YEARLY, year=year, term="1"), "--term is not a parameter of yearly_test"),
+    ]
+    for given, message in cases:
+        report = given.pop("report")
+        with pytest.raises(ReportError, match=message):
+            params.parse(report, con, **given)
+    assert params.latest_graded_term(con) == con.execute(
+        "select academic_year, term from main.fct_grades where term in ('1', '2') "
+        "order by academic_year desc, term desc limit 1").fetchone()
+
+
 def test_parameter_messages_are_in_the_chosen_language(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(ReportError, match="обучающегося 'S9999' нет"):
         params.parse(catalog.get("transcript"), con, student="S9999", lang="ru")
