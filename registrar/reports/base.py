@@ -77,3 +77,7 @@ class Report:
     optional: tuple[Param, ...]
     formats: tuple[Format, ...]
     build: Callable[[duckdb.DuckDBPyConnection, ReportParams], ReportDocument]
+    # Shown on the dashboards' Lists page too, scoped to the reader (a dean's faculty, an advisor's
+    # advisees, names masked for management); its sections name students by the columns keyed
+    # lists_student_id and lists_full_name (registrar.reports._lists.section).
+    on_lists_page: bool = False
