@@ -53,6 +53,9 @@ def test_load_driver_on_the_mini_university(published_mini: Home, tmp_path: Path
                                                                     "refresh")}, indent=1)
     assert summary["sessions_cut_by_time_cap"] == 0
     assert summary["sign_in"]["runs"] == 3 and summary["runs_total"] >= 3 * 2
+    # each session followed the hand-over and holds the session cookie, as a browser does: without
+    # it a websocket session is signed out a minute after signing in (dashboards/auth.py)
+    assert summary["sessions_with_cookie"] == 3
     assert {r["role"] for r in result["runs"]} == {"registrar", "management", "dean"}
     # the publish came in the middle: runs before it and runs begun after it, by every session
     published = summary["refresh"]["published_at"]
