@@ -440,9 +440,11 @@ def serving(home: Home) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
     port = free_port()
     env = {**os.environ, "REGISTRAR_HOME": str(home.root)}
     started = time.perf_counter()
+    # the server's own log beside the home: an error a session saw has its traceback there
+    log = (home.root / "serve.log").open("wb")
     proc = subprocess.Popen(registrar_command("serve", "--port", str(port)), env=env,
-                            cwd=PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+                            cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    log.close()
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

@@ -138,15 +138,17 @@ def translated(frame: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
 
 
 def table(frame: pd.DataFrame, headers: dict[str, str], *, title_key: str, filters: list[tuple[str, str]],
-          key: str, height: int | None = None) -> None:
+          key: str, height: int | None = None, widths: dict[str, str] | None = None) -> None:
     """A table as shown, with XLSX and CSV buttons that download exactly it: the same rows, the
-    headers in the chosen language, and (in the XLSX) the filters that made it."""
+    headers in the chosen language, and (in the XLSX) the filters that made it. `widths` (column →
+    small, medium or large) lets a wide table fit the page instead of scrolling sideways."""
     language = lang()
     shown = translated(frame, headers)
+    config = {t(headers[c], language): st.column_config.Column(width=w) for c, w in (widths or {}).items()}
     if height is None:
-        st.dataframe(shown, hide_index=True)
+        st.dataframe(shown, hide_index=True, column_config=config)
     else:
-        st.dataframe(shown, hide_index=True, height=height)
+        st.dataframe(shown, hide_index=True, height=height, column_config=config)
     title = t(title_key, language)
     buttons = st.container(horizontal=True)  # side by side, each as wide as its label
     audited = {"title": t(title_key, "en"), "rows": len(shown), "filters": dict(filters)}  # what, for the audit log
@@ -198,3 +200,39 @@ def refreshed_at() -> dt.datetime | None:
         return None
     found = frame("select max(refreshed_at) as at from meta.refresh")
     return None if found.empty or pd.isna(found["at"].iloc[0]) else pd.Timestamp(found["at"].iloc[0]).to_pydatetime()
+
+
+# --- the view kept in the address -------------------------------------------------------------
+def from_address(key: str, options: list[Any]) -> None:
+    """Before a choice widget is drawn: when this session has not chosen yet, take the value the
+    address gives for `key` (a link or a reload reopens the same view, issue 23). Only a value among
+    `options` is taken, and the options are the user's own scope, so a link never widens it."""
+    if key in st.session_state or key not in st.query_params:
+        return
+    asked = st.query_params.get(key)
+    for option in options:
+        if option is not None and str(option) == asked:
+            st.session_state[key] = option
+            return
+
+
+def date_from_address(key: str, first: dt.date, last: dt.date) -> None:
+    """As from_address, for a date widget: an ISO date of the address within [first, last]."""
+    if key in st.session_state or key not in st.query_params:
+        return
+    try:
+        asked = dt.date.fromisoformat(st.query_params.get(key, ""))
+    except ValueError:
+        return
+    if first <= asked <= last:
+        st.session_state[key] = asked
+
+
+def to_address(key: str, value: Any) -> None:
+    """After the widget: write its value into the address (an unset choice leaves it)."""
+    text = None if value is None else (value.isoformat() if isinstance(value, dt.date) else str(value))
+    if text is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != text:
+        st.query_params[key] = text

@@ -122,10 +122,10 @@ DIMENSIONS = ("program", "course", "group", "discipline", "teacher", "study_form
 
 
 def options(scope: Scope, filters: Filters, dim: str, language: str) -> pd.DataFrame:
-    """The values of one filter within the session, faculty and programme: code, label."""
+    """The values of one filter within the session and every filter chosen before it (the page asks in
+    the order of DIMENSIONS, so the group list follows the course): code, label."""
     code, label, join, order = _dimension(dim, language)
-    keep = ("faculty", "program") if dim != "program" else ("faculty",)
-    pred, params = where(scope, filters, skip=tuple(n for n in COLUMNS if n not in keep))
+    pred, params = where(scope, filters, skip=(dim,))
     return frame(f"select {code} as code, {label} as label from {MART} b {join} "
                  f"where {pred} and {code} is not null group by all order by {order}", params)
 
@@ -287,7 +287,7 @@ def _final_where(scope: Scope, filters: Filters) -> tuple[str, list[Any]]:
     student_sql, student_params = scope.student_filter("f.student_id")
     parts = [scope_sql, student_sql, "f.academic_year = ?"]
     params = [*params, *student_params, filters.academic_year]
-    for name, column in (("faculty", "faculty_code"), ("program", "program_code")):
+    for name, column in COLUMNS.items():  # the tab honours every filter the page shows (issue 23)
         if getattr(filters, name) is not None:
             parts.append(f"f.{column} = ?")
             params.append(getattr(filters, name))

@@ -42,6 +42,7 @@ class Dimension:
 # the dimensions a manager can break the headcount down by (fixed in code: safe to put in SQL)
 DIMENSIONS: dict[str, Dimension] = {
     "faculty": Dimension("faculty_code", names="main.dim_faculties"),
+    "program": Dimension("program_code", names="main.dim_programs"),
     "level": Dimension("level", labelled=True),
     "course": Dimension("course"),
     "funding": Dimension("funding", labelled=True),

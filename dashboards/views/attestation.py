@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import auth
+from dashboards import auth, ui
 from dashboards.data import current_scope
 from dashboards.queries import attestation as q
 from dashboards.ui import (
@@ -96,19 +96,26 @@ def keep_valid(key: str, allowed: list[Any]) -> None:
 def choice(column: Any, label_key: str, codes: list[Any], labels: dict[Any, str], key: str) -> Any:
     options = [None, *codes]
     keep_valid(key, options)
-    return column.selectbox(t(label_key, language), options, key=key,
-                            format_func=lambda c: t("att_all", language) if c is None else labels.get(c, str(c)))
+    ui.from_address(key, options)
+    picked = column.selectbox(t(label_key, language), options, key=key,
+                              format_func=lambda c: t("att_all", language) if c is None else labels.get(c, str(c)))
+    ui.to_address(key, picked)
+    return picked
 
 
 # --- the session and the faculty -------------------------------------------------------------
 years = list(dict.fromkeys(sessions["academic_year"]))
 c1, c2, c3 = st.columns([1, 1, 2])
 keep_valid("att_year", years)
+ui.from_address("att_year", years)
 year = c1.selectbox(t("att_year", language), years, key="att_year")
+ui.to_address("att_year", year)
 in_year = sessions[sessions["academic_year"] == year]
 term_labels = dict(zip(in_year["term"], in_year["term_label"].fillna(in_year["term"]), strict=True))
 keep_valid("att_term", list(term_labels))
+ui.from_address("att_term", list(term_labels))
 term = c2.selectbox(t("att_term", language), list(term_labels), key="att_term", format_func=term_labels.get)
+ui.to_address("att_term", term)
 session_label = t("att_session_label", language, year=year, term=term_labels[term])
 faculty_list = q.faculties(scope, language)
 faculty = choice(c3, "att_faculty", faculty_list["code"].tolist(),
@@ -311,7 +318,9 @@ with tab_debtors:
                      "discipline_name": "att_discipline", "credits": "att_col_credits", "letter_grade": "att_letter",
                      "required_action": "att_col_action", "since": "att_col_since",
                      "n_failed_attempts": "att_col_failed_attempts"},
-              title_key="att_debtors_list", filters=shown_filters, key="att_debtors_table", height=420)
+              title_key="att_debtors_list", filters=shown_filters, key="att_debtors_table", height=420,
+              widths={"student_id": "small", "group_code": "small", "credits": "small", "letter_grade": "small",
+                      "since": "small", "n_failed_attempts": "small", "required_action": "medium"})
         people = owed.drop_duplicates("student_id")
         names = dict(zip(people["student_id"], people["full_name"] + " (" + people["student_id"] + ")", strict=True))
         if auth.may_open(account.role, "student"):  # management sees the list, names masked, and opens no one
@@ -336,7 +345,7 @@ with tab_final:
         st.plotly_chart(letters_figure(q.final_letters(scope, filters),
                                        t("att_final_letters_title", language, year=year)),
                         config=CHART_CONFIG, key="att_final_letters_chart")
-        final_filters = shown_filters[:1] + shown_filters[2:3]
+        final_filters = shown_filters[:1] + shown_filters[2:]  # every filter but the term
         table(by_programme, {"program_name": "att_program", "n_graded": "att_col_n", "n_passed": "att_col_passed",
                              "success_pct": "att_col_success_pct", "quality_pct": "att_col_quality_pct",
                              "mean_final_score": "att_col_mean", "n_honours": "att_col_honours"},

@@ -69,8 +69,10 @@ if base_scope.min_cell > 0:  # a viewer reads the published tables only (rules B
 faculty_names = q.faculties(base_scope, language)
 names = dict(zip(faculty_names["faculty_code"], faculty_names["name"], strict=True))
 all_label = t("con_all_faculties", language)
+ui.from_address("con_faculty", [None, *names])
 faculty = st.selectbox(t("con_faculty", language), options=[None, *names], key="con_faculty",
                        format_func=lambda code: all_label if code is None else names[code])
+ui.to_address("con_faculty", faculty)
 scope: Scope = base_scope.narrowed(faculty)  # only ever narrower than the user's own scope
 faculty_shown = (t("con_faculty", language), all_label if faculty is None else names[faculty])
 
@@ -88,12 +90,19 @@ tab_headcount, tab_movements, tab_retention, tab_funding, tab_mismatches = st.ta
 # --- headcount on a date, and on each census date ---------------------------------------------------------
 with tab_headcount:
     c1, c2 = st.columns(2)
+    ui.date_from_address("con_date", dt.date(2000, 1, 1), max(dt.date.today(), last_date))
     day = c1.date_input(t("con_date", language), value=default_day, min_value=dt.date(2000, 1, 1),
                         max_value=max(dt.date.today(), last_date), format="DD.MM.YYYY", key="con_date",
                         help=t("con_date_help", language))
+    ui.to_address("con_date", day)
     ui.warn_after_data(day)
-    dimension = c2.selectbox(t("con_dimension", language), options=list(q.DIMENSIONS), key="con_dimension",
-                             format_func=lambda d: t(f"con_dim_{d}", language))
+    # one faculty in view (a dean's own, or one chosen): by faculty would be one bar, so by programme
+    dimensions = list(q.DIMENSIONS)
+    by_default = "program" if (faculty is not None or len(names) == 1) and "program" in dimensions else dimensions[0]
+    ui.from_address("con_dimension", dimensions)
+    dimension = c2.selectbox(t("con_dimension", language), options=dimensions, key="con_dimension",
+                             index=dimensions.index(by_default), format_func=lambda d: t(f"con_dim_{d}", language))
+    ui.to_address("con_dimension", dimension)
     dim_label = t(f"con_dim_{dimension}", language)
     on_day = q.headcount_on(day, dimension, scope, language)
     if on_day.empty:

@@ -250,23 +250,74 @@ def test_a_role_that_may_not_list_students_is_told_the_list_is_withheld(publishe
     assert number(next(m.value for m in at.metric if m.label == label), "ru") == owing
 
 
-def test_a_filter_matching_nothing_says_so(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_filters_narrow_each_other_and_the_final_tab_honours_them(published_demo: Home,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 23, point 7: the group list follows the course, a group the new course lacks falls back
+    to every group (never "no results" from two filters that cannot meet), and the final attestation
+    tab narrows by the course and group shown."""
     at = open_page(published_demo, monkeypatch, "ru")
     year, term = latest_session(published_demo)
-    # a group and a course that never meet in the session
-    group, course = query(published_demo, """
-        with g as (select distinct group_code from main.fct_attestation_breakdown
-                   where academic_year = ? and term = ? and group_code is not null),
-             c as (select distinct course from main.fct_attestation_breakdown where academic_year = ? and term = ?)
-        select g.group_code, c.course from g, c
-        where not exists (select 1 from main.fct_attestation_breakdown b where b.academic_year = ? and b.term = ?
-                          and b.group_code = g.group_code and b.course = c.course)
-        order by 1, 2 limit 1""", [year, term, year, term, year, term])[0]
-    at.selectbox(key="att_f_group").set_value(group).run()
+    course = query(published_demo, "select course from main.fct_attestation_breakdown where academic_year = ? "
+                   "and term = ? group by 1 order by count(distinct group_code) desc, 1 limit 1", [year, term])[0][0]
+    at.selectbox(key="att_f_course").set_value(course).run()
+    groups = {r[0] for r in query(published_demo, "select distinct group_code from main.fct_attestation_breakdown "
+                                  "where academic_year = ? and term = ? and course = ? and group_code is not null",
+                                  [year, term, course])}
+    offered = set(at.selectbox(key="att_f_group").options) - {t("att_all", "ru")}
+    assert offered == groups
+    elsewhere = query(published_demo, "select min(group_code) from main.fct_attestation_breakdown where "
+                      "academic_year = ? and term = ? and group_code not in (select group_code from "
+                      "main.fct_attestation_breakdown where academic_year = ? and term = ? and course = ? "
+                      "and group_code is not null)", [year, term, year, term, course])[0][0]
+    at.selectbox(key="att_f_course").set_value(None).run()
+    at.selectbox(key="att_f_group").set_value(elsewhere).run()
     at.selectbox(key="att_f_course").set_value(course).run()
     assert not at.exception
-    assert t("att_empty_filter", "ru") in [i.value for i in at.info]
-    assert not at.metric
+    assert at.selectbox(key="att_f_group").value is None  # the other course's group no longer applies
+    assert at.metric and t("att_empty_filter", "ru") not in [i.value for i in at.info]
+
+    # the final attestation of a group: only its students' results
+    final_year, final_group, n = query(published_demo, """
+        select academic_year, group_code, count(*) from main.rpt_final_attestation_results
+        where group_code is not null group by all order by academic_year desc, 3 desc limit 1""")[0]
+    final_terms = query(published_demo, "select distinct term from main.fct_attestation_breakdown "
+                        "where academic_year = ? and group_code = ?", [final_year, final_group])
+    at = open_page(published_demo, monkeypatch, "ru")
+    at.selectbox(key="att_year").set_value(final_year).run()
+    at.selectbox(key="att_term").set_value(final_terms[0][0]).run()
+    at.selectbox(key="att_f_group").set_value(final_group).run()
+    assert not at.exception
+    heading = t("att_col_full_name", "ru")
+    final_tables = [d.value for d in at.dataframe if heading in d.value.columns and t("att_col_score", "ru")
+                    in d.value.columns]
+    assert len(final_tables) == 1 and len(final_tables[0]) == n
+    total = query(published_demo, "select count(*) from main.rpt_final_attestation_results "
+                  "where academic_year = ?", [final_year])[0][0]
+    assert total > n  # without the group filter the tab would list more
+
+
+def test_a_link_reopens_the_same_view(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 23, point 7: the filters are kept in the address; a link or a reload reopens them, and a
+    value outside the user's own options is ignored."""
+    at = open_page(published_demo, monkeypatch, "en")
+    year, term = latest_session(published_demo)
+    course = query(published_demo, "select min(course) from main.fct_attestation_breakdown "
+                   "where academic_year = ? and term = ?", [year, term])[0][0]
+    at.selectbox(key="att_f_course").set_value(course).run()
+    address = {k: v[0] if isinstance(v, list) else v for k, v in dict(at.query_params).items()}
+    assert (address["att_year"], address["att_term"], address["att_f_course"]) == (year, term, str(course))
+
+    monkeypatch.setenv("REGISTRAR_HOME", str(published_demo.root))
+    again = AppTest.from_file(APP, default_timeout=90)
+    again.session_state["lang"] = "en"
+    for key, value in {**address, "att_f_group": "NO-SUCH-GROUP"}.items():
+        again.query_params[key] = value
+    again.run()
+    again.switch_page("views/attestation.py").run()
+    assert not again.exception
+    assert (again.selectbox(key="att_year").value, again.selectbox(key="att_term").value) == (year, term)
+    assert again.selectbox(key="att_f_course").value == course
+    assert again.selectbox(key="att_f_group").value is None
 
 
 def test_no_sql_in_the_page_and_bench_calls_run(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:

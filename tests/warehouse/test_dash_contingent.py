@@ -349,3 +349,26 @@ def test_census_dates_before_the_first_complete_census_are_shaded(contingent: Ca
         assert any(a["text"] == t("con_census_incomplete_band", lang) for a in chart["layout"]["annotations"])
         note = t("con_census_incomplete_note", lang, first=f"{first:%d.%m.%Y}")
         assert note in [rendered(c.value) for c in at.caption]
+
+
+def test_one_faculty_in_view_opens_by_programme(contingent: Callable[[str], AppTest], published_demo: Home) -> None:
+    """Issue 23, point 7: by faculty would be one bar for a dean or a chosen faculty, so the page opens
+    by programme then; with every faculty in view, by faculty. The choice is kept in the address."""
+    at = contingent("en")
+    assert at.selectbox(key="con_dimension").value == "faculty"
+    faculty = rows(published_demo, "select min(faculty_code) from main.dim_faculties")[0][0]
+
+    fresh = AppTest.from_file(APP, default_timeout=60)
+    fresh.session_state["lang"] = "en"
+    fresh.query_params["con_faculty"] = faculty
+    fresh.run()
+    fresh.switch_page("views/contingent.py").run()
+    assert not fresh.exception
+    assert fresh.selectbox(key="con_faculty").value == faculty
+    assert fresh.selectbox(key="con_dimension").value == "program"
+    programmes = {r[0] for r in rows(published_demo, "select name_en from main.dim_programs "
+                                                     "where faculty_code = ?", [faculty])}
+    bars = [f for f in (json.loads(c.proto.spec) for c in fresh.get("plotly_chart")) if f["data"]
+            and f["data"][0].get("orientation") == "h"]
+    assert bars and len(bars[0]["data"][0]["y"]) > 1 and set(bars[0]["data"][0]["y"]) <= programmes
+    assert dict(fresh.query_params)["con_dimension"] in (["program"], "program")

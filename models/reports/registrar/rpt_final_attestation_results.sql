@@ -1,6 +1,9 @@
 -- One row per student × final-attestation discipline (state exam, thesis defence) × term: the
 -- first attempt of the term, as attestation results count it (rules B9, B26), with the student's
--- programme and whether the student is eligible for an honours diploma (rpt_honours_candidates).
+-- programme and whether the student is eligible for an honours diploma (rpt_honours_candidates),
+-- placed as fct_attestation_breakdown places a result (group and teacher of the registration, course
+-- of the year, form and language in force at the term's end), so the Attestation page's filters
+-- narrow the final attestation the same way (issue 23).
 with grades as (
     select * from {{ ref('fct_grades') }}
 ),
@@ -11,6 +14,18 @@ terms as (
 
 students as (
     select * from {{ ref('dim_students') }}
+),
+
+enrollments as (
+    select * from {{ ref('fct_enrollments') }}
+),
+
+student_years as (
+    select * from {{ ref('fct_student_years') }}
+),
+
+status_history as (
+    select * from {{ ref('fct_student_status_history') }}
 ),
 
 honours as (
@@ -48,7 +63,12 @@ select
     coalesce(traditional_grades.counts_as_quality, false) as counts_as_quality,
     grades.final_score,
     grades.is_passed,
-    coalesce(honours.is_eligible, false) as is_honours_eligible
+    coalesce(honours.is_eligible, false) as is_honours_eligible,
+    enrollments.group_code,
+    enrollments.teacher_id,
+    student_years.course,
+    coalesce(status_history.study_form, students.study_form) as study_form,
+    coalesce(status_history.study_language, students.study_language) as study_language
 from grades
 left join terms
     on
@@ -58,4 +78,19 @@ left join students on grades.student_id = students.student_id
 left join honours on grades.student_id = honours.student_id
 left join scale on grades.letter_grade = scale.letter_grade
 left join traditional_grades on grades.traditional_grade = traditional_grades.traditional_grade
+left join enrollments
+    on
+        grades.student_id = enrollments.student_id
+        and grades.discipline_code = enrollments.discipline_code
+        and grades.academic_year = enrollments.academic_year
+        and grades.term = enrollments.term
+left join student_years
+    on
+        grades.student_id = student_years.student_id
+        and grades.academic_year = student_years.academic_year
+-- periods follow one another without overlaps: at most one is in force on the last day
+left join status_history
+    on
+        grades.student_id = status_history.student_id
+        and {{ contingent_period_in_force('terms.ends_on', 'status_history') }}
 where grades.is_final_attestation and grades.is_first_in_term
