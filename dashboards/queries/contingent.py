@@ -150,7 +150,7 @@ def first_complete_census() -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def _movement_faculty() -> str:
+def movement_faculty() -> str:
     # the programme after the line (for an expulsion or graduation, the one left)
     return "coalesce(m.faculty_code_after, m.faculty_code_before)"
 
@@ -161,7 +161,7 @@ def flows(start: dt.date, end: dt.date, scope: Scope, lang: str) -> pd.DataFrame
     enrolment (the status after is not enrolled), reason. `leaves_headcount` is true when the status
     after the movement does not count in the headcount (rules B10)."""
     suffix = _suffix(lang)
-    where, params = scope.faculty_filter(_movement_faculty())
+    where, params = scope.faculty_filter(movement_faculty())
     found = frame(
         f"select m.effective_month as month, m.movement, m.movement_label_{suffix} as movement_label, "
         "case when not m.is_enrolled_after then m.reason end as reason, "
@@ -179,7 +179,7 @@ def transitions(start: dt.date, end: dt.date, scope: Scope, lang: str) -> pd.Dat
     """Status before → status after of the order lines effective from `start` to `end` that change the
     status (a first entry has no status before), with the statuses' labels in `lang`."""
     suffix = _suffix(lang)
-    where, params = scope.faculty_filter(_movement_faculty())
+    where, params = scope.faculty_filter(movement_faculty())
     found = frame(
         f"select m.status_before, m.status_before_label_{suffix} as before_label, "
         f"m.status_after, m.status_after_label_{suffix} as after_label, count(*) as n_movements "

@@ -1,13 +1,16 @@
-"""Home page: what the warehouse holds and as of when."""
+"""Home page: what the warehouse holds and as of when, what changed since the previous refresh, and
+what needs this user's attention (issue 23, point 10). Every figure is within the user's scope."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
 from dashboards.data import frame
+from dashboards.queries.contingent import movement_faculty
 from registrar.access.scope import Scope
 
 
@@ -35,6 +38,69 @@ def latest_dates() -> pd.DataFrame:
         "(select max(ends_on) from main.dim_terms where is_in_calendar) as last_term_end")
 
 
+def headcount(scope: Scope, day: dt.date) -> int:
+    """Students counting in the headcount on `day` (rules B10), as the Contingent page counts them."""
+    where, params = scope.faculty_filter("p.faculty_code")
+    student, student_params = scope.student_filter("p.student_id")
+    return int(frame("select count(*) filter (where p.counts_in_headcount) as n from main.fct_contingent_periods p "
+                     f"where ? between p.valid_from and p.valid_to_inclusive and {where} and {student}",
+                     [day, *params, *student_params])["n"].iloc[0])
+
+
+def since(scope: Scope, previous: dt.date, now: dt.date) -> dict[str, int]:
+    """What the data gained after the previous refresh's extract date `previous` up to `now`: the
+    headcount on each date, order lines signed and results recorded after `previous`."""
+    where_m, params_m = scope.faculty_filter(movement_faculty())
+    student_m, student_params_m = scope.student_filter("m.student_id")
+    where_s, params_s = scope.faculty_filter("s.faculty_code")
+    student_g, student_params_g = scope.student_filter("g.student_id")
+    orders = frame(f"select count(*) as n from main.fct_contingent_movements m where m.order_date > ? "
+                   f"and {where_m} and {student_m}", [previous, *params_m, *student_params_m])
+    results = frame("select count(*) as n from main.fct_grades g join main.dim_students s on s.student_id = "
+                    f"g.student_id where g.graded_on > ? and {where_s} and {student_g}",
+                    [previous, *params_s, *student_params_g])
+    return {"headcount_then": headcount(scope, previous), "headcount_now": headcount(scope, now),
+            "new_orders": int(orders["n"].iloc[0]), "new_results": int(results["n"].iloc[0])}
+
+
+def owing_today(scope: Scope) -> int:
+    """Students in scope who owe at least one result on the data's last date (rpt_academic_debtors, B19)."""
+    where, params = scope.faculty_filter("r.faculty_code")
+    student, student_params = scope.student_filter("r.student_id")
+    return int(frame(f"select count(distinct r.student_id) as n from main.rpt_academic_debtors r "
+                     f"where {where} and {student}", [*params, *student_params])["n"].iloc[0])
+
+
+def late_grade_sheets(scope: Scope) -> dict[str, Any]:
+    """Grade sheets handed in late in the latest session with results (rules B27), of the teachers of
+    the user's faculties: the session and how many sheets."""
+    where, params = scope.faculty_filter("te.faculty_code")
+    found = frame(
+        "with latest as (select max(term_seq) as term_seq from main.rpt_grade_sheet_timeliness) "
+        "select any_value(r.academic_year) as academic_year, any_value(r.term) as term, "
+        "count(*) filter (where r.n_late > 0) as n_late "
+        "from main.rpt_grade_sheet_timeliness r join latest on r.term_seq = latest.term_seq "
+        f"left join main.dim_teachers te on te.teacher_id = r.teacher_id where {where}", params)
+    return found.iloc[0].to_dict()
+
+
+def advisees(scope: Scope, language: str) -> pd.DataFrame:
+    """An advisor's advisees (everyone in scope for another role): name, group, status label,
+    cumulative GPA and the debts owed today; those with debts first."""
+    student, params = scope.student_filter("s.student_id")
+    where, faculty_params = scope.faculty_filter("s.faculty_code")
+    sx = {"kk": "kk", "ru": "ru"}.get(language, "en")
+    return frame(
+        f"select s.student_id, s.full_name, s.group_code, s.status_label_{sx} as status, "
+        "st.cumulative_gpa, coalesce(d.n_owed, 0) as n_owed "
+        "from main.dim_students s left join main.fct_student_standing st on st.student_id = s.student_id "
+        "left join (select student_id, count(*) as n_owed from main.rpt_academic_debtors group by 1) d "
+        f"on d.student_id = s.student_id where s.is_studying and {student} and {where} "
+        f"order by coalesce(d.n_owed, 0) desc, s.full_name collate {'kk' if language == 'kk' else 'ru'}",
+        [*params, *faculty_params])
+
+
 def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:
     """The Home page's queries, for bench.latency."""
-    return [("holdings", lambda: holdings(scope)), ("latest_dates", latest_dates)]
+    return [("holdings", lambda: holdings(scope)), ("latest_dates", latest_dates),
+            ("owing_today", lambda: owing_today(scope)), ("late_grade_sheets", lambda: late_grade_sheets(scope))]

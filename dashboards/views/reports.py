@@ -44,8 +44,9 @@ def widgets(report: Report, first: dt.date, last: dt.date) -> dict[str, object]:
         with wh.cursor() as con:
             years = [r[0] for r in con.execute("select distinct academic_year from main.dim_terms "
                                                "order by academic_year desc").fetchall()]
-            term_labels = dict(con.execute(f"select term, label_{lang} from reference.terms "  # noqa: S608
-                                           "order by term_order").fetchall())
+            term_labels = dict(con.execute(f"select term, any_value(label_{lang}) from main.dim_terms "  # noqa: S608
+                                           "where term_order is not null group by term "
+                                           "order by min(term_order)").fetchall())
             default_year, default_term = params.latest_graded_term(con) or (None, None)
 
     def label(key: str, param: Param) -> str:

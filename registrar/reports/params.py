@@ -74,10 +74,11 @@ def parse_year(value: str, con: duckdb.DuckDBPyConnection, lang: str) -> str:
 def parse_term(value: str, year: str, con: duckdb.DuckDBPyConnection, lang: str) -> str:
     """A term (seed terms: 1, 2, summer) of `year` whose session has results in the warehouse."""
     text = str(value).strip().lower()
-    terms = [r[0] for r in con.execute("select term from reference.terms order by term_order").fetchall()]
+    terms = [r[0] for r in con.execute("select term from main.dim_terms where term_order is not null "
+                                       "group by term order by min(term_order)").fetchall()]
     if text not in terms:
         raise ReportError(t("report_err_term_format", lang, value=value, choices=", ".join(terms)))
-    graded = con.execute("select count(*) from main.fct_grades where academic_year = ? and term = ?",
+    graded = con.execute("select count(*) from main.dim_terms where academic_year = ? and term = ? and has_grades",
                          [year, text]).fetchone()[0]
     if not graded:
         raise ReportError(t("report_err_term_no_session", lang, year=year, term=text))
@@ -87,11 +88,8 @@ def parse_term(value: str, year: str, con: duckdb.DuckDBPyConnection, lang: str)
 def latest_graded_term(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
     """The latest regular term (1 or 2) with results, as (academic_year, term): the pickers' default,
     so a page never opens on a summer term's handful of retakes (issue 23)."""
-    row = con.execute(
-        "select t.academic_year, t.term from main.dim_terms as t "
-        "where t.is_regular_semester and exists (select 1 from main.fct_grades as g "
-        "where g.academic_year = t.academic_year and g.term = t.term) "
-        "order by t.term_seq desc limit 1").fetchone()
+    row = con.execute("select academic_year, term from main.dim_terms where is_regular_semester and has_grades "
+                      "order by term_seq desc limit 1").fetchone()
     return (row[0], row[1]) if row else None
 
 

@@ -57,7 +57,8 @@ select
     calendar.ends_on,
     calendar.exams_start_on,
     calendar.exams_end_on,
-    calendar.academic_year is not null as is_in_calendar
+    calendar.academic_year is not null as is_in_calendar,
+    graded.term is not null as has_grades
 from named
 -- a term code the seed lacks stays, with no order (the configuration tests name it)
 left join terms on named.term = terms.term
@@ -65,3 +66,10 @@ left join calendar
     on
         named.academic_year = calendar.academic_year
         and named.term = calendar.term
+left join (select distinct
+    academic_year,
+    term
+from grades) as graded
+    on
+        named.academic_year = graded.academic_year
+        and named.term = graded.term
