@@ -78,7 +78,7 @@ record as (
     inner join attempts
         on
             graduating.student_id = attempts.student_id
-            and attempts.academic_year_start <= graduating.academic_year_start
+            and graduating.academic_year_start >= attempts.academic_year_start
     left join scale on attempts.letter_grade = scale.letter_grade
     cross join lowest_allowed
     group by graduating.academic_year, graduating.student_id

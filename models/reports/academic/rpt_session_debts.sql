@@ -69,7 +69,7 @@ cleared as (
         on
             owed.student_id = attempts.student_id
             and owed.discipline_code = attempts.discipline_code
-            and attempts.attempt_seq > owed.attempt_seq
+            and owed.attempt_seq < attempts.attempt_seq
             and attempts.is_passed
     group by owed.academic_year, owed.term, owed.student_id, owed.discipline_code
 ),

@@ -32,10 +32,11 @@ closing_terms as (
         terms.academic_year,
         arg_max(terms.term, terms.term_order) as term
     from terms
-    where exists (
-        select 1 from attempts
-        where attempts.academic_year = terms.academic_year and attempts.term = terms.term
-    )
+    where
+        exists (
+            select 1 from attempts
+            where attempts.academic_year = terms.academic_year and attempts.term = terms.term
+        )
     group by terms.academic_year
 ),
 
@@ -64,7 +65,7 @@ lines as (
         progression.academic_year,
         closing_terms.term,
         -- the outcome's order: the movement of seed movement_types it is entered as
-        case progression.progression_outcome when 'promoted' then 'promotion' else 'expulsion' end,
+        case progression.progression_outcome when 'promoted' then 'promotion' else 'expulsion' end as order_kind,
         progression.student_id,
         progression.full_name,
         progression.program_code,
@@ -72,10 +73,10 @@ lines as (
         progression.group_code,
         progression.course,
         progression.next_course,
-        case progression.progression_outcome when 'promoted' then 'promotion' else 'expulsion' end,
+        case progression.progression_outcome when 'promoted' then 'promotion' else 'expulsion' end as movement,
         -- the expulsion's reason in seed movement_reasons
-        case when progression.progression_outcome = 'expulsion_candidate' then 'academic_failure' end,
-        null,
+        case when progression.progression_outcome = 'expulsion_candidate' then 'academic_failure' end as reason,
+        null as scholarship_rate,
         progression.transfer_gpa,
         progression.transfer_gpa_threshold,
         progression.n_debts_at_year_end
