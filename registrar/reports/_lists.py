@@ -101,3 +101,55 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
         if not pd.api.types.is_numeric_dtype(frame[col]):
             frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     return frame
+
+
+# --- the term-end lists (issue 18): an academic year, maybe a term, maybe a faculty -------------------
+
+# A row of a list in the chosen faculty, or in any with none chosen (the column `faculty_code` of `alias`).
+def in_faculty(alias: str) -> str:
+    return f"($faculty is null or {alias}.faculty_code = $faculty)"
+
+
+def term_name(con: duckdb.DuckDBPyConnection, year: str, term: str, lang: str) -> str:
+    """A term as the office names it in `lang` (dim_terms' label), e.g. '1 семестр'."""
+    row = con.execute(f"select {label('label', lang)} from main.dim_terms where academic_year = ? and term = ?",
+                      [year, term]).fetchone()
+    return row[0] if row and row[0] else term
+
+
+def regular_terms(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The terms whose sessions decide scholarships and vacant grants (seed terms.is_regular_semester)."""
+    return [r[0] for r in con.execute("select term from reference.terms where is_regular_semester "
+                                      "order by term_order").fetchall()]
+
+
+def require_regular_term(con: duckdb.DuckDBPyConnection, params: ReportParams) -> str:
+    """The --term, refused when it is not a regular semester (the summer term decides no scholarship)."""
+    terms = regular_terms(con)
+    if params.term not in terms:
+        raise ReportError(t("lists_err_not_regular_term", params.lang, term=params.term, terms=", ".join(terms)))
+    return params.term
+
+
+def require_year_rows(con: duckdb.DuckDBPyConnection, relation: str, year: str, lang: str) -> None:
+    """Refuse a year the list's relation has no row of: the report could only be empty."""
+    if not con.execute(f"select count(*) from main.{relation} where academic_year = ?", [year]).fetchone()[0]:
+        raise ReportError(t("lists_err_year_no_results", lang, year=year))
+
+
+def session_parameters(con: duckdb.DuckDBPyConnection, params: ReportParams) -> list[tuple[str, str]]:
+    """The parameters block of a term-end list: the academic year, the term (when given), the faculty."""
+    parameters = [(t("lists_academic_year", params.lang), params.year or "")]
+    if params.term:
+        parameters.append((t("lists_term", params.lang), term_name(con, params.year or "", params.term,
+                                                                     params.lang)))
+    faculty = faculty_name(con, params)
+    if faculty:
+        parameters.append((t("lists_faculty", params.lang), faculty))
+    return parameters
+
+
+def session_stem(name: str, params: ReportParams) -> str:
+    """File stem of a term-end list: report, year, term and faculty as given."""
+    return "_".join(part for part in (name, params.year, params.term and f"term{params.term}", params.faculty)
+                    if part)

@@ -34,6 +34,14 @@ programs as (
     select * from {{ ref('dim_programs') }}
 ),
 
+status_history as (
+    select * from {{ ref('fct_student_status_history') }}
+),
+
+labels as (
+    select * from {{ ref('academic_list_labels') }}
+),
+
 session_results as (
     select
         attempts.student_id,
@@ -66,6 +74,7 @@ assessed as (
         standing.funding,
         standing.status,
         standing.program_code,
+        standing.as_of_date,
         coalesce(fundings.is_state_grant, false) as is_state_grant,
         -- rules B11: attending the university (seed contingent_statuses.is_studying: active)
         coalesce(statuses.is_studying, false) as is_active,
@@ -78,37 +87,73 @@ assessed as (
             and session_results.term_seq = standing.term_seq
     left join statuses on standing.status = statuses.status
     left join fundings on standing.funding = fundings.funding
+),
+
+decided as (
+    select
+        assessed.*,
+        assessed.is_state_grant and assessed.is_active and assessed.is_all_good_or_excellent as is_eligible,
+        assessed.is_state_grant and assessed.is_active and assessed.is_all_excellent as is_increased,
+        case
+            when not assessed.is_state_grant then 'not_state_grant'
+            when not assessed.is_active then 'not_active'
+            when assessed.n_graded = 0 then 'no_graded_results'
+            when not assessed.is_all_good_or_excellent then 'grade_below_good'
+        end as ineligible_reason
+    from assessed
+),
+
+rated as (
+    select
+        decided.*,
+        case
+            when decided.is_increased then 'increased'
+            when decided.is_eligible then 'standard'
+        end as scholarship_rate
+    from decided
 )
 
 select
-    assessed.academic_year,
-    assessed.term,
-    assessed.student_id,
+    rated.academic_year,
+    rated.term,
+    rated.student_id,
     students.full_name,
-    assessed.program_code,
+    rated.program_code,
     programs.faculty_code,
     students.group_code,
-    assessed.funding,
-    assessed.status,
-    assessed.n_results,
-    assessed.n_graded,
-    assessed.n_excellent,
-    assessed.n_good_or_excellent,
-    assessed.n_below_good,
-    assessed.n_pass,
-    assessed.is_state_grant,
-    assessed.is_active,
-    assessed.is_all_good_or_excellent,
-    assessed.is_all_excellent,
-    assessed.is_state_grant and assessed.is_active and assessed.is_all_good_or_excellent as is_eligible,
-    assessed.is_state_grant and assessed.is_active and assessed.is_all_excellent as is_increased,
-    case
-        when not assessed.is_state_grant then 'not_state_grant'
-        when not assessed.is_active then 'not_active'
-        when assessed.n_graded = 0 then 'no_graded_results'
-        when not assessed.is_all_good_or_excellent then 'grade_below_good'
-    end as ineligible_reason,
-    assessed.term_seq
-from assessed
-inner join students on assessed.student_id = students.student_id
-left join programs on assessed.program_code = programs.program_code
+    -- the course of the orders in force at the end of the term (B10); null before the first order
+    status_history.course,
+    rated.funding,
+    rated.status,
+    rated.n_results,
+    rated.n_graded,
+    rated.n_excellent,
+    rated.n_good_or_excellent,
+    rated.n_below_good,
+    rated.n_pass,
+    rated.is_state_grant,
+    rated.is_active,
+    rated.is_all_good_or_excellent,
+    rated.is_all_excellent,
+    rated.is_eligible,
+    rated.is_increased,
+    rated.scholarship_rate,
+    {{ code_label_columns('rate_labels', 'rated.scholarship_rate', 'scholarship_rate') }},
+    rated.ineligible_reason,
+    {{ code_label_columns('reason_labels', 'rated.ineligible_reason', 'ineligible_reason') }},
+    rated.term_seq
+from rated
+inner join students on rated.student_id = students.student_id
+left join programs on rated.program_code = programs.program_code
+left join status_history
+    on
+        rated.student_id = status_history.student_id
+        and {{ contingent_period_in_force('rated.as_of_date', 'status_history') }}
+left join labels as rate_labels
+    on
+        rate_labels.list = 'scholarship_rate'
+        and rated.scholarship_rate = rate_labels.code
+left join labels as reason_labels
+    on
+        reason_labels.list = 'scholarship_ineligible_reason'
+        and rated.ineligible_reason = reason_labels.code

@@ -1,6 +1,7 @@
 -- One row per regular session (academic year × term 1 or 2) × programme × paid student active
 -- at the end of the term: the student's place in the competition for vacant state grants
--- held in the following holidays (rules A5).
+-- held in the following holidays (rules A5, B16), within the programme and within the programme
+-- group and course.
 with standing as (
     select * from {{ ref('fct_student_term_standing') }}
 ),
@@ -29,12 +30,23 @@ programs as (
     select * from {{ ref('dim_programs') }}
 ),
 
+labels as (
+    select * from {{ ref('academic_list_labels') }}
+),
+
+status_history as (
+    select * from {{ ref('fct_student_status_history') }}
+),
+
 competitors as (
     select
         standing.academic_year,
         standing.term,
         standing.term_seq,
         standing.program_code,
+        programs.program_group,
+        -- the course of the orders in force at the end of the term (B10)
+        status_history.course,
         standing.student_id,
         cumulative.cumulative_gpa,
         cumulative.cumulative_gpa_credits,
@@ -64,36 +76,60 @@ competitors as (
         on
             standing.student_id = cumulative.student_id
             and standing.term_seq = cumulative.term_seq
+    left join programs on standing.program_code = programs.program_code
+    left join status_history
+        on
+            standing.student_id = status_history.student_id
+            and {{ contingent_period_in_force('standing.as_of_date', 'status_history') }}
     where
         terms.is_regular_semester
         and not fundings.is_state_grant
         -- attending the university (seed contingent_statuses.is_studying: active)
         and statuses.is_studying
+),
+
+grouped as (
+    select
+        *,
+        case tie_tier
+            when 1 then 'only_excellent'
+            when 2 then 'only_good_or_excellent'
+            else 'other'
+        end as tie_group
+    from competitors
 )
 
 select
-    competitors.academic_year,
-    competitors.term,
-    competitors.program_code,
+    grouped.academic_year,
+    grouped.term,
+    grouped.program_code,
     programs.faculty_code,
     rank() over (
-        partition by competitors.academic_year, competitors.term, competitors.program_code
-        order by competitors.cumulative_gpa desc nulls last, competitors.tie_tier asc
+        partition by grouped.academic_year, grouped.term, grouped.program_code
+        order by grouped.cumulative_gpa desc nulls last, grouped.tie_tier asc
     ) as rank_in_programme,
-    competitors.student_id,
+    grouped.program_group,
+    grouped.course,
+    -- B16: the competition of a programme group and course (the same tie-breaks)
+    rank() over (
+        partition by grouped.academic_year, grouped.term, grouped.program_group, grouped.course
+        order by grouped.cumulative_gpa desc nulls last, grouped.tie_tier asc
+    ) as rank_in_group_course,
+    grouped.student_id,
     students.full_name,
     students.group_code,
-    competitors.cumulative_gpa,
-    competitors.tie_tier,
-    case competitors.tie_tier
-        when 1 then 'only_excellent'
-        when 2 then 'only_good_or_excellent'
-        else 'other'
-    end as tie_group,
-    competitors.cumulative_gpa_credits,
-    competitors.cumulative_credits_earned,
-    competitors.n_debts,
-    competitors.term_seq
-from competitors
-inner join students on competitors.student_id = students.student_id
-left join programs on competitors.program_code = programs.program_code
+    grouped.cumulative_gpa,
+    grouped.tie_tier,
+    grouped.tie_group,
+    {{ code_label_columns('tie_labels', 'grouped.tie_group', 'tie_group') }},
+    grouped.cumulative_gpa_credits,
+    grouped.cumulative_credits_earned,
+    grouped.n_debts,
+    grouped.term_seq
+from grouped
+inner join students on grouped.student_id = students.student_id
+left join programs on grouped.program_code = programs.program_code
+left join labels as tie_labels
+    on
+        tie_labels.list = 'vacant_grant_tie_group'
+        and grouped.tie_group = tie_labels.code
