@@ -1,6 +1,8 @@
 -- One row per blank number (kind, series, number) that the journal or the register names (rules B31):
 -- whether it was received, how often it was taken out (issued, spoiled, returned) and given in a
--- document, and so whether it is on hand or used twice. The register's checks read this model.
+-- document, and so whether it is on hand or used twice. The register's checks read this model. It reads
+-- the register's staging, not fct_diplomas, so a failing check of fct_diplomas (a holder who has not
+-- graduated) does not skip these checks: one refresh reports every broken rule of the register.
 with movements as (
     select * from {{ ref('fct_blank_movements') }}
 ),
@@ -10,7 +12,7 @@ types as (
 ),
 
 diplomas as (
-    select * from {{ ref('fct_diplomas') }}
+    select * from {{ ref('stg_ais__diplomas') }}
 ),
 
 movement_numbers as (

@@ -54,6 +54,7 @@ select
     diplomas.kind,
     {{ code_label_columns('kinds', 'diplomas.kind', 'kind') }},
     coalesce(kinds.sort_order, 99) as kind_sort_order,
+    coalesce(kinds.is_supplement, false) as is_supplement,
     diplomas.series,
     diplomas.number,
     diplomas.number_value,
