@@ -16,7 +16,7 @@ from datetime import date
 
 import numpy as np
 
-from demo.calendar import EXTRACT_DATE, workday, ymd
+from demo.calendar import workday, ymd
 from demo.codes import LEVELS, require
 
 KINDS: tuple[str, ...] = require("diploma_kinds", "kind", ("diploma", "supplement"))
@@ -79,7 +79,7 @@ def register_rows(batches: Iterable[tuple[int, np.ndarray]], level_of: np.ndarra
                                   date.fromordinal(day).isoformat(), f"Акт-{year + 1}-{acts:03d}"))
             if extra:
                 assert duplicate_for is not None
-                day = min(workday(ymd(year + 1, 8, 20)), EXTRACT_DATE.toordinal())
+                day = workday(ymd(year + 1, 7, 15))  # before the summer's last orders, so inside the extract
                 diplomas.append((sid[duplicate_for[0]], kind, series, _number(number),
                                  date.fromordinal(day).isoformat(), False, duplicate_for[2]))
                 acts += 1

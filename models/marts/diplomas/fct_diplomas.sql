@@ -1,6 +1,6 @@
 -- One row per diploma or diploma supplement issued (rules B31): the document, its holder's programme
--- and faculty, the academic year it was issued in, and whether the holder graduated by the replay of
--- the orders (rules B10: the current status completes the programme, seed contingent_statuses).
+-- and faculty, the academic year it was issued in, and whether the holder graduated (fct_graduations:
+-- the current status by the replay of the orders completes the programme, rules B10).
 with diplomas as (
     select * from {{ ref('stg_ais__diplomas') }}
 ),
@@ -13,26 +13,12 @@ kinds as (
     select * from {{ ref('diploma_kinds') }}
 ),
 
-history as (
-    select * from {{ ref('fct_student_status_history') }}
-),
-
-statuses as (
-    select * from {{ ref('contingent_statuses') }}
+graduations as (
+    select * from {{ ref('fct_graduations') }}
 ),
 
 terms as (
     select * from {{ ref('dim_terms') }}
-),
-
-graduations as (
-    -- the student's current period, when its status completes the programme (graduated)
-    select
-        history.student_id,
-        history.valid_from as graduated_on
-    from history
-    inner join statuses on history.status = statuses.status
-    where history.is_current and statuses.is_completion
 ),
 
 year_starts as (

@@ -20,7 +20,7 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     check_span(con, start, end, lang)
     if not con.execute("select count(*) from main.fct_blank_movements").fetchone()[0]:
         raise ReportError(t("diplomas_err_no_journal", lang))
-    movements = con.execute(f"select movement, {label('label', lang)} from reference.blank_movement_types "
+    movements = con.execute(f"select movement, {label('label', lang)} from main.dim_blank_movement_types "
                             "order by sort_order, movement").fetchall()
     # one column per movement of the seed, in its order; a code the seed lacks still counts in the balance
     per_movement = ", ".join(

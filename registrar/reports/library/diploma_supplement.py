@@ -22,9 +22,9 @@ NAME = "diploma_supplement"
 def graduation(con: duckdb.DuckDBPyConnection, student: str, lang: str) -> tuple[str, object]:
     """The student's current status label and, for a graduate, the graduation date (None otherwise)."""
     row = con.execute(f"""
-        select h.{label('status_label', lang)}, case when s.is_completion then h.valid_from end
+        select h.{label('status_label', lang)}, g.graduated_on
         from main.fct_student_status_history as h
-        left join reference.contingent_statuses as s on h.status = s.status
+        left join main.fct_graduations as g on h.student_id = g.student_id
         where h.student_id = ? and h.is_current
     """, [student]).fetchone()
     return (row[0], row[1]) if row else ("—", None)
