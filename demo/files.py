@@ -34,6 +34,9 @@ FILES: dict[str, tuple[str, ...]] = {
     "recognitions": ("protocol_no", "protocol_date", "student_id", "discipline_code", "academic_year", "term",
                      "credits", "final_score", "origin", "original_grade"),
     "calendar": ("academic_year", "term", "starts_on", "ends_on", "exams_start_on", "exams_end_on"),
+    # the two optional files: the diploma register and the journal of strict-accountability blanks
+    "diplomas": ("student_id", "kind", "series", "number", "issued_on", "honours", "duplicate_of"),
+    "blank_movements": ("kind", "series", "number_from", "number_to", "movement", "moved_on", "document"),
 }
 
 

@@ -15,7 +15,8 @@ import numpy as np
 
 from demo.calendar import LAST_ACADEMIC_YEAR, academic_terms
 from demo.catalogue import FACULTIES, PROGRAMMES, University, build_university
-from demo.codes import FUNDINGS, LANGUAGES, LEVELS, NOT_YET, STATUS_CODES
+from demo.codes import FUNDINGS, LANGUAGES, LEVELS, NOT_YET, STATUS_CODES, movement_index
+from demo.diplomas import register_rows
 from demo.files import FILES, ArrowSink, write_rows
 from demo.people import Groups, Teachers, build_teachers
 from demo.population import STUDY_FORMS, build_population, plan_cohorts
@@ -120,4 +121,10 @@ def write_demo(out_dir: Path, students: int = 5000, years: int = 5, seed: int = 
     done("orders", orders.close())
     done("recognitions", write_rows(out / "recognitions.csv", "recognitions", _recognition_rows(sim)))
     done("students", write_rows(out / "students.csv", "students", _student_rows(sim)))
+    graduation = movement_index("graduation")
+    diplomas, movements = register_rows(
+        ((b.effective, b.students) for b in sim.orders.batches if b.movement == graduation),
+        uni.prog_level[sim.programme], list(pop.sid), first_year)
+    done("diplomas", write_rows(out / "diplomas.csv", "diplomas", diplomas))
+    done("blank_movements", write_rows(out / "blank_movements.csv", "blank_movements", movements))
     return {name: counts[name] for name in FILES}

@@ -98,6 +98,8 @@ class Entity:
     doc: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    # An optional file may be left out of the extract: the loader then loads an empty typed table, so
+    # the dbt sources always exist and a refresh without it publishes what it did before
     required: bool = True
     checks: tuple[RowRule, ...] = field(default=())
 
@@ -140,6 +142,10 @@ _STUDENT = _c("student_id", req=True, references=("students", "student_id"), doc
 _DISCIPLINE = _c("discipline_code", req=True, references=("disciplines", "discipline_code"), doc="Discipline.")
 _ACADEMIC_YEAR = _c("academic_year", req=True, doc="Academic year, e.g. 2024-2025.", **_YEAR)
 _TERM = _code("term", "terms", True, doc="Term of the academic year.")
+# A blank's number: digits, leading zeros kept as printed; compared as a whole number (rules B32)
+BLANK_NUMBER_PATTERN = r"^[0-9]{1,12}$"
+_BLANK_KIND = _code("kind", "diploma_kinds", True, doc="Kind of document: diploma or supplement.")
+_SERIES = _c("series", req=True, doc="Series printed on the blank, e.g. ЖБ-Б.")
 
 ENTITIES: tuple[Entity, ...] = (
     Entity(
@@ -327,6 +333,45 @@ ENTITIES: tuple[Entity, ...] = (
         ),
         key=("academic_year", "term"),
         checks=(RowRule("ends_on is not before starts_on", "ends_on", "ends_on < starts_on"),),
+    ),
+    Entity(
+        "diplomas",
+        "One row per diploma or diploma supplement handed to a graduate (the diploma register).",
+        (
+            _STUDENT,
+            _BLANK_KIND,
+            _SERIES,
+            _c("number", req=True, pattern=BLANK_NUMBER_PATTERN,
+               doc="Number printed on the blank (digits; leading zeros kept)."),
+            _c("issued_on", "date", True, doc="Date the document was issued."),
+            _c("honours", "bool", default="false", doc="true for a diploma with honours (с отличием)."),
+            _c("duplicate_of", pattern=BLANK_NUMBER_PATTERN,
+               doc="For a duplicate: the number of the document it replaces; empty for an original."),
+        ),
+        key=("student_id", "kind", "series", "number"),
+        required=False,
+        checks=(RowRule("duplicate_of is not the document's own number (a duplicate replaces another document)",
+                        "duplicate_of", "try_cast(duplicate_of as bigint) = try_cast(number as bigint)"),),
+    ),
+    Entity(
+        "blank_movements",
+        "One row per movement of a range of strict-accountability blanks (the blank journal): received "
+        "by invoice, issued, spoiled or returned by act.",
+        (
+            _BLANK_KIND,
+            _SERIES,
+            _c("number_from", req=True, pattern=BLANK_NUMBER_PATTERN, doc="First number of the range."),
+            _c("number_to", req=True, pattern=BLANK_NUMBER_PATTERN,
+               doc="Last number of the range (the same as number_from for one blank)."),
+            _code("movement", "blank_movement_types", True,
+                  doc="received, issued, spoiled or returned (seed blank_movement_types)."),
+            _c("moved_on", "date", True, doc="Date of the movement."),
+            _c("document", doc="Number of the invoice or act of the movement."),
+        ),
+        key=("kind", "series", "movement", "number_from", "moved_on"),
+        required=False,
+        checks=(RowRule("number_to is not below number_from", "number_to",
+                        "try_cast(number_to as bigint) < try_cast(number_from as bigint)"),),
     ),
 )
 

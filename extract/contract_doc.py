@@ -47,7 +47,8 @@ def render() -> str:
     for ent in ENTITIES:
         lines.append(f"### `{ent.name}`")
         lines.append("")
-        lines.append(f"{ent.doc} Key: ({', '.join(ent.key)}), unique.")
+        optional = "" if ent.required else " Optional file: without it the refresh loads an empty table."
+        lines.append(f"{ent.doc} Key: ({', '.join(ent.key)}), unique.{optional}")
         lines.append("")
         lines.append("| column | required | rules | meaning |")
         lines.append("|---|---|---|---|")

@@ -20,7 +20,7 @@ import policy
 from extract.contract import ENTITIES, EXTRACT_DATE_COLUMNS, Entity, entity
 from extract.defects import Defect
 from extract.read import ReadResult, find_extract, normalise
-from extract.validate import RuleContext, Validator, lit, parse_expr, q
+from extract.validate import RAW_TYPES, RuleContext, Validator, lit, parse_expr, q
 
 Progress = Callable[[str], None]
 
@@ -112,6 +112,14 @@ def _land(con: duckdb.DuckDBPyConnection, ent: Entity, csv_path: Path, read: Rea
     )
 
 
+def _create_empty(con: duckdb.DuckDBPyConnection, ent: Entity) -> None:
+    """raw.<entity> with the contract's columns and types and no row, for an optional file the extract
+    left out: the dbt sources read it as they read a loaded file."""
+    exprs = ", ".join(f"cast(NULL as {RAW_TYPES[c.kind]}) as {q(c.name)}" for c in ent.columns)
+    con.execute(f"create or replace table raw.{q(ent.name)} as "
+                f"select {exprs}, cast(NULL as {SOURCE_ROW_TYPE}) as {q(SOURCE_ROW_COLUMN)} where false")
+
+
 def load_extracts(
     extract_dir: Path,
     con: duckdb.DuckDBPyConnection,
@@ -174,6 +182,9 @@ def load_extracts(
     if result.ok:
         con.execute("create schema if not exists raw")
         for ent in ENTITIES:
+            if ent.name not in found:  # an optional file left out: its table, typed and empty
+                _create_empty(con, ent)
+                continue
             read = landed[ent.name]
             present = set(read.columns)
             exprs = ", ".join(f"{parse_expr(c, c.name in present)} as {q(c.name)}" for c in ent.columns)

@@ -410,7 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     ref = sub.add_parser("refresh", help="validate, load, build, check and publish a folder of extracts")
-    ref.add_argument("extract_dir", nargs="?", help="the folder of the eleven extract files")
+    ref.add_argument("extract_dir", nargs="?", help="the folder of the extract files (eleven required, two optional)")
     ref.add_argument("--from-drop", metavar="DROP_DIR",
                      help="instead of EXTRACT_DIR: the newest complete export (sub-folder) of a drop folder, "
                           "unless it was published already; one still being copied is never taken "
