@@ -11,9 +11,9 @@ from __future__ import annotations
 from policy import codes, seed_rows
 
 __all__ = [
-    "ADMISSION_BASES", "ACTIVE", "EXPELLED", "FUNDINGS", "GRADUATED", "LANGUAGES", "LEVELS", "MOVEMENTS", "NOT_YET", "ON_LEAVE",
-    "ON_MOBILITY", "REASONS", "REASON_CODES", "STATUS_CODES", "SUMMER_TERM", "SEMESTER_TERMS", "movement_index",
-    "reason_index", "require",
+    "ACTIVE", "ADMISSION_BASES", "EXPELLED", "FUNDINGS", "GRADUATED", "LANGUAGES", "LEVELS", "MOVEMENTS", "NOT_YET",
+    "ON_LEAVE", "ON_MOBILITY", "REASONS", "REASON_CODES", "STATUS_CODES", "SUMMER_TERM", "SEMESTER_TERMS",
+    "movement_index", "reason_index", "require",
 ]
 
 

@@ -40,9 +40,10 @@
 {#- The form's age band (stat_form_age_bands) of an age; null for an unknown age. -#}
 {% macro stat_form_age_band(age) -%}
     case
-        {%- for band in stat_form_age_bands() %}
-        when {{ age }} {{ '<= ' ~ band.upper if band.upper is not none else '>= ' ~ band.lower }} then '{{ band.band }}'
-        {%- endfor %}
+    {%- for band in stat_form_age_bands() %}
+        {%- set bound = '<= ' ~ band.upper if band.upper is not none else '>= ' ~ band.lower %}
+        when {{ age }} {{ bound }} then '{{ band.band }}'
+    {%- endfor %}
     end
 {%- endmacro %}
 

@@ -49,7 +49,12 @@ age_band_words as (
 
 age_bands as (
     -- the bands of macro stat_form_age_bands, youngest first
-    select * from (
+    select
+        bands.band,
+        bands.band_kind,
+        bands.bound,
+        bands.sort_order
+    from (
         values
         {%- for band in stat_form_age_bands() %}
             ('{{ band.band }}', '{{ band.kind }}', {{ band.bound }}, {{ loop.index }}){{ ',' if not loop.last }}
