@@ -11,9 +11,9 @@ from __future__ import annotations
 from policy import codes, seed_rows
 
 __all__ = [
-    "ACTIVE", "EXPELLED", "FUNDINGS", "GRADUATED", "LANGUAGES", "LEVELS", "MOVEMENTS", "NOT_YET", "ON_LEAVE",
-    "ON_MOBILITY", "REASONS", "REASON_CODES", "STATUS_CODES", "SUMMER_TERM", "SEMESTER_TERMS", "movement_index",
-    "reason_index", "require",
+    "ACTIVE", "ADMISSION_BASES", "EXPELLED", "FUNDINGS", "GRADUATED", "LANGUAGES", "LEVELS", "MOVEMENTS", "NOT_YET",
+    "ON_LEAVE", "ON_MOBILITY", "REASONS", "REASON_CODES", "STATUS_CODES", "SUMMER_TERM", "SEMESTER_TERMS",
+    "movement_index", "reason_index", "require",
 ]
 
 
@@ -72,6 +72,8 @@ if len(SEMESTER_TERMS) != 2 or not _SUMMER:
 SUMMER_TERM: str = _SUMMER[0]
 
 # The study terms the demo simulates, in the demo's own order (its random draws depend on it).
-FUNDINGS: tuple[str, ...] = require("fundings", "funding", ("state_grant", "paid"))
+FUNDINGS: tuple[str, ...] = require("fundings", "funding", ("state_grant", "paid", "local_grant", "employer_paid"))
+# Basis of admission (the optional students column admission_basis, rules B20)
+ADMISSION_BASES: tuple[str, ...] = require("admission_bases", "admission_basis", ("school", "college", "higher"))
 LANGUAGES: tuple[str, ...] = require("study_languages", "study_language", ("kk", "ru", "en"))
 LEVELS: tuple[str, ...] = require("study_levels", "level", ("bachelor", "master", "doctorate"))

@@ -25,7 +25,7 @@ FILES: dict[str, tuple[str, ...]] = {
     "teachers": ("teacher_id", "full_name", "faculty_code", "department"),
     "students": ("student_id", "iin", "last_name", "first_name", "middle_name", "gender", "birth_date",
                  "citizenship", "program_code", "study_form", "study_language", "funding", "group_code",
-                 "advisor_id", "social_benefit", "status"),
+                 "advisor_id", "social_benefit", "status", "admission_basis"),
     "orders": ("order_no", "order_date", "student_id", "movement", "effective_date", "reason", "program_code",
                "funding", "course", "study_form", "study_language", "group_code"),
     "enrollments": ("student_id", "discipline_code", "academic_year", "term", "group_code", "teacher_id"),

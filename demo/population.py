@@ -14,13 +14,18 @@ import numpy as np
 
 from demo.calendar import LAST_ACADEMIC_YEAR
 from demo.catalogue import BACHELOR, DOCTORATE, FACULTIES, MASTER, PROGRAMMES, Rng, read_data
-from demo.codes import FUNDINGS, LANGUAGES, LEVELS, require
+from demo.codes import ADMISSION_BASES, FUNDINGS, LANGUAGES, LEVELS, require
 from demo.people import NAME_POOLS, Groups, person, unique_iin
 from policy import dbt_vars
 
 ADMISSION, TRANSFER = 0, 1
 GROUP_SIZE = 25
 GRANT, PAID = FUNDINGS.index("state_grant"), FUNDINGS.index("paid")
+LOCAL_GRANT, EMPLOYER_PAID = FUNDINGS.index("local_grant"), FUNDINGS.index("employer_paid")
+SCHOOL, COLLEGE, HIGHER = (ADMISSION_BASES.index(x) for x in ("school", "college", "higher"))
+LOCAL_GRANT_SHARE = 0.12  # of the state grants, those a local budget (an akimat) pays
+EMPLOYER_PAID_SHARE = 0.06  # of the paid places, those an employer pays
+COLLEGE_SHARE, HIGHER_SHARE = 0.15, 0.04  # bachelor arrivals after college (shortened) or higher education
 KK, RU, EN = (LANGUAGES.index(x) for x in ("kk", "ru", "en"))
 RUSSIAN_SPEAKING = "russian"  # name origin of the domestic students who speak Russian at home
 
@@ -50,6 +55,7 @@ class Population:
     language: np.ndarray
     form: np.ndarray
     funding: np.ndarray
+    basis: np.ndarray  # basis of admission (ADMISSION_BASES)
     ability: np.ndarray  # points above or below an average student's expected score
     social: np.ndarray
     citizenship: list[str]
@@ -166,9 +172,18 @@ def build_population(cohorts: list[tuple[int, int, int]], first_year: int, group
     a["russian"] = ~foreign & (rng.random(n) < 0.2)
     a["language"], a["form"], a["funding"] = _study_terms(level, a["programme"], a["kind"], foreign,
                                                           a["russian"], rng)
+    # drawn from a stream of their own, so the rest of the demo draws what it drew before they existed
+    side = np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0])
+    a["funding"] = np.where((a["funding"] == GRANT) & (side.random(n) < LOCAL_GRANT_SHARE), LOCAL_GRANT,
+                            np.where((a["funding"] == PAID) & (side.random(n) < EMPLOYER_PAID_SHARE), EMPLOYER_PAID,
+                                     a["funding"])).astype(np.int32)
+    draw = side.random(n)
+    a["basis"] = np.where(level != BACHELOR, HIGHER,
+                          np.where(draw < COLLEGE_SHARE, COLLEGE,
+                                   np.where(draw < COLLEGE_SHARE + HIGHER_SHARE, HIGHER, SCHOOL))).astype(np.int32)
     at_risk = rng.random(n) < 0.06  # students who will struggle whatever they study
     a["ability"] = np.where(at_risk, rng.normal(-20.0, 6.0, n), rng.normal(0.0, 11.0, n))
-    a["ability"] += np.where(a["funding"] == GRANT, 3.0, 0.0) + np.array([0.0, 4.0, 7.0])[level]
+    a["ability"] += np.where(np.isin(a["funding"], (GRANT, LOCAL_GRANT)), 3.0, 0.0) + np.array([0.0, 4.0, 7.0])[level]
     a["social"] = rng.random(n) < 0.07
     order_key = rng.random(n)
     a["group"] = _form_groups(cohorts, a, order_key, groups)
@@ -191,6 +206,6 @@ def build_population(cohorts: list[tuple[int, int, int]], first_year: int, group
         birth.append(date.fromordinal(int(a["birth"][i])))
         iins.append(unique_iin(birth[-1], female, int(a["serial"][i]), used) if a["has_iin"][i] else "")
     return Population(sid, a["arrival"], a["kind"], a["course0"], a["intake"], a["programme"], a["group"],
-                      a["female"], a["language"], a["form"], a["funding"], a["ability"], a["social"],
+                      a["female"], a["language"], a["form"], a["funding"], a["basis"], a["ability"], a["social"],
                       [CITIZENSHIPS[int(c)] for c in a["citizenship"]], names, birth, iins)
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from demo.calendar import LAST_ACADEMIC_YEAR, academic_terms
 from demo.catalogue import FACULTIES, PROGRAMMES, University, build_university
-from demo.codes import FUNDINGS, LANGUAGES, LEVELS, NOT_YET, STATUS_CODES, movement_index
+from demo.codes import ADMISSION_BASES, FUNDINGS, LANGUAGES, LEVELS, NOT_YET, STATUS_CODES, movement_index
 from demo.diplomas import register_rows
 from demo.files import FILES, ArrowSink, write_rows
 from demo.people import Groups, Teachers, build_teachers
@@ -52,7 +52,8 @@ def _student_rows(sim: Simulation) -> Iterable[tuple]:
         yield (pop.sid[s], pop.iin[s], last, first, middle, "F" if pop.female[s] else "M",
                pop.birth[s].isoformat(), pop.citizenship[s], PROGRAMMES[sim.programme[s]].code,
                STUDY_FORMS[sim.form[s]], LANGUAGES[sim.language[s]], FUNDINGS[sim.funding[s]],
-               groups.codes[g], teachers.ids[groups.advisor[g]], bool(pop.social[s]), STATUS_CODES[sim.status[s]])
+               groups.codes[g], teachers.ids[groups.advisor[g]], bool(pop.social[s]), STATUS_CODES[sim.status[s]],
+               ADMISSION_BASES[pop.basis[s]])
 
 
 def _recognition_rows(sim: Simulation) -> Iterable[tuple]:

@@ -236,6 +236,9 @@ ENTITIES: tuple[Entity, ...] = (
             _c("social_benefit", "bool", default="false", doc="Receives a social benefit."),
             _code("status", "contingent_statuses",
                   doc="Current status in the AIS (optional; compared with the replay of orders)."),
+            _code("admission_basis", "admission_bases",
+                  doc="Basis of admission: after school, after college (shortened programme) or after higher "
+                      "education (optional; counted by forms 3-НК and 1-НК, rules B20)."),
         ),
         key=("student_id",),
         checks=(

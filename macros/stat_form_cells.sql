@@ -8,9 +8,43 @@
 {% macro stat_form_dimensions() -%}
     {{ return([
         'measure', 'faculty_code', 'level', 'program_group', 'program_code', 'course', 'study_form',
-        'study_language', 'funding', 'gender', 'citizenship_group', 'age_band', 'status', 'in_headcount',
-        'movement', 'reason'
+        'study_language', 'funding', 'state_grant', 'gender', 'citizenship_group', 'admission_basis', 'age_band',
+        'status', 'in_headcount', 'movement', 'reason'
     ]) }}
+{%- endmacro %}
+
+{#- The age bands of the forms (rules B20), youngest first, each a dict of `band` (its code), `kind`
+    (under, range, from), `lower` and `upper` (inclusive; none where open) and `bound` (the age an open
+    band's label names): ages below the first of var stat_form_age_band_starts are `under_<first>`, a
+    band starts at each age listed and ends before the next, and the top band is `<age>_and_over` from
+    var stat_form_age_top_band_from. A band of one age is coded by the age (`18`), of several as `25-29`. -#}
+{% macro stat_form_age_bands() -%}
+    {%- set starts = var('stat_form_age_band_starts') -%}
+    {%- set top = var('stat_form_age_top_band_from') -%}
+    {#- sqlfluff's templater renders var() as text: lint with one band -#}
+    {%- if starts is string %}{% set starts = [18] %}{% endif -%}
+    {%- if top is string %}{% set top = 60 %}{% endif -%}
+    {%- set starts = starts | map('int') | sort -%}
+    {%- set top = top | int -%}
+    {%- set bands = [{'band': 'under_' ~ starts[0], 'kind': 'under', 'lower': none, 'upper': starts[0] - 1,
+                      'bound': starts[0]}] -%}
+    {%- for lower in starts -%}
+        {%- set upper = (starts[loop.index0 + 1] if not loop.last else top) - 1 -%}
+        {%- do bands.append({'band': (lower ~ '') if lower == upper else (lower ~ '-' ~ upper), 'kind': 'range',
+                             'lower': lower, 'upper': upper, 'bound': lower}) -%}
+    {%- endfor -%}
+    {%- do bands.append({'band': top ~ '_and_over', 'kind': 'from', 'lower': top, 'upper': none, 'bound': top}) -%}
+    {{ return(bands) }}
+{%- endmacro %}
+
+{#- The form's age band (stat_form_age_bands) of an age; null for an unknown age. -#}
+{% macro stat_form_age_band(age) -%}
+    case
+    {%- for band in stat_form_age_bands() %}
+        {%- set bound = '<= ' ~ band.upper if band.upper is not none else '>= ' ~ band.lower %}
+        when {{ age }} {{ bound }} then '{{ band.band }}'
+    {%- endfor %}
+    end
 {%- endmacro %}
 
 {#- `cast(a as varchar) as a, cast(b as varchar) as b` for the columns given. -#}

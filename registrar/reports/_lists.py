@@ -119,8 +119,8 @@ def term_name(con: duckdb.DuckDBPyConnection, year: str, term: str, lang: str) -
 
 def regular_terms(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The terms whose sessions decide scholarships and vacant grants (seed terms.is_regular_semester)."""
-    return [r[0] for r in con.execute("select term from reference.terms where is_regular_semester "
-                                      "order by term_order").fetchall()]
+    return [r[0] for r in con.execute("select term from main.dim_terms where is_regular_semester "
+                                      "group by term order by min(term_order)").fetchall()]
 
 
 def require_regular_term(con: duckdb.DuckDBPyConnection, params: ReportParams) -> str:

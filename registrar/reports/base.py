@@ -51,6 +51,10 @@ class Section:
 
     heading: str
     frame: pd.DataFrame
+    # A section of a statistical form: the code printed above each column (the row codes are its first
+    # column) and the headers as printed, when they differ from the frame's (unique) column names.
+    column_codes: list[str] | None = None
+    headers: list[str] | None = None
 
 
 @dataclass
@@ -59,10 +63,20 @@ class ReportDocument:
     as the certificate) and sections, plus a file stem that says what and when."""
 
     title: str
-    parameters: list[tuple[str, str]]
+    parameters: list[tuple[str, object]]  # values as text, or dates (shown DD.MM.YYYY, a date cell in XLSX)
     sections: list[Section]
     file_stem: str
     paragraphs: list[str] = field(default_factory=list)
+    # An official document (docs/rules.md B28): its outgoing number and day of issue (set when it is
+    # issued, run.produce), who signs it (position, name) and the place of the stamp; no internal
+    # "warehouse refreshed" line.
+    outgoing_number: str | None = None
+    issued_on: dt.date | None = None
+    signatories: list[tuple[str, str]] = field(default_factory=list)
+    stamp_place: str = ""
+    show_refreshed: bool = True
+    # A statistical form (B20): the XLSX has a title sheet, then one sheet per section.
+    sheet_per_section: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,3 +95,6 @@ class Report:
     # advisees, names masked for management); its sections name students by the columns keyed
     # lists_student_id and lists_full_name (registrar.reports._lists.section).
     on_lists_page: bool = False
+    # An official document: each time it is made it gets the next outgoing number of the register of
+    # issued documents (registrar/reports/issued.py).
+    numbered: bool = False

@@ -13,7 +13,16 @@
 - PDF (fpdf2): A4 (landscape for wide tables), the university's name (dbt vars
   university_name_kk/ru/en) and the page "X of Y" on every page, tables that break across
   pages between rows, repeating their header, in the DejaVu Sans font shipped in registrar/reports/fonts
-  (every Kazakh letter; no system font is used).
+  (every Kazakh letter; no system font is used). A header wraps between words only: a table too wide
+  for its headers' longest words is set in a smaller type rather than breaking a word.
+- A parameter whose value is a date is a date cell (DD.MM.YYYY) in the XLSX and DD.MM.YYYY in the PDF.
+- An official document (ReportDocument.outgoing_number, signatories): its outgoing number and day of
+  issue under the title, the signatories and the place of the stamp after the text, and no "warehouse
+  refreshed" line (`show_refreshed`).
+- A statistical form (`sheet_per_section`): the XLSX has a title sheet (title, university, parameters),
+  then one sheet per section as the form is entered: the column codes in the first row, the row codes in
+  the first column, the labels in the second row and column. A section's `column_codes` are also printed
+  in the PDF as a row under its header.
 """
 
 from __future__ import annotations
@@ -37,7 +46,7 @@ from openpyxl.utils import get_column_letter
 
 from policy import settings
 from registrar.common.i18n import t
-from registrar.reports.base import ReportDocument, ReportParams
+from registrar.reports.base import ReportDocument, ReportParams, Section
 
 FONTS_DIR = Path(__file__).with_name("fonts")
 FONT_REGULAR = FONTS_DIR / "DejaVuSans.ttf"
@@ -156,8 +165,7 @@ def to_xlsx(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime
     if uni:
         text(row, 1, uni)
         row += 1
-    for label, value in [*doc.parameters, (t("report_refreshed_at", params.lang),
-                                           refreshed_at.replace(tzinfo=None) if refreshed_at else None)]:
+    for label, value in _heading_pairs(doc, params, refreshed_at.replace(tzinfo=None) if refreshed_at else None):
         put(row, 1, label, bold)
         put(row, 2, value)
         row += 1
@@ -166,7 +174,7 @@ def to_xlsx(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime
     for paragraph in doc.paragraphs:
         text(row, 1, paragraph)
         row += 1
-    for section in doc.sections:
+    for section in doc.sections if not doc.sheet_per_section else ():
         row += 1  # one empty row before each section
         if section.heading:
             text(row, 1, section.heading).font = Font(bold=True, size=12)
@@ -180,11 +188,78 @@ def to_xlsx(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime
             for col, value in enumerate(values, start=1):
                 put(row, col, value)
             row += 1
+    if doc.signatories or doc.stamp_place:
+        row += 1
+    for position, name in doc.signatories:
+        text(row, 1, position)
+        text(row, 2, f"{'_' * 16} {name}")
+        row += 1
+    if doc.stamp_place:
+        text(row, 1, doc.stamp_place)
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = max(width, 8)
+    if doc.sheet_per_section:
+        for section in doc.sections:
+            _form_sheet(wb, section)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _heading_pairs(doc: ReportDocument, params: ReportParams,
+                   refreshed_at: dt.datetime | None) -> list[tuple[str, object]]:
+    """What is printed under the title, label and value: an official document's number and day of issue,
+    the parameters, and (for a report, not a document) when the warehouse was refreshed."""
+    pairs: list[tuple[str, object]] = []
+    if doc.outgoing_number:
+        pairs.append((t("document_outgoing_number", params.lang), doc.outgoing_number))
+    if doc.issued_on:
+        pairs.append((t("document_issued_on", params.lang), doc.issued_on))
+    pairs += doc.parameters
+    if doc.show_refreshed:
+        pairs.append((t("report_refreshed_at", params.lang), refreshed_at))
+    return pairs
+
+
+def _sheet_title(heading: str, taken: set[str]) -> str:
+    """A sheet name from a section heading: its part before the first full stop ("Раздел 1"), without the
+    characters a sheet name may not hold, at most 31 characters, unique in the workbook."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", heading.split(".")[0]).strip()[:28] or "Sheet"
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base} {n}"
+    taken.add(name)
+    return name
+
+
+def _form_sheet(wb: Workbook, section: Section) -> None:
+    """One section of a statistical form on a sheet of its own, as the form is entered: row 1 the column
+    codes, column A the row codes, row 2 and column B the labels, the counts as numbers from C3; the
+    heading in the printed page header."""
+    ws = wb.create_sheet(_sheet_title(section.heading, set(wb.sheetnames)))
+    frame = section.frame
+    headers = section.headers or [str(c) for c in frame.columns]
+    codes = section.column_codes or [""] * len(headers)
+    bold = Font(bold=True)
+    widths = [len(h) for h in headers]
+    for col, (code, header) in enumerate(zip(codes, headers, strict=True), start=1):
+        c = ws.cell(row=1, column=col, value=code)
+        c.data_type, c.font = "s", bold
+        h = ws.cell(row=2, column=col, value=header)
+        h.data_type, h.font = "s", bold
+    for r, values in enumerate(_rows(frame), start=3):
+        for col, value in enumerate(values, start=1):
+            c = ws.cell(row=r, column=col, value=value)
+            if isinstance(value, str):
+                c.data_type = "s"
+                if value.startswith(FORMULA_START):
+                    c.quotePrefix = True
+            widths[col - 1] = max(widths[col - 1], len(_text(value)))
+    ws.freeze_panes = ws.cell(row=3, column=3)
+    ws.oddHeader.center.text = section.heading
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = max(min(width + 2, MAX_WIDTH if col == 2 else 24), 6)
 
 
 def to_csv(doc: ReportDocument, params: ReportParams) -> bytes:
@@ -248,8 +323,9 @@ def to_pdf(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime 
     pdf.multi_cell(0, 7, doc.title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("DejaVu", "", 9)
-    for label, value in [*doc.parameters, (t("report_refreshed_at", params.lang), _refreshed(refreshed_at))]:
-        pdf.multi_cell(0, 5, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
+    for label, value in _heading_pairs(doc, params, refreshed_at):
+        shown = _refreshed(value) if isinstance(value, dt.datetime) or value is None else _text(value)
+        pdf.multi_cell(0, 5, f"{label}: {shown}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 11)
     for paragraph in doc.paragraphs:
         pdf.ln(3)
@@ -259,8 +335,32 @@ def to_pdf(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime 
         if section.heading:
             pdf.set_font("DejaVu", "B", 11)
             pdf.multi_cell(0, 6, section.heading, new_x="LMARGIN", new_y="NEXT")
-        _pdf_table(pdf, section.frame)
+        _pdf_table(pdf, section.frame, section.headers, section.column_codes)
+    _pdf_signatures(pdf, doc)
     return bytes(pdf.output())
+
+
+def _pdf_signatures(pdf: _Pdf, doc: ReportDocument) -> None:
+    """The signatories (position, a line to sign on, name) and the place of the stamp, kept together on
+    one page."""
+    if not doc.signatories and not doc.stamp_place:
+        return
+    needed = 12 + 10 * len(doc.signatories) + 8
+    if pdf.get_y() + needed > pdf.page_break_trigger:
+        pdf.add_page()
+    pdf.ln(10)
+    pdf.set_font("DejaVu", "", 11)
+    third = pdf.epw / 3
+    for position, name in doc.signatories:
+        y = pdf.get_y()
+        pdf.multi_cell(third + 20, 6, position, new_x="RIGHT", new_y="TOP")
+        pdf.set_xy(pdf.l_margin + third + 25, y)
+        pdf.cell(third - 30, 6, "_" * 20, new_x="RIGHT")
+        pdf.cell(0, 6, name, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(max(pdf.get_y(), y + 10))
+    if doc.stamp_place:
+        pdf.ln(2)
+        pdf.cell(0, 6, doc.stamp_place, new_x="LMARGIN", new_y="NEXT")
 
 
 def _column_texts(series: pd.Series) -> list[str]:
@@ -296,13 +396,14 @@ def _wrap(pdf: _Pdf, text: str, width: float) -> list[str]:
     return lines
 
 
-def _column_widths(pdf: _Pdf, headers: list[str], columns: list[list[str]], pad: float) -> list[float]:
+def _column_widths(pdf: _Pdf, headers: list[str], columns: list[list[str]], pad: float,
+                   size: float = 8) -> list[float]:
     """Each column as wide as its longest value (and its header's longest word); when the page is
     too narrow, short columns (codes, numbers, dates) keep their width and the long ones (names)
     share the rest and wrap."""
-    pdf.set_font("DejaVu", "B", 8)
+    pdf.set_font("DejaVu", "B", size)
     header_words = [max((pdf.get_string_width(w) for w in h.split()), default=0) for h in headers]
-    pdf.set_font("DejaVu", "", 8)
+    pdf.set_font("DejaVu", "", size)
     natural = [max(hw, *(pdf.get_string_width(v) for v in sorted(col, key=len)[-5:]), 0) + 2 * pad + 0.5
                for hw, col in zip(header_words, columns, strict=True)]
     if sum(natural) <= pdf.epw:
@@ -315,26 +416,44 @@ def _column_widths(pdf: _Pdf, headers: list[str], columns: list[list[str]], pad:
     return [w if s else w * rest / long_total for w, s in zip(natural, short, strict=True)]
 
 
-def _pdf_table(pdf: _Pdf, frame: pd.DataFrame) -> None:
+def _header_words_fit(pdf: _Pdf, headers: list[str], widths: list[float], pad: float, size: float) -> bool:
+    """Whether every word of every header fits its column at `size` (so headers wrap between words)."""
+    pdf.set_font("DejaVu", "B", size)
+    return all(pdf.get_string_width(word) <= width - 2 * pad
+               for header, width in zip(headers, widths, strict=True) for word in header.split())
+
+
+TABLE_SIZES = (8.0, 7.5, 7.0, 6.5, 6.0, 5.5, 5.0)  # the type sizes a table may be set in, largest first
+
+
+def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None = None,
+               codes: list[str] | None = None) -> None:
     """Draw a table cell by cell: rows wrap within their column and never split across pages, and a
-    new page repeats the header. (fpdf2's own table lays text out several times per cell, which
-    takes minutes for a list of the whole student body.)"""
-    headers = [str(c) for c in frame.columns]
+    new page repeats the header (and the row of column codes under it, when given). The type is the
+    largest of TABLE_SIZES at which every header word fits its column. (fpdf2's own table lays text out
+    several times per cell, which takes minutes for a list of the whole student body.)"""
+    headers = shown_headers or [str(c) for c in frame.columns]
     columns = [_column_texts(frame.iloc[:, i]) for i in range(frame.shape[1])]
     numeric = [pd.api.types.is_numeric_dtype(frame.iloc[:, i]) and not pd.api.types.is_bool_dtype(frame.iloc[:, i])
                for i in range(frame.shape[1])]
-    pad, line_height = 0.8, 4.2
-    widths = _column_widths(pdf, headers, columns, pad)
+    pad = 0.8
+    for size in TABLE_SIZES:
+        widths = _column_widths(pdf, headers, columns, pad, size)
+        if _header_words_fit(pdf, headers, widths, pad, size):
+            break
+    line_height = 4.2 * size / 8
 
     def draw(values: list[str], bold: bool) -> None:
-        pdf.set_font("DejaVu", "B" if bold else "", 8)
+        pdf.set_font("DejaVu", "B" if bold else "", size)
         wrapped = [_wrap(pdf, v, w - 2 * pad) for v, w in zip(values, widths, strict=True)]
         height = max(len(lines) for lines in wrapped) * line_height + 2 * pad
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
             if not bold:
                 draw(headers, True)
-                pdf.set_font("DejaVu", "", 8)
+                if codes:
+                    draw(codes, True)
+                pdf.set_font("DejaVu", "", size)
         x, y = pdf.l_margin, pdf.get_y()
         for lines, width, right in zip(wrapped, widths, numeric, strict=True):
             pdf.rect(x, y, width, height)
@@ -347,6 +466,8 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame) -> None:
     if pdf.get_y() + 4 * line_height > pdf.page_break_trigger:  # no header alone at a page's foot
         pdf.add_page()
     draw(headers, True)
+    if codes:
+        draw(codes, True)
     for values in zip(*columns, strict=True):
         draw(list(values), False)
 

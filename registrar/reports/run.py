@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 import duckdb
 
-from registrar.reports import export
+from registrar.reports import export, issued
 from registrar.reports.base import Report, ReportDocument, ReportParams
 
 
@@ -29,8 +30,13 @@ def refreshed_at(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
 
 def produce(report: Report, params: ReportParams, fmts: tuple[str, ...],
             con: duckdb.DuckDBPyConnection) -> dict[str, Produced]:
-    """Build the report once and render it in each of `fmts` (checked by params.parse)."""
+    """Build the report once and render it in each of `fmts` (checked by params.parse). An official
+    document (`report.numbered`) is registered first: its outgoing number and day of issue, the same in
+    every format."""
     doc = report.build(con, params)
+    if report.numbered:
+        given = issued.issue(issued.register_dir(con), report.name, params.student, params.lang)
+        doc = dataclasses.replace(doc, outgoing_number=given.number, issued_on=given.issued_on)
     when = refreshed_at(con)
     return {fmt: Produced(doc, export.render(doc, fmt, params, when), export.default_file_name(doc, fmt))
             for fmt in fmts}

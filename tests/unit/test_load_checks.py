@@ -50,8 +50,12 @@ def test_a_run_with_an_error_is_an_error_not_a_mix() -> None:
 def test_the_verdict_needs_no_error_no_lost_session_no_mix_and_a_publish() -> None:
     summary = {"runs_total": 10, "errors_count": 0, "session_failures": [], "mixed_count": 0,
                "refresh": {"returncode": 0, "published_at": 12.0},
-               "figures_changed_by_publish": {"dean/home": True, "dean/status": False}}
+               "figures_changed_by_publish": {"dean/home": True, "dean/status": False},
+               "sign_in": {"runs": 3}, "sessions_with_cookie": 3}
     assert passed(summary)
+    # a session without the session cookie is signed out a minute after signing in: its runs time
+    # the sign-in form, not the pages
+    assert not passed({**summary, "sessions_with_cookie": 2})
     assert not passed({**summary, "errors_count": 1})
     assert not passed({**summary, "session_failures": ["session 3 (dean): ConnectionClosedError"]})
     assert not passed({**summary, "mixed_count": 2})

@@ -151,11 +151,14 @@ def test_mini_census_year_counts_the_orders_of_the_census_day(published_mini: Ho
         ("VET", "funding_change", None, "state_grant"): 1,  # S0004, 180-С on the census day
         ("VET", "academic_leave", "illness", "state_grant"): 1,  # S0004, 181-С on the census day
     }
-    # form 3-НК, part 2 (movement), total row: column 1 admitted, 2 of them on a grant, 10 went on leave
-    form = dict(((f, c), n) for f, c, n in _mini(published_mini, """
-        select faculty_code, column_code, n from main.rpt_stat_form_3nk
-        where part = 'movement' and row_code = '01' and census_date = ? and n > 0""", [MINI_CENSUS]))
-    assert form == {("AGR", "1"): 2, ("AGR", "2"): 1, ("VET", "1"): 2, ("VET", "10"): 1}
+    # form 3-НК, total rows of the arrivals (column 1 admitted, 2 of them on a grant) and the departures
+    # (column 8 went on leave)
+    form = dict(((f, p, c), n) for f, p, c, n in _mini(published_mini, """
+        select faculty_code, part, column_code, n from main.rpt_stat_form_3nk
+        where part in ('arrivals', 'departures') and row_code = '01' and census_date = ? and n > 0""",
+                                                         [MINI_CENSUS]))
+    assert form == {("AGR", "arrivals", "1"): 2, ("AGR", "arrivals", "2"): 1, ("VET", "arrivals", "1"): 2,
+                    ("VET", "departures", "8"): 1}
 
 
 def test_mini_two_orders_of_one_day_leave_the_state_after_the_last(published_mini: Home) -> None:

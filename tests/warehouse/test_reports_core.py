@@ -18,11 +18,13 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from policy import dbt_vars, settings
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
 from registrar.common.warehouse import Warehouse
-from registrar.reports import catalog, params, run
+from registrar.reports import catalog, issued, params, run
 from registrar.reports.base import Report, ReportError, ReportParams
+from registrar.reports.export import university_name
 from tests.support.apptest import rendered
 from tests.support.pdf import KAZAKH_LOWER, pdf_text
 
@@ -142,14 +144,18 @@ def test_transcript_xlsx_matches_the_warehouse(con: duckdb.DuckDBPyConnection) -
     cells = [[c.value for c in row] for row in ws.iter_rows()]
     first_col = [row[0] for row in cells]
     assert cells[0][0] == "Транскрипт"
-    assert "Демо университеті" in first_col
+    assert university_name("kk") in first_col
     params_rows = {row[0]: row[1] for row in cells[:10] if row[0] and row[1] is not None}
     assert params_rows["Білім алушы"] == f"Ахметов Нұрлан Серікұлы ({ACTIVE})"
     assert params_rows["Білім беру бағдарламасы"] == "6B08101 Агрономия"
-    refreshed = con.execute("select refreshed_at from meta.refresh").fetchone()[0]
-    refresh_cell = next(row[1] for row in ws.iter_rows(max_row=12) if row[0].value == "Қойма жаңартылған уақыт")
-    assert isinstance(refresh_cell.value, dt.datetime) and refresh_cell.number_format == "DD.MM.YYYY HH:MM"
-    assert abs(refresh_cell.value - refreshed.replace(tzinfo=None)) < dt.timedelta(seconds=1)
+    # an official document: its outgoing number of the register and day of issue; no internal refresh line
+    last = issued.entries(issued.register_dir(con))[-1]
+    assert (last["document"], last["student"]) == ("transcript", ACTIVE)
+    assert params_rows[t("document_outgoing_number", "kk")] == last["number"]
+    issued_cell = next(row[1] for row in ws.iter_rows(max_row=12) if row[0].value == t("document_issued_on", "kk"))
+    assert issued_cell.value == dt.datetime.combine(dt.date.today(), dt.time())
+    assert issued_cell.number_format == "DD.MM.YYYY"
+    assert t("report_refreshed_at", "kk") not in first_col
 
     header = first_col.index("Оқу жылы")  # the disciplines' header: frozen below it
     assert ws.freeze_panes == f"A{header + 2}"
@@ -189,12 +195,46 @@ def test_transcript_pdf_carries_the_kazakh_letters_and_the_student(con: duckdb.D
     assert present >= set("әғқңөұүі"), set(KAZAKH_LOWER) - present  # every letter but һ occurs in the labels
 
 
+def test_transcript_pdf_is_an_official_document_with_the_grade_scale(con: duckdb.DuckDBPyConnection) -> None:
+    """Issue 23 point 11, read back from the rendered PDF: the outgoing number and the day of issue, the
+    grade scale in use under the grades (against the seed, independently), the signatory and the place
+    of the stamp, the university's official name, and no "warehouse refreshed" line."""
+    for lang in ("kk", "ru", "en"):
+        text = pdf_text(produce(con, "transcript", "pdf", student=ACTIVE, lang=lang).data)
+        number = issued.entries(issued.register_dir(con))[-1]["number"]
+        assert f"{t('document_outgoing_number', lang)}: {number}" in text
+        assert f"{t('document_issued_on', lang)}: {dt.date.today():%d.%m.%Y}" in text
+        assert t("report_refreshed_at", lang) not in text
+        assert university_name(lang) in text
+        assert settings()[f"document_signatory_position_{lang}"] in text
+        assert settings()["document_signatory_name"] in text
+        assert t("document_stamp_place", lang) in text and t("transcript_section_scale", lang) in text
+        scale = con.execute(
+            f"""select s.letter_grade, s.grade_points, s.min_percent, s.max_percent, g.label_{lang}
+                from reference.grade_scale as s join reference.traditional_grades as g using (traditional_grade)
+                where s.scale_version = ? order by s.sort_order""", [str(dbt_vars()["grade_scale_version"])]).fetchall()
+        assert len(scale) >= 10
+        for letter, points, low, high, label in scale:
+            assert f"{letter} {points:.2f} {low}–{high} {label}" in text
+
+
+def test_each_document_made_gets_the_next_number_of_the_year(con: duckdb.DuckDBPyConnection) -> None:
+    folder = issued.register_dir(con)
+    before = [e for e in issued.entries(folder) if e["year"] == dt.date.today().year]
+    produce(con, "enrolment_certificate", "pdf", student=ACTIVE, lang="ru")
+    produce(con, "transcript", "xlsx", student=ACTIVE, lang="en")
+    after = [e for e in issued.entries(folder) if e["year"] == dt.date.today().year]
+    assert [e["seq"] for e in after] == list(range(1, len(before) + 3))
+    assert [e["document"] for e in after[-2:]] == ["enrolment_certificate", "transcript"]
+    assert len({e["number"] for e in after}) == len(after)
+
+
 def test_transcript_csv_stacks_its_sections_with_a_bom(con: duckdb.DuckDBPyConnection) -> None:
     data = produce(con, "transcript", "csv", student=ACTIVE, lang="ru").data
     assert data.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert frame.columns[0] == "Раздел" and "Дисциплина" in frame.columns
-    assert list(frame["Раздел"].unique()) == ["Дисциплины по семестрам", "GPA по семестрам", "Итого"]
+    assert list(frame["Раздел"].unique()) == ["Дисциплины по семестрам", "GPA по семестрам", "Итого", "Шкала оценок"]
     n = con.execute("select count(*) from main.rpt_transcript where student_id = ?", [ACTIVE]).fetchone()[0]
     assert (frame["Раздел"] == "Дисциплины по семестрам").sum() == n
 
@@ -206,8 +246,28 @@ def test_certificate_of_an_enrolled_student(con: duckdb.DuckDBPyConnection) -> N
     assert produced.file_name.startswith(f"enrolment_certificate_{ACTIVE}_2025-03-01_kk_")
     text = pdf_text(produced.data)
     assert "Оқитыны туралы анықтама" in text and "Ахметов Нұрлан Серікұлы" in text
-    assert "№ 101-С 20.08.2024" in text and "Күндізгі" in text and "01.03.2025" in text
-    assert "1-курс" in text
+    assert "20.08.2024 № 101-С бұйрықпен қабылданған" in text and "Күндізгі" in text and "01.03.2025" in text
+    # the university in the genitive before the course (ізафет), one sentence as a Kazakh certificate reads
+    assert f"{settings()['university_name_genitive_kk']} 1-курс білім алушысы екенін растайды" in " ".join(text.split())
+    assert t("report_refreshed_at", "kk") not in text and t("document_stamp_place", "kk") in text
+
+
+def test_certificate_sentence_agrees_in_russian(con: duckdb.DuckDBPyConnection) -> None:
+    """The Russian sentence: the course and the university in the genitive, and the words that agree with
+    the student's gender (S0001 is a man; a woman of the mini university reads обучающейся / зачислена)."""
+    text = " ".join(pdf_text(produce(con, "enrolment_certificate", "pdf", student=ACTIVE, as_of="2025-03-01",
+                                     lang="ru").data).split())
+    genitive = settings()["university_name_genitive_ru"]
+    assert f"на 01.03.2025 является обучающимся 1 курса {genitive}: форма обучения — очная" in text
+    assert "Зачислен приказом № 101-С от 20.08.2024" in text and "(а)" not in text
+    woman = con.execute("""select c.student_id from main.rpt_enrolment_certificate as c
+                           join main.dim_students as s using (student_id)
+                           where s.gender = 'F' and c.is_enrolled and date '2025-03-01' between c.valid_from
+                           and c.valid_to_inclusive order by 1 limit 1""").fetchone()
+    assert woman, "the mini university has an enrolled woman on 01.03.2025"
+    text = " ".join(pdf_text(produce(con, "enrolment_certificate", "pdf", student=woman[0], as_of="2025-03-01",
+                                     lang="ru").data).split())
+    assert "является обучающейся" in text and "Зачислена приказом" in text
 
 
 def test_certificate_without_a_date_is_of_the_data_s_last_date(con: duckdb.DuckDBPyConnection) -> None:
@@ -331,3 +391,21 @@ def test_reports_page_makes_a_document_and_shows_a_refusal(published_mini: Home,
     assert [rendered(i.value) for i in at.info] == [t("stu_no_match", "en", text="S9999")]
     at.button(key="report_make").click().run()
     assert [rendered(e.value) for e in at.error] == [t("reports_err_missing_student", "en")]  # not "--student: ..."
+
+
+# --- the optional basis of admission (issue 18 §3) ----------------------------------------------
+
+def test_an_extract_without_the_admission_basis_column_publishes(con: duckdb.DuckDBPyConnection) -> None:
+    """The mini extract predates the optional students column `admission_basis`: it published, its
+    students have no basis, and form 3-НК counts them in its totals and in no basis row."""
+    from tests.support.extracts import MINI
+
+    header = (MINI / "students.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert "admission_basis" not in header
+    assert con.execute("select count(*), count(admission_basis) from main.dim_students").fetchone()[1] == 0
+    census = con.execute("select max(census_date) from main.rpt_stat_form_3nk").fetchone()[0]
+    if census is None:
+        return  # the mini extract reaches no census date: nothing to lay out
+    doc = catalog.get("stat_form_3nk").build(con, ReportParams(lang="en", as_of=census))
+    bases = next(s.frame for s in doc.sections if s.heading.startswith("Part 6"))
+    assert list(bases.iloc[:, 0]) == ["01"] and bases.iloc[0, 2] == doc.sections[0].frame.iloc[0, 2]

@@ -1,6 +1,9 @@
 """The census reports in the shape of forms 3-НК and 1-НК (rules B20) on a real published warehouse:
 cells against independent counts on the marts, the refusal of a date that is not a census date, the
-labels in each language, and a column added to the layout seed showing up with no code change."""
+labels in each language, a column added to the layout seed showing up with no code change, and the forms
+as the office files them (issue 18 §3, issue 23 point 11): study forms, funding sources, programme group
+x course, the forms' age bands, the basis of admission, unique line codes, the header, a sheet per part,
+and PDF headers that wrap between words."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import pytest
 
 from demo import write_demo
 from policy import dbt_vars, seed_rows
+from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
 from registrar.pipeline.dbt import dbt_executable
 from registrar.pipeline.refresh import refresh
@@ -59,6 +63,16 @@ def column(doc: ReportDocument, part_index: int, code: str) -> str:
     """The header of the column with layout code `code` in a part's table."""
     (header,) = [h for h in doc.sections[part_index].frame.columns if h.startswith(f"{code}. ")]
     return header
+
+
+def part_index(doc: ReportDocument, form: str, part: str, lang: str = "en") -> int:
+    """The position of a part (by its layout key) among the document's sections."""
+    return [s.heading for s in doc.sections].index(layout_label(form, part, "part", layout_code(form, part), lang))
+
+
+def layout_code(form: str, part: str) -> str:
+    (row,) = [r for r in seed_rows(f"stat_form_{form}_layout") if (r["part"], r["axis"]) == (part, "part")]
+    return row["code"]
 
 
 def cell(doc: ReportDocument, part_index: int, row_label: str, code: str) -> int:
@@ -104,14 +118,22 @@ def test_census_dates_are_the_census_month_day_of_each_year(con) -> None:
 def test_3nk_headcount_cells_equal_counts_on_the_status_history(con) -> None:
     day = census_dates(con, "3nk")[-1]
     doc = FORMS["stat_form_3nk"].build(con, ReportParams(lang="en"))  # default: the latest census date
-    assert doc.parameters[0][1] == f"{day:%Y-%m-%d}"
+    assert doc.parameters[0][1] == day  # a date, written as a date cell and DD.MM.YYYY
     total = layout_label("3nk", "headcount", "row", "01", "en")
     bachelor = "p.level = 'bachelor'"
     assert cell(doc, 0, total, "1") == headcount(con, day, bachelor, []) > 50
     assert cell(doc, 0, total, "2") == headcount(con, day, f"{bachelor} and s.gender = 'F'", []) > 0
-    assert cell(doc, 0, total, "3") == headcount(con, day, f"{bachelor} and h.funding = 'state_grant'", []) > 0
+    # every form of study in a column of its own
+    for code, form in (("3", "full_time"), ("4", "part_time"), ("5", "evening"), ("6", "distance")):
+        assert cell(doc, 0, total, code) == headcount(con, day, f"{bachelor} and h.study_form = ?", [form])
+    assert sum(cell(doc, 0, total, code) for code in "3456") == cell(doc, 0, total, "1")
+    mobility = con.execute(
+        f"""select count(*) from main.fct_student_status_history as h
+            join main.dim_programs as p on h.program_code = p.program_code
+            where h.status = 'mobility_out' and {IN_FORCE} and p.level = 'bachelor'""", [day, day]).fetchone()[0]
+    assert cell(doc, 0, total, "7") == mobility
     domestic = dbt_vars()["domestic_citizenship"]
-    assert cell(doc, 0, total, "10") == headcount(con, day, f"{bachelor} and s.citizenship != ?", [domestic])
+    assert cell(doc, 0, total, "8") == headcount(con, day, f"{bachelor} and s.citizenship != ?", [domestic])
     # one row per programme: the largest one, by its label from dim_programs
     program, name = con.execute(
         f"""select h.program_code, any_value(p.name_en) from main.fct_student_status_history as h
@@ -122,27 +144,32 @@ def test_3nk_headcount_cells_equal_counts_on_the_status_history(con) -> None:
     assert cell(doc, 0, row, "1") == headcount(con, day, "h.program_code = ?", [program]) > 0
     # the rows of a `*` line add up to the total
     frame = doc.sections[0].frame
-    assert frame.loc[frame.iloc[:, 0] == "03", column(doc, 0, "1")].sum() == cell(doc, 0, total, "1")
+    assert frame.loc[frame.iloc[:, 0].str.startswith("03."), column(doc, 0, "1")].sum() == cell(doc, 0, total, "1")
     # on academic leave that day, beside the headcount
     leave = con.execute(
         f"""select count(*) from main.fct_student_status_history as h
             join main.dim_programs as p on h.program_code = p.program_code
             where h.status = 'academic_leave' and {IN_FORCE} and p.level = 'bachelor'""", [day, day]).fetchone()[0]
-    assert cell(doc, 0, total, "11") == leave
+    assert cell(doc, 0, total, "9") == leave
 
 
 def test_3nk_movement_cells_equal_the_order_lines_of_the_census_year(con) -> None:
     day = census_dates(con, "3nk")[-1]
     doc = FORMS["stat_form_3nk"].build(con, ReportParams(lang="ru", as_of=day))
-    total = layout_label("3nk", "movement", "row", "01", "ru")
+    arrivals, departures = part_index(doc, "3nk", "arrivals", "ru"), part_index(doc, "3nk", "departures", "ru")
+    total = layout_label("3nk", "arrivals", "row", "01", "ru")
     bachelor = "p.level = 'bachelor'"
-    assert cell(doc, 1, total, "1") == movements(con, day, f"{bachelor} and m.movement = 'admission'", []) > 0
-    assert cell(doc, 1, total, "3") == movements(con, day, f"{bachelor} and m.movement = 'graduation'", []) > 0
-    assert cell(doc, 1, total, "4") == movements(con, day, f"{bachelor} and m.movement = 'expulsion'", []) > 0
-    by_reason = [cell(doc, 1, total, code) for code in ("5", "6", "7", "8", "9")]
+    for code, movement in (("1", "admission"), ("3", "transfer_in"), ("4", "readmission"),
+                           ("5", "return_from_leave"), ("6", "mobility_return")):
+        assert cell(doc, arrivals, total, code) == movements(con, day, f"{bachelor} and m.movement = ?", [movement])
+    assert cell(doc, arrivals, total, "1") > 0
+    for code, movement in (("1", "graduation"), ("2", "expulsion"), ("8", "academic_leave"), ("9", "mobility_out")):
+        assert cell(doc, departures, total, code) == movements(con, day, f"{bachelor} and m.movement = ?", [movement])
+    assert cell(doc, departures, total, "1") > 0 and cell(doc, departures, total, "2") > 0
+    by_reason = [cell(doc, departures, total, code) for code in ("3", "4", "5", "6", "7")]
     assert by_reason[1] == movements(
         con, day, f"{bachelor} and m.movement = 'expulsion' and m.reason = 'academic_failure'", [])
-    assert sum(by_reason) == cell(doc, 1, total, "4")
+    assert sum(by_reason) == cell(doc, departures, total, "2")
 
 
 def test_1nk_counts_master_and_doctoral_students_only(con) -> None:
@@ -152,7 +179,7 @@ def test_1nk_counts_master_and_doctoral_students_only(con) -> None:
     expected = headcount(con, day, "p.level in ('master', 'doctorate')", [])
     assert cell(doc, 0, total, "1") == expected > 0
     levels = doc.sections[0].frame
-    level_rows = levels.loc[levels.iloc[:, 0] == "05"]
+    level_rows = levels.loc[levels.iloc[:, 0].str.startswith("05.")]
     assert sorted(level_rows.iloc[:, 1]) == ["Level: Doctorate", "Level: Master's"]
     assert level_rows[column(doc, 0, "1")].sum() == expected
 
@@ -169,8 +196,9 @@ def test_a_date_that_is_not_a_census_date_is_refused_naming_the_census_dates(con
 def test_labels_come_from_the_layout_seed_in_the_chosen_language(con) -> None:
     for lang in ("kk", "ru", "en"):
         doc = FORMS["stat_form_3nk"].build(con, ReportParams(lang=lang))
-        assert [s.heading for s in doc.sections] == [
-            layout_label("3nk", "headcount", "part", "1", lang), layout_label("3nk", "movement", "part", "2", lang)]
+        parts = sorted((r for r in seed_rows("stat_form_3nk_layout") if r["axis"] == "part"),
+                       key=lambda r: int(r["sort_order"]))
+        assert [s.heading for s in doc.sections] == [r[f"label_{lang}"] for r in parts]
         assert column(doc, 0, "2") == f"2. {layout_label('3nk', 'headcount', 'column', '2', lang)}"
         assert doc.sections[0].frame.iloc[0, 1] == layout_label("3nk", "headcount", "row", "01", lang)
         assert all(pd.api.types.is_integer_dtype(doc.sections[0].frame[h])
@@ -283,12 +311,15 @@ def _mkdir(path: Path) -> Path:
 
 
 def test_the_written_xlsx_and_pdf_hold_the_form(con) -> None:
-    """The files the exporter writes: the XLSX keeps the counts as numbers under the seed's headers,
-    the PDF shows the Kazakh labels and the totals."""
+    """The files the exporter writes: the XLSX a title sheet with the header (the census date a date
+    cell), then a sheet per part with the column codes in row 1, the row codes in column A and the counts
+    as numbers; the PDF shows the Kazakh labels, the census date as DD.MM.YYYY and the totals."""
     import io
 
     import openpyxl
-    from pypdf import PdfReader
+
+    from policy import settings
+    from tests.support.pdf import pdf_text
 
     day = census_dates(con, "3nk")[-1]
     params = ReportParams(lang="kk", as_of=day)
@@ -296,17 +327,114 @@ def test_the_written_xlsx_and_pdf_hold_the_form(con) -> None:
     expected_total = headcount(con, day, "p.level = 'bachelor'", [])
     women = headcount(con, day, "p.level = 'bachelor' and s.gender = 'F'", [])
 
-    ws = openpyxl.load_workbook(io.BytesIO(export.render(doc, "xlsx", params, None))).active
-    cells = [[c.value for c in row] for row in ws.iter_rows()]
-    header = next(i for i, row in enumerate(cells) if row[0] == "№")
-    names = cells[header]
-    total_row = dict(zip(names, cells[header + 1], strict=True))
-    assert total_row[column(doc, 0, "1")] == expected_total
-    assert total_row[column(doc, 0, "2")] == women
-    assert isinstance(total_row[column(doc, 0, "1")], int)
+    wb = openpyxl.load_workbook(io.BytesIO(export.render(doc, "xlsx", params, None)))
+    assert len(wb.worksheets) == 1 + len(doc.sections)
+    title = {row[0].value: row[1] for row in wb.worksheets[0].iter_rows(min_row=2) if row[0].value}
+    census = title[t("stat_form_census_date", "kk")]
+    assert census.value == dt.datetime(day.year, day.month, day.day) and census.number_format == "DD.MM.YYYY"
+    assert title[t("stat_form_bin", "kk")].value == settings()["university_bin"]
+    assert title[t("stat_form_phone", "kk")].value == settings()["stat_form_phone"]
+    ws = wb.worksheets[1]
+    assert ws.oddHeader.center.text == layout_label("3nk", "headcount", "part", "1", "kk")
+    codes = [c.value for c in ws[1]]
+    assert codes[:5] == [t("stat_form_code_a", "kk"), t("stat_form_code_b", "kk"), "1", "2", "3"]
+    assert ws["A3"].value == "01" and ws["B3"].value == layout_label("3nk", "headcount", "row", "01", "kk")
+    assert ws["C3"].value == expected_total and isinstance(ws["C3"].value, int) and ws["D3"].value == women
 
-    reader = PdfReader(io.BytesIO(export.render(doc, "pdf", params, None)))
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    text = pdf_text(export.render(doc, "pdf", params, None))
     assert layout_label("3nk", "headcount", "part", "1", "kk") in text
-    assert f"{day:%Y-%m-%d}" in text
-    assert f"{expected_total} {women} " in text  # the total row, first two columns
+    assert f"{day:%d.%m.%Y}" in text and f"{day:%Y-%m-%d}" not in text
+    assert f"01 {layout_label('3nk', 'headcount', 'row', '01', 'kk')} {expected_total} {women} " in text
+
+
+def test_every_row_of_a_part_has_a_code_of_its_own(con) -> None:
+    for form in ("3nk", "1nk"):
+        doc = FORMS[f"stat_form_{form}"].build(con, ReportParams(lang="kk"))
+        for section in doc.sections:
+            row_codes = list(section.frame.iloc[:, 0])
+            assert len(row_codes) == len(set(row_codes)), (form, section.heading)
+            assert len(section.column_codes) == len(set(section.column_codes)) == section.frame.shape[1]
+
+
+def test_funding_sources_split_state_grants_and_paid_places(con) -> None:
+    """Part 2: the state-grant and paid columns are the fundings with and without is_state_grant (seed
+    fundings), each split into its sources, and together they are every student."""
+    day = census_dates(con, "3nk")[-1]
+    doc = FORMS["stat_form_3nk"].build(con, ReportParams(lang="en", as_of=day))
+    funding = part_index(doc, "3nk", "funding")
+    total = layout_label("3nk", "funding", "row", "01", "en")
+    bachelor = "p.level = 'bachelor'"
+    grant = f"{bachelor} and h.funding in (select funding from reference.fundings where is_state_grant)"
+    assert cell(doc, funding, total, "2") == headcount(con, day, grant, []) > 0
+    for code, source in (("3", "state_grant"), ("4", "local_grant"), ("6", "paid"), ("7", "employer_paid")):
+        assert cell(doc, funding, total, code) == headcount(con, day, f"{bachelor} and h.funding = ?", [source]) > 0
+    assert cell(doc, funding, total, "3") + cell(doc, funding, total, "4") == cell(doc, funding, total, "2")
+    assert cell(doc, funding, total, "6") + cell(doc, funding, total, "7") == cell(doc, funding, total, "5")
+    assert cell(doc, funding, total, "2") + cell(doc, funding, total, "5") == cell(doc, funding, total, "1")
+
+
+def test_programme_groups_by_course(con) -> None:
+    day = census_dates(con, "3nk")[-1]
+    doc = FORMS["stat_form_3nk"].build(con, ReportParams(lang="en", as_of=day))
+    grid = doc.sections[part_index(doc, "3nk", "group_course")]
+    courses = [h for h in grid.frame.columns if h.startswith("2.")]
+    assert len(courses) >= 4
+    group, course, n = con.execute(
+        f"""select p.program_group, h.course, count(*) from main.fct_student_status_history as h
+            join main.dim_programs as p on h.program_code = p.program_code
+            where h.counts_in_headcount and {IN_FORCE} and p.level = 'bachelor'
+            group by all order by 3 desc, 1, 2 limit 1""", [day, day]).fetchone()
+    label = f"{layout_label('3nk', 'group_course', 'row', '02', 'en')}: {group}"
+    course_label = f"{layout_label('3nk', 'group_course', 'column', '2', 'en')}: {course}"
+    header = next(h for h in courses if h.endswith(course_label))
+    (value,) = grid.frame.loc[grid.frame.iloc[:, 1] == label, header]
+    assert value == n > 0
+    assert grid.frame[courses].iloc[0].sum() == grid.frame.iloc[0, 2]  # the courses add up to the total
+
+
+def test_ages_are_the_forms_bands_from_under_18_to_60_and_over(con) -> None:
+    """Part 5: the youngest band is "under <first start>" (no band from 0), the top one "<from> and over"
+    (vars stat_form_age_band_starts, stat_form_age_top_band_from), counted on the census date."""
+    starts, top = dbt_vars()["stat_form_age_band_starts"], dbt_vars()["stat_form_age_top_band_from"]
+    day = census_dates(con, "3nk")[-1]
+    age = "(year(?) - year(s.birth_date) - case when strftime(?, '%m-%d') < strftime(s.birth_date, '%m-%d') " \
+          "then 1 else 0 end)"
+    for lang, under, over in (("en", f"under {starts[0]}", f"{top} and over"),
+                              ("ru", f"моложе {starts[0]} лет", f"{top} лет и старше")):
+        doc = FORMS["stat_form_3nk"].build(con, ReportParams(lang=lang, as_of=day))
+        ages = doc.sections[part_index(doc, "3nk", "age", lang)].frame
+        labels = list(ages.iloc[1:, 1].str.split(": ").str[-1])
+        assert labels[0] == under and "0-17" not in labels
+        assert all(not label.startswith("0") for label in labels)
+        young = headcount(con, day, f"p.level = 'bachelor' and {age} < ?", [day, day, starts[0]])
+        assert ages.iloc[1, 2] == young > 0
+        old = headcount(con, day, f"p.level = 'bachelor' and {age} >= ?", [day, day, top])
+        assert (ages.iloc[-1, 2] if labels[-1] == over else 0) == old
+        assert ages.iloc[1:, 2].sum() == ages.iloc[0, 2]
+
+
+def test_basis_of_admission_counts_the_students_extract_column(con) -> None:
+    day = census_dates(con, "3nk")[-1]
+    doc = FORMS["stat_form_3nk"].build(con, ReportParams(lang="en", as_of=day))
+    bases = doc.sections[part_index(doc, "3nk", "admission_basis")].frame
+    for basis, label in con.execute("select admission_basis, label_en from reference.admission_bases").fetchall():
+        expected = headcount(con, day, "p.level = 'bachelor' and s.admission_basis = ?", [basis])
+        shown = bases.loc[bases.iloc[:, 1].str.endswith(f": {label}"), bases.columns[2]]
+        assert (int(shown.iloc[0]) if len(shown) else 0) == expected
+    assert bases.iloc[1:, 2].sum() == bases.iloc[0, 2]
+
+
+def test_the_pdf_of_each_form_wraps_its_headers_between_words(con) -> None:
+    """Rendered and read back: every word of every column header is whole in the text (a header broken
+    inside a word would leave its pieces), the census date is DD.MM.YYYY, and no "0-17" band."""
+    from registrar.reports.export import render
+    from tests.support.pdf import pdf_text
+
+    for form, lang in (("3nk", "kk"), ("1nk", "ru")):
+        params = ReportParams(lang=lang)
+        doc = FORMS[f"stat_form_{form}"].build(con, params)
+        text = pdf_text(render(doc, "pdf", params, None))
+        tokens = set(text.split())
+        broken = sorted({w for s in doc.sections for h in s.headers[2:] for w in h.split() if w not in tokens})
+        assert not broken, (form, broken)
+        assert f"{census_dates(con, form)[-1]:%d.%m.%Y}" in text and "0-17" not in text

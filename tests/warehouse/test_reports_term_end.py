@@ -173,14 +173,14 @@ def progression_by_hand(con: duckdb.DuckDBPyConnection, year: str) -> dict[str, 
         threshold = thresholds.get(str(course))
         below = threshold is not None and gpa is not None and float(gpa) < float(threshold)
         out[sid] = (course, "promoted" if not below else
-                    "expulsion_candidate" if debts >= min_debts else "repeat_year")
+                    "expulsion_candidate" if debts >= min_debts else "below_threshold")
     return out
 
 
 def test_progression_per_course_against_the_var_thresholds(con: duckdb.DuckDBPyConnection) -> None:
     doc = progression.build(con, ReportParams(lang="en", year=YEAR))
     by_hand = progression_by_hand(con, YEAR)
-    outcomes = ("promoted", "repeat_year", "expulsion_candidate")
+    outcomes = ("promoted", "below_threshold", "expulsion_candidate")
     for index, outcome in enumerate(outcomes, start=1):
         assert ids(doc, index) == {s for s, (_, o) in by_hand.items() if o == outcome}, outcome
     assert ids(doc, 2) and ids(doc, 3)

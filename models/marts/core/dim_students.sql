@@ -77,6 +77,7 @@ select
     students.group_code,
     students.advisor_id,
     students.social_benefit,
+    students.admission_basis,
     plans.entry_year_start,
     plans.entry_course,
     plans.cohort_year,

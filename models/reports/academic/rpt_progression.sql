@@ -87,7 +87,7 @@ decided as (
             when not judged.is_counted_at_year_end then null
             when not judged.is_below_threshold then 'promoted'
             when judged.n_debts_at_year_end >= {{ var('expulsion_candidate_min_debts') }} then 'expulsion_candidate'
-            else 'repeat_year'
+            else 'below_threshold'
         end as progression_outcome
     from judged
 )

@@ -26,6 +26,10 @@ reasons as (
     select * from {{ ref('movement_reasons') }}
 ),
 
+movement_labels as (
+    select * from {{ ref('movement_types') }}
+),
+
 closing_terms as (
     -- the year's last term (seed terms.term_order) with a result
     select
@@ -64,8 +68,9 @@ lines as (
     select
         progression.academic_year,
         closing_terms.term,
-        -- the outcome's order: the movement of seed movement_types it is entered as
-        case progression.progression_outcome when 'promoted' then 'promotion' else 'expulsion' end as order_kind,
+        -- the outcome's order, entered as the movement of seed movement_types the vars name
+        case progression.progression_outcome when 'promoted' then 'promotion_order' else 'expulsion_order' end
+            as order_kind,
         progression.student_id,
         progression.full_name,
         progression.program_code,
@@ -73,9 +78,15 @@ lines as (
         progression.group_code,
         progression.course,
         progression.next_course,
-        case progression.progression_outcome when 'promoted' then 'promotion' else 'expulsion' end as movement,
+        case progression.progression_outcome
+            when 'promoted' then {{ academic_text_var('term_end_promotion_movement') }}
+            else {{ academic_text_var('term_end_expulsion_movement') }}
+        end as movement,
         -- the expulsion's reason in seed movement_reasons
-        case when progression.progression_outcome = 'expulsion_candidate' then 'academic_failure' end as reason,
+        case
+            when progression.progression_outcome = 'expulsion_candidate'
+                then {{ academic_text_var('term_end_expulsion_reason') }}
+        end as reason,
         null as scholarship_rate,
         progression.transfer_gpa,
         progression.transfer_gpa_threshold,
@@ -102,6 +113,7 @@ select
     lines.course,
     lines.next_course,
     lines.movement,
+    {{ code_label_columns('movement_labels', 'lines.movement', 'movement') }},
     lines.reason,
     {{ code_label_columns('reasons', 'lines.reason', 'reason') }},
     lines.scholarship_rate,
@@ -118,6 +130,7 @@ left join labels as rate_labels
     on
         rate_labels.list = 'scholarship_rate'
         and lines.scholarship_rate = rate_labels.code
+left join movement_labels on lines.movement = movement_labels.movement
 left join reasons
     on
         lines.movement = reasons.movement

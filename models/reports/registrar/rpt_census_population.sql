@@ -1,8 +1,14 @@
 -- What the statistical forms count (rules B20): on each census date, the students enrolled that day
--- by status (fct_contingent_monthly) and the order lines effective in the year up to it
--- (fct_contingent_movements), each grouped by every attribute a form's layout may filter on.
+-- by status (their period of fct_student_status_history in force that day, as fct_contingent_monthly
+-- counts them) and the order lines effective in the year up to it (fct_contingent_movements), each
+-- grouped by every attribute a form's layout may filter on. Ages are the forms' own bands (vars
+-- stat_form_age_band_starts, stat_form_age_top_band_from).
 with monthly as (
     select * from {{ ref('fct_contingent_monthly') }}
+),
+
+status_history as (
+    select * from {{ ref('fct_student_status_history') }}
 ),
 
 movements as (
@@ -17,50 +23,46 @@ students as (
     select * from {{ ref('dim_students') }}
 ),
 
-statuses as (
-    select * from {{ ref('contingent_statuses') }}
-),
-
-census_rows as (
-    select * from monthly
-    where is_census_date
+fundings as (
+    select * from {{ ref('fundings') }}
 ),
 
 census_dates as (
-    select distinct snapshot_date as census_date from census_rows
+    select distinct snapshot_date as census_date from monthly
+    where is_census_date
 ),
 
-census_by_status as (
-    -- the n_<status> counts of the mart as one row per status (the statuses of seed contingent_statuses)
-    unpivot census_rows
-    on columns('^n_')
-    into name status_column value n
-),
-
-census as (
+census_items as (
+    -- every student enrolled on a census date, in the period in force that day (rules B10)
     select
-        census_by_status.snapshot_date as census_date,
+        census_dates.census_date,
         'census' as measure,
-        census_by_status.faculty_code,
-        census_by_status.level,
+        status_history.faculty_code,
+        status_history.level,
         programs.program_group,
-        census_by_status.program_code,
-        census_by_status.course,
-        census_by_status.study_form,
-        census_by_status.study_language,
-        census_by_status.funding,
-        census_by_status.gender,
-        census_by_status.citizenship_group,
-        census_by_status.age_band,
-        statuses.status,
-        statuses.counts_in_headcount as in_headcount,
+        status_history.program_code,
+        status_history.course,
+        status_history.study_form,
+        status_history.study_language,
+        status_history.funding,
+        fundings.is_state_grant as state_grant,
+        students.gender,
+        students.citizenship_group,
+        students.admission_basis,
+        -- age on the census date
+        {{ stat_form_age_band(contingent_age_on('students.birth_date', 'census_dates.census_date')) }}
+            as age_band,
+        status_history.status,
+        status_history.counts_in_headcount as in_headcount,
         null as movement,
-        null as reason,
-        census_by_status.n
-    from census_by_status
-    inner join statuses on census_by_status.status_column = 'n_' || statuses.status
-    left join programs on census_by_status.program_code = programs.program_code
-    where census_by_status.n > 0
+        null as reason
+    from census_dates
+    inner join status_history
+        on {{ contingent_period_in_force('census_dates.census_date', 'status_history') }}
+    left join programs on status_history.program_code = programs.program_code
+    left join students on status_history.student_id = students.student_id
+    left join fundings on status_history.funding = fundings.funding
+    where status_history.is_enrolled
 ),
 
 movements_in_year as (
@@ -90,10 +92,12 @@ movement_items as (
         coalesce(movements_in_year.study_language_after, movements_in_year.study_language_before)
             as study_language,
         coalesce(movements_in_year.funding_after, movements_in_year.funding_before) as funding,
+        fundings.is_state_grant as state_grant,
         students.gender,
         students.citizenship_group,
+        students.admission_basis,
         -- age on the census date
-        {{ contingent_age_band(contingent_age_on('students.birth_date', 'movements_in_year.census_date')) }}
+        {{ stat_form_age_band(contingent_age_on('students.birth_date', 'movements_in_year.census_date')) }}
             as age_band,
         movements_in_year.status_after as status,
         null as in_headcount,
@@ -103,20 +107,22 @@ movement_items as (
     left join programs
         on coalesce(movements_in_year.program_code_after, movements_in_year.program_code_before) = programs.program_code
     left join students on movements_in_year.student_id = students.student_id
-),
-
-movement_counts as (
-    select
-        *,
-        count(*) as n
-    from movement_items
-    group by all
+    left join fundings
+        on coalesce(movements_in_year.funding_after, movements_in_year.funding_before) = fundings.funding
 ),
 
 items as (
-    select * from census
+    select * from census_items
     union all by name
-    select * from movement_counts
+    select * from movement_items
+),
+
+counted as (
+    select
+        *,
+        count(*) as n
+    from items
+    group by all
 ),
 
 final as (
@@ -125,8 +131,8 @@ final as (
         row_number() over (
             order by
                 census_date, measure, faculty_code, level, program_group, program_code, course, study_form,
-                study_language, funding, gender, citizenship_group, age_band, status, in_headcount, movement,
-                reason
+                study_language, funding, gender, citizenship_group, admission_basis, age_band, status,
+                in_headcount, movement, reason
         ) as item_id,
         census_date,
         year(census_date) as census_year,
@@ -139,15 +145,17 @@ final as (
         study_form,
         study_language,
         funding,
+        state_grant,
         gender,
         citizenship_group,
+        admission_basis,
         age_band,
         status,
         in_headcount,
         movement,
         reason,
         n
-    from items
+    from counted
 )
 
 select * from final

@@ -23,6 +23,7 @@ renamed as (
         advisor_id,
         social_benefit,
         status,
+        admission_basis,
         concat_ws(' ', last_name, first_name, middle_name) as full_name,
         _source_row as source_row
     from source

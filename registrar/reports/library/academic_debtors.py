@@ -21,8 +21,8 @@ from registrar.reports._lists import (
 from registrar.reports.base import Report, ReportDocument, ReportParams, Section
 
 HEADERS = {"student_id": "lists_student_id", "full_name": "lists_full_name", "program_code": "lists_program_code",
-           "group_code": "lists_group", "discipline_code": "lists_discipline_code", "discipline": "lists_discipline",
-           "credits": "lists_credits", "letter_grade": "lists_letter"}
+           "group_code": "lists_group", "discipline_code": "lists_discipline_code",
+           "discipline_name": "lists_discipline", "credits": "lists_credits", "letter_grade": "lists_letter"}
 
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
@@ -32,7 +32,7 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     def debts(heading: str, where: str, extra: dict[str, str]) -> Section:
         return section(con, t(heading, lang), f"""
             select d.student_id, d.full_name, d.program_code, d.group_code, d.discipline_code,
-                   d.{label('discipline_name', lang)} as discipline, d.credits, d.letter_grade,
+                   d.{label('discipline_name', lang)} as discipline_name, d.credits, d.letter_grade,
                    d.{label('required_action_label', lang)} as required_action, d.retake_deadline,
                    d.{label('debt_outcome_label', lang)} as outcome, d.cleared_on
             from main.rpt_session_debts as d

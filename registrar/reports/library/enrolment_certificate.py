@@ -10,6 +10,12 @@ says so in a sentence of its own (documented default); an expelled or graduated 
 or one not yet admitted on the date, is refused with a ReportError that says why. The
 admitting order is the student's latest entry (seed movement_types.is_headcount_inflow:
 admission, transfer in, readmission) effective on or before the date.
+
+An official document (issue 23 point 11): an outgoing number and the day of issue (the register of
+issued documents, registrar/reports/issued.py), the signatory and the place of the stamp, and no
+"warehouse refreshed" line. Its sentence is grammatical in each language: the university's name in the
+genitive (settings university_name_genitive_kk/ru) and, in Russian, the words that agree with the
+student's gender (обучающимся / обучающейся, зачислен / зачислена).
 """
 
 from __future__ import annotations
@@ -18,17 +24,24 @@ import datetime as dt
 
 import duckdb
 
+from policy import settings
 from registrar.common.i18n import t
 from registrar.reports import params as report_params
 from registrar.reports.base import Report, ReportDocument, ReportError, ReportParams
 from registrar.reports.export import file_stem, university_name
-from registrar.reports.library.transcript import student_header
+from registrar.reports.library.transcript import signatories, student_header
 
 NAME = "enrolment_certificate"
 
 
 def _d(day: dt.date) -> str:
     return f"{day:%d.%m.%Y}"
+
+
+def university_genitive(lang: str) -> str:
+    """The university's name as "a student of ..." needs it (setting university_name_genitive_<lang>;
+    the name itself where none is set, as English needs)."""
+    return str(settings().get(f"university_name_genitive_{lang}") or university_name(lang))
 
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
@@ -57,10 +70,14 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     if not is_enrolled:
         raise ReportError(t("certificate_err_not_enrolled", lang, student=who, date=_d(as_of),
                             status=status_label, since=_d(since), order=order_no or "—"))
-    entry_label = (t("certificate_entry_order", lang, number=entry_no, date=_d(entry_date), movement=entry_movement)
+    (gender,) = con.execute("select lower(gender) from main.dim_students where student_id = ?", [student]).fetchone()
+    entry_label = (t("certificate_entry_order", lang, number=entry_no, date=_d(entry_date), movement=entry_movement,
+                     admitted=t(f"certificate_admitted_{gender}", lang))
                    if entry_no else t("certificate_no_entry_order", lang))
-    paragraphs = [t("certificate_text", lang, student=who, university=university_name(lang), date=_d(as_of),
-                    course=course, form=form, program=f"{program} {program_name}", faculty=faculty or "")]
+    paragraphs = [t("certificate_text", lang, student=who, university=university_genitive(lang), date=_d(as_of),
+                    course=course, form=str(form).lower() if lang != "en" else form,
+                    program=f"{program} {program_name}", faculty=faculty or "",
+                    studying=t(f"certificate_studying_{gender}", lang))]
     paragraphs.append(entry_label)
     if not is_studying:
         paragraphs.append(t("certificate_status_note", lang, date=_d(as_of), status=status_label))
@@ -78,6 +95,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         sections=[],
         file_stem=file_stem(NAME, ReportParams(lang=lang, as_of=as_of, student=student)),
         paragraphs=paragraphs,
+        signatories=signatories(lang),
+        stamp_place=t("document_stamp_place", lang),
+        show_refreshed=False,
     )
 
 
@@ -89,4 +109,5 @@ REPORT = Report(
     optional=("as_of",),
     formats=("pdf", "xlsx"),
     build=build,
+    numbered=True,
 )

@@ -21,7 +21,7 @@ from registrar.reports._lists import (
 )
 from registrar.reports.base import Report, ReportDocument, ReportParams
 
-OUTCOME_SECTIONS = (("promoted", "lists_prog_promoted"), ("repeat_year", "lists_prog_below"),
+OUTCOME_SECTIONS = (("promoted", "lists_prog_promoted"), ("below_threshold", "lists_prog_below"),
                     ("expulsion_candidate", "lists_prog_expulsion"))
 
 
@@ -33,7 +33,7 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     by_course = section(con, t("lists_prog_by_course", lang), f"""
         select r.course, min(r.transfer_gpa_threshold) as threshold,
                count(*) filter (where r.progression_outcome = 'promoted') as n_promoted,
-               count(*) filter (where r.progression_outcome = 'repeat_year') as n_below,
+               count(*) filter (where r.progression_outcome = 'below_threshold') as n_below,
                count(*) filter (where r.progression_outcome = 'expulsion_candidate') as n_expulsion
         from main.rpt_progression as r
         where {scope}

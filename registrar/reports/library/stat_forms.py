@@ -6,6 +6,11 @@ The rows, columns and parts of each form are the layout seed `stat_form_<form>_l
 by the dbt model `rpt_stat_form_<form>` (one row per census date, faculty, part, row and column);
 this module only picks the census date and faculty, sums over faculties, and lays the cells out
 as a table per part. So a line added to the seed shows here with no change to this code.
+
+As the form is filed: every row has a code of its own (a line that expands into one row per value
+found, `program_code=*`, numbers its rows `03.1`, `03.2`, ... in the order shown; a column that expands
+likewise), each part is a sheet of the XLSX with the codes in its first row and column, and the form's
+header (БИН, respondent, period, executor, phone) comes from settings.yml (docs/rules.md B20).
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from policy import settings
 from registrar.common.i18n import t
 from registrar.reports.base import FORMATS, Report, ReportDocument, ReportError, ReportParams, Section
+from registrar.reports.export import university_name
 
 LANGS = ("kk", "ru", "en")
 
@@ -67,26 +74,63 @@ def _order(frame: pd.DataFrame, prefix: str) -> list[tuple[str, str]]:
     return list(zip(keys[f"{prefix}_code"], keys[f"{prefix}_value"], strict=True))
 
 
-def _part_table(cells: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """One part as a table: the row code and label, then one column per layout column."""
+def _line_codes(keys: list[tuple[str, str]]) -> list[str]:
+    """The code printed for each row (or column): the layout code of a fixed line, and for a line that
+    expands into one per value its code and the value's place, `03.1`, `03.2`, ... (unique per part)."""
+    expanded = {code for code, value in keys if value != ""}
+    seen: dict[str, int] = {}
+    shown = []
+    for code, _value in keys:
+        if code in expanded:
+            seen[code] = seen.get(code, 0) + 1
+            shown.append(f"{code}.{seen[code]}")
+        else:
+            shown.append(code)
+    return shown
+
+
+def _part_section(heading: str, cells: pd.DataFrame, lang: str) -> Section:
+    """One part as a table: the row code and label, then one column per layout column (headed
+    "<code>. <label>"; printed with the label as header and the code in a row of codes under it)."""
     columns = _order(cells, "column")
     rows = _order(cells, "row")
     column_labels = cells.drop_duplicates(["column_code", "column_value"]).set_index(
         ["column_code", "column_value"])["column_label"]
     row_labels = cells.drop_duplicates(["row_code", "row_value"]).set_index(["row_code", "row_value"])["row_label"]
     counts = cells.set_index(["row_code", "row_value", "column_code", "column_value"])["n"]
-    headers = [f"{code}. {column_labels[(code, value)]}" for code, value in columns]
+    column_codes = _line_codes(columns)
+    labels = [str(column_labels[key]) for key in columns]
+    headers = [f"{code}. {label}" for code, label in zip(column_codes, labels, strict=True)]
     records = []
-    for row_code, row_value in rows:
+    for shown_code, (row_code, row_value) in zip(_line_codes(rows), rows, strict=True):
         record: dict[str, object] = {
-            t("stat_form_col_code", lang): row_code,
+            t("stat_form_col_code", lang): shown_code,
             t("stat_form_col_line", lang): row_labels[(row_code, row_value)],
         }
         for header, (code, value) in zip(headers, columns, strict=True):
             record[header] = int(counts.get((row_code, row_value, code, value), 0))
         records.append(record)
-    return pd.DataFrame.from_records(
+    frame = pd.DataFrame.from_records(
         records, columns=[t("stat_form_col_code", lang), t("stat_form_col_line", lang), *headers])
+    return Section(heading, frame,
+                   column_codes=[t("stat_form_code_a", lang), t("stat_form_code_b", lang), *column_codes],
+                   headers=[t("stat_form_col_code", lang), t("stat_form_col_line", lang), *labels])
+
+
+def form_header(census: dt.date, lang: str) -> list[tuple[str, object]]:
+    """The form's header as filed: the census date (a date), the reporting period (the census year:
+    from the day after the previous census date), and from settings.yml the university's БИН, the
+    respondent (the university's name), the executor and the phone."""
+    values = settings()
+    previous = census.replace(year=census.year - 1) + dt.timedelta(days=1)
+    return [
+        (t("stat_form_census_date", lang), census),
+        (t("stat_form_period", lang), f"{previous:%d.%m.%Y} – {census:%d.%m.%Y}"),
+        (t("stat_form_bin", lang), str(values.get("university_bin") or "")),
+        (t("stat_form_respondent", lang), university_name(lang)),
+        (t("stat_form_executor", lang), str(values.get("stat_form_executor") or "")),
+        (t("stat_form_phone", lang), str(values.get("stat_form_phone") or "")),
+    ]
 
 
 def build_form(form: str, con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
@@ -104,15 +148,16 @@ def build_form(form: str, con: duckdb.DuckDBPyConnection, params: ReportParams) 
                            [params.faculty]).fetchone()
         faculty = f"{params.faculty} {name[0]}" if name and name[0] else params.faculty
     parts = cells[["part", "part_sort_order", "part_label"]].drop_duplicates().sort_values("part_sort_order")
-    sections = [Section(label, _part_table(cells[cells["part"] == part], lang))
+    sections = [_part_section(label, cells[cells["part"] == part], lang)
                 for part, label in zip(parts["part"], parts["part_label"], strict=True)]
     stem = "_".join([f"stat_form_{form}", *([params.faculty] if params.faculty else []), f"{census:%Y-%m-%d}"])
+    header = form_header(census, lang)
     return ReportDocument(
         title=t(f"stat_form_{form}_title", lang),
-        parameters=[(t("stat_form_census_date", lang), f"{census:%Y-%m-%d}"),
-                    (t("stat_form_faculty", lang), faculty)],
+        parameters=[*header[:2], (t("stat_form_faculty", lang), faculty), *header[2:]],
         sections=sections,
         file_stem=stem,
+        sheet_per_section=True,
     )
 
 

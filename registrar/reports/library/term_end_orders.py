@@ -23,10 +23,10 @@ from registrar.reports.base import Report, ReportDocument, ReportParams
 
 # The columns of each kind's sheet, after the student.
 KIND_COLUMNS = {
-    "promotion": {"course": "lists_course", "next_course": "lists_next_course", "movement": "lists_movement",
+    "promotion_order": {"course": "lists_course", "next_course": "lists_next_course", "movement": "lists_movement",
                   "transfer_gpa": "lists_transfer_gpa", "transfer_gpa_threshold": "lists_threshold"},
     "scholarship_award": {"course": "lists_course", "rate": "lists_rate"},
-    "expulsion": {"course": "lists_course", "movement": "lists_movement", "reason": "lists_reason",
+    "expulsion_order": {"course": "lists_course", "movement": "lists_movement", "reason": "lists_reason",
                   "transfer_gpa": "lists_transfer_gpa", "transfer_gpa_threshold": "lists_threshold",
                   "n_debts": "lists_n_debts"},
 }
@@ -36,17 +36,17 @@ STUDENT = {"student_id": "lists_student_id", "full_name": "lists_full_name", "pr
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
     lang, year, term = params.lang, params.year or "", params.term or ""
-    # the kinds in the seed's reading order (academic_list_labels, list order_kind)
-    kinds = con.execute(f"select code, {label('label', lang)} from reference.academic_list_labels "
-                        "where list = 'order_kind' order by sort_order, code").fetchall()
+    # the kinds in the seed's reading order (academic_list_labels, list order_kind), each a sheet even
+    # when this session has no line of it
+    kinds = con.execute(f"select order_kind, any_value({label('order_kind_label', lang)}) "
+                        "from main.rpt_term_end_orders group by order_kind order by min(order_kind_sort_order), order_kind").fetchall()
     sections = [section(con, kind_label or kind, f"""
         select o.student_id, o.full_name, o.program_code, p.{label('name', lang)} as program_name, o.group_code,
-               o.course, o.next_course, m.{label('label', lang)} as movement,
+               o.course, o.next_course, o.{label('movement_label', lang)} as movement,
                o.{label('reason_label', lang)} as reason, o.{label('scholarship_rate_label', lang)} as rate,
                round(o.transfer_gpa, 2) as transfer_gpa, o.transfer_gpa_threshold, o.n_debts
         from main.rpt_term_end_orders as o
         left join main.dim_programs as p on o.program_code = p.program_code
-        left join reference.movement_types as m on o.movement = m.movement
         where o.academic_year = $year and o.term = $term and o.order_kind = $kind and {in_faculty('o')}
         order by o.program_code, o.course nulls last, o.full_name collate {collation(lang)}, o.student_id
     """, {"year": year, "term": term, "kind": kind, "faculty": params.faculty},

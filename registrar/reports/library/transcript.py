@@ -6,6 +6,11 @@ Reads main.rpt_transcript (the standing result of each discipline in each term),
 main.fct_student_terms (GPA per term) and main.dim_students / dim_programs, each with its
 labels (term, level) in every language. GPA is shown rounded to 2 decimals (rpt_transcript keeps it
 unrounded).
+
+An official document (issue 23 point 11): an outgoing number of the register of issued documents and
+the day of issue (given when it is made, registrar/reports/issued.py), the grade scale in use as a
+legend under the grades (main.rpt_transcript_grade_scale), the signatory and the place of the stamp
+(settings document_signatory_*), and no internal "warehouse refreshed" line.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from policy import settings
 from registrar.common.i18n import t
 from registrar.reports.base import Report, ReportDocument, ReportError, ReportParams, Section
 from registrar.reports.export import file_stem
@@ -36,6 +42,29 @@ def student_header(con: duckdb.DuckDBPyConnection, student: str, lang: str) -> d
         raise ReportError(t("report_err_student", lang, value=student))
     keys = ("student_id", "full_name", "program_code", "program_name", "faculty_name", "credits_required", "level")
     return dict(zip(keys, row, strict=True))
+
+
+def signatories(lang: str) -> list[tuple[str, str]]:
+    """Who signs a student document: position in `lang` and name (settings document_signatory_*)."""
+    values = settings()
+    position = str(values.get(f"document_signatory_position_{lang}") or "")
+    name = str(values.get("document_signatory_name") or "")
+    return [(position, name)] if position or name else []
+
+
+def grade_scale_legend(con: duckdb.DuckDBPyConnection, lang: str) -> pd.DataFrame:
+    """The grade scale in use, best letter first: letter, points, the final scores that earn it, the
+    traditional grade."""
+    legend = con.execute(
+        f"""
+        select letter_grade, grade_points, min_percent::varchar || '–' || max_percent::varchar as percent,
+               traditional_grade_{lang} as traditional_grade
+        from main.rpt_transcript_grade_scale
+        order by sort_order
+        """,  # noqa: S608 - only the language code, checked by params.parse, is formatted in
+    ).df()
+    legend.columns = [t(f"transcript_col_scale_{c}", lang) for c in ("letter", "points", "percent", "traditional")]
+    return legend
 
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
@@ -93,8 +122,12 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
             Section(t("transcript_section_disciplines", lang), lines),
             Section(t("transcript_section_terms", lang), terms),
             Section(t("transcript_section_total", lang), total),
+            Section(t("transcript_section_scale", lang), grade_scale_legend(con, lang)),
         ],
         file_stem=file_stem(NAME, params),
+        signatories=signatories(lang),
+        stamp_place=t("document_stamp_place", lang),
+        show_refreshed=False,
     )
 
 
@@ -106,4 +139,5 @@ REPORT = Report(
     optional=(),
     formats=("xlsx", "pdf", "csv"),
     build=build,
+    numbered=True,
 )

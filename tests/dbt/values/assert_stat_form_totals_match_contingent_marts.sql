@@ -1,6 +1,7 @@
 -- on every census date, the total row of forms 3-НК and 1-НК equals the contingent marts in each
--- column the layout seed marks in `mart_total` (headcount and leave from fct_contingent_monthly, a
--- movement's order lines of the census year from fct_contingent_movements), for the form's levels.
+-- column the layout seed marks in `mart_total` (headcount and a count by status such as n_academic_leave
+-- or n_mobility_out from fct_contingent_monthly, a movement's order lines of the census year from
+-- fct_contingent_movements), for the form's levels.
 with layout as (
     select
         '3nk' as form,
@@ -96,13 +97,24 @@ figures as (
     where is_census_date
     group by all
     union all
+    -- every count by status of the mart (n_academic_leave, n_mobility_out, ...)
     select
-        snapshot_date as census_date,
+        census_date,
         level,
-        'n_academic_leave' as mart_total,
-        sum(n_academic_leave) as mart_value
-    from monthly
-    where is_census_date
+        mart_total,
+        sum(mart_value) as mart_value
+    from (
+        unpivot (
+            select
+                snapshot_date as census_date,
+                level,
+                columns('^n_')
+            from monthly
+            where is_census_date
+        )
+        on columns('^n_')
+        into name mart_total value mart_value
+    )
     group by all
     union all
     -- order lines effective after the previous year's census date and up to this one
