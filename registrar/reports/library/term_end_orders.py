@@ -39,7 +39,8 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     # the kinds in the seed's reading order (academic_list_labels, list order_kind), each a sheet even
     # when this session has no line of it
     kinds = con.execute(f"select order_kind, any_value({label('order_kind_label', lang)}) "
-                        "from main.rpt_term_end_orders group by order_kind order by min(order_kind_sort_order), order_kind").fetchall()
+                        "from main.rpt_term_end_orders group by order_kind "
+                        "order by min(order_kind_sort_order), order_kind").fetchall()
     sections = [section(con, kind_label or kind, f"""
         select o.student_id, o.full_name, o.program_code, p.{label('name', lang)} as program_name, o.group_code,
                o.course, o.next_course, o.{label('movement_label', lang)} as movement,
