@@ -41,7 +41,8 @@ def test_padded_numbers_sort_as_numbers_under_icu_collation() -> None:
             ordered = [r[0] for r in con.execute(f"select unnest(?) as x order by x collate {collation}",
                                                  [texts]).fetchall()]
             con.close()
-            assert [shown(x, language) for x in ordered] == sorted(shown(x, language) for x in texts), (language, digits)
+            numbers = [shown(x, language) for x in ordered]
+            assert numbers == sorted(numbers), (language, digits)
 
 
 def test_a_table_keeps_dates_as_dates_written_dd_mm_yyyy_and_years_plain() -> None:
