@@ -255,7 +255,7 @@ def test_a_small_cohort_is_marked_not_hidden(contingent: Callable[[str], AppTest
     trace = next(tr for tr in chart["data"] if tr["name"].startswith(str(year)))
     assert trace["name"].endswith(t("small_base_mark", "en")) and trace["line"]["dash"] == "dot"
     shown = table_with(at, "con_dropout_rate", "en")
-    marked = shown[shown["Intake year"] == year][t("con_dropout_rate", "en")]
+    marked = shown[shown["Intake year"] == str(year)][t("con_dropout_rate", "en")]  # a year, written as text
     assert not marked.empty and marked.str.endswith(t("small_base_mark", "en")).all()
 
 
@@ -352,3 +352,38 @@ def test_census_dates_before_the_first_complete_census_are_shaded(contingent: Ca
         assert any(a["text"] == t("con_census_incomplete_band", lang) for a in chart["layout"]["annotations"])
         note = t("con_census_incomplete_note", lang, first=f"{first:%d.%m.%Y}")
         assert note in [rendered(c.value) for c in at.caption]
+
+
+def test_labels_follow_the_breakdown_and_movement_families_keep_one_hue(contingent: Callable[[str], AppTest],
+                                                                       published_demo: Home) -> None:
+    """Issue 23 point 14: the count beside the headcount names what it counts (faculties when broken down by
+    faculty, never "groups"); on the movements chart each movement (a family of reasons) has one hue and its
+    reasons shades of it; the Sankey's nodes carry their counts under "before" and "after" headings."""
+    import colorsys
+
+    at = contingent("kk")
+    for dimension in ("faculty", "course"):
+        at.selectbox(key="con_dimension").set_value(dimension).run()
+        labels = [m.label for m in at.metric]
+        assert t(f"con_n_values_{dimension}", "kk") in labels
+    (last,) = rows(published_demo, "select max(effective_date) from main.fct_contingent_movements")[0]
+    at.date_input(key="con_period").set_value((dt.date(last.year - 2, 7, 1), last)).run()
+    flows = next(c for c in charts(at) if c["layout"]["title"]["text"].startswith(
+        t("con_flows_title", "kk", start="", end="").split(",")[0]))
+
+    def hue(colour: str) -> float:
+        return round(colorsys.rgb_to_hls(*(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)))[0], 2)
+
+    families: dict[str, set[float]] = {}
+    for trace in flows["data"]:
+        families.setdefault(trace["legendgroup"], set()).add(hue(trace["marker"]["color"]))
+    with_reasons = [g for g in families if sum(tr["legendgroup"] == g for tr in flows["data"]) > 1]
+    assert with_reasons, "no movement with several reasons in the period: this test proves nothing"
+    assert all(len(hues) == 1 for hues in families.values())  # one hue per family
+    assert len({next(iter(h)) for h in families.values()}) == len(families)  # a hue of its own for each
+    sankey_chart = next(c for c in charts(at) if c["data"][0]["type"] == "sankey")
+    nodes = sankey_chart["data"][0]["node"]["label"]
+    assert all(re.search(r": \d[\d\u00a0]*$", label) for label in nodes)  # "Оқуда: 12"
+    headings = [a["text"] for a in sankey_chart["layout"]["annotations"]]
+    assert any(t("con_sankey_before", "kk") in h for h in headings)
+    assert any(t("con_sankey_after", "kk") in h for h in headings)
