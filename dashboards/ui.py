@@ -11,12 +11,15 @@ off for the whole process here (`client.disableDataExport`; `registrar serve` pa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboards import auth
 from dashboards.data import frame, published
@@ -34,6 +37,31 @@ CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", 
 # No CSV download nor copy in the toolbar of any st.dataframe: a table leaves the server only by a
 # download() button, which the audit log records. Process-wide, before any page draws.
 st.set_option("client.disableDataExport", True)
+
+
+def _placeholder_in_language(method: Callable[..., Any], key: str) -> Callable[..., Any]:
+    """`method` (a selectbox or multiselect) whose placeholder, unless the page gives one, is `key` in the
+    session's language: Streamlit's own ("Choose an option") is English on every page (issue 23 point 12)."""
+
+    @functools.wraps(method)
+    def with_placeholder(self: DeltaGenerator, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("placeholder") is None:
+            kwargs["placeholder"] = t(key, lang())
+        return method(self, *args, **kwargs)
+
+    with_placeholder.__wrapped_placeholder__ = True  # type: ignore[attr-defined]
+    return with_placeholder
+
+
+# Every selectbox and multiselect of every page (st.selectbox, a column's, the sidebar's), once per process.
+if not getattr(DeltaGenerator.selectbox, "__wrapped_placeholder__", False):
+    DeltaGenerator.selectbox = _placeholder_in_language(DeltaGenerator.selectbox, "choose_option")  # type: ignore[method-assign]
+    DeltaGenerator.multiselect = _placeholder_in_language(DeltaGenerator.multiselect,  # type: ignore[method-assign]
+                                                          "choose_options")
+    # st.selectbox is the main area's method bound when Streamlit was imported: bind the wrapped one
+    _main = st.selectbox.__self__
+    st.selectbox = DeltaGenerator.selectbox.__get__(_main)  # type: ignore[attr-defined]
+    st.multiselect = DeltaGenerator.multiselect.__get__(_main)  # type: ignore[attr-defined]
 
 
 def lang() -> str:
@@ -82,6 +110,79 @@ def fmt_rate(share: object, n: object, language: str) -> str:
 
 def fmt_date(day: object) -> str:
     return f"{pd.Timestamp(day):%d.%m.%Y}" if day is not None and not pd.isna(day) else "—"
+
+
+def separators(language: str) -> str:
+    """Plotly's `layout.separators` for `language`: the decimal mark, then the thousands separator."""
+    return t("number_decimal_separator", language) + t("number_thousands_separator", language)
+
+
+# Plotly's date formats (d3): a day, a month; never a month's English name ("Jul 2022").
+DAY_FORMAT, MONTH_FORMAT = "%d.%m.%Y", "%m.%Y"
+
+
+def localised(fig: go.Figure, language: str, *, dates: str | None = None) -> go.Figure:
+    """`fig` with numbers written as `language` writes them (decimal comma and thousands space in kk and ru,
+    in hover texts, tick labels and `%{y:.1f}`-style templates) and, on every axis holding dates, ticks and
+    hovers DD.MM.YYYY (`dates="month"`: MM.YYYY), so no "Jul 2022" shows (issue 23 points 12 and 13)."""
+    fig.update_layout(separators=separators(language))
+    if dates is not None:
+        shown = MONTH_FORMAT if dates == "month" else DAY_FORMAT
+        fig.update_xaxes(tickformat=shown, hoverformat=shown)
+    return fig
+
+
+def chart(fig: go.Figure, *, key: str, dates: str | None = None, where: Any = None, **options: Any) -> None:
+    """Draw `fig` in the session's language (`localised`) with the dashboards' toolbar."""
+    (where or st).plotly_chart(localised(fig, lang(), dates=dates), config=options.pop("config", CHART_CONFIG),
+                               key=key, **options)
+
+
+FIGURE_SPACE = "\u2007"  # as wide as a digit: pads numbers so that text sorts as the numbers do
+
+
+def number_texts(values: pd.Series, language: str, digits: int = 0) -> list[str]:
+    """A column of numbers written in `language` (fmt_int / fmt_num), each padded on the left with figure
+    spaces to one width, so that a table sorting its text sorts the numbers (non-negative ones: counts,
+    rates, scores) and their digits line up."""
+    texts = ["—" if v is None or pd.isna(v) else fmt_int(v, language) if digits == 0 else fmt_num(v, language, digits)
+             for v in values]
+    width = max((len(x) for x in texts), default=0)
+    return [x.rjust(width, FIGURE_SPACE) for x in texts]
+
+
+def shown_frame(frame: pd.DataFrame, language: str, digits: dict[str, int] | None = None,
+                plain: tuple[str, ...] = ()) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """`frame` as a table shows it in `language`: numbers as text in the language's format (integers with a
+    thousands separator, other numbers to `digits[column]` places, default one: rates and scores), dates kept
+    as dates and written DD.MM.YYYY; with the column configuration that right-aligns the numbers.
+    Columns in `plain` (years, codes held as numbers) are written as they are."""
+    shown, config = frame.copy(), {}
+    for column in shown.columns:
+        cells = shown[column]
+        if column in plain:
+            shown[column] = ["" if v is None or pd.isna(v) else str(v) for v in cells]
+        elif pd.api.types.is_bool_dtype(cells):
+            continue
+        elif pd.api.types.is_numeric_dtype(cells):
+            whole = pd.api.types.is_integer_dtype(cells) or (cells.dropna() % 1 == 0).all() and column not in (
+                digits or {})
+            shown[column] = number_texts(cells, language, 0 if whole else (digits or {}).get(column, 1))
+            config[column] = st.column_config.TextColumn(alignment="right")
+        elif pd.api.types.is_datetime64_any_dtype(cells) or any(isinstance(v, dt.date) for v in cells.dropna().head(5)):
+            shown[column] = pd.to_datetime(cells)
+            config[column] = st.column_config.DateColumn(format="DD.MM.YYYY")
+    return shown, config
+
+
+def dataframe(frame: pd.DataFrame, *, digits: dict[str, int] | None = None, plain: tuple[str, ...] = (),
+              where: Any = None, widths: dict[str, str] | None = None, **options: Any) -> None:
+    """`st.dataframe` of `frame` in the session's language (`shown_frame`); a missing value shows as a dash,
+    never "None". `widths` (column → small, medium or large) lets a wide table fit the page."""
+    shown, config = shown_frame(frame, lang(), digits, plain)
+    for column, width in (widths or {}).items():
+        config[column] = {**(config.get(column) or {}), "width": width}
+    (where or st).dataframe(shown, hide_index=True, column_config=config, placeholder="—", **options)
 
 
 def require_warehouse() -> None:
@@ -138,17 +239,19 @@ def translated(frame: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
 
 
 def table(frame: pd.DataFrame, headers: dict[str, str], *, title_key: str, filters: list[tuple[str, str]],
-          key: str, height: int | None = None, widths: dict[str, str] | None = None) -> None:
+          key: str, height: int | None = None, digits: dict[str, int] | None = None,
+          plain: tuple[str, ...] = (), widths: dict[str, str] | None = None) -> None:
     """A table as shown, with XLSX and CSV buttons that download exactly it: the same rows, the
-    headers in the chosen language, and (in the XLSX) the filters that made it. `widths` (column →
-    small, medium or large) lets a wide table fit the page instead of scrolling sideways."""
+    headers in the chosen language, and (in the XLSX) the filters that made it. On the page, numbers and
+    dates are written in the language's format (`dataframe`; `digits` and `plain` by column of `frame`);
+    the downloads keep them numbers and dates."""
     language = lang()
     shown = translated(frame, headers)
-    config = {t(headers[c], language): st.column_config.Column(width=w) for c, w in (widths or {}).items()}
-    if height is None:
-        st.dataframe(shown, hide_index=True, column_config=config)
-    else:
-        st.dataframe(shown, hide_index=True, height=height, column_config=config)
+    names = {t(k, language): c for c, k in headers.items()}
+    dataframe(shown, digits={h: d for h, c in names.items() for col, d in (digits or {}).items() if c == col},
+              plain=tuple(h for h, c in names.items() if c in plain),
+              widths={t(headers[c], language): w for c, w in (widths or {}).items()},
+              **({} if height is None else {"height": height}))
     title = t(title_key, language)
     buttons = st.container(horizontal=True)  # side by side, each as wide as its label
     audited = {"title": t(title_key, "en"), "rows": len(shown), "filters": dict(filters)}  # what, for the audit log

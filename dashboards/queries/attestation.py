@@ -75,9 +75,15 @@ def sessions(scope: Scope, language: str) -> pd.DataFrame:
     main-term session before one with only a summer term; in a year the main terms latest first (2, 1),
     then the summer term: the first row, the page's default, is the latest main session (issue 23)."""
     scope_sql, params = scope.faculty_filter("b.faculty_code")
+    return _sessions_of(MART, scope_sql, params, language)
+
+
+def _sessions_of(table: str, predicate: str, params: list[Any], language: str) -> pd.DataFrame:
+    """The sessions of `table` (rows meeting `predicate`) in the order of `sessions`: the one rule of the
+    page's default session and of the order its terms are listed in, for every role (issue 23)."""
     return frame(
         f"select b.academic_year, b.term, b.term_seq, t.label_{_suffix(language)} as term_label "
-        f"from (select distinct academic_year, term, term_seq from {MART} b where {scope_sql}) b "
+        f"from (select distinct academic_year, term, term_seq from {table} b where {predicate}) b "
         "left join main.dim_terms t on t.academic_year = b.academic_year and t.term = b.term "
         "order by bool_or(coalesce(t.is_regular_semester, true)) over (partition by b.academic_year) desc, "
         "b.academic_year desc, coalesce(t.is_regular_semester, true) desc, b.term_seq desc", params)
@@ -255,7 +261,9 @@ def debtors(scope: Scope, filters: Filters, language: str) -> pd.DataFrame:
     return frame(
         f"select r.student_id, {scope.personal('r.full_name', 'full_name')}, r.group_code, "
         f"r.discipline_name_{sx} as discipline_name, r.credits, r.letter_grade, r.required_action, "
-        f"r.since_academic_year, r.since_term, r.n_failed_attempts {owing} and {listed} "
+        f"r.since_academic_year, r.since_term, (select tl.label_{sx} from main.dim_terms tl "
+        "where tl.academic_year = r.since_academic_year and tl.term = r.since_term) as since_term_label, "
+        f"r.n_failed_attempts {owing} and {listed} "
         f"order by {scope.by_name('r.full_name', _collation(language))}r.student_id, r.since_term_seq, "
         "r.discipline_code",
         [*params, *listed_params])
@@ -379,11 +387,9 @@ VIEWER_DIMENSIONS = ("course", "study_form", "study_language")  # the order offe
 
 
 def viewer_sessions(language: str) -> pd.DataFrame:
-    """The sessions a viewer may choose (latest first): the published table's, nothing else."""
-    return frame(
-        f"select distinct v.academic_year, v.term, v.term_seq, t.label_{_suffix(language)} as term_label "
-        f"from {VIEWER_TABLE} v left join main.dim_terms t on t.academic_year = v.academic_year and t.term = v.term "
-        "order by v.term_seq desc")
+    """The sessions a viewer may choose: the published table's, nothing else, in the order of `sessions`
+    (the first, the page's default, is the latest main session; in a year 2, 1, then summer)."""
+    return _sessions_of(VIEWER_TABLE, "true", [], language)
 
 
 def viewer_dimensions() -> list[str]:

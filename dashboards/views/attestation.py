@@ -18,7 +18,7 @@ from dashboards import auth, ui
 from dashboards.data import current_scope
 from dashboards.queries import attestation as q
 from dashboards.ui import (
-    CHART_CONFIG,
+    chart,
     data_as_of,
     empty,
     fmt_date,
@@ -67,12 +67,12 @@ def viewer_page() -> None:
     found = q.viewer_results(chosen[0], chosen[1], dimension, language)
     found["faculty"] = found["faculty"].fillna(t("att_all", language))
     found["label"] = found["label"].fillna(t("att_viewer_total", language))
-    found["graded"] = [fmt_int(None if pd.isna(v) else v, language) for v in found["n_graded"]]
+    found["graded"] = found["n_graded"]
     for rate in ("success_rate", "quality_rate"):
-        found[rate] = [fmt_pct(None if pd.isna(v) else v, language) for v in found[rate]]
+        found[rate] = (found[rate] * 100).round(1)  # a suppressed rate stays empty: a dash
     table(found, {"faculty": "att_faculty", "label": f"att_{dimension}", "graded": "att_col_n",
                   "success_rate": "att_col_success_pct", "quality_rate": "att_col_quality_pct"},
-          title_key="att_viewer_table", key="att_viewer",
+          title_key="att_viewer_table", key="att_viewer", digits={"success_rate": 1, "quality_rate": 1},
           filters=[(t("att_term", language), labels[chosen]), (t("att_viewer_breakdown", language),
                                                                t(f"att_{dimension}", language))])
 
@@ -271,7 +271,8 @@ def weakest(by: str, measure: str) -> None:
     st.caption(t("att_weakest_note", language, measure=t(f"att_{measure}", language), min=few,
                  n=int((found["n_graded"] < few).sum())))
     table(ranked, {"label": f"att_{by}", "n_graded": "att_col_n", "success_pct": "att_col_success_pct",
-                   "quality_pct": "att_col_quality_pct"}, title_key=title, filters=shown_filters, key=f"att_weak_{by}")
+                   "quality_pct": "att_col_quality_pct"}, title_key=title, filters=shown_filters, key=f"att_weak_{by}",
+          digits={"success_pct": 1, "quality_pct": 1})
 
 
 # --- session results -------------------------------------------------------------------------
@@ -286,14 +287,13 @@ with tab_session:
             empty("att_empty_session", session=session_label)
     else:
         headline(totals["now"], totals["before"])
-        st.plotly_chart(letters_figure(q.letters(scope, filters),
-                                       t("att_letters_title", language, session=session_label)),
-                        config=CHART_CONFIG, key="att_letters_chart")
-        st.plotly_chart(trend_figure(q.trend(scope, filters, language)), config=CHART_CONFIG, key="att_trend_chart")
+        chart(letters_figure(q.letters(scope, filters), t("att_letters_title", language, session=session_label)),
+              key="att_letters_chart")
+        chart(trend_figure(q.trend(scope, filters, language)), key="att_trend_chart")
         measure = st.radio(t("att_measure", language), ["success", "quality"], horizontal=True, key="att_measure",
                            format_func=lambda m: t(f"att_{m}", language))
         fig, nd, ng = heatmap_figure(q.heatmap(scope, filters, language, HEATMAP_MAX), measure)
-        st.plotly_chart(fig, config=CHART_CONFIG, key="att_heatmap_chart")
+        chart(fig, key="att_heatmap_chart")
         st.caption(t("att_heatmap_caption", language, nd=nd, ng=ng, min=small_cell_min()))
         weakest("discipline", measure)
         weakest("teacher", measure)
@@ -313,7 +313,10 @@ with tab_debtors:
         empty("att_debtors_none")
     else:
         owed["required_action"] = owed["required_action"].map(lambda a: t(f"att_action_{a}", language))
-        owed["since"] = owed["since_academic_year"] + ", " + owed["since_term"].astype(str)
+        # the term by its name ("2025-2026, 1-семестр"), never its code ("2025-2026, 1")
+        owed["since"] = [t("att_session_label", language, year=y, term=lab if isinstance(lab, str) else tm)
+                         for y, tm, lab in zip(owed["since_academic_year"], owed["since_term"],
+                                               owed["since_term_label"], strict=True)]
         table(owed, {"full_name": "att_col_full_name", "student_id": "att_col_student_id", "group_code": "att_group",
                      "discipline_name": "att_discipline", "credits": "att_col_credits", "letter_grade": "att_letter",
                      "required_action": "att_col_action", "since": "att_col_since",
@@ -342,14 +345,14 @@ with tab_final:
         by_programme["success_pct"] = (by_programme["success_rate"] * 100).round(1)
         by_programme["quality_pct"] = (by_programme["quality_rate"] * 100).round(1)
         by_programme["mean_final_score"] = by_programme["mean_final_score"].round(1)
-        st.plotly_chart(letters_figure(q.final_letters(scope, filters),
-                                       t("att_final_letters_title", language, year=year)),
-                        config=CHART_CONFIG, key="att_final_letters_chart")
+        chart(letters_figure(q.final_letters(scope, filters), t("att_final_letters_title", language, year=year)),
+              key="att_final_letters_chart")
         final_filters = shown_filters[:1] + shown_filters[2:]  # every filter but the term
         table(by_programme, {"program_name": "att_program", "n_graded": "att_col_n", "n_passed": "att_col_passed",
                              "success_pct": "att_col_success_pct", "quality_pct": "att_col_quality_pct",
                              "mean_final_score": "att_col_mean", "n_honours": "att_col_honours"},
-              title_key="att_final_by_programme", filters=final_filters, key="att_final_programmes")
+              title_key="att_final_by_programme", filters=final_filters, key="att_final_programmes",
+              digits={"success_pct": 1, "quality_pct": 1, "mean_final_score": 1})
         results = q.final_results(scope, filters, language)
         yes_no = {True: t("att_yes", language), False: t("att_no", language)}
         results["is_passed"] = results["is_passed"].map(yes_no)

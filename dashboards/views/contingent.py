@@ -15,7 +15,7 @@ import streamlit as st
 from dashboards import auth, ui
 from dashboards.data import current_scope
 from dashboards.queries import contingent as q
-from dashboards.ui import CHART_CONFIG, empty, fmt_date, fmt_int, fmt_pct, fmt_rate, lang, small_cell_min, table
+from dashboards.ui import chart, empty, fmt_date, fmt_int, fmt_pct, fmt_rate, lang, small_cell_min, table
 from registrar.access.scope import Scope
 from registrar.common.i18n import t
 
@@ -36,6 +36,27 @@ def layout(fig: go.Figure, title: str, x_title: str, y_title: str, height: int =
 
 def month_label(day: object) -> str:
     return f"{pd.Timestamp(day):%m.%Y}"
+
+
+FAMILY_PALETTE = px_colors.qualitative.D3  # one hue per movement (a family of reasons)
+
+
+def _mixed(colour: str, share_white: float) -> str:
+    """`colour` (#rrggbb) lightened towards white by `share_white` (0: as is)."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * share_white):02x}" for c in (r, g, b))
+
+
+def family_colours(series: pd.DataFrame) -> dict[str, str]:
+    """A colour per series (movement, or movement: reason): one hue per movement, in the order the movements
+    come, and within a movement one shade per reason, lighter for each next reason (issue 23 point 14)."""
+    colours: dict[str, str] = {}
+    for family, (_, rows) in enumerate(series.groupby("movement", sort=False)):
+        base = FAMILY_PALETTE[family % len(FAMILY_PALETTE)]
+        names = list(dict.fromkeys(rows["series"]))
+        for shade, name in enumerate(names):
+            colours[name] = _mixed(base, 0.6 * shade / max(len(names) - 1, 1) if len(names) > 1 else 0)
+    return colours
 
 
 def viewer_page() -> None:
@@ -113,15 +134,16 @@ with tab_headcount:
                   help=t("con_headcount_help", language))
         m2.metric(t("con_not_counted", language), fmt_int(on_day["n_not_counted"].sum(), language),
                   help=t("con_not_counted_help", language))
-        m3.metric(t("con_n_values", language), fmt_int(int((on_day["headcount"] > 0).sum()), language))
+        # what is counted follows the breakdown: faculties, courses, forms of study ... with students
+        m3.metric(t(f"con_n_values_{dimension}", language), fmt_int(int((on_day["headcount"] > 0).sum()), language))
         # horizontal bars: faculty and programme names stay readable at 1,280 px
         fig = go.Figure(go.Bar(y=on_day["label"].astype(str), x=on_day["headcount"], orientation="h",
                                name=t("con_headcount", language), textposition="outside", cliponaxis=False,
                                text=[fmt_int(v, language) for v in on_day["headcount"]]))
         fig.update_yaxes(autorange="reversed", type="category")
-        st.plotly_chart(layout(fig, t("con_headcount_title", language, date=fmt_date(day), dimension=dim_label),
-                               t("con_students_axis", language), dim_label, height=160 + 34 * len(on_day)),
-                        config=CHART_CONFIG, key="con_chart_headcount")
+        chart(layout(fig, t("con_headcount_title", language, date=fmt_date(day), dimension=dim_label),
+                     t("con_students_axis", language), dim_label, height=160 + 34 * len(on_day)),
+              key="con_chart_headcount")
         table(on_day.astype({"headcount": "Int64", "n_not_counted": "Int64"}),
               {"label": f"con_dim_{dimension}", "headcount": "con_headcount", "n_not_counted": "con_not_counted"},
               title_key="con_headcount_table", key="con_headcount",
@@ -147,10 +169,10 @@ with tab_headcount:
             fig.add_vrect(x0=-0.5, x1=max(incomplete) + 0.5, fillcolor="grey", opacity=0.15, line_width=0,
                           layer="below", annotation_text=t("con_census_incomplete_band", language),
                           annotation_position="top left")
-        st.plotly_chart(layout(fig, t("con_census_title", language, dimension=dim_label, first=fmt_date(dates.min()),
-                                      last=fmt_date(dates.max())),
-                               t("con_census_date", language), t("con_students_axis", language)),
-                        config=CHART_CONFIG, key="con_chart_census")
+        chart(layout(fig, t("con_census_title", language, dimension=dim_label, first=fmt_date(dates.min()),
+                            last=fmt_date(dates.max())),
+                     t("con_census_date", language), t("con_students_axis", language)),
+              key="con_chart_census")
         if complete_from is None:
             st.caption(t("con_census_none_complete", language))
         elif incomplete:
@@ -181,14 +203,16 @@ with tab_movements:
         moves["signed"] = moves["n_movements"].where(~moves["leaves_headcount"], -moves["n_movements"])
         st.metric(t("con_movement_total", language), fmt_int(moves["n_movements"].sum(), language))
         fig = go.Figure()
+        colours = family_colours(moves)
         for series, rows in moves.groupby("series", sort=False):
-            fig.add_bar(x=rows["month"], y=rows["signed"], name=str(series),
-                        customdata=rows["n_movements"], hovertemplate="%{x|%m.%Y}: %{customdata}")
-        fig.update_layout(barmode="relative", colorway=px_colors.qualitative.Dark24)  # up to 24 distinct series
-        fig.update_xaxes(tickformat="%m.%Y", dtick="M1")
-        st.plotly_chart(layout(fig, t("con_flows_title", language, start=fmt_date(start), end=fmt_date(end)),
-                               t("con_month", language), t("con_n_movements", language), height=480),
-                        config=CHART_CONFIG, key="con_chart_flows")
+            fig.add_bar(x=rows["month"], y=rows["signed"], name=str(series), marker_color=colours[str(series)],
+                        legendgroup=str(rows["movement"].iloc[0]), customdata=rows["n_movements"],
+                        hovertemplate=f"{series}<br>%{{x|%m.%Y}}: %{{customdata:,}}<extra></extra>")
+        fig.update_layout(barmode="relative")
+        fig.update_xaxes(dtick="M1")
+        chart(layout(fig, t("con_flows_title", language, start=fmt_date(start), end=fmt_date(end)),
+                     t("con_month", language), t("con_n_movements", language), height=480),
+              key="con_chart_flows", dates="month")
         st.caption(t("con_flows_note", language))
         moves["month_label"] = [month_label(m) for m in moves["month"]]
         table(moves.assign(reason_label=moves["reason_label"].fillna("")),
@@ -204,15 +228,26 @@ with tab_movements:
         moved["before_label"] = moved["before_label"].fillna(t("con_status_none", language))
         befores = list(dict.fromkeys(moved["before_label"]))
         afters = list(dict.fromkeys(moved["after_label"]))
-        # two columns of nodes, before and after, so a return (leave → studying) is no loop
-        nodes = [*befores, *afters]
+        # two columns of nodes, before and after, so a return (leave → studying) is no loop; each node says
+        # how many order lines leave or reach it
+        out_of = moved.groupby("before_label")["n_movements"].sum()
+        into = moved.groupby("after_label")["n_movements"].sum()
+        nodes = [*(f"{b}: {fmt_int(out_of[b], language)}" for b in befores),
+                 *(f"{a}: {fmt_int(into[a], language)}" for a in afters)]
         fig = go.Figure(go.Sankey(
-            node={"label": nodes, "pad": 18, "thickness": 16},
+            node={"label": nodes, "pad": 18, "thickness": 16,
+                  "x": [0.001] * len(befores) + [0.999] * len(afters),
+                  "hovertemplate": "%{label}<extra></extra>"},
             link={"source": [befores.index(b) for b in moved["before_label"]],
                   "target": [len(befores) + afters.index(a) for a in moved["after_label"]],
-                  "value": moved["n_movements"].tolist()}))
-        st.plotly_chart(layout(fig, t("con_sankey_title", language, start=fmt_date(start), end=fmt_date(end)), "", "",
-                               height=460), config=CHART_CONFIG, key="con_chart_sankey")
+                  "value": moved["n_movements"].tolist(),
+                  "hovertemplate": "%{source.label} → %{target.label}: %{value:,}<extra></extra>"}))
+        # "before" and "after" over the two columns of nodes
+        for x, anchor, key in ((0, "left", "con_sankey_before"), (1, "right", "con_sankey_after")):
+            fig.add_annotation(x=x, y=1.06, xref="paper", yref="paper", xanchor=anchor, showarrow=False,
+                               text=f"<b>{t(key, language)}</b>")
+        chart(layout(fig, t("con_sankey_title", language, start=fmt_date(start), end=fmt_date(end)), "", "",
+                     height=480), key="con_chart_sankey")
         table(moved, {"before_label": "con_status_before", "after_label": "con_status_after",
                       "n_movements": "con_n_movements"},
               title_key="con_sankey_table", key="con_transitions", filters=[faculty_shown, period_shown])
@@ -243,8 +278,8 @@ with tab_retention:
         fig.update_xaxes(dtick=1)
         fig.update_yaxes(rangemode="tozero")
         title = t("con_retention_title", language, first=kept["intake_year"].min(), last=kept["intake_year"].max())
-        st.plotly_chart(layout(fig, title, t("con_years_after", language),
-                               t("con_dropout_axis", language)), config=CHART_CONFIG, key="con_chart_retention")
+        chart(layout(fig, title, t("con_years_after", language), t("con_dropout_axis", language)),
+              key="con_chart_retention")
         st.caption(t("con_retention_note", language, mark=mark, n=few))
         kept["observed"] = [fmt_date(d) for d in kept["observed_on"]]
         kept["dropout"] = [fmt_rate(s, n, language)
@@ -254,7 +289,8 @@ with tab_retention:
               {"intake_year": "con_intake_year", "years_after": "con_years_after", "observed": "con_census_date",
                "cohort_size": "con_cohort_size", "n_retained": "con_n_retained", "n_graduated": "con_n_graduated",
                "n_dropout": "con_n_dropout", "dropout": "con_dropout_rate"},
-              title_key="con_retention_table", key="con_retention", filters=[faculty_shown, program_shown])
+              title_key="con_retention_table", key="con_retention", filters=[faculty_shown, program_shown],
+              plain=("intake_year",))
 
 # --- grant and paid shares over time --------------------------------------------------------------------
 with tab_funding:
@@ -265,14 +301,13 @@ with tab_funding:
         fig = go.Figure()
         for label, rows in shares.groupby("label", sort=False):
             fig.add_scatter(x=rows["snapshot_date"], y=rows["share"] * 100, name=str(label), mode="lines",
-                            stackgroup="share", hovertemplate="%{x|%m.%Y}: %{y:.1f} %")
-        fig.update_xaxes(tickformat="%m.%Y")
+                            stackgroup="share", hovertemplate=f"{label}<br>%{{x|%m.%Y}}: %{{y:.1f}} %<extra></extra>")
         fig.update_yaxes(range=[0, 100])
         dates = shares["snapshot_date"]
-        st.plotly_chart(layout(fig, t("con_funding_title", language, first=month_label(dates.min()),
-                                      last=month_label(dates.max())),
-                               t("con_month_end", language), t("con_headcount_share_axis", language)),
-                        config=CHART_CONFIG, key="con_chart_funding")
+        chart(layout(fig, t("con_funding_title", language, first=month_label(dates.min()),
+                            last=month_label(dates.max())),
+                     t("con_month_end", language), t("con_headcount_share_axis", language)),
+              key="con_chart_funding", dates="month")
         shares["month_end"] = [fmt_date(d) for d in shares["snapshot_date"]]
         shares["share_shown"] = [fmt_pct(s, language) for s in shares["share"]]
         table(shares.sort_values(["snapshot_date", "sort_key"], ascending=[False, True]).astype({"headcount": "Int64"}),

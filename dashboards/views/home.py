@@ -13,7 +13,7 @@ import streamlit as st
 from dashboards import auth
 from dashboards.data import current_scope, refresh_status, warehouse
 from dashboards.queries import home
-from dashboards.ui import data_as_of, data_as_of_line, fmt_date, fmt_int, fmt_num, lang, require_warehouse, table
+from dashboards.ui import data_as_of, fmt_date, fmt_int, fmt_num, lang, require_warehouse, table
 from policy import dbt_vars
 from registrar.common.i18n import t
 from registrar.common.paths import Home
@@ -25,7 +25,6 @@ language = lang()
 scope = current_scope()
 st.header(t("home_heading", language))
 require_warehouse()
-data_as_of_line()
 
 status = refresh_status(warehouse())
 counts = (status or {}).get("checks", {})

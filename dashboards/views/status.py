@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,11 @@ import streamlit as st
 
 from dashboards import auth
 from dashboards.data import failing_rows, last_refresh, quality_checks, refresh_status, warehouse
-from dashboards.ui import data_as_of_line, download, table
+from dashboards.ui import data_as_of_line, dataframe, download, fmt_int, fmt_num, localised, table
 from dashboards.ui import lang as session_lang
 from registrar.access import audit
 from registrar.access.roles import may_refresh
-from registrar.common.i18n import md, t
+from registrar.common.i18n import has, key_of_english, md, t
 from registrar.common.paths import Home
 from registrar.pipeline import background, history, upload
 from registrar.pipeline.lock import RefreshBusy, describe
@@ -48,12 +49,34 @@ def _with_tiers(checks: pd.DataFrame) -> pd.DataFrame:
     return checks.assign(tier=checks["tier"].where(checks["tier"].fillna("") != "", by_source))
 
 
+# What a check tests, from the start of its name (dbt's generic tests name themselves after the test), or
+# from where it comes; the name itself stays beside it as the identifier to quote (the CLI's quality
+# report, dbt's logs and the failures table use it).
+CHECK_KINDS = [("not_null", "check_kind_not_null"), ("unique_combination", "check_kind_unique_combination"),
+               ("unique", "check_kind_unique"), ("relationships", "check_kind_relationships"),
+               ("accepted_values", "check_kind_accepted_values"), ("code_in_seed", "check_kind_code_in_seed"),
+               ("expression_is_true", "check_kind_expression"), ("assert", "check_kind_assert")]
+SOURCE_KINDS = {"contract": "check_kind_contract", "great_expectations": "check_kind_expectation",
+                "dbt_unit_test": "check_kind_unit_test", "dbt_build": "check_kind_build"}
+
+
+def check_kind(name: str, source: str) -> str:
+    """What the check `name` of `source` tests, in the page's language."""
+    if source in SOURCE_KINDS:
+        return t(SOURCE_KINDS[source], lang)
+    found = next((key for prefix, key in CHECK_KINDS if str(name).startswith(prefix)), "check_kind_other")
+    return t(found, lang)
+
+
 def _checks_frame(checks: pd.DataFrame) -> pd.DataFrame:
     shown = checks.assign(tier=checks["tier"].map(lambda v: t(f"tier_{v}", lang)),
-                          status=checks["status"].map(lambda v: t(f"status_{v}", lang)))
-    return shown[["status", "tier", "name", "severity", "message", "failing_rows"]].rename(columns={
-        "name": t("check_name", lang), "tier": t("check_tier", lang), "severity": t("check_severity", lang),
-        "status": t("check_status", lang), "message": t("check_message", lang),
+                          status=checks["status"].map(lambda v: t(f"status_{v}", lang)),
+                          severity=checks["severity"].map(lambda v: t(f"severity_{v}", lang) if v else ""),
+                          kind=[check_kind(n, s) for n, s in zip(checks["name"], checks["source"], strict=True)],
+                          failing_rows=pd.to_numeric(checks["failing_rows"]).astype("Int64"))
+    return shown[["status", "tier", "kind", "severity", "failing_rows", "name"]].rename(columns={
+        "name": t("check_identifier", lang), "tier": t("check_tier", lang), "severity": t("check_severity", lang),
+        "status": t("check_status", lang), "kind": t("check_kind", lang),
         "failing_rows": t("check_failing_rows", lang),
     })
 
@@ -93,13 +116,40 @@ def _audit_log() -> None:
     filtered = chosen or user.strip() or what.strip()
     st.caption(t("audit_filtered", lang, n=len(entries)) if filtered else t("audit_caption", lang, n=AUDIT_SHOWN))
     log = pd.DataFrame({
-        t("audit_at", lang): [e.get("at", "")[:19].replace("T", " ") for e in entries],
+        t("audit_at", lang): [_when(e.get("at")) if e.get("at") else "" for e in entries],
         t("audit_event", lang): [t(f"audit_event_{e.get('event')}", lang) for e in entries],
         t("audit_user", lang): [e.get("user") or "" for e in entries],
         t("audit_what", lang): [e.get("what") or "" for e in entries],
-        t("audit_params", lang): [json.dumps(e.get("params") or {}, ensure_ascii=False) for e in entries],
+        t("audit_params", lang): [_details(e.get("params") or {}) for e in entries],
     })
-    st.dataframe(log, hide_index=True)
+    dataframe(log)
+
+
+def _details(params: dict[str, Any]) -> str:
+    """An audit entry's parameters as a person reads them: "Label: value; ..." with each name translated
+    (never the recorded JSON), a role by its name, yes/no for a flag, a list or a mapping spelled out."""
+    def value(name: str, found: object) -> str:
+        if isinstance(found, bool):
+            return t("att_yes" if found else "att_no", lang)
+        if name == "role" and isinstance(found, str):
+            return t(f"role_{found}", lang)
+        if name == "title" and isinstance(found, str) and key_of_english(found):  # a table's title, kept in English
+            return t(str(key_of_english(found)), lang)
+        if isinstance(found, dict):
+            return ", ".join(f"{k}: {value(str(k), v)}" for k, v in found.items())
+        if isinstance(found, list):
+            return ", ".join(str(v.get("name", v)) if isinstance(v, dict) else value(name, v) for v in found)
+        if isinstance(found, int | float):
+            return fmt_int(found, lang) if float(found).is_integer() else fmt_num(found, lang, 1)
+        return str(found)
+
+    return "; ".join(f"{_param_label(name)}: {value(name, found)}" for name, found in params.items()
+                     if found not in (None, "", [], {}))
+
+
+def _param_label(name: str) -> str:
+    """The translated name of an audit parameter; one not translated yet is written in words."""
+    return t(f"audit_param_{name}", lang) if has(f"audit_param_{name}") else re.sub(r"_+", " ", name)
 
 
 ROLLBACK_KEY = "_registrar_rollback_pending"
@@ -107,7 +157,7 @@ ROLLED_BACK_KEY = "_registrar_rolled_back"
 
 
 def _size(n: float) -> str:
-    return f"{n / 2**20:,.1f} MB"
+    return f"{fmt_num(n / 2**20, lang, 1)} {t('unit_megabytes', lang)}"
 
 
 def _history() -> None:
@@ -122,20 +172,20 @@ def _history() -> None:
         st.info(t("history_empty", lang))
         return
     st.caption(t("history_caption", lang, n=len(kept), keep=history.keep_count(), size=_size(history.disk_bytes(home))))
-    st.dataframe(pd.DataFrame({
+    dataframe(pd.DataFrame({
         t("history_served", lang): ["●" if r.current else "" for r in kept],
         t("history_run", lang): [r.run_id for r in kept],
         t("history_published", lang): [_when(r.published_at) for r in kept],
         t("history_started_by", lang): [r.started_by for r in kept],
-        t("history_extract", lang): [r.extract_dir for r in kept],
+        t("history_extract", lang): [Path(str(r.extract_dir)).name for r in kept],  # the folder, not its path
         t("history_checksum", lang): [r.extract_sha256[:12] for r in kept],
-        t("history_checks", lang): [f"{r.passed:,} / {r.warned:,}" for r in kept],
-        t("history_headcount", lang): [r.figures.get("headcount") for r in kept],
-        t("history_students", lang): [r.figures.get("students") for r in kept],
-        t("history_grade_rows", lang): [r.figures.get("grade_rows") for r in kept],
+        t("history_checks", lang): [f"{fmt_int(r.passed, lang)} / {fmt_int(r.warned, lang)}" for r in kept],
+        t("history_headcount", lang): pd.array([r.figures.get("headcount") for r in kept], dtype="Int64"),
+        t("history_students", lang): pd.array([r.figures.get("students") for r in kept], dtype="Int64"),
+        t("history_grade_rows", lang): pd.array([r.figures.get("grade_rows") for r in kept], dtype="Int64"),
         t("history_size", lang): [_size(r.bytes) for r in kept],
         t("history_drop_accepted", lang): ["✓" if r.accepted_drop else "" for r in kept],
-    }), hide_index=True)
+    }))
     older = [r for r in kept if not r.current]
     if not older:
         st.caption(t("rollback_none", lang))
@@ -275,8 +325,7 @@ def _upload(home: Home, job: background.Job) -> None:
         return
     if done["warnings"]:
         with st.expander(t("upload_warnings", lang, n=len(done["warnings"]))):
-            st.dataframe(pd.DataFrame(done["warnings"]).rename(columns=lambda c: t(f"defect_{c}", lang)),
-                         hide_index=True)
+            dataframe(pd.DataFrame(done["warnings"]).rename(columns=lambda c: t(f"defect_{c}", lang)))
     if done["defects"]:
         st.error(t("upload_defects", lang, n=f"{sum(d['count'] for d in done['defects']):,}"))
         defects = pd.DataFrame(done["defects"], columns=["file", "row", "column", "value", "rule", "count"])
@@ -339,13 +388,14 @@ def _held_publish(job_running: bool) -> None:
         return
     st.subheader(t("held_figures_heading", lang))
     fell = {d.figure for d in held.drops}
-    st.dataframe(pd.DataFrame({
+    dataframe(pd.DataFrame({
         t("held_figure", lang): [t(f"held_figure_{d.figure}", lang) for d in held.pairs],
         t("held_before", lang): [d.before for d in held.pairs],
         t("held_after", lang): [d.after for d in held.pairs],
-        t("held_change", lang): [f"{-d.pct:+.1f} %" for d in held.pairs],
+        t("held_change", lang): [("+" if -d.pct >= 0 else "−") + fmt_num(abs(d.pct), lang, 1) + " %"
+                                 for d in held.pairs],
         t("held_fell", lang): ["✗" if d.figure in fell else "" for d in held.pairs],
-    }), hide_index=True)
+    }))
     if not held.extract_dir.is_dir():
         st.caption(t("publish_anyway_gone", lang, folder=md(held.extract_dir)))
         return
@@ -367,6 +417,28 @@ def _held_publish(job_running: bool) -> None:
             st.rerun()
 
 
+# A failing row's columns that have a page's translation (the keys of the dashboards' own tables).
+ROW_HEADERS = {"student_id": "att_col_student_id", "full_name": "att_col_full_name", "group_code": "att_group",
+               "discipline_code": "transcript_col_discipline_code", "academic_year": "att_year", "term": "att_term",
+               "faculty_code": "att_faculty", "program_code": "att_program", "teacher_id": "att_teacher",
+               "course": "att_course", "letter_grade": "att_letter", "credits": "att_col_credits",
+               "order_no": "stu_col_order_no", "snapshot_date": "con_census_date", "n_graded": "att_col_n"}
+
+
+def _readable_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """A check's failing rows with the names a page uses for their columns, and each teacher by name
+    beside the ID (dim_teachers), so the registrar reads who, not a code."""
+    shown = rows.copy()
+    if "teacher_id" in shown and wh.has_table("main", "dim_teachers"):
+        names = wh.query("select teacher_id, full_name from main.dim_teachers")
+        shown.insert(list(shown.columns).index("teacher_id"), "teacher_name",
+                     shown["teacher_id"].map(dict(zip(names["teacher_id"], names["full_name"], strict=True))))
+        shown = shown.drop(columns="teacher_id")
+    return shown.rename(columns={c: t(ROW_HEADERS[c], lang) if c in ROW_HEADERS else
+                                 t("att_teacher", lang) if c == "teacher_name" else re.sub(r"_+", " ", str(c))
+                                 for c in shown.columns})
+
+
 def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool) -> None:
     """Pick a check that did not pass; read what it checks, how to resolve it, and its rows."""
     if not checks:
@@ -375,7 +447,8 @@ def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool
         st.caption(t("status_registrar_only", lang))
         return
     st.subheader(t("failing_rows_heading", lang))
-    labels = [f"{t('status_' + str(c['status']), lang)} · {c['name']}" for c in checks]
+    labels = [f"{t('status_' + str(c['status']), lang)} · {check_kind(c['name'], c.get('source', ''))} · {c['name']}"
+              for c in checks]
     chosen = checks[st.selectbox(t("choose_check", lang), range(len(checks)), format_func=labels.__getitem__,
                                  key=key)]
     if chosen.get("guidance"):
@@ -390,8 +463,9 @@ def _failing_rows_viewer(checks: list[dict[str, Any]], key: str, published: bool
     if rows.empty:
         st.caption(t("no_rows_stored", lang))
         return
-    st.caption(t("rows_shown", lang, shown=f"{len(rows):,}", total=f"{int(chosen.get('failing_rows') or 0):,}"))
-    st.dataframe(rows, hide_index=True)
+    st.caption(t("rows_shown", lang, shown=fmt_int(len(rows), lang),
+                 total=fmt_int(chosen.get("failing_rows") or 0, lang)))
+    dataframe(_readable_rows(rows))
     file_name = f"{chosen['name'][:80]}.csv".replace("/", "_")
     download(st, t("download_csv", lang), lambda: rows.to_csv(index=False).encode("utf-8-sig"),
              file_name=file_name, mime="text/csv", key=f"{key}_csv", check=chosen["name"], rows=len(rows))
@@ -412,12 +486,11 @@ if last and last.get("outcome") == "failed" and (status is None or last.get("run
         if last.get("defects") and registrar:
             st.subheader(t("defects_heading", lang))
             defects = pd.DataFrame(last["defects"])
-            st.dataframe(defects.rename(columns={c: t(f"defect_{c}", lang) for c in defects.columns}),
-                         hide_index=True)
+            dataframe(defects.rename(columns={c: t(f"defect_{c}", lang) for c in defects.columns}))
         failed = [c for c in last.get("failing_checks") or [] if c["status"] != "pass"]
         _unknown_codes(failed)
         if failed:
-            st.dataframe(_checks_frame(_with_tiers(pd.DataFrame(failed))), hide_index=True)
+            dataframe(_checks_frame(_with_tiers(pd.DataFrame(failed))))
             _failing_rows_viewer(failed, key="failed_run_check", published=False)
         if not last.get("defects") and not failed and registrar:  # the report quotes values
             st.code(last.get("report") or "", language=None)
@@ -445,9 +518,9 @@ if status is None:
 counts = status.get("checks", {})
 c1, c2, c3, c4 = st.columns([1.6, 1, 1, 1])
 c1.metric(t("refreshed_at", lang), _when(status["refreshed_at"]))
-c2.metric(t("checks_passed", lang), f"{counts.get('pass', 0):,}")
-c3.metric(t("checks_warned", lang), f"{counts.get('warn', 0):,}")
-c4.metric(t("checks_failed", lang), f"{counts.get('fail', 0):,}")
+c2.metric(t("checks_passed", lang), fmt_int(counts.get("pass", 0), lang))
+c3.metric(t("checks_warned", lang), fmt_int(counts.get("warn", 0), lang))
+c4.metric(t("checks_failed", lang), fmt_int(counts.get("fail", 0), lang))
 st.caption(f"{t('run_id', lang)}: {md(status['run_id'])}")
 
 checks = _with_tiers(quality_checks(wh))
@@ -455,25 +528,23 @@ st.subheader(t("checks_heading", lang))
 if not checks.empty:
     by_tier = checks.groupby(["tier", "status"]).size().reset_index(name="n")
     by_tier["tier_label"] = by_tier["tier"].map(lambda v: t(f"tier_{v}", lang))
+    by_tier["status_label"] = by_tier["status"].map(lambda v: t(f"status_{v}", lang))  # hover and legend
     order = [t(f"tier_{v}", lang) for v in TIER_ORDER if v in set(by_tier["tier"])]
-    fig = px.bar(by_tier, x="n", y="tier_label", color="status", orientation="h",
-                 category_orders={"tier_label": order, "status": STATUS_ORDER},
-                 color_discrete_map=STATUS_COLOURS,
-                 labels={"n": t("checks_count", lang), "tier_label": t("check_tier", lang)})
-    fig.for_each_trace(lambda tr: tr.update(name=t(f"status_{tr.name}", lang)))
+    fig = px.bar(by_tier, x="n", y="tier_label", color="status_label", orientation="h",
+                 category_orders={"tier_label": order, "status_label": [t(f"status_{v}", lang) for v in STATUS_ORDER]},
+                 color_discrete_map={t(f"status_{v}", lang): c for v, c in STATUS_COLOURS.items()},
+                 labels={"n": t("checks_count", lang), "tier_label": t("check_tier", lang),
+                         "status_label": t("check_status", lang)})
     fig.update_layout(height=260, margin={"l": 0, "r": 0, "t": 10, "b": 0}, legend_title_text="")
-    st.plotly_chart(fig, config={"displayModeBar": False})
-st.dataframe(_checks_frame(checks), hide_index=True)
+    st.plotly_chart(localised(fig, lang), config={"displayModeBar": False})
+dataframe(_checks_frame(checks))
 not_passed = [c for c in checks.to_dict("records") if c["status"] != "pass"]
 _unknown_codes(not_passed)
 _failing_rows_viewer(not_passed, key="published_check", published=True)
 
 row_counts = pd.read_json(pd.io.common.StringIO(status["row_counts"]), typ="series")
 st.subheader(t("rows_loaded", lang))
-st.dataframe(
-    row_counts.rename_axis(t("extract", lang)).reset_index(name=t("rows", lang)),
-    hide_index=True, width="content",
-)
+dataframe(row_counts.rename_axis(t("extract", lang)).reset_index(name=t("rows", lang)), width="content")
 
 if refresher:
     _history()

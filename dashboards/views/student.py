@@ -15,7 +15,7 @@ import streamlit as st
 from dashboards import auth, documents, student_picker
 from dashboards.data import current_scope
 from dashboards.queries import student
-from dashboards.ui import CHART_CONFIG, empty, fmt_date, fmt_int, fmt_num, fmt_pct, lang, require_warehouse, table
+from dashboards.ui import chart, empty, fmt_date, fmt_int, fmt_num, fmt_pct, lang, require_warehouse, table
 from extract.contract import STUDENT_ID_PATTERN
 from registrar.common.i18n import md, t
 
@@ -91,6 +91,12 @@ def timeline(periods: pd.DataFrame, orders: pd.DataFrame) -> go.Figure:
     fig.add_trace(go.Scatter(x=list(orders["effective_date"]), y=[lane_orders] * len(orders), mode="markers",
                              name=lane_orders, marker={"symbol": "diamond", "size": 12, "color": "#424242"},
                              hovertext=hover, hoverinfo="text"))
+    # each status period's hover: its status and dates DD.MM.YYYY (px.timeline's own writes "2022-07-01")
+    for trace in fig.data[:-1]:
+        trace.update(hovertemplate=f"{trace.name}<br>%{{base|%d.%m.%Y}} – %{{x|%d.%m.%Y}}"
+                                   f"<br>{t('stu_col_order_no', language)}: %{{customdata[0]}}"
+                                   f"<br>{t('stu_course', language)}: %{{customdata[1]}}"
+                                   f"<br>{t('stu_group', language)}: %{{customdata[2]}}<extra></extra>")
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=[lane_orders, lane_status])
     fig.update_xaxes(title=t("stu_axis_date", language))
     fig.update_layout(height=280, legend_title_text=t("stu_status", language), margin={"l": 10, "r": 10})
@@ -137,7 +143,7 @@ orders = student.orders(scope, chosen, language)
 if orders.empty and periods.empty:
     empty("stu_no_orders")
 else:
-    st.plotly_chart(timeline(periods, orders), config=CHART_CONFIG, key="stu_timeline")
+    chart(timeline(periods, orders), key="stu_timeline", dates="day")
     shown = orders.assign(order_date=orders["order_date"].dt.date, effective_date=orders["effective_date"].dt.date,
                           reason_label=orders["reason_label"].fillna(""))
     table(shown,
@@ -152,14 +158,14 @@ terms = student.terms(scope, chosen, language)
 if terms.empty:
     empty("stu_no_grades")
 else:
-    st.plotly_chart(gpa_chart(terms), config=CHART_CONFIG, key="stu_gpa")
+    chart(gpa_chart(terms), key="stu_gpa")
     table(terms, {"academic_year": "transcript_col_academic_year", "term_label": "transcript_col_term",
                   "credits_attempted": "transcript_col_credits_attempted",
                   "credits_earned": "transcript_col_credits_earned", "term_gpa": "transcript_col_term_gpa",
                   "cumulative_gpa": "transcript_col_cumulative_gpa",
                   "cumulative_credits_earned": "transcript_col_cumulative_credits_earned",
                   "n_debts": "stu_col_term_debts"},
-          title_key="stu_terms_title", filters=who, key="stu_terms")
+          title_key="stu_terms_title", filters=who, key="stu_terms", digits={"term_gpa": 2, "cumulative_gpa": 2})
     lines = student.transcript(scope, chosen, language)
     lines["retaken"] = lines["is_superseded_later"].map({True: t("stu_yes", language)}).fillna("")
     table(lines, {"academic_year": "transcript_col_academic_year", "term_label": "transcript_col_term",
@@ -167,7 +173,8 @@ else:
                   "credits": "transcript_col_credits", "final_score": "transcript_col_final_score",
                   "letter_grade": "transcript_col_letter_grade", "grade_points": "transcript_col_grade_points",
                   "traditional_grade": "transcript_col_traditional_grade", "retaken": "stu_col_retaken"},
-          title_key="stu_transcript_title", filters=who, key="stu_transcript")
+          title_key="stu_transcript_title", filters=who, key="stu_transcript",
+          digits={"grade_points": 2, "final_score": 1})  # a P grade has no points: a dash
 
 st.subheader(t("stu_debts_heading", language))
 debts = student.debts(scope, chosen, language)

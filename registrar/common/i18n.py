@@ -40,6 +40,16 @@ def has(key: str) -> bool:
     return key in _table()
 
 
+def key_of_english(text: str) -> str | None:
+    """The key whose English text is `text` (a title recorded in English, e.g. in the audit log), or None."""
+    return _english().get(text)
+
+
+@cache
+def _english() -> dict[str, str]:
+    return {row["en"]: key for key, row in reversed(list(_table().items())) if row.get("en")}
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     """The text for `key` in `lang` (English, then the key itself, when missing)."""
     row = _table().get(key)

@@ -27,3 +27,12 @@ def rendered(markdown: str) -> str:
     """The text a markdown element shows: its source without the backslash escapes that
     registrar.common.i18n.md() puts before markdown's special characters."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def number(text: object, language: str) -> float:
+    """A number as a page writes it in `language` (kk/ru: "1 234,5"; en: "1,234.5"; padded with figure
+    spaces in a table, dashboards/ui.py `number_texts`); a number passes through."""
+    if not isinstance(text, str):
+        return float(text)  # type: ignore[arg-type]
+    bare = "".join(c for c in text if not c.isspace() and c not in "\u00a0\u2007\u202f")
+    return float(bare.replace(",", "") if language == "en" else bare.replace(",", "."))

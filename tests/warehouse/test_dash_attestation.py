@@ -28,7 +28,7 @@ BASE = re.compile(r"\(n = (?P<n>[\d.,\s\u00a0]+)\)")
 
 def number(text: str, language: str) -> float:
     """A number as the page writes it in `language` (kk/ru: "1 234,5"; en: "1,234.5")."""
-    text = text.replace("\u00a0", "").replace(" ", "")
+    text = text.replace("\u00a0", "").replace("\u2007", "").replace(" ", "")  # figure spaces pad a table
     return float(text.replace(",", "") if language == "en" else text.replace(",", "."))
 
 
@@ -151,8 +151,8 @@ def test_the_heatmap_puts_the_weakest_first_greys_small_cells_and_the_weakest_gr
     assert len(ordered) >= 2 and ordered == sorted(ordered)
     # the weakest groups: a table of its own, weakest first, no small base ranked
     table = next(d.value for d in at.dataframe if d.value.columns[0] == t("att_group", "en"))
-    assert (table[t("att_col_n", "en")] >= few).all()
-    shown_rates = table[t("att_col_success_pct", "en")].tolist()
+    assert all(number(n, "en") >= few for n in table[t("att_col_n", "en")])
+    shown_rates = [number(r, "en") for r in table[t("att_col_success_pct", "en")]]
     assert shown_rates == sorted(shown_rates)
     assert t("att_weakest_groups", "en") in [h.value for h in at.subheader]
 
@@ -173,8 +173,8 @@ def test_debtors_and_rankings_follow_the_rules(published_demo: Home, monkeypatch
     ranked = [d for d in at.dataframe if d.value.columns[0] in (t("att_discipline", "en"), t("att_teacher", "en"))]
     assert len(ranked) >= 2  # the weakest disciplines and teachers
     for table in ranked:
-        assert (table.value[t("att_col_n", "en")] >= small_cell_min()).all()
-        rates = table.value[t("att_col_success_pct", "en")].tolist()
+        assert all(number(n, "en") >= small_cell_min() for n in table.value[t("att_col_n", "en")])
+        rates = [number(r, "en") for r in table.value[t("att_col_success_pct", "en")]]
         assert rates == sorted(rates)  # weakest first
 
     # the debtors' names in the Russian collation (the English page sorts Cyrillic names as ru)
@@ -339,3 +339,26 @@ def test_a_user_who_sees_no_results_is_told_so(published_demo: Home, monkeypatch
     at = open_page(published_demo, monkeypatch, "kk")
     assert [i.value for i in at.info] == [t("att_empty_nothing", "kk")]
     assert not at.metric and not at.get("plotly_chart")
+
+
+def test_a_viewer_opens_on_the_latest_main_term_and_reads_terms_2_1_summer(published_demo: Home,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 23 point 1 on the viewer's page (the published rpt_viewer_attestation): the order of the other roles',
+    by the same query: years newest first, in a year the terms 2, 1, then summer, so the page opens on the latest
+    main term and not on the summer retakes after it."""
+    from tests.support.access import signed_in
+
+    monkeypatch.setenv("REGISTRAR_HOME", str(published_demo.root))
+    at = signed_in(AppTest.from_file(APP, default_timeout=90), "viewer", published_demo)
+    at.session_state["lang"] = "en"
+    at.switch_page("views/attestation.py").run()
+    published = query(published_demo, """
+        select v.academic_year, v.term, t.label_en, t.is_regular_semester from main.rpt_viewer_attestation v
+        join main.dim_terms t on t.academic_year = v.academic_year and t.term = v.term
+        group by all order by v.academic_year desc, t.is_regular_semester desc, max(v.term_seq) desc""")
+    latest_year = published[0][0]
+    assert [term for year, term, *_ in published if year == latest_year][-1] == "summer", \
+        "no summer term after the latest main term: this test proves nothing"
+    box = at.selectbox(key="att_viewer_session")
+    assert tuple(box.value) == latest_session(published_demo)  # not the summer term, latest by its sequence
+    assert box.options == [t("att_session_label", "en", year=y, term=label) for y, _, label, _ in published]

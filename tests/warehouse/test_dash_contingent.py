@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from dashboards.ui import fmt_int, fmt_rate
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
-from tests.support.apptest import rendered
+from tests.support.apptest import number, rendered
 from tests.support.warehouse import query as rows
 
 # AppTests signed in as the registrar; the browser test signs in through the form (tests/support/access.py)
@@ -108,7 +108,8 @@ def test_headcount_on_a_census_date_is_the_monthly_marts(contingent: Callable[[s
     shown = table_with(at, "con_census_date", lang)  # the census series of this faculty
     per_date = dict(rows(published_demo, "select snapshot_date, sum(headcount) from main.fct_contingent_monthly "
                                          "where is_census_date and faculty_code = ? group by 1", [faculty]))
-    totals = shown.groupby(t("con_census_date", lang))[t("con_headcount", lang)].sum().to_dict()
+    totals = shown.assign(n=[number(v, lang) for v in shown[t("con_headcount", lang)]]).groupby(
+        t("con_census_date", lang))["n"].sum().to_dict()
     assert totals == {f"{d:%d.%m.%Y}": n for d, n in per_date.items()}
 
     at.date_input(key="con_date").set_value(census[-2]).run()
@@ -134,7 +135,7 @@ def test_headcount_by_citizenship_on_an_arbitrary_day(contingent: Callable[[str]
     assert metric(at, "con_headcount", "en") == fmt_int(expected, "en")
     shown = table_with(at, "con_dim_citizenship", "en")
     assert set(shown["Citizenship"]) <= {t("con_citizenship_domestic", "en"), t("con_citizenship_foreign", "en")}
-    assert shown["Headcount"].sum() == expected
+    assert sum(number(v, "en") for v in shown["Headcount"]) == expected
 
 
 def test_movements_and_transitions_are_counts_of_the_order_lines(contingent: Callable[[str], AppTest],
@@ -159,13 +160,15 @@ def test_movements_and_transitions_are_counts_of_the_order_lines(contingent: Cal
     assert not at.exception
     assert metric(at, "con_movement_total", "ru") == fmt_int(n_status, "ru")
     shown = table_with(at, "con_movement", "ru")
+    shown = shown.assign(**{t("con_n_movements", "ru"): [number(v, "ru") for v in shown[t("con_n_movements", "ru")]]})
     by_movement = shown.groupby(t("con_movement", "ru"))[t("con_n_movements", "ru")].sum()
     assert by_movement["Зачисление"] == n_admitted  # the seed's label, never the code
     expulsions = shown[shown[t("con_movement", "ru")] == "Отчисление"]
     assert expulsions.groupby(t("con_reason", "ru"))[t("con_n_movements", "ru")].sum().to_dict() == expelled
     sankey = next(c for c in charts(at) if c["data"][0]["type"] == "sankey")["data"][0]
     assert sum(sankey["link"]["value"]) == n_transitions
-    assert "Обучается" in sankey["node"]["label"] and "active" not in sankey["node"]["label"]
+    labels = [label.rsplit(":", 1)[0] for label in sankey["node"]["label"]]  # "Обучается: 12"
+    assert "Обучается" in labels and "active" not in labels
 
 
 def test_a_date_before_any_data_says_so(contingent: Callable[[str], AppTest]) -> None:
@@ -252,7 +255,7 @@ def test_a_small_cohort_is_marked_not_hidden(contingent: Callable[[str], AppTest
     trace = next(tr for tr in chart["data"] if tr["name"].startswith(str(year)))
     assert trace["name"].endswith(t("small_base_mark", "en")) and trace["line"]["dash"] == "dot"
     shown = table_with(at, "con_dropout_rate", "en")
-    marked = shown[shown["Intake year"] == year][t("con_dropout_rate", "en")]
+    marked = shown[shown["Intake year"] == str(year)][t("con_dropout_rate", "en")]  # a year, written as text
     assert not marked.empty and marked.str.endswith(t("small_base_mark", "en")).all()
 
 
@@ -287,7 +290,7 @@ def test_retention_counts_graduates_apart_from_dropouts(contingent: Callable[[st
     shown = table_with(at, "con_dropout_rate", lang)
     columns = [t(k, lang) for k in ("con_intake_year", "con_years_after", "con_cohort_size", "con_n_retained",
                                     "con_n_graduated", "con_n_dropout")]
-    assert [tuple(int(v) for v in r) for r in shown[columns].values.tolist()] == [
+    assert [tuple(int(number(v, lang)) for v in r) for r in shown[columns].values.tolist()] == [
         tuple(int(v) for v in r) for r in expected]
     assert shown[t("con_dropout_rate", lang)].tolist() == [
         fmt_rate(dropouts / size, size, lang) for *_, size, _, _, dropouts in expected]
@@ -372,3 +375,38 @@ def test_one_faculty_in_view_opens_by_programme(contingent: Callable[[str], AppT
             and f["data"][0].get("orientation") == "h"]
     assert bars and len(bars[0]["data"][0]["y"]) > 1 and set(bars[0]["data"][0]["y"]) <= programmes
     assert dict(fresh.query_params)["con_dimension"] in (["program"], "program")
+
+
+def test_labels_follow_the_breakdown_and_movement_families_keep_one_hue(contingent: Callable[[str], AppTest],
+                                                                       published_demo: Home) -> None:
+    """Issue 23 point 14: the count beside the headcount names what it counts (faculties when broken down by
+    faculty, never "groups"); on the movements chart each movement (a family of reasons) has one hue and its
+    reasons shades of it; the Sankey's nodes carry their counts under "before" and "after" headings."""
+    import colorsys
+
+    at = contingent("kk")
+    for dimension in ("faculty", "course"):
+        at.selectbox(key="con_dimension").set_value(dimension).run()
+        labels = [m.label for m in at.metric]
+        assert t(f"con_n_values_{dimension}", "kk") in labels
+    (last,) = rows(published_demo, "select max(effective_date) from main.fct_contingent_movements")[0]
+    at.date_input(key="con_period").set_value((dt.date(last.year - 2, 7, 1), last)).run()
+    flows = next(c for c in charts(at) if c["layout"]["title"]["text"].startswith(
+        t("con_flows_title", "kk", start="", end="").split(",")[0]))
+
+    def hue(colour: str) -> float:
+        return round(colorsys.rgb_to_hls(*(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)))[0], 2)
+
+    families: dict[str, set[float]] = {}
+    for trace in flows["data"]:
+        families.setdefault(trace["legendgroup"], set()).add(hue(trace["marker"]["color"]))
+    with_reasons = [g for g in families if sum(tr["legendgroup"] == g for tr in flows["data"]) > 1]
+    assert with_reasons, "no movement with several reasons in the period: this test proves nothing"
+    assert all(len(hues) == 1 for hues in families.values())  # one hue per family
+    assert len({next(iter(h)) for h in families.values()}) == len(families)  # a hue of its own for each
+    sankey_chart = next(c for c in charts(at) if c["data"][0]["type"] == "sankey")
+    nodes = sankey_chart["data"][0]["node"]["label"]
+    assert all(re.search(r": \d[\d\u00a0]*$", label) for label in nodes)  # "Оқуда: 12"
+    headings = [a["text"] for a in sankey_chart["layout"]["annotations"]]
+    assert any(t("con_sankey_before", "kk") in h for h in headings)
+    assert any(t("con_sankey_after", "kk") in h for h in headings)
