@@ -13,7 +13,7 @@ import streamlit as st
 from dashboards import auth
 from dashboards.data import current_scope, refresh_status, warehouse
 from dashboards.queries import home
-from dashboards.ui import data_as_of, fmt_date, fmt_int, fmt_num, lang, require_warehouse, table
+from dashboards.ui import data_as_of, fmt_date, fmt_int, lang, require_warehouse, table
 from policy import dbt_vars
 from registrar.common.i18n import t
 from registrar.common.paths import Home
@@ -104,11 +104,10 @@ if role == "advisor":
     if advisees.empty:
         st.info(t("home_no_advisees", language))
     else:
-        advisees["cumulative_gpa"] = [fmt_num(v, language) if pd.notna(v) else "—" for v in advisees["cumulative_gpa"]]
         table(advisees, {"student_id": "home_col_student_id", "full_name": "home_col_full_name",
                          "group_code": "home_col_group", "status": "home_col_status",
                          "cumulative_gpa": "home_col_gpa", "n_owed": "home_col_owed"},
-              title_key="home_my_advisees", filters=[], key="home_advisees")
+              title_key="home_my_advisees", filters=[], key="home_advisees", digits={"cumulative_gpa": 2})
         names = dict(zip(advisees["student_id"], advisees["full_name"] + " (" + advisees["student_id"] + ")",
                          strict=True))
         c1, c2 = st.columns([3, 1])
