@@ -106,6 +106,15 @@ def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, re
     result["latency"] = json.loads(latency_file.read_text(encoding="utf-8"))
     save(result)
 
+    say(f"[{label}] reports")
+    reports_file = root / f"reports-{tag}.json"
+    timed = bench_measure.run_measured(_python("-m", "bench.reports", "--json", str(reports_file)), env=env,
+                                       cwd=PROJECT_DIR)
+    if timed.returncode != 0:
+        raise RuntimeError(f"bench.reports failed:\n{timed.output[-3000:]}")
+    result["reports"] = json.loads(reports_file.read_text(encoding="utf-8"))
+    save(result)
+
     for name, script in (("floor", "floor_duckdb.py"), ("pandas", "reference_pandas.py")):
         say(f"[{label}] {name} reference")
         result[name] = _reference(script, extracts, root / f"{name}-{tag}", home.warehouse)
@@ -219,6 +228,12 @@ def markdown(run: dict[str, object]) -> str:
     for s in run["sizes"]:  # type: ignore[union-attr]
         lines.append(f"- {_label(s)}: " + ", ".join(
             f"{p} {v['p50_ms']} / {v['p95_ms']}" for p, v in s.get("latency", {}).items()))
+    lines += ["", "Reports, the slowest format's median seconds (bench.reports; refused: what the data lacks):", ""]
+    for s in run["sizes"]:  # type: ignore[union-attr]
+        timed = s.get("reports") or {}
+        lines.append(f"- {_label(s)}: " + ", ".join(
+            f"{n} {max(f['p50_s'] for f in r['formats'].values())}" if "formats" in r else f"{n} refused"
+            for n, r in timed.items()))
     return "\n".join(lines) + "\n"
 
 

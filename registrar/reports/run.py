@@ -29,12 +29,12 @@ def refreshed_at(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
 
 
 def produce(report: Report, params: ReportParams, fmts: tuple[str, ...],
-            con: duckdb.DuckDBPyConnection) -> dict[str, Produced]:
+            con: duckdb.DuckDBPyConnection, *, register: bool = True) -> dict[str, Produced]:
     """Build the report once and render it in each of `fmts` (checked by params.parse). An official
     document (`report.numbered`) is registered first: its outgoing number and day of issue, the same in
-    every format."""
+    every format. `register=False` (the bench's timing only) makes it without a number."""
     doc = report.build(con, params)
-    if report.numbered:
+    if report.numbered and register:
         given = issued.issue(issued.register_dir(con), report.name, params.student, params.lang)
         doc = dataclasses.replace(doc, outgoing_number=given.number, issued_on=given.issued_on)
     when = refreshed_at(con)

@@ -1,0 +1,111 @@
+"""How long each report takes on the published warehouse: every report of the catalogue with
+parameters taken from the data (the latest regular term with results, the last complete quarter,
+the data's last year, a graduate and a student studying now), each of its formats, timed from
+the parameter checks to the file's bytes, as `registrar report` makes it.
+
+    python -m bench.reports [--repeat 3] [--json OUT]   (REGISTRAR_HOME names the warehouse)
+
+Used by `registrar-bench`; a measurement, not a test. A report the data cannot give (no diploma
+register in the export) is listed with its refusal, not timed. An official document is made without
+an outgoing number (`run.produce(register=False)`): timing it issues nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import sys
+import time
+from typing import Any
+
+import duckdb
+
+from registrar.common.warehouse import Warehouse
+from registrar.reports import catalog, params, run
+from registrar.reports.base import Report, ReportError
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, report: Report) -> list[dict[str, object]]:
+    """Parameter sets to try for `report`, the likeliest first (a student document: a graduate for
+    the diploma supplement, else a student studying now)."""
+    first, last = params.data_span(con)
+    year, term = params.latest_graded_term(con) or (None, None)
+    given: dict[str, object] = {}
+    takes = report.required
+    if "year" in takes:
+        given["year"] = year
+    if "term" in takes:
+        given["term"] = term
+    if "quarter" in takes:
+        given["quarter"] = params.last_complete_quarter(last)
+    if "as_of" in takes:
+        given["as_of"] = last
+    if "period" in takes:
+        given["date_from"], given["date_to"] = max(first, last - dt.timedelta(days=365)), last
+    if "student" not in takes:
+        return [given]
+    students = [r[0] for r in con.execute(
+        "(select student_id from main.dim_students where not is_studying order by student_id limit 3) union all "
+        "(select student_id from main.dim_students where is_studying order by student_id limit 3)").fetchall()]
+    return [{**given, "student": s} for s in students]
+
+
+def measure(repeat: int = 3) -> dict[str, Any]:
+    """Per report: the parameters used, and per format p50/max seconds over `repeat` runs."""
+    wh = Warehouse.published()
+    results: dict[str, Any] = {}
+    try:
+        for name, report in catalog.reports().items():
+            with wh.cursor() as con:
+                refusal, chosen = "", None
+                for given in _candidates(con, report):
+                    try:
+                        parsed = params.parse(report, con, lang="ru", **given)  # type: ignore[arg-type]
+                        run.produce(report, parsed, (report.formats[0],), con, register=False)
+                        chosen = given
+                        break
+                    except ReportError as refused:
+                        refusal = str(refused)
+                if chosen is None:
+                    results[name] = {"refused": refusal}
+                    continue
+                timings: dict[str, Any] = {}
+                for fmt in report.formats:
+                    samples = []
+                    for _ in range(repeat):
+                        started = time.perf_counter()
+                        parsed = params.parse(report, con, fmt=fmt, lang="ru", **chosen)  # type: ignore[arg-type]
+                        produced = run.produce(report, parsed, (fmt,), con, register=False)[fmt]
+                        samples.append(time.perf_counter() - started)
+                    timings[fmt] = {"p50_s": round(statistics.median(samples), 3), "max_s": round(max(samples), 3),
+                                    "bytes": len(produced.data)}
+                results[name] = {"params": {k: str(v) for k, v in chosen.items()}, "formats": timings}
+    finally:
+        wh.close()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", help="write the results to this file too")
+    args = parser.parse_args(argv)
+    results = measure(args.repeat)
+    for name, r in results.items():
+        if "refused" in r:
+            print(f"{name:<28} refused: {r['refused']}")
+            continue
+        worst = max(v["max_s"] for v in r["formats"].values())
+        shown = "  ".join(f"{fmt} {v['p50_s']:.2f} s" for fmt, v in r["formats"].items())
+        given = ", ".join(f"{k}={v}" for k, v in r["params"].items())
+        print(f"{name:<28} {shown}   (slowest run {worst:.2f} s; {given})")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(results, fh, indent=2, ensure_ascii=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
