@@ -33,10 +33,8 @@ def widgets(report: Report, first: dt.date, last: dt.date, lang: str, scope: Sco
     required = set(report.required)
     if {"year", "term"} & {*report.required, *report.optional}:
         with wh.cursor() as con:
-            years = [r[0] for r in con.execute("select distinct academic_year from main.dim_terms "
-                                               "order by academic_year desc").fetchall()]
-            term_labels = dict(con.execute(f"select term, label_{lang} from reference.terms "  # noqa: S608
-                                           "order by term_order").fetchall())
+            years = params.academic_years(con)
+            term_labels = params.term_labels(con, lang)
             default_year, default_term = params.latest_graded_term(con) or (None, None)
 
     def label(key: str, param: Param) -> str:
@@ -69,9 +67,8 @@ def widgets(report: Report, first: dt.date, last: dt.date, lang: str, scope: Sco
             values["student"] = student_picker.pick(scope, lang, key=key, pick_key=f"{key}_pick",
                                                     label_key="reports_student") or ""
         elif param == "faculty":
-            faculties = wh.query(f"select faculty_code, name_{lang} as name from main.dim_faculties "  # noqa: S608
-                                 "order by faculty_code")
-            names = dict(zip(faculties["faculty_code"], faculties["name"], strict=True))
+            with wh.cursor() as con:
+                names = params.faculty_names(con, lang)
             if forced_faculties is None:
                 values["faculty"] = st.selectbox(label("reports_faculty", param), list(names), key=key,
                                                  format_func=lambda c, n=names: f"{c} — {n[c]}", index=None)
