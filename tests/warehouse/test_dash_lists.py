@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from registrar.access.users import User
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
-from registrar.reports import params
+from registrar.reports import catalog, params
 from tests.support.access import accounts, signed_in
 
 pytestmark = pytest.mark.xdist_group("dashboards")
@@ -57,8 +57,9 @@ def user(home: Home, role: str) -> User:
 
 def test_the_registrar_sees_every_list_and_every_row(home: Home) -> None:
     at = open_list(home, "registrar")
-    assert set(at.selectbox(key="lists_name").options) >= {"recognition_issues", "plan_gaps", "summer_term",
-                                                          "leave_and_mobility"}
+    titles = {t(catalog.get(n).title_key, "en") for n in ("recognition_issues", "plan_gaps", "summer_term",
+                                                          "leave_and_mobility")}
+    assert set(at.selectbox(key="lists_name").options) >= titles
     assert set(at.dataframe[0].value[ID]) == away_on_last_day(home)
     assert len(at.get("download_button")) == 3  # xlsx, csv, pdf
 

@@ -11,7 +11,7 @@ from registrar.reports.base import Report, ReportDocument, ReportParams
 
 HEADERS = {
     "student_id": "lists_student_id", "full_name": "lists_full_name", "program_code": "lists_program_code",
-    "group_code": "lists_pg_group", "discipline_code": "lists_discipline_code", "discipline": "lists_discipline",
+    "group_code": "lists_pg_group", "discipline_code": "lists_discipline_code", "discipline_name": "lists_discipline",
     "semester_no": "lists_pg_semester", "credits": "lists_pg_credits", "due_on": "lists_pg_due_on",
 }
 
@@ -22,7 +22,7 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     faculty = faculty_name(con, params)
     sql = f"""
         select g.student_id, s.full_name, s.program_code, s.group_code, g.discipline_code,
-               d.{label('name', lang)} as discipline, g.semester_no, g.credits, g.due_on
+               d.{label('name', lang)} as discipline_name, g.semester_no, g.credits, g.due_on
         from main.rpt_plan_gaps as g
         join main.dim_students as s on g.student_id = s.student_id
         left join main.dim_disciplines as d on g.discipline_code = d.discipline_code
