@@ -72,6 +72,10 @@ def test_a_dean_sees_their_faculty_only(home: Home) -> None:
     marks = ",".join("?" * len(dean.faculties))
     expected = away_on_last_day(home, f"v.faculty_code in ({marks})", list(dean.faculties))
     assert set(at.dataframe[0].value[ID]) == expected and expected
+    # a list by faculty that takes no faculty parameter: only the dean's rows
+    at.selectbox(key="lists_name").select("summer_term").run()
+    at.button(key="lists_show").click().run()
+    assert set(at.dataframe[0].value[t("lists_code_of_faculty", "en")]) == set(dean.faculties)
 
 
 def test_an_advisor_sees_their_advisees_only(home: Home) -> None:

@@ -27,6 +27,14 @@ movements as (
     select * from {{ ref('fct_contingent_movements') }}
 ),
 
+taken_terms as (
+    select distinct
+        student_id,
+        academic_year,
+        term
+    from grades
+),
+
 student_semesters as (
     -- the student's regular semesters with results, numbered on from the course the student
     -- entered at; a semester is completed when its exam period ends
@@ -36,9 +44,8 @@ student_semesters as (
         + row_number() over (partition by plans.student_id order by terms.term_seq) as semester_no,
         coalesce(terms.exams_end_on, terms.ends_on) as completed_on
     from plans
-    inner join (select distinct student_id, academic_year, term from grades) as taken
-        on plans.student_id = taken.student_id
-    inner join terms on taken.academic_year = terms.academic_year and taken.term = terms.term
+    inner join taken_terms on plans.student_id = taken_terms.student_id
+    inner join terms on taken_terms.academic_year = terms.academic_year and taken_terms.term = terms.term
     where terms.is_regular_semester
 ),
 

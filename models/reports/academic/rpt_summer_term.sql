@@ -39,20 +39,27 @@ registrations as (
     group by enrollments.academic_year, students.faculty_code
 ),
 
+first_failures as (
+    select
+        student_id,
+        discipline_code,
+        min(term_seq) as first_failed_term_seq
+    from grades
+    where not is_passed
+    group by student_id, discipline_code
+),
+
 summer_results as (
     -- the last result of each discipline in the summer term, and whether an earlier term left it failed
     select
         grades.*,
-        exists (
-            select 1 from grades as earlier
-            where
-                earlier.student_id = grades.student_id
-                and earlier.discipline_code = grades.discipline_code
-                and earlier.term_seq < grades.term_seq
-                and not earlier.is_passed
-        ) as was_a_debt
+        coalesce(first_failures.first_failed_term_seq < grades.term_seq, false) as was_a_debt
     from grades
     inner join summer_terms on grades.term = summer_terms.term
+    left join first_failures
+        on
+            grades.student_id = first_failures.student_id
+            and grades.discipline_code = first_failures.discipline_code
     where grades.is_last_in_term and grades.source = 'session'
 ),
 
@@ -73,9 +80,15 @@ results as (
 ),
 
 keys as (
-    select academic_year, faculty_code from registrations
+    select
+        academic_year,
+        faculty_code
+    from registrations
     union
-    select academic_year, faculty_code from results
+    select
+        academic_year,
+        faculty_code
+    from results
 )
 
 select
