@@ -45,6 +45,7 @@ PAGES = [
     ("attestation.py", "page_attestation", ":material/grading:", "attestation"),
     ("student.py", "page_student", ":material/person_search:", "student"),
     ("contingent.py", "page_contingent", ":material/groups:", "contingent"),
+    ("lists.py", "page_lists", ":material/list_alt:", "lists"),
     ("reports.py", "page_reports", ":material/description:", "reports"),
     ("status.py", "page_status", ":material/fact_check:", "status"),
 ]

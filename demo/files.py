@@ -27,7 +27,7 @@ FILES: dict[str, tuple[str, ...]] = {
                  "citizenship", "program_code", "study_form", "study_language", "funding", "group_code",
                  "advisor_id", "social_benefit", "status", "admission_basis"),
     "orders": ("order_no", "order_date", "student_id", "movement", "effective_date", "reason", "program_code",
-               "funding", "course", "study_form", "study_language", "group_code"),
+               "funding", "course", "study_form", "study_language", "group_code", "ends_on"),
     "enrollments": ("student_id", "discipline_code", "academic_year", "term", "group_code", "teacher_id"),
     "grades": ("student_id", "discipline_code", "academic_year", "term", "attempt", "rk1", "rk2", "exam",
                "graded_on"),

@@ -24,6 +24,7 @@ class Batch:
     effective: int
     students: np.ndarray
     columns: dict[str, np.ndarray]  # reason/programme/funding/course/form/language/group, -1 = empty
+    ends_on: np.ndarray | None = None  # planned last day (a date ordinal) of a leave, -1 = empty
 
 
 ORDER_VALUE_COLUMNS = ("reason", "program_code", "funding", "course", "study_form", "study_language",
@@ -37,7 +38,7 @@ class OrderBook:
         self.batches: list[Batch] = []
 
     def add(self, movement: str, order_date: int, effective: int, students: np.ndarray,
-            **values: np.ndarray | int) -> None:
+            ends_on: np.ndarray | None = None, **values: np.ndarray | int) -> None:
         students = np.asarray(students, np.int64)
         if not len(students):
             return
@@ -46,7 +47,8 @@ class OrderBook:
             assert name in ORDER_VALUE_COLUMNS, name
             cols[name] = np.broadcast_to(np.asarray(v, np.int64), students.shape).copy()
         assert order_date <= EXTRACT_DATE.toordinal() and effective <= EXTRACT_DATE.toordinal()
-        self.batches.append(Batch(movement_index(movement), order_date, effective, students, cols))
+        ends = None if ends_on is None else np.broadcast_to(np.asarray(ends_on, np.int64), students.shape).copy()
+        self.batches.append(Batch(movement_index(movement), order_date, effective, students, cols, ends))
 
     def write(self, sink: ArrowSink, sid: pa.Array, dates: pa.Array, date_base: int,
               groups: list[str]) -> None:
@@ -60,8 +62,10 @@ class OrderBook:
         per_batch = np.array([[b.movement, b.order_date, b.effective] for b in batches], np.int64)[which]
         values = {c: np.concatenate([b.columns.get(c, np.full(len(b.students), -1)) for b in batches])
                   for c in ORDER_VALUE_COLUMNS}
+        ends_on = np.concatenate([b.ends_on if b.ends_on is not None else np.full(len(b.students), -1)
+                                  for b in batches])
         rows = np.lexsort((students, which))
-        students, which, per_batch = students[rows], which[rows], per_batch[rows]
+        students, which, per_batch, ends_on = students[rows], which[rows], per_batch[rows], ends_on[rows]
         values = {c: v[rows] for c, v in values.items()}
         lookups = {"reason": REASON_CODES, "program_code": [p.code for p in PROGRAMMES], "funding": FUNDINGS,
                    "study_form": STUDY_FORMS, "study_language": LANGUAGES, "group_code": groups}
@@ -78,6 +82,9 @@ class OrderBook:
                 out[c] = pa.array(v, mask=v < 0)
             else:
                 out[c] = take(pa.array(lookups[c]), np.maximum(v, 0), v < 0)
+        # the planned end of a leave, where the order gives one and it lies within the calendar written
+        planned = (ends_on >= date_base) & (ends_on - date_base < len(dates))
+        out["ends_on"] = take(dates, np.where(planned, ends_on - date_base, 0), ~planned)
         sink.write({name: out[name] for name in sink.names})
 
 

@@ -249,7 +249,12 @@ class Movements(SimulationState):
         for day in np.unique(days):
             here = days == day
             signed = workday(int(day) + int(self.rng.integers(0, 4)))
-            self.orders.add("academic_leave", signed, int(day), students[here], reason=reason[here])
+            # child care and tuberculosis leaves name their planned end; the others leave it empty
+            # (the warehouse then assumes var academic_leave_max_months)
+            planned = np.where((reason[here] == child_care) | (reason[here] == tuberculosis),
+                               int(day) + 365 * years[here] - 1, -1)
+            self.orders.add("academic_leave", signed, int(day), students[here], ends_on=planned,
+                            reason=reason[here])
 
 
     # ---- end of the year

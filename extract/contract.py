@@ -274,8 +274,12 @@ ENTITIES: tuple[Entity, ...] = (
             _code("study_form", "study_forms", doc="New form of study."),
             _code("study_language", "study_languages", doc="New language of instruction."),
             _c("group_code", doc="New academic group."),
+            _c("ends_on", "date",
+               doc="Planned last day of an academic leave or outgoing mobility (optional column; where "
+                   "empty, the start plus var academic_leave_max_months is assumed)."),
         ),
         key=("order_no", "student_id", "movement"),
+        checks=(RowRule("ends_on is before effective_date", "ends_on", "ends_on < effective_date"),),
     ),
     Entity(
         "enrollments",

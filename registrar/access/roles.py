@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Every page of the dashboards, by the url path app.py gives it, in menu order.
-PAGES = ("home", "attestation", "student", "contingent", "reports", "status")
+PAGES = ("home", "attestation", "student", "contingent", "lists", "reports", "status")
 
 # How a role's faculties are chosen: every faculty; the faculties given to the user (a dean);
 # the faculties of the user's advisees (an advisor, who then sees only those students).
@@ -34,11 +34,11 @@ _EVERY_PAGE = PAGES
 ROLE_TABLE: dict[str, Role] = {role.name: role for role in (
     Role("registrar", _EVERY_PAGE, "all", personal_data=True, individuals=True, suppress_small_cells=False,
          refresh=True),
-    Role("management", ("home", "attestation", "contingent", "status"), "all",
+    Role("management", ("home", "attestation", "contingent", "lists", "status"), "all",
          personal_data=False, individuals=True, suppress_small_cells=False),
-    Role("dean", ("home", "attestation", "student", "contingent", "status"), "assigned",
+    Role("dean", ("home", "attestation", "student", "contingent", "lists", "status"), "assigned",
          personal_data=True, individuals=True, suppress_small_cells=False),
-    Role("advisor", ("home", "student", "status"), "advisees",
+    Role("advisor", ("home", "student", "lists", "status"), "advisees",
          personal_data=True, individuals=True, suppress_small_cells=False),
     Role("viewer", ("home", "attestation", "contingent", "status"), "all",
          personal_data=False, individuals=False, suppress_small_cells=True),

@@ -213,3 +213,26 @@ def parse(
     if given["term"]:
         parsed["term"] = parse_term(term, parsed["year"], con, lang)  # type: ignore[arg-type]
     return ReportParams(**parsed)  # type: ignore[arg-type]
+
+
+def academic_years(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The academic years the warehouse has terms of, newest first (the year pickers' choices)."""
+    return [r[0] for r in con.execute("select distinct academic_year from main.dim_terms "
+                                      "order by academic_year desc").fetchall()]
+
+
+def term_labels(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
+    """Each term of the warehouse known to seed terms, with its label in `lang`, in term order (the term
+    pickers' choices)."""
+    if lang not in LANGUAGES:
+        raise ReportError(t("report_err_lang", "en", value=lang, choices=", ".join(LANGUAGES)))
+    return dict(con.execute(f"select term, any_value(label_{lang}) from main.dim_terms "  # noqa: S608
+                            "where term_order is not null group by term order by min(term_order)").fetchall())
+
+
+def faculty_names(con: duckdb.DuckDBPyConnection, lang: str) -> dict[str, str]:
+    """Each faculty's code and name in `lang`, by code (the faculty pickers' choices)."""
+    if lang not in LANGUAGES:
+        raise ReportError(t("report_err_lang", "en", value=lang, choices=", ".join(LANGUAGES)))
+    return dict(con.execute(f"select faculty_code, name_{lang} from main.dim_faculties "  # noqa: S608
+                            "order by faculty_code").fetchall())

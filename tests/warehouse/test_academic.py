@@ -13,15 +13,23 @@ demo's included.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pandas as pd
 import pytest
 
+from policy import dbt_vars
+from registrar.common.i18n import t
 from registrar.common.paths import Home
 from registrar.pipeline.refresh import refresh
+from registrar.reports import params
+from registrar.reports.base import Report, ReportError, ReportParams
+from registrar.reports.library import leave_and_mobility, plan_gaps, recognition_issues, summer_term
 from tests.support.extracts import MINI, quiet
 
 pytestmark = pytest.mark.xdist_group("academic")
@@ -196,3 +204,96 @@ def test_reports_apply_the_rules(warehouse: Path) -> None:
                                  " main.rpt_transcript where student_id = 'S0010' order by term_seq, discipline_code")
     assert transcript == [("1", "W2", "B", False), ("1", "W3", "A", False), ("1", "W6", "F", True),
                           ("summer", "W6", "B", False)]
+
+
+# --- the lists of issue 18 on this warehouse: each against independent SQL on the marts ------------
+
+def report_frame(warehouse: Path, module: Any, parameters: ReportParams, section: int = 0) -> pd.DataFrame:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return module.build(con, parameters).sections[section].frame
+    finally:
+        con.close()
+
+
+def last_day(warehouse: Path) -> dt.date:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return params.data_span(con)[1]
+    finally:
+        con.close()
+
+
+def refused(warehouse: Path, report: Report, **given: object) -> str:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        with pytest.raises(ReportError) as caught:
+            report.build(con, params.parse(report, con, lang="en", **given))  # type: ignore[arg-type]
+        return str(caught.value)
+    finally:
+        con.close()
+
+
+def test_recognition_issues_lists_the_protocol_lines_that_break_a_rule(warehouse: Path) -> None:
+    shown = report_frame(warehouse, recognition_issues, ReportParams(
+        lang="en", date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 7, 1)))
+    expected = rows(warehouse, "select l.student_id, l.discipline_code from main.fct_recognition_lines l "
+                               "where not l.is_counted and l.protocol_date between ? and ? order by all",
+                    [dt.date(2025, 1, 1), dt.date(2025, 7, 1)])
+    got = sorted(zip(shown[t("lists_student_id", "en")], shown[t("lists_discipline_code", "en")], strict=True))
+    assert got == expected == [("S0001", "HIS1101"), ("S0011", "PE1103")]
+    assert set(shown[t("lists_ri_rule", "en")]) == {"4.1.16"}
+    assert "--from/--to" in refused(warehouse, recognition_issues.REPORT)
+
+
+def test_plan_gaps_are_the_missing_due_disciplines_of_the_standing(warehouse: Path) -> None:
+    day = last_day(warehouse)
+    shown = report_frame(warehouse, plan_gaps, ReportParams(lang="en", as_of=day))
+    got = set(zip(shown[t("lists_student_id", "en")], shown[t("lists_discipline_code", "en")], strict=True))
+    standing = rows(warehouse, "select f.student_id, unnest(string_split(f.missing_due_disciplines, ', ')) "
+                               "from main.fct_student_standing f where exists (select 1 from "
+                               "main.fct_student_status_history h where h.student_id = f.student_id and h.is_enrolled "
+                               "and h.valid_from <= ? and (h.valid_to is null or h.valid_to > ?))", [day, day])
+    assert got == set(standing) and got
+    assert "--as-of" in refused(warehouse, plan_gaps.REPORT, as_of=dt.date(2000, 1, 1))
+
+
+def test_summer_term_counts_registrations_and_debts_cleared(warehouse: Path) -> None:
+    shown = report_frame(warehouse, summer_term, ReportParams(lang="en", year="2024-2025"))
+    expected = rows(warehouse, """
+        select s.faculty_code, count(distinct e.student_id), count(*), sum(d.credits)
+        from main.fct_enrollments e join main.dim_students s using (student_id)
+        join main.dim_disciplines d using (discipline_code)
+        where e.academic_year = '2024-2025' and e.term = 'summer' group by all order by all""")
+    got = list(zip(shown[t("lists_code_of_faculty", "en")], shown[t("lists_st_students", "en")],
+                   shown[t("lists_st_registrations", "en")], shown[t("lists_st_credits_taken", "en")], strict=True))
+    assert got == expected
+    cleared = rows(warehouse, """
+        select count(*) from main.fct_grades g where g.term = 'summer' and g.is_passed and g.is_last_in_term
+          and exists (select 1 from main.fct_grades e where e.student_id = g.student_id
+                      and e.discipline_code = g.discipline_code and e.term_seq < g.term_seq and not e.is_passed)""")
+    assert shown[t("lists_st_debts_cleared", "en")].sum() == cleared[0][0] == 1  # S0010's W6
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        with pytest.raises(ReportError, match="no summer term"):
+            summer_term.build(con, ReportParams(lang="en", year="2099-2100"))
+    finally:
+        con.close()
+    assert "2023-2024" in refused(warehouse, summer_term.REPORT, year="2023-2024")
+
+
+def test_leave_and_mobility_lists_who_is_away_and_when_they_are_expected(warehouse: Path) -> None:
+    day = last_day(warehouse)
+    shown = report_frame(warehouse, leave_and_mobility, ReportParams(lang="en", as_of=day))
+    away = rows(warehouse, """
+        select h.student_id, min(h.valid_from) from main.fct_student_status_history h
+        join reference.contingent_statuses s on h.status = s.status
+        where s.is_enrolled and not s.is_studying and h.valid_to is null group by all order by all""")
+    months = int(dbt_vars()["academic_leave_max_months"])
+    got = sorted(zip(shown[t("lists_student_id", "en")], shown[t("lists_lm_since", "en")],
+                     shown[t("lists_lm_expected_return", "en")], strict=True))
+    assert got == [(s, since, (pd.Timestamp(since) + pd.DateOffset(months=months)).date()) for s, since in away]
+    assert {"S0002", "S0004"} <= {s for s, _ in away}
+    overdue = report_frame(warehouse, leave_and_mobility, ReportParams(lang="en", as_of=day), section=1)
+    assert sorted(overdue[t("lists_student_id", "en")]) == [s for s, _since, back in got if back < day]
+    assert "--as-of" in refused(warehouse, leave_and_mobility.REPORT, as_of=dt.date(2099, 1, 1))

@@ -19,6 +19,7 @@ renamed as (
         study_form,
         study_language,
         group_code,
+        ends_on,
         _source_row as source_row
     from source
 )
