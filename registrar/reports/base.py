@@ -44,6 +44,16 @@ class ReportParams:
 
 
 @dataclass
+class Chart:
+    """A bar chart the PDF draws under its section's table (XLSX and CSV leave it out): one group of
+    bars per category, one bar per series (name, values in the categories' order), texts translated."""
+
+    title: str
+    categories: list[str]
+    series: list[tuple[str, list[float]]]
+
+
+@dataclass
 class Section:
     """One table of a report: a heading (may be empty) and its rows, headers already translated.
 
@@ -55,6 +65,8 @@ class Section:
     # column) and the headers as printed, when they differ from the frame's (unique) column names.
     column_codes: list[str] | None = None
     headers: list[str] | None = None
+    # Charts the PDF draws after the table (the annual report's); none for most reports.
+    charts: list[Chart] = field(default_factory=list)
 
 
 @dataclass

@@ -23,6 +23,8 @@
   then one sheet per section as the form is entered: the column codes in the first row, the row codes in
   the first column, the labels in the second row and column. A section's `column_codes` are also printed
   in the PDF as a row under its header.
+- A section's `charts` (bar charts) are drawn in the PDF under its table, with the PDF's own lines and
+  fills; the XLSX and the CSV hold the table only.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from openpyxl.utils import get_column_letter
 
 from policy import settings
 from registrar.common.i18n import t
-from registrar.reports.base import ReportDocument, ReportParams, Section
+from registrar.reports.base import Chart, ReportDocument, ReportParams, Section
 
 FONTS_DIR = Path(__file__).with_name("fonts")
 FONT_REGULAR = FONTS_DIR / "DejaVuSans.ttf"
@@ -336,8 +338,54 @@ def to_pdf(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime 
             pdf.set_font("DejaVu", "B", 11)
             pdf.multi_cell(0, 6, section.heading, new_x="LMARGIN", new_y="NEXT")
         _pdf_table(pdf, section.frame, section.headers, section.column_codes)
+        for chart in section.charts:
+            _pdf_chart(pdf, chart)
     _pdf_signatures(pdf, doc)
     return bytes(pdf.output())
+
+
+CHART_SHADES = ((52, 101, 164), (237, 125, 49), (112, 173, 71), (150, 150, 150))  # one fill per series
+
+
+def _pdf_chart(pdf: _Pdf, chart: Chart) -> None:
+    """A horizontal bar chart drawn with the PDF's own lines and fills (no image library): its title, one
+    row per category (its label, then one bar per series with its value), a legend of the series. Bars
+    are scaled to the largest value; the chart never splits across pages."""
+    size, bar, gap = 7.0, 3.2, 1.6
+    values = [v for _, vals in chart.series for v in vals if v is not None]
+    top = max(values, default=0) or 1
+    height = 8 + len(chart.categories) * (bar * len(chart.series) + gap) + 7
+    if pdf.get_y() + 4 + height > pdf.page_break_trigger:
+        pdf.add_page()
+    pdf.ln(4)
+    pdf.set_font("DejaVu", "B", 9)
+    pdf.multi_cell(0, 5, chart.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", size)
+    label_width = min(max((pdf.get_string_width(c) for c in chart.categories), default=0) + 2, pdf.epw * 0.35)
+    plot = pdf.epw - label_width - 18
+    y = pdf.get_y() + 1
+    for i, category in enumerate(chart.categories):
+        block = bar * len(chart.series)
+        pdf.set_xy(pdf.l_margin, y)
+        pdf.cell(label_width, block, _wrap(pdf, category, label_width)[0])
+        for k, (_, vals) in enumerate(chart.series):
+            value = vals[i] if i < len(vals) and vals[i] is not None else 0
+            pdf.set_fill_color(*CHART_SHADES[k % len(CHART_SHADES)])
+            width = plot * float(value) / float(top)
+            if width > 0:
+                pdf.rect(pdf.l_margin + label_width, y + k * bar, width, bar * 0.85, style="F")
+            pdf.set_xy(pdf.l_margin + label_width + width + 0.8, y + k * bar)
+            pdf.cell(16, bar * 0.85, _text(float(value)))
+        y += block + gap
+    x = pdf.l_margin + label_width
+    for k, (name, _) in enumerate(chart.series):
+        pdf.set_fill_color(*CHART_SHADES[k % len(CHART_SHADES)])
+        pdf.rect(x, y + 1, 3, 3, style="F")
+        pdf.set_xy(x + 4, y + 0.5)
+        pdf.cell(pdf.get_string_width(name) + 1, 4, name)
+        x += pdf.get_string_width(name) + 9
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_xy(pdf.l_margin, y + 6)
 
 
 def _pdf_signatures(pdf: _Pdf, doc: ReportDocument) -> None:
