@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from registrar.common.i18n import t
+from registrar.reports import params as report_params
 from registrar.reports._lists import label, section, show_date
 from registrar.reports.base import Chart, Report, ReportDocument, ReportError, ReportParams, Section
 
@@ -45,10 +46,12 @@ def contingent(con: duckdb.DuckDBPyConnection, lang: str, this: dt.date, previou
     rows = section(con, t("lists_ar_contingent", lang, date=show_date(this),
                           previous=show_date(previous) if previous else "—"), f"""
         with counts as (
+            -- a faculty with nobody on one date counts 0 there; no previous census date, no count
             select faculty_code,
-                   sum(headcount) filter (where snapshot_date = $previous) as previous_headcount,
-                   sum(headcount) filter (where snapshot_date = $this) as headcount,
-                   sum(n_enrolled) filter (where snapshot_date = $this) as n_enrolled
+                   case when $previous is not null then coalesce(sum(headcount) filter (
+                       where snapshot_date = $previous), 0) end::bigint as previous_headcount,
+                   coalesce(sum(headcount) filter (where snapshot_date = $this), 0)::bigint as headcount,
+                   coalesce(sum(n_enrolled) filter (where snapshot_date = $this), 0)::bigint as n_enrolled
             from main.fct_contingent_monthly
             where is_census_date and snapshot_date in ($this, $previous)
             group by faculty_code
@@ -74,7 +77,8 @@ def _num(value: object) -> float:
 
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
-    lang, year = params.lang, params.year or ""
+    lang = params.lang
+    year = report_params.parse_year(params.year or "", con, lang)  # a year with terms in the warehouse
     this, previous = census_dates(con, year, lang)
     start, end = year_bounds(con, year)
     period = {"start": start, "end": end}
@@ -119,10 +123,10 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     sections.append(gpa_bands(con, lang, year))
     sections.append(attestation(con, lang, year))
     sections.append(section(con, t("lists_ar_retention", lang, date=show_date(this)), """
-        select intake_year, min(years_after) as years_after, sum(n_students) as cohort_size,
-               sum(n_students) filter (where is_enrolled) as n_enrolled,
-               sum(n_students) filter (where is_graduated) as n_graduated,
-               sum(n_students) filter (where is_dropout) as n_dropout,
+        select intake_year, min(years_after) as years_after, sum(n_students)::bigint as cohort_size,
+               coalesce(sum(n_students) filter (where is_enrolled), 0)::bigint as n_enrolled,
+               coalesce(sum(n_students) filter (where is_graduated), 0)::bigint as n_graduated,
+               coalesce(sum(n_students) filter (where is_dropout), 0)::bigint as n_dropout,
                round(coalesce(sum(n_students) filter (where is_enrolled), 0) / sum(n_students), 4) as share_enrolled,
                round(coalesce(sum(n_students) filter (where is_dropout), 0) / sum(n_students), 4) as dropout_rate
         from main.fct_cohort_retention where observed_on = $this
@@ -142,7 +146,7 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
 
 def gpa_bands(con: duckdb.DuckDBPyConnection, lang: str, year: str) -> Section:
     rows = section(con, t("lists_ar_gpa", lang), """
-        select band_order, min(band_from) as band_from, min(band_to) as band_to, sum(n_students) as n_students
+        select band_order, min(band_from) as band_from, min(band_to) as band_to, sum(n_students)::bigint as n_students
         from main.rpt_annual_gpa_bands where academic_year = $year
         group by band_order order by band_order
     """, {"year": year}, {"band_from": "lists_ar_band_from", "band_to": "lists_ar_band_to",
@@ -158,8 +162,8 @@ def gpa_bands(con: duckdb.DuckDBPyConnection, lang: str, year: str) -> Section:
 def attestation(con: duckdb.DuckDBPyConnection, lang: str, year: str) -> Section:
     rows = section(con, t("lists_ar_attestation", lang), f"""
         with sums as (
-            select b.faculty_code, sum(b.n_graded) as n_graded, sum(b.n_passed) as n_passed,
-                   sum(b.n_quality) as n_quality
+            select b.faculty_code, sum(b.n_graded)::bigint as n_graded, sum(b.n_passed)::bigint as n_passed,
+                   sum(b.n_quality)::bigint as n_quality
             from main.fct_attestation_breakdown as b
             inner join main.dim_terms as d on b.academic_year = d.academic_year and b.term = d.term
             where b.academic_year = $year and d.is_regular_semester
