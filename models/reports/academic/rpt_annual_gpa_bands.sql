@@ -36,7 +36,9 @@ bands as (
 
 year_end_terms as (
     -- the last regular term of each academic year
-    select academic_year, max(term_order) as term_order
+    select
+        academic_year,
+        max(term_order) as term_order
     from terms
     where is_regular_semester
     group by academic_year
@@ -49,10 +51,13 @@ studying as (
         student_terms.cumulative_gpa
     from student_terms
     inner join year_end_terms
-        on student_terms.academic_year = year_end_terms.academic_year
-        and student_terms.term_order = year_end_terms.term_order
-    inner join standing on student_terms.student_id = standing.student_id
-        and student_terms.term_seq = standing.term_seq
+        on
+            student_terms.academic_year = year_end_terms.academic_year
+            and student_terms.term_order = year_end_terms.term_order
+    inner join standing
+        on
+            student_terms.student_id = standing.student_id
+            and student_terms.term_seq = standing.term_seq
     inner join statuses on standing.status = statuses.status
     left join programs on standing.program_code = programs.program_code
     where statuses.is_studying and student_terms.cumulative_gpa is not null
@@ -67,8 +72,9 @@ banded as (
         bands.band_to
     from studying
     inner join bands
-        on studying.cumulative_gpa >= bands.band_from
-        and (bands.band_to is null or studying.cumulative_gpa < bands.band_to)
+        on
+            studying.cumulative_gpa >= bands.band_from
+            and (bands.band_to is null or studying.cumulative_gpa < bands.band_to)
 )
 
 select

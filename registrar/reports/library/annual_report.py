@@ -24,7 +24,8 @@ def year_bounds(con: duckdb.DuckDBPyConnection, year: str) -> tuple[dt.date, dt.
     starts (the last term's end for the last year), by dim_terms."""
     row = con.execute("""
         select min(starts_on), coalesce(
-            (select min(n.starts_on) - 1 from main.dim_terms as n where n.academic_year_start = y.academic_year_start + 1),
+            (select min(n.starts_on) - 1 from main.dim_terms as n
+             where n.academic_year_start = y.academic_year_start + 1),
             max(ends_on))
         from main.dim_terms as y where academic_year = ? group by academic_year_start
     """, [year]).fetchone()
