@@ -121,20 +121,20 @@ if not shown_any:
     st.caption(t("home_attention_none", language))
 
 # --- what the warehouse holds -----------------------------------------------------------------------
-with st.expander(t("home_holdings_heading", language)):
-    held = home.holdings(scope)
-    dates = home.latest_dates().iloc[0]
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("home_refreshed_at", language), fmt_date(status["refreshed_at"]) if status else "—")
-    c2.metric(t("home_last_order", language), fmt_date(dates["last_order"]))
-    c3.metric(t("home_students", language), fmt_int(held["n_students"], language))
-    c4.metric(t("home_studying", language), fmt_int(held["n_studying"], language))
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(t("home_terms", language), fmt_int(held["n_terms"], language),
-              help=t("home_terms_span", language, first=held["first_year"] or "—", last=held["last_year"] or "—"))
-    c2.metric(t("home_faculties", language), fmt_int(held["n_faculties"], language))
-    c3.metric(t("checks_passed", language), fmt_int(counts.get("pass", 0), language))
-    c4.metric(t("checks_warned", language), fmt_int(counts.get("warn", 0), language))
+st.subheader(t("home_holdings_heading", language))
+held = home.holdings(scope)
+dates = home.latest_dates().iloc[0]
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("home_refreshed_at", language), fmt_date(status["refreshed_at"]) if status else "—")
+c2.metric(t("home_last_order", language), fmt_date(dates["last_order"]))
+c3.metric(t("home_students", language), fmt_int(held["n_students"], language))
+c4.metric(t("home_studying", language), fmt_int(held["n_studying"], language))
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("home_terms", language), fmt_int(held["n_terms"], language),
+          help=t("home_terms_span", language, first=held["first_year"] or "—", last=held["last_year"] or "—"))
+c2.metric(t("home_faculties", language), fmt_int(held["n_faculties"], language))
+c3.metric(t("checks_passed", language), fmt_int(counts.get("pass", 0), language))
+c4.metric(t("checks_warned", language), fmt_int(counts.get("warn", 0), language))
 
 st.subheader(t("home_pages", language))
 for page, title, about, icon in [

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from extract.contract import ENTITIES
 from registrar.access import audit
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
@@ -30,14 +31,16 @@ ENGLISH = re.compile(
     r"Aug|Sep|Oct|Nov|Dec|fail|warn|pass|error|warning)\b")
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 # What may look like snake_case and is not code: the name of a file as it is saved (a download in the
-# audit log keeps its file name: "att_debtors_table.xlsx").
-ALLOWED_SNAKE = re.compile(r"\b[a-z0-9_]+\.(?:xlsx|csv|pdf)\b")
+# audit log keeps its file name: "att_debtors_table.xlsx"), and the names the AIS extract files must have
+# (the Data refresh page lists them for the upload, and names the file of a defect: "blank_movements").
+ALLOWED_SNAKE = re.compile(r"\b[a-z0-9_]+\.(?:xlsx|csv|pdf)\b|\b(?:"
+                           + "|".join(sorted((e.name for e in ENTITIES), key=len, reverse=True)) + r")\b")
 # The one column shown as recorded: the Data refresh page's check identifier, beside the translated "what it
 # checks", is the name the registrar quotes to support and finds in dbt's logs and the CLI's quality report.
 AS_RECORDED = ("check_identifier",)
 
 PAGES = ["views/home.py", "views/attestation.py", "views/student.py", "views/contingent.py", "views/reports.py",
-         "views/status.py"]
+         "views/lists.py", "views/status.py"]
 
 
 def hits(at: AppTest, page: str, language: str) -> list[str]:
