@@ -1,4 +1,5 @@
-"""A student's documents on the Student card: the transcript and the certificate of enrolment as
+"""A student's documents on the Student card: the transcript, the certificate of enrolment and a
+graduate's diploma supplement as
 PDF, made by the reports' one runner (registrar/reports/run.py) exactly as the Reports page and
 `registrar report` make them, and downloaded through `ui.download` (built on the click, recorded
 in the audit log). Only the roles that may open the Reports page get the buttons (rules B30:
@@ -16,8 +17,10 @@ from registrar.common.i18n import md, t
 from registrar.reports import catalog, export, params, run
 from registrar.reports.base import Report, ReportError, ReportParams
 
-# (report, label of its button), in the order of the buttons
-DOCUMENTS = (("transcript", "stu_doc_transcript"), ("enrolment_certificate", "stu_doc_certificate"))
+# (report, label of its button, whether a refusal is said), in the order of the buttons: the diploma
+# supplement is a graduate's, so for anyone else its button is simply not there
+DOCUMENTS = (("transcript", "stu_doc_transcript", True), ("enrolment_certificate", "stu_doc_certificate", True),
+             ("diploma_supplement", "stu_doc_supplement", False))
 PDF_MIME = "application/pdf"
 
 
@@ -39,13 +42,15 @@ def buttons(student_id: str, language: str) -> None:
     if not allowed():
         return
     row = st.container(horizontal=True)
-    for name, label_key in DOCUMENTS:
+    for name, label_key, say_refusal in DOCUMENTS:
         report = catalog.get(name)
         try:
             with warehouse().cursor() as con:
                 parsed = params.parse(report, con, lang=language, student=student_id)
                 doc = report.build(con, parsed)  # so a refusal is said before any click, and the file name
         except ReportError as refused:
+            if not say_refusal:
+                continue
             st.caption(t("stu_doc_refused", language, document=t(label_key, language), reason=md(refused)))
             continue
         download(row, t(label_key, language), lambda r=report, p=parsed: _pdf(r, p),

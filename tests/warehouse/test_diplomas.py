@@ -167,6 +167,33 @@ def test_supplement_is_refused_for_a_student_who_has_not_graduated(demo) -> None
         diploma_supplement.build(demo, ReportParams(lang="en", student=student))
 
 
+@pytest.mark.usefixtures("dashboard_as_registrar")
+def test_a_graduate_s_card_has_the_supplement_button_and_a_student_s_has_none(
+        published_demo: Home, demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 23, point 9: the Student card's documents include the diploma supplement, for a graduate
+    only (for anyone else the button is not there, without a refusal to read)."""
+    from streamlit.testing.v1 import AppTest
+
+    from registrar.common.i18n import t
+    from registrar.common.paths import PROJECT_DIR
+
+    graduate = demo.execute("select student_id from main.fct_diplomas where not is_duplicate "
+                            "order by student_id limit 1").fetchone()[0]
+    studying = demo.execute("select student_id from main.dim_students where is_studying "
+                            "order by student_id limit 1").fetchone()[0]
+    monkeypatch.setenv("REGISTRAR_HOME", str(published_demo.root))
+    at = AppTest.from_file(str(PROJECT_DIR / "dashboards" / "app.py"), default_timeout=60)
+    at.session_state["lang"] = "ru"
+    for student, expected in ((graduate, True), (studying, False)):
+        at.session_state["student_id"] = student
+        at.run()
+        at.switch_page("views/student.py").run()
+        assert not at.exception
+        labels = {b.key: b.label for b in at.get("download_button") if b.key and b.key.startswith("stu_doc_")}
+        assert (labels.get("stu_doc_diploma_supplement") == t("stu_doc_supplement", "ru")) is expected, labels
+        assert not any(t("stu_doc_supplement", "ru") in c.value for c in at.caption)
+
+
 # --- the mini university: no register, refusals, and the planted defects ---------------------------
 
 

@@ -49,7 +49,10 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     if graduated_on is None:
         raise ReportError(t("supplement_err_not_graduated", lang, student=student, status=status))
     base = transcript.build(con, dataclasses.replace(params, student=student))
-    return ReportDocument(
+    # the transcript's document as it is (sections, grade-scale legend, signatory, place of the stamp),
+    # headed as the supplement
+    return dataclasses.replace(
+        base,
         title=t("supplement_title", lang),
         parameters=[
             (t("supplement_diploma", lang), document(con, student, False, lang)),
@@ -57,8 +60,6 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
             (t("supplement_graduated_on", lang), show_date(graduated_on)),  # type: ignore[arg-type]
             *base.parameters,
         ],
-        sections=base.sections,
-        paragraphs=base.paragraphs,
         file_stem=file_stem(NAME, params),
     )
 
@@ -71,4 +72,5 @@ REPORT = Report(
     optional=(),
     formats=("pdf", "xlsx", "csv"),
     build=build,
+    numbered=True,  # an official document: an outgoing number of the register of issued documents
 )
