@@ -52,12 +52,15 @@ def _candidates(con: duckdb.DuckDBPyConnection, report: Report) -> list[dict[str
     return [{**given, "student": s} for s in students]
 
 
-def measure(repeat: int = 3) -> dict[str, Any]:
-    """Per report: the parameters used, and per format p50/max seconds over `repeat` runs."""
+def measure(repeat: int = 3, only: tuple[str, ...] = (), say=lambda _line: None) -> dict[str, Any]:
+    """Per report (`only` these, if given): the parameters used, and per format p50/max seconds over
+    `repeat` runs; `say` gets each report's line as it is done."""
     wh = Warehouse.published()
     results: dict[str, Any] = {}
     try:
         for name, report in catalog.reports().items():
+            if only and name not in only:
+                continue
             with wh.cursor() as con:
                 refusal, chosen = "", None
                 for given in _candidates(con, report):
@@ -82,25 +85,32 @@ def measure(repeat: int = 3) -> dict[str, Any]:
                     timings[fmt] = {"p50_s": round(statistics.median(samples), 3), "max_s": round(max(samples), 3),
                                     "bytes": len(produced.data)}
                 results[name] = {"params": {k: str(v) for k, v in chosen.items()}, "formats": timings}
+                say(line(name, results[name]))
     finally:
         wh.close()
     return results
+
+
+def line(name: str, r: dict[str, Any]) -> str:
+    """One report's result as printed."""
+    if "refused" in r:
+        return f"{name:<28} refused: {r['refused']}"
+    worst = max(v["max_s"] for v in r["formats"].values())
+    shown = "  ".join(f"{fmt} {v['p50_s']:.2f} s" for fmt, v in r["formats"].items())
+    given = ", ".join(f"{k}={v}" for k, v in r["params"].items())
+    return f"{name:<28} {shown}   (slowest run {worst:.2f} s; {given})"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", help="write the results to this file too")
+    parser.add_argument("--only", nargs="*", default=[], metavar="REPORT", help="only these reports")
     args = parser.parse_args(argv)
-    results = measure(args.repeat)
+    results = measure(args.repeat, tuple(args.only), say=lambda text: print(text, flush=True))
     for name, r in results.items():
         if "refused" in r:
-            print(f"{name:<28} refused: {r['refused']}")
-            continue
-        worst = max(v["max_s"] for v in r["formats"].values())
-        shown = "  ".join(f"{fmt} {v['p50_s']:.2f} s" for fmt, v in r["formats"].items())
-        given = ", ".join(f"{k}={v}" for k, v in r["params"].items())
-        print(f"{name:<28} {shown}   (slowest run {worst:.2f} s; {given})")
+            print(line(name, r))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(results, fh, indent=2, ensure_ascii=False)
