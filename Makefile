@@ -8,7 +8,7 @@ export REGISTRAR_HOME ?= $(CURDIR)/data
 DEMO_DIR ?= $(REGISTRAR_HOME)/demo_extracts
 PORT ?= 8501
 
-.PHONY: install run demo test test-fast lint bench bench-load clean browser docs screenshots
+.PHONY: install run demo test test-fast lint bench bench-load clean browser docs screenshots screenshots-review
 
 install: $(VENV)/.installed
 
@@ -82,3 +82,9 @@ docs: install
 screenshots: install browser
 	@test -f $(REGISTRAR_HOME)/warehouse.duckdb || $(MAKE) demo
 	$(BIN)/python -m tests.support.screenshots --out docs/screenshots
+
+# Every page each role may open, in Kazakh and Russian, for a look before a release:
+# $(REGISTRAR_HOME)/screenshots/<lang>/<role>/<page>.png (not committed).
+screenshots-review: install browser
+	@test -f $(REGISTRAR_HOME)/warehouse.duckdb || $(MAKE) demo
+	$(BIN)/python -m tests.support.screenshots --out $(REGISTRAR_HOME)/screenshots --lang kk ru --role all

@@ -43,7 +43,8 @@ def previous_extract_date() -> dt.date | None:
 
 def delta(now_value: int, then_value: int) -> str | None:
     change = now_value - then_value
-    return None if change == 0 else f"{'+' if change > 0 else '−'}{fmt_int(abs(change), language)}"
+    # Streamlit draws the arrow from the text's first character: an ASCII minus points it down
+    return None if change == 0 else f"{'+' if change > 0 else '-'}{fmt_int(abs(change), language)}"
 
 
 # --- since the previous refresh -----------------------------------------------------------------
@@ -69,7 +70,7 @@ role = account.role
 shown_any = False
 if role in ("dean", "registrar", "management") and auth.may_open(role, "attestation"):
     owing = home.owing_today(scope)
-    late = home.late_grade_sheets(scope)
+    late = home.late_grade_sheets(scope, language)
     st.markdown(t("home_attention_debtors", language, n=fmt_int(owing, language),
                   date=fmt_date(now) if now else "—"))
     if late.get("academic_year") and not pd.isna(late["n_late"]):

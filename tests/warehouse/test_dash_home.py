@@ -91,9 +91,15 @@ def test_home_is_each_role_s_landing(published_demo: Home, monkeypatch: pytest.M
             f"where g.graded_on > ? and s.faculty_code in ({marks})", [earlier, *dean_faculties]).fetchone()[0]
         dean_owing = con.execute(f"select count(distinct student_id) from main.rpt_academic_debtors "
                                  f"where faculty_code in ({marks})", list(dean_faculties)).fetchone()[0]
-        headcount = con.execute(
+        headcount, headcount_then = (con.execute(
             "select count(*) filter (where counts_in_headcount) from main.fct_contingent_periods where ? between "
-            f"valid_from and valid_to_inclusive and faculty_code in ({marks})", [now, *dean_faculties]).fetchone()[0]
+            f"valid_from and valid_to_inclusive and faculty_code in ({marks})", [day, *dean_faculties]).fetchone()[0]
+            for day in (now, earlier))
+        # the latest regular semester with grade sheets (the summer term is a retake session)
+        late_year, late_label = con.execute(
+            "select r.academic_year, d.label_kk from main.rpt_grade_sheet_timeliness r join main.dim_terms d "
+            "on d.academic_year = r.academic_year and d.term = r.term where d.is_regular_semester "
+            "order by r.term_seq desc limit 1").fetchone()
         advisees = {r[0]: r[1] for r in con.execute(
             "select s.student_id, count(d.student_id) from main.dim_students s left join main.rpt_academic_debtors d "
             "using (student_id) where s.advisor_id = ? and s.is_studying group by 1", [advisor_id]).fetchall()}
@@ -107,8 +113,13 @@ def test_home_is_each_role_s_landing(published_demo: Home, monkeypatch: pytest.M
     assert shown[t("home_since_orders", "kk")] == fmt_int(dean_orders, "kk")
     assert shown[t("home_since_results", "kk")] == fmt_int(dean_results, "kk")
     assert shown[t("home_since_headcount", "kk", date=f"{now:%d.%m.%Y}")] == fmt_int(headcount, "kk")
+    # Streamlit points the arrow by the delta's first character: a fall must start with an ASCII minus
+    delta = next(m.delta for m in dean.metric if m.label == t("home_since_headcount", "kk", date=f"{now:%d.%m.%Y}"))
+    assert headcount != headcount_then and delta[0] == ("-" if headcount < headcount_then else "+"), delta
     text = " ".join(m.value for m in dean.markdown)
     assert t("home_attention_debtors", "kk", n=fmt_int(dean_owing, "kk"), date=f"{now:%d.%m.%Y}") in text
+    late_line = t("home_attention_late", "kk", n="N", year=late_year, term=late_label)
+    assert late_line.split("**N**")[0] in text, text  # the regular semester's label, never a raw term code
 
     advisor = signed_in(AppTest.from_file(APP, default_timeout=60), "advisor", home)
     advisor.run()

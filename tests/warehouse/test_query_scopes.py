@@ -128,7 +128,7 @@ CALLS: dict[str, Call] = {
                                    "n_graded": home.since(s, d.first, d.last)["new_results"],
                                    "headcount": home.since(s, d.first, d.last)["headcount_now"]},
     "home.owing_today": lambda s, d, _: {"n_students": home.owing_today(s)},
-    "home.late_grade_sheets": lambda s, d, _: {"n": home.late_grade_sheets(s)["n_late"]},
+    "home.late_grade_sheets": lambda s, d, _: {"n": home.late_grade_sheets(s, "kk")["n_late"]},
     "home.advisees": lambda s, d, _: home.advisees(s, "en"),
     "student.search": lambda s, d, who: student.search(s, who, "en"),
     "student.card": lambda s, d, who: student.card(s, who, "en"),
