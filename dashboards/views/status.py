@@ -299,6 +299,18 @@ def _follow(home: Home) -> None:
     follow()
 
 
+def _uploader_in_language(limits: upload.Limits) -> None:
+    """Streamlit writes the uploader's button and size line in English only: a style sheet puts the
+    chosen language's words in their place (our own strings, quoted as CSS strings)."""
+    button = json.dumps(t("upload_button", lang), ensure_ascii=False)
+    line = json.dumps(t("upload_instructions", lang, mb=limits.megabytes,
+                        types=", ".join(v.upper() for v in limits.types)), ensure_ascii=False)
+    zone, notes = '[data-testid="stFileUploaderDropzone"] button', '[data-testid="stFileUploaderDropzoneInstructions"]'
+    st.html(f"<style>{zone} *, {notes} * {{font-size: 0 !important;}} "
+            f"{zone}::after {{content: {button}; font-size: 0.875rem;}} "
+            f"{notes}::after {{content: {line}; font-size: 0.875rem; opacity: 0.6;}}</style>")
+
+
 def _upload(home: Home, job: background.Job) -> None:
     """Receive the files (limits, names), check them with the refresh's rules, list every defect, and
     offer the refresh of files without one."""
@@ -306,6 +318,7 @@ def _upload(home: Home, job: background.Job) -> None:
     names = ", ".join(sorted({n.rsplit(".", 1)[0] for n in upload.extract_names()}))
     st.caption(t("upload_caption", lang, names=names, files=limits.max_files, mb=limits.megabytes))
     round_no = st.session_state.get(UPLOAD_ROUND_KEY, 0)
+    _uploader_in_language(limits)
     files = st.file_uploader(t("upload_label", lang), type=list(limits.types), accept_multiple_files=True,
                              key=f"upload_files_{round_no}")
     if not files:

@@ -16,8 +16,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from registrar.access import audit
+from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
-from registrar.pipeline import background, history
+from registrar.pipeline import background, history, upload
 from registrar.pipeline.lock import refresh_lock
 from registrar.pipeline.refresh import HELD_META, RefreshStatus
 from tests.support.access import accounts, signed_in
@@ -152,3 +153,15 @@ def test_a_held_build_shows_each_figure_and_publishes_anyway_after_a_confirm(
     started = audit.read(home, events=["refresh_started"])[0]
     assert started["params"]["accept_drop"] is True
 
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_uploader_s_own_words_are_in_the_chosen_language(home: Home, lang: str) -> None:
+    """Issue 23 point 12: Streamlit writes the uploader's button and size line in English only; the page's
+    style sheet puts this language's words (and the upload limits of the settings) in their place."""
+    at = status_page(home, "registrar")
+    at.sidebar.selectbox[0].set_value(lang).run()
+    sheets = " ".join(h.proto.body for h in at.get("html"))
+    limits = upload.Limits.from_settings()
+    assert f'content: "{t("upload_button", lang)}"' in sheets, sheets
+    assert t("upload_instructions", lang, mb=limits.megabytes, types="CSV, XLSX, ZIP") in sheets
