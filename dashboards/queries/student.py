@@ -151,12 +151,12 @@ def card(scope: Scope, student_id: str, language: str) -> pd.Series | None:
 
 def status_periods(scope: Scope, student_id: str, language: str) -> pd.DataFrame:
     """The student's periods of unchanged status (fct_student_status_history), the current one
-    drawn up to the publish date."""
+    drawn up to the data's date (the extract's), never past what the data knows (issue 23 point 2)."""
     visible, params = _visible(scope, "h.student_id")
     sfx = _suffix(language)
     return frame(
         "select h.valid_from, coalesce(h.valid_to, greatest(h.valid_from + 1, "
-        "(select max(refreshed_at)::date from meta.refresh))) as drawn_to, "
+        "(select max(extract_date)::date from meta.refresh))) as drawn_to, "
         f"h.valid_to, h.status, h.status_label_{sfx} as status_label, h.status_sort_order as sort_order, "
         "h.course, h.group_code, h.program_code, h.order_no "
         "from main.fct_student_status_history h "

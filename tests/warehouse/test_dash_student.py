@@ -6,9 +6,12 @@ XLSX holds the rows shown."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from typing import Any
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -233,3 +236,18 @@ def test_a_russian_spelling_finds_a_kazakh_name_and_a_dean_is_told_it_is_not_the
     _search(at, row.student_id)
     assert not _has_pick(at)
     assert any(i.value == t("stu_no_match_in_scope", "ru", text=row.student_id) for i in at.info)
+
+
+def test_the_status_timeline_ends_at_the_data_s_date(app: AppTest, known: Student, published_demo: Home) -> None:
+    """Issue 23 point 2: the current status is drawn up to the extract's date, not to the day of the refresh
+    (a later date would assert a status the data does not know)."""
+    with duckdb.connect(str(published_demo.warehouse), read_only=True) as con:
+        extract_date = con.execute("select max(extract_date)::date from meta.refresh").fetchone()[0]
+        refreshed = con.execute("select max(refreshed_at)::date from meta.refresh").fetchone()[0]
+    assert refreshed > extract_date  # else the test could not tell the two apart
+    app.session_state["student_id"] = known.student_id
+    at = _open(app, "en")
+    title = next(c["layout"]["title"]["text"] for c in _charts(at)
+                 if c["layout"]["title"]["text"].startswith(t("stu_timeline_title", "en", first="", last="")[:12]))
+    last = dt.datetime.strptime(re.findall(r"\d\d\.\d\d\.\d{4}", title)[-1], "%d.%m.%Y").date()
+    assert last == extract_date, title
