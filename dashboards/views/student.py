@@ -67,6 +67,8 @@ def show_card(card: pd.Series) -> None:
         share = min(float(earned) / float(required), 1.0)
         st.progress(share, text=t("stu_progress", language, earned=fmt_int(earned, language),
                                   required=fmt_int(required, language), share=fmt_pct(share, language)))
+    if isinstance(card["results_history_from"], str):  # the extract starts after this student entered (B8)
+        st.caption(t("stu_history_partial", language, year=card["results_history_from"]))
 
 
 def timeline(periods: pd.DataFrame, orders: pd.DataFrame) -> go.Figure:

@@ -251,3 +251,24 @@ def test_the_status_timeline_ends_at_the_data_s_date(app: AppTest, known: Studen
                  if c["layout"]["title"]["text"].startswith(t("stu_timeline_title", "en", first="", last="")[:12]))
     last = dt.datetime.strptime(re.findall(r"\d\d\.\d\d\.\d{4}", title)[-1], "%d.%m.%Y").date()
     assert last == extract_date, title
+
+
+def test_a_student_who_entered_before_the_extract_s_results_is_told_so(app: AppTest, published_demo: Home) -> None:
+    """Rules B8: a student who entered before the extract's first year with results has earlier results the
+    warehouse does not hold; the card says from which year its credits and GPA count (and says nothing for
+    a student whose every year is held)."""
+    with duckdb.connect(str(published_demo.warehouse), read_only=True) as con:
+        first = con.execute("select min(academic_year_start) from main.fct_student_terms").fetchone()[0]
+        partial, year = con.execute(
+            "select s.student_id, t.academic_year from main.dim_students s join main.fct_student_terms t "
+            "on t.academic_year_start = ? where s.entry_year_start < ? order by s.student_id limit 1",
+            [first, first]).fetchone()
+        whole = con.execute("select min(student_id) from main.dim_students s where entry_year_start >= ? and "
+                            "exists (select 1 from main.fct_student_terms t where t.student_id = s.student_id)",
+                            [first]).fetchone()[0]
+    shown = {}
+    for student in (partial, whole):
+        app.session_state["student_id"] = student
+        shown[student] = " ".join(c.value for c in _open(app, "en").caption)
+    assert t("stu_history_partial", "en", year=year) in shown[partial], shown[partial]
+    assert t("stu_history_partial", "en", year=year)[:20] not in shown[whole]

@@ -38,6 +38,15 @@ latest_term as (
     where is_latest_term
 ),
 
+history_start as (
+    -- the first academic year with any result in the extract: a student who entered before it has
+    -- results the extract does not hold (rules B8)
+    select
+        min(academic_year_start) as academic_year_start,
+        arg_min(academic_year, academic_year_start) as academic_year
+    from student_terms
+),
+
 latest_year as (
     -- the course of the student's latest academic year with results (approximated from the
     -- curriculum, fct_student_years), and how many of its regular semesters have results
@@ -126,8 +135,12 @@ select
     coalesce(plan_progress.due_credits, 0) as due_credits,
     coalesce(plan_progress.n_due_missing, 0) as n_due_missing,
     coalesce(plan_progress.due_credits_missing, 0) as due_credits_missing,
-    plan_progress.missing_due_disciplines
+    plan_progress.missing_due_disciplines,
+    case
+        when students.entry_year_start < history_start.academic_year_start then history_start.academic_year
+    end as results_history_from
 from students
+cross join history_start
 inner join programs on students.program_code = programs.program_code
 left join latest_term on students.student_id = latest_term.student_id
 inner join reached on students.student_id = reached.student_id
