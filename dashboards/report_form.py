@@ -6,15 +6,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
+import duckdb
 import streamlit as st
 
 from dashboards import student_picker
 from dashboards.data import Scope, warehouse
-from registrar.common.i18n import t
+from registrar.common.i18n import md, t
 from registrar.reports import params
-from registrar.reports.base import Param, Report
+from registrar.reports.base import Param, Report, ReportError, ReportParams
 from registrar.reports.params import quarter_bounds
+
+# The media type of each format a report is downloaded in.
+MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
+        "pdf": "application/pdf"}
+
+
+def choose(catalogue: dict[str, Report], lang: str, *, label_key: str, key: str) -> tuple[str, Report]:
+    """The report picked from `catalogue` (offered by its translated title), with its description under it."""
+    name = st.selectbox(t(label_key, lang), list(catalogue), key=key,
+                        format_func=lambda n: t(catalogue[n].title_key, lang))
+    report = catalogue[name]
+    st.caption(t(report.description_key, lang))
+    return name, report
 
 
 def quarters(first: dt.date, last: dt.date) -> list[str]:
@@ -121,3 +136,26 @@ def refusal(report: Report, values: dict[str, object], last: dt.date, lang: str)
 def audited(values: dict[str, object]) -> dict[str, str]:
     """A report's parameters as the audit log keeps them (dates as text)."""
     return {k: str(v) for k, v in values.items() if v not in (None, "")}
+
+
+def make_on_click(report: Report, values: dict[str, object], last: dt.date, lang: str, *, button: str, key: str,
+                  state_key: str, build: Callable[[duckdb.DuckDBPyConnection, ReportParams], object],
+                  report_lang: str | None = None) -> None:
+    """The page's make button: when clicked, forget what was made before, then say what is missing or
+    wrong in the fields, or parse them (in `report_lang`, else the page's language) and keep what
+    `build` makes of the report in `st.session_state[state_key]`; a refusal of the reports is said in
+    the words of the page (for_person)."""
+    if not st.button(button, type="primary", key=key):
+        return
+    st.session_state.pop(state_key, None)
+    problem = refusal(report, values, last, lang)
+    if problem:
+        st.error(md(problem))
+        return
+    language = report_lang or lang
+    try:
+        with warehouse().cursor() as con:
+            parsed = params.parse(report, con, lang=language, **values)  # type: ignore[arg-type]
+            st.session_state[state_key] = build(con, parsed)
+    except ReportError as refused:
+        st.error(md(for_person(str(refused), language)))

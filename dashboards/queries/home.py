@@ -11,7 +11,10 @@ import pandas as pd
 
 from dashboards.data import frame
 from dashboards.queries.contingent import movement_faculty
+from policy import dbt_vars
 from registrar.access.scope import Scope
+from registrar.reports.library.state_grant_credits import due_date
+from registrar.reports.params import quarter_bounds
 
 
 def holdings(scope: Scope) -> dict[str, Any]:
@@ -103,6 +106,19 @@ def advisees(scope: Scope, language: str) -> pd.DataFrame:
         f"on d.student_id = s.student_id where s.is_studying and {student} and {where} "
         f"order by coalesce(d.n_owed, 0) desc, s.full_name collate {'kk' if language == 'kk' else 'ru'}",
         [*params, *faculty_params])
+
+
+def next_due(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The registrar's next reports due from the first of this month: the state-grant credits list of a
+    quarter (state_grant_credits.due_date, the rule the report itself states) and the headcount on the
+    census date (var census_month_day)."""
+    this_month = today.replace(day=1)
+    quarter_ends = [quarter_bounds(f"{year}Q{n}")[1] for year in (today.year - 1, today.year, today.year + 1)
+                    for n in (1, 2, 3, 4)]
+    due = min(d for d in map(due_date, quarter_ends) if d >= this_month)
+    census = next(c for c in (dt.date.fromisoformat(f"{y}-{dbt_vars()['census_month_day']}")
+                              for y in (today.year, today.year + 1)) if c >= this_month)
+    return due, census
 
 
 def bench_calls(scope: Scope) -> list[tuple[str, Callable[[], object]]]:

@@ -14,11 +14,9 @@ from dashboards import auth
 from dashboards.data import current_scope, refresh_status, warehouse
 from dashboards.queries import home
 from dashboards.ui import data_as_of, fmt_date, fmt_int, lang, require_warehouse, table
-from policy import dbt_vars
 from registrar.common.i18n import t
 from registrar.common.paths import Home
 from registrar.pipeline import history
-from registrar.reports.library.state_grant_credits import due_date
 
 account = auth.require_page("home")
 language = lang()
@@ -82,12 +80,7 @@ if role == "registrar":
     if counts.get("warn"):
         st.warning(t("home_checks_warned", language))
     today = dt.date.today()
-    this_month = today.replace(day=1)
-    quarter_ends = [dt.date(y, m, 1) - dt.timedelta(days=1) for y in (today.year, today.year + 1)
-                    for m in (1, 4, 7, 10)]
-    due = min(d for d in map(due_date, quarter_ends) if d >= this_month)
-    census = next(c for c in (dt.date.fromisoformat(f"{y}-{dbt_vars()['census_month_day']}")
-                              for y in (today.year, today.year + 1)) if c >= this_month)
+    due, census = home.next_due(today)
     rows = sorted([(due, t("home_due_state_grants", language)), (census, t("home_due_census", language))])
     for day, what in rows:
         key = "home_due_this_month" if (day.year, day.month) == (today.year, today.month) else "home_due_next"

@@ -11,15 +11,11 @@ import streamlit as st
 from dashboards import auth
 from dashboards.data import current_scope, warehouse
 from dashboards.queries import lists
-from dashboards.report_form import audited, for_person, refusal, widgets
-from dashboards.ui import data_as_of_line, download, fmt_int, refreshed_at
+from dashboards.report_form import MIME, audited, choose, make_on_click, widgets
+from dashboards.ui import download, fmt_int, refreshed_at, require_warehouse
 from dashboards.ui import lang as session_lang
 from registrar.common.i18n import md, t
 from registrar.reports import catalog, export, params
-from registrar.reports.base import ReportError
-
-MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
-        "pdf": "application/pdf"}
 
 auth.require_page("lists")
 lang = session_lang()
@@ -27,16 +23,10 @@ scope = current_scope()
 wh = warehouse()
 
 st.header(t("lists_page_heading", lang))
-if not wh.available:
-    st.info(t("no_warehouse", lang))
-    st.stop()
-data_as_of_line()
+require_warehouse()
 
 catalogue = {name: report for name, report in catalog.reports().items() if report.on_lists_page}
-name = st.selectbox(t("lists_page_choose", lang), list(catalogue), key="lists_name",
-                    format_func=lambda n: t(catalogue[n].title_key, lang))
-report = catalogue[name]
-st.caption(t(report.description_key, lang))
+name, report = choose(catalogue, lang, label_key="lists_page_choose", key="lists_name")
 if scope.faculties is not None:
     st.caption(t("lists_page_scoped", lang))
 elif not scope.personal_data:
@@ -45,20 +35,9 @@ with wh.cursor() as con:
     first, last = params.data_span(con)
 values = widgets(report, first, last, lang, scope, key_prefix="lists", forced_faculties=scope.faculties)
 
-if st.button(t("lists_page_show", lang), type="primary", key="lists_show"):
-    st.session_state.pop("lists_made", None)
-    problem = refusal(report, values, last, lang)
-    if problem:
-        st.error(md(problem))
-    else:
-        try:
-            with wh.cursor() as con:
-                parsed = params.parse(report, con, lang=lang, **values)  # type: ignore[arg-type]
-                document = report.build(con, parsed)
-            shown = lists.scoped(document, scope, lists.visible_students(scope), lang)
-            st.session_state["lists_made"] = (name, shown, parsed)
-        except ReportError as refused:
-            st.error(md(for_person(str(refused), lang)))
+make_on_click(report, values, last, lang, button=t("lists_page_show", lang), key="lists_show", state_key="lists_made",
+              build=lambda con, parsed: (name, lists.scoped(report.build(con, parsed), scope,
+                                                             lists.visible_students(scope), lang), parsed))
 
 made = st.session_state.get("lists_made")
 if made and made[0] == name:

@@ -1,7 +1,8 @@
 """What the list reports of the registrar (state-grant credits, withdrawals, the movement register,
-the alphabetical book, archive files, final attestation, grade-sheet timeliness) share: checking
-their period, quarter and faculty against the warehouse, the collation and label columns of the
-chosen language, and reading a query into a section with translated headers.
+the alphabetical book, archive files, final attestation, grade-sheet timeliness, the term-end lists)
+share: checking their period, quarter and faculty against the warehouse, the collation and label
+columns of the chosen language, reading a query into a section with translated headers, and the
+document's parameters block and file stem (list_document) and the report itself (list_report).
 
 Private to `registrar.reports.library`; the catalogue only discovers modules of that package.
 """
@@ -9,13 +10,22 @@ Private to `registrar.reports.library`; the catalogue only discovers modules of 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import duckdb
 import pandas as pd
 
 from registrar.common.i18n import LANGUAGES, t
 from registrar.reports import params as report_params
-from registrar.reports.base import ReportError, ReportParams, Section
+from registrar.reports.base import (
+    FORMATS,
+    Param,
+    Report,
+    ReportDocument,
+    ReportError,
+    ReportParams,
+    Section,
+)
 
 
 def collation(lang: str) -> str:
@@ -34,6 +44,16 @@ def label(column: str, lang: str) -> str:
 def show_date(day: dt.date) -> str:
     """A date as the parameters block shows it (dd.mm.yyyy, as the office writes dates)."""
     return day.strftime("%d.%m.%Y")
+
+
+def show_period(start: dt.date, end: dt.date) -> str:
+    """A period as the parameters block shows it: dd.mm.yyyy – dd.mm.yyyy."""
+    return f"{show_date(start)} – {show_date(end)}"
+
+
+def period_stem(start: dt.date, end: dt.date) -> str:
+    """A period as a file stem names it: yyyymmdd-yyyymmdd."""
+    return f"{start:%Y%m%d}-{end:%Y%m%d}"
 
 
 def check_span(con: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date, lang: str) -> None:
@@ -153,3 +173,38 @@ def session_stem(name: str, params: ReportParams) -> str:
     """File stem of a term-end list: report, year, term and faculty as given."""
     return "_".join(part for part in (name, params.year, params.term and f"term{params.term}", params.faculty)
                     if part)
+
+
+# --- what every list is: its document and its report ---------------------------------------------------
+
+def list_document(con: duckdb.DuckDBPyConnection, params: ReportParams, name: str, title: str,
+                  sections: list[Section], *, span: tuple[dt.date, dt.date] | None = None,
+                  on: list[tuple[str, object]] | None = None, when: str | None = None,
+                  extra: list[tuple[str, object]] | None = None) -> ReportDocument:
+    """A list as the exporter writes it, its parameters block and file stem built the same way for
+    every list. Without `span` or `on`, a term-end list: its academic year, term and faculty
+    (session_parameters), named by them (session_stem). Else a list of a period (`span`, named by
+    its dates) or on a day or quarter (`on`, label and value; `when` names it): those parameters,
+    then the faculty when one is chosen (an unknown one is refused), the file named `name`, the
+    period or `when` and the faculty. `extra` (a rule or threshold the list holds students to)
+    comes last."""
+    if span is None and on is None:
+        parameters, stem = session_parameters(con, params), session_stem(name, params)
+    else:
+        parameters = [(t("lists_period", params.lang), show_period(*span))] if span else []
+        parameters += on or []
+        faculty = faculty_name(con, params)
+        if faculty:
+            parameters.append((t("lists_faculty", params.lang), faculty))
+        stem = "_".join(part for part in (name, period_stem(*span) if span else when, params.faculty) if part)
+    return ReportDocument(title=title, parameters=parameters + list(extra or []), sections=sections,
+                          file_stem=stem)
+
+
+def list_report(name: str, title_key: str, description_key: str,
+                build: Callable[[duckdb.DuckDBPyConnection, ReportParams], ReportDocument], *,
+                required: tuple[Param, ...] = (), optional: tuple[Param, ...] = ("faculty",),
+                on_lists_page: bool = False) -> Report:
+    """A list report: written as XLSX, CSV and PDF, the faculty optional unless `optional` says otherwise."""
+    return Report(name=name, title_key=title_key, description_key=description_key, required=required,
+                  optional=optional, formats=FORMATS, build=build, on_lists_page=on_lists_page)

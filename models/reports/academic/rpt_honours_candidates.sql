@@ -19,30 +19,26 @@ standing as (
 ),
 
 lowest_allowed as (
-    select sort_order from scale
-    where letter_grade = {{ academic_text_var('honours_lowest_letter') }}
+    {{ honours_lowest_allowed('scale') }}
 ),
 
 per_student as (
     select
         attempts.student_id,
-        count(*) as n_attempts,
-        count(distinct attempts.discipline_code) as n_disciplines,
-        count(*) filter (where not attempts.is_passed) as n_failed_attempts,
-        -- graded letters below the lowest allowed (a pass/fail P has no letter rank)
-        count(*) filter (where scale.sort_order > lowest_allowed.sort_order) as n_below_lowest,
-        max(scale.sort_order) as worst_sort_order,
-        string_agg(attempts.letter_grade, ', ' order by attempts.term_seq, attempts.discipline_code)
-        filter (where attempts.is_final_attestation and not attempts.is_superseded) as final_attestation_letters,
-        count(*) filter (where attempts.is_final_attestation and not attempts.is_superseded) as n_final_attestation,
-        count(*) filter (
-            where attempts.is_final_attestation and not attempts.is_superseded
-            and attempts.letter_grade not in {{ academic_text_list_var('honours_final_attestation_letters') }}
-        ) as n_final_attestation_not_allowed
+        {{ honours_record_counts() }}
     from attempts
     left join scale on attempts.letter_grade = scale.letter_grade
     cross join lowest_allowed
     group by attempts.student_id
+),
+
+checked as (
+    -- each honours rule's flag (macro honours_rules_missed), on the current cumulative GPA
+    select
+        per_student.*,
+        {{ honours_rules_missed('per_student', 'standing.cumulative_gpa') }}
+    from per_student
+    inner join standing on per_student.student_id = standing.student_id
 )
 
 select
@@ -56,20 +52,20 @@ select
     standing.cumulative_gpa,
     standing.credits_earned,
     standing.credits_required,
-    per_student.n_disciplines,
+    checked.n_disciplines,
     worst.letter_grade as lowest_letter,
-    per_student.final_attestation_letters,
-    per_student.n_final_attestation > 0 as has_final_attestation,
+    checked.final_attestation_letters,
+    checked.n_final_attestation > 0 as has_final_attestation,
     -- eligible now: the final attestation is taken (with an allowed letter, or the student
     -- would not be listed)
-    per_student.n_final_attestation > 0 as is_eligible
-from per_student
-inner join dim_students on per_student.student_id = dim_students.student_id
-inner join standing on per_student.student_id = standing.student_id
-left join scale as worst on per_student.worst_sort_order = worst.sort_order
+    checked.n_final_attestation > 0 as is_eligible
+from checked
+inner join dim_students on checked.student_id = dim_students.student_id
+inner join standing on checked.student_id = standing.student_id
+left join scale as worst on checked.worst_sort_order = worst.sort_order
 where
-    per_student.n_attempts = per_student.n_disciplines
-    and per_student.n_failed_attempts = 0
-    and per_student.n_below_lowest = 0
-    and per_student.n_final_attestation_not_allowed = 0
-    and standing.cumulative_gpa >= {{ academic_decimal_var('honours_min_gpa') }}
+    -- a candidate misses no rule, save a final attestation not yet taken
+    not checked.misses_lowest_letter
+    and not checked.misses_no_re_examination
+    and not checked.misses_min_gpa
+    and not checked.misses_final_attestation_letter

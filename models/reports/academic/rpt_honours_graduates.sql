@@ -32,8 +32,7 @@ labels as (
 ),
 
 lowest_allowed as (
-    select sort_order from scale
-    where letter_grade = {{ academic_text_var('honours_lowest_letter') }}
+    {{ honours_lowest_allowed('scale') }}
 ),
 
 graduating as (
@@ -61,18 +60,7 @@ record as (
     select
         graduating.academic_year,
         graduating.student_id,
-        count(*) as n_attempts,
-        count(distinct attempts.discipline_code) as n_disciplines,
-        count(*) filter (where not attempts.is_passed) as n_failed_attempts,
-        count(*) filter (where scale.sort_order > lowest_allowed.sort_order) as n_below_lowest,
-        max(scale.sort_order) as worst_sort_order,
-        string_agg(attempts.letter_grade, ', ' order by attempts.term_seq, attempts.discipline_code)
-        filter (where attempts.is_final_attestation and not attempts.is_superseded) as final_attestation_letters,
-        count(*) filter (where attempts.is_final_attestation and not attempts.is_superseded) as n_final_attestation,
-        count(*) filter (
-            where attempts.is_final_attestation and not attempts.is_superseded
-            and attempts.letter_grade not in {{ academic_text_list_var('honours_final_attestation_letters') }}
-        ) as n_final_attestation_not_allowed,
+        {{ honours_record_counts() }},
         max(attempts.term_seq) as last_term_seq
     from graduating
     inner join attempts
@@ -88,10 +76,7 @@ checked as (
     select
         record.*,
         student_terms.cumulative_gpa,
-        record.n_below_lowest > 0 as misses_lowest_letter,
-        record.n_attempts > record.n_disciplines or record.n_failed_attempts > 0 as misses_no_re_examination,
-        coalesce(student_terms.cumulative_gpa < {{ academic_decimal_var('honours_min_gpa') }}, true) as misses_min_gpa,
-        record.n_final_attestation = 0 or record.n_final_attestation_not_allowed > 0 as misses_final_attestation
+        {{ honours_rules_missed('record', 'student_terms.cumulative_gpa') }}
     from record
     left join student_terms
         on

@@ -9,16 +9,8 @@ import duckdb
 
 from policy import dbt_vars
 from registrar.common.i18n import t
-from registrar.reports._lists import (
-    collation,
-    in_faculty,
-    label,
-    section,
-    session_parameters,
-    session_stem,
-    term_name,
-)
-from registrar.reports.base import Report, ReportDocument, ReportParams, Section
+from registrar.reports._lists import collation, in_faculty, label, list_document, list_report, section, term_name
+from registrar.reports.base import ReportDocument, ReportParams, Section
 
 HEADERS = {"student_id": "lists_student_id", "full_name": "lists_full_name", "program_code": "lists_program_code",
            "group_code": "lists_group", "discipline_code": "lists_discipline_code",
@@ -40,26 +32,15 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
             order by d.program_code, d.full_name collate {collation(lang)}, d.student_id, d.discipline_code
         """, args, {**HEADERS, **extra}, lang)
 
-    parameters = session_parameters(con, params) + [
-        (t("lists_debt_retake_days", lang), str(dbt_vars()["debt_exam_retake_days"]))]
-    return ReportDocument(
-        title=t("lists_debt_title", lang, year=year, term=term_name(con, year, term, lang)),
-        parameters=parameters,
-        sections=[debts("lists_debt_after", "true", {"required_action": "lists_required_action",
+    return list_document(
+        con, params, "academic_debtors", t("lists_debt_title", lang, year=year, term=term_name(con, year, term, lang)),
+        [debts("lists_debt_after", "true", {"required_action": "lists_required_action",
                                                      "retake_deadline": "lists_retake_deadline",
                                                      "outcome": "lists_outcome", "cleared_on": "lists_cleared_on"}),
                   debts("lists_debt_cleared_summer", "d.is_cleared_in_summer",
                         {"required_action": "lists_required_action", "cleared_on": "lists_cleared_on"})],
-        file_stem=session_stem("academic_debtors", params))
+        extra=[(t("lists_debt_retake_days", lang), str(dbt_vars()["debt_exam_retake_days"]))])
 
 
-REPORT = Report(
-    name="academic_debtors",
-    title_key="lists_debt_name",
-    description_key="lists_debt_description",
-    required=("year", "term"),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-    on_lists_page=True,
-)
+REPORT = list_report("academic_debtors", "lists_debt_name", "lists_debt_description", build,
+                     required=("year", "term"), on_lists_page=True)

@@ -8,15 +8,14 @@ import duckdb
 
 from policy import dbt_vars
 from registrar.common.i18n import t
-from registrar.reports._lists import check_span, collation, faculty_name, label, period, section, show_date
-from registrar.reports.base import Report, ReportDocument, ReportParams
+from registrar.reports._lists import check_span, collation, label, list_document, list_report, period, section
+from registrar.reports.base import ReportDocument, ReportParams
 
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
     lang = params.lang
     start, end = period(params, required=True)
     check_span(con, start, end, lang)
-    faculty = faculty_name(con, params)
     rows = section(con, "", f"""
         select a.archive_due_on, a.full_name, a.student_id, a.program_code, pr.{label('name', lang)} as program_name,
                a.course, a.{label('movement_label', lang)} as movement, a.{label('reason_label', lang)} as reason,
@@ -31,21 +30,10 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         "movement": "lists_movement", "reason": "lists_reason", "order_no": "lists_order_no",
         "order_date": "lists_order_date", "effective_date": "lists_left_on",
     }, lang)
-    parameters = [(t("lists_period", lang), f"{show_date(start)} – {show_date(end)}"),
-                  (t("lists_archive_after", lang), str(dbt_vars()["personal_file_archive_after_months"]))]
-    if faculty:
-        parameters.append((t("lists_faculty", lang), faculty))
-    return ReportDocument(
-        title=t("lists_afd_name", lang), parameters=parameters, sections=[rows],
-        file_stem=f"archive_files_due_{start:%Y%m%d}-{end:%Y%m%d}" + (f"_{params.faculty}" if params.faculty else ""))
+    return list_document(con, params, "archive_files_due", t("lists_afd_name", lang), [rows],
+                         span=(start, end),
+                         on=[(t("lists_archive_after", lang), str(dbt_vars()["personal_file_archive_after_months"]))])
 
 
-REPORT = Report(
-    name="archive_files_due",
-    title_key="lists_afd_name",
-    description_key="lists_afd_description",
-    required=("period",),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-)
+REPORT = list_report("archive_files_due", "lists_afd_name", "lists_afd_description", build,
+                     required=("period",))

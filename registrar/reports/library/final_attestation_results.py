@@ -7,8 +7,8 @@ from __future__ import annotations
 import duckdb
 
 from registrar.common.i18n import t
-from registrar.reports._lists import check_span, collation, faculty_name, label, period, section, show_date, tidy
-from registrar.reports.base import Report, ReportDocument, ReportParams, Section
+from registrar.reports._lists import check_span, collation, label, list_document, list_report, period, section, tidy
+from registrar.reports.base import ReportDocument, ReportParams, Section
 
 IN_SCOPE = """
     ($start is null or f.session_ends_on between $start and $end)
@@ -52,7 +52,6 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     span = period(params, required=False)
     if span:
         check_span(con, *span, lang)
-    faculty = faculty_name(con, params)
     start, end = span or (None, None)
     args: dict[str, object] = {"start": start, "end": end, "faculty": params.faculty}
     results = section(con, t("lists_far_results", lang), f"""
@@ -72,21 +71,10 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     }, lang)
     for col in (t("lists_passed", lang), t("lists_honours", lang)):
         results.frame[col] = results.frame[col].map({True: t("lists_yes", lang), False: t("lists_no", lang)})
-    parameters = [(t("lists_period", lang), f"{show_date(start)} – {show_date(end)}")] if span else []
-    if faculty:
-        parameters.append((t("lists_faculty", lang), faculty))
-    stem = "final_attestation_results" + (f"_{start:%Y%m%d}-{end:%Y%m%d}" if span else "") \
-        + (f"_{params.faculty}" if params.faculty else "")
-    return ReportDocument(title=t("lists_far_name", lang), parameters=parameters,
-                          sections=[by_programme(con, args, lang), results], file_stem=stem)
+    return list_document(con, params, "final_attestation_results", t("lists_far_name", lang),
+                         [by_programme(con, args, lang), results],
+                         span=span, on=[])
 
 
-REPORT = Report(
-    name="final_attestation_results",
-    title_key="lists_far_name",
-    description_key="lists_far_description",
-    required=(),
-    optional=("period", "faculty"),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-)
+REPORT = list_report("final_attestation_results", "lists_far_name", "lists_far_description", build,
+                     optional=("period", "faculty"))

@@ -7,8 +7,8 @@ from __future__ import annotations
 import duckdb
 
 from registrar.common.i18n import t
-from registrar.reports._lists import collation, faculty_name, label, period, section, show_date
-from registrar.reports.base import Report, ReportDocument, ReportParams
+from registrar.reports._lists import collation, label, list_document, list_report, period, section
+from registrar.reports.base import ReportDocument, ReportParams
 
 LATE_SHEETS = """
     select g.*, te.full_name as teacher_name, te.faculty_code as teacher_faculty
@@ -23,7 +23,6 @@ LATE_SHEETS = """
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
     lang = params.lang
     span = period(params, required=False)
-    faculty = faculty_name(con, params)
     start, end = span or (None, None)
     args: dict[str, object] = {"start": start, "end": end, "faculty": params.faculty}
     by_name = f"s.teacher_name collate {collation(lang)}, s.teacher_id"
@@ -57,21 +56,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         "teacher_name": "lists_teacher", "teacher_id": "lists_teacher_id", "n_sheets": "lists_n_sheets",
         "n_late": "lists_n_late", "max_days_late": "lists_max_days_late", "mean_days_late": "lists_mean_days_late",
     }, lang)
-    parameters = [(t("lists_period", lang), f"{show_date(start)} – {show_date(end)}")] if span else []
-    if faculty:
-        parameters.append((t("lists_faculty", lang), faculty))
-    stem = "grade_sheet_timeliness" + (f"_{start:%Y%m%d}-{end:%Y%m%d}" if span else "") \
-        + (f"_{params.faculty}" if params.faculty else "")
-    return ReportDocument(title=t("lists_gst_name", lang), parameters=parameters,
-                          sections=[sheets, teachers], file_stem=stem)
+    return list_document(con, params, "grade_sheet_timeliness", t("lists_gst_name", lang), [sheets, teachers],
+                         span=span, on=[])
 
 
-REPORT = Report(
-    name="grade_sheet_timeliness",
-    title_key="lists_gst_name",
-    description_key="lists_gst_description",
-    required=(),
-    optional=("period", "faculty"),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-)
+REPORT = list_report("grade_sheet_timeliness", "lists_gst_name", "lists_gst_description", build,
+                     optional=("period", "faculty"))

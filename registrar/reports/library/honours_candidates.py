@@ -14,12 +14,12 @@ from registrar.reports._lists import (
     collation,
     in_faculty,
     label,
+    list_document,
+    list_report,
     require_year_rows,
     section,
-    session_parameters,
-    session_stem,
 )
-from registrar.reports.base import Report, ReportDocument, ReportParams, Section
+from registrar.reports.base import ReportDocument, ReportParams, Section
 
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
@@ -44,21 +44,12 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     variables = dbt_vars()
     rule = t("lists_hon_rule_text", lang, gpa=variables["honours_min_gpa"], letter=variables["honours_lowest_letter"],
              letters=", ".join(variables["honours_final_attestation_letters"]))
-    return ReportDocument(
-        title=t("lists_hon_title", lang, year=year),
-        parameters=session_parameters(con, params) + [(t("lists_hon_rule", lang), rule)],
-        sections=[graduates("lists_hon_meets", "h.meets_honours", {}),
-                  graduates("lists_hon_one_short", "h.n_rules_missed = 1", {"missed_rule": "lists_missed_rule"})],
-        file_stem=session_stem("honours_candidates", params))
+    return list_document(
+        con, params, "honours_candidates", t("lists_hon_title", lang, year=year),
+        [graduates("lists_hon_meets", "h.meets_honours", {}),
+         graduates("lists_hon_one_short", "h.n_rules_missed = 1", {"missed_rule": "lists_missed_rule"})],
+        extra=[(t("lists_hon_rule", lang), rule)])
 
 
-REPORT = Report(
-    name="honours_candidates",
-    title_key="lists_hon_name",
-    description_key="lists_hon_description",
-    required=("year",),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-    on_lists_page=True,
-)
+REPORT = list_report("honours_candidates", "lists_hon_name", "lists_hon_description", build,
+                     required=("year",), on_lists_page=True)

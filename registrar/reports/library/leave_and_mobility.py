@@ -7,8 +7,8 @@ from __future__ import annotations
 import duckdb
 
 from registrar.common.i18n import t
-from registrar.reports._lists import collation, faculty_name, label, section, show_date
-from registrar.reports.base import Report, ReportDocument, ReportParams
+from registrar.reports._lists import collation, label, list_document, list_report, section, show_date
+from registrar.reports.base import ReportDocument, ReportParams
 
 HEADERS = {
     "student_id": "lists_student_id", "full_name": "lists_full_name", "faculty_code": "lists_code_of_faculty",
@@ -21,7 +21,6 @@ HEADERS = {
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
     lang = params.lang
     day = params.as_of
-    faculty = faculty_name(con, params)
     sql = f"""
         select s.student_id, s.full_name, s.faculty_code, s.program_code, s.course,
                s.{label('status_label', lang)} as status, s.order_no, s.started_on, s.expected_return_on,
@@ -35,21 +34,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     args = {"day": day, "faculty": params.faculty, "yes": t("lists_yes", lang), "no": t("lists_no", lang)}
     away = section(con, t("lists_lm_away", lang), sql, {**args, "overdue_only": False}, HEADERS, lang)
     overdue = section(con, t("lists_lm_overdue", lang), sql, {**args, "overdue_only": True}, HEADERS, lang)
-    parameters = [(t("lists_lm_on", lang), show_date(day))]
-    if faculty:
-        parameters.append((t("lists_faculty", lang), faculty))
-    return ReportDocument(
-        title=t("lists_lm_name", lang), parameters=parameters, sections=[away, overdue],
-        file_stem=f"leave_and_mobility_{day:%Y%m%d}" + (f"_{params.faculty}" if params.faculty else ""))
+    return list_document(con, params, "leave_and_mobility", t("lists_lm_name", lang), [away, overdue],
+                         on=[(t("lists_lm_on", lang), show_date(day))], when=f"{day:%Y%m%d}")
 
 
-REPORT = Report(
-    name="leave_and_mobility",
-    title_key="lists_lm_name",
-    description_key="lists_lm_description",
-    required=("as_of",),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-    on_lists_page=True,
-)
+REPORT = list_report("leave_and_mobility", "lists_lm_name", "lists_lm_description", build,
+                     required=("as_of",), on_lists_page=True)

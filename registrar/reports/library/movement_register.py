@@ -6,8 +6,8 @@ from __future__ import annotations
 import duckdb
 
 from registrar.common.i18n import t
-from registrar.reports._lists import check_span, collation, faculty_name, label, period, section, show_date
-from registrar.reports.base import Report, ReportDocument, ReportParams
+from registrar.reports._lists import check_span, collation, label, list_document, list_report, period, section
+from registrar.reports.base import ReportDocument, ReportParams
 
 IN_PERIOD = "r.effective_date between $start and $end and ($faculty is null or r.faculty_code = $faculty)"
 
@@ -16,7 +16,6 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     lang = params.lang
     start, end = period(params, required=True)
     check_span(con, start, end, lang)
-    faculty = faculty_name(con, params)
     args = {"start": start, "end": end, "faculty": params.faculty}
     movement = label("movement_label", lang)
     orders = section(con, t("lists_mr_orders", lang), f"""
@@ -44,21 +43,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         "effective_month": "lists_month", "movement": "lists_movement", "n_orders": "lists_n_orders",
         "n_students": "lists_n_students",
     }, lang)
-    parameters = [(t("lists_period", lang), f"{show_date(start)} – {show_date(end)}")]
-    if faculty:
-        parameters.append((t("lists_faculty", lang), faculty))
-    return ReportDocument(
-        title=t("lists_mr_name", lang), parameters=parameters, sections=[orders, totals],
-        file_stem=f"movement_register_{start:%Y%m%d}-{end:%Y%m%d}"
-        + (f"_{params.faculty}" if params.faculty else ""))
+    return list_document(con, params, "movement_register", t("lists_mr_name", lang), [orders, totals],
+                         span=(start, end))
 
 
-REPORT = Report(
-    name="movement_register",
-    title_key="lists_mr_name",
-    description_key="lists_mr_description",
-    required=("period",),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-)
+REPORT = list_report("movement_register", "lists_mr_name", "lists_mr_description", build,
+                     required=("period",))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import duckdb
 
 from registrar.common.i18n import t
-from registrar.reports._lists import collation, faculty_name, label, section, show_date
-from registrar.reports.base import Report, ReportDocument, ReportParams
+from registrar.reports._lists import collation, label, list_document, list_report, section, show_date
+from registrar.reports.base import ReportDocument, ReportParams
 
 HEADERS = {
     "student_id": "lists_student_id", "full_name": "lists_full_name", "program_code": "lists_program_code",
@@ -19,7 +19,6 @@ HEADERS = {
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
     lang = params.lang
     day = params.as_of
-    faculty = faculty_name(con, params)
     sql = f"""
         select g.student_id, s.full_name, s.program_code, s.group_code, g.discipline_code,
                d.{label('name', lang)} as discipline_name, g.semester_no, g.credits, g.due_on
@@ -36,21 +35,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     args = {"day": day, "faculty": params.faculty}
     plan = section(con, t("lists_pg_plan", lang), sql, {**args, "kind": "plan"}, HEADERS, lang)
     difference = section(con, t("lists_pg_difference", lang), sql, {**args, "kind": "difference"}, HEADERS, lang)
-    parameters = [(t("lists_pg_on", lang), show_date(day))]
-    if faculty:
-        parameters.append((t("lists_faculty", lang), faculty))
-    return ReportDocument(
-        title=t("lists_pg_name", lang), parameters=parameters, sections=[plan, difference],
-        file_stem=f"plan_gaps_{day:%Y%m%d}" + (f"_{params.faculty}" if params.faculty else ""))
+    return list_document(con, params, "plan_gaps", t("lists_pg_name", lang), [plan, difference],
+                         on=[(t("lists_pg_on", lang), show_date(day))], when=f"{day:%Y%m%d}")
 
 
-REPORT = Report(
-    name="plan_gaps",
-    title_key="lists_pg_name",
-    description_key="lists_pg_description",
-    required=("as_of",),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-    on_lists_page=True,
-)
+REPORT = list_report("plan_gaps", "lists_pg_name", "lists_pg_description", build,
+                     required=("as_of",), on_lists_page=True)

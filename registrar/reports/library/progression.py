@@ -14,12 +14,12 @@ from registrar.reports._lists import (
     collation,
     in_faculty,
     label,
+    list_document,
+    list_report,
     require_year_rows,
     section,
-    session_parameters,
-    session_stem,
 )
-from registrar.reports.base import Report, ReportDocument, ReportParams
+from registrar.reports.base import ReportDocument, ReportParams
 
 OUTCOME_SECTIONS = (("promoted", "lists_prog_promoted"), ("below_threshold", "lists_prog_below"),
                     ("expulsion_candidate", "lists_prog_expulsion"))
@@ -59,20 +59,10 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     variables = dbt_vars()
     thresholds = ", ".join(f"{course}: {value}" for course, value in
                            sorted(variables["transfer_gpa_thresholds"].items(), key=lambda kv: int(kv[0])))
-    parameters = session_parameters(con, params) + [
+    return list_document(con, params, "progression", t("lists_prog_title", lang, year=year), sections, extra=[
         (t("lists_prog_thresholds", lang), thresholds),
-        (t("lists_prog_min_debts", lang), str(variables["expulsion_candidate_min_debts"]))]
-    return ReportDocument(title=t("lists_prog_title", lang, year=year), parameters=parameters, sections=sections,
-                          file_stem=session_stem("progression", params))
+        (t("lists_prog_min_debts", lang), str(variables["expulsion_candidate_min_debts"]))])
 
 
-REPORT = Report(
-    name="progression",
-    title_key="lists_prog_name",
-    description_key="lists_prog_description",
-    required=("year",),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-    on_lists_page=True,
-)
+REPORT = list_report("progression", "lists_prog_name", "lists_prog_description", build,
+                     required=("year",), on_lists_page=True)

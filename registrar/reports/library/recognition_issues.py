@@ -7,14 +7,13 @@ from __future__ import annotations
 import duckdb
 
 from registrar.common.i18n import t
-from registrar.reports._lists import collation, faculty_name, label, period, section, show_date
-from registrar.reports.base import Report, ReportDocument, ReportParams
+from registrar.reports._lists import collation, label, list_document, list_report, period, section
+from registrar.reports.base import ReportDocument, ReportParams
 
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
     lang = params.lang
     start, end = period(params, required=True)
-    faculty = faculty_name(con, params)
     rows = section(con, "", f"""
         select i.protocol_no, i.protocol_date, i.student_id, i.full_name, i.program_code, i.discipline_code,
                i.academic_year, i.term, i.rule, i.{label('label', lang)} as issue, i.details
@@ -29,22 +28,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         "discipline_code": "lists_discipline_code", "academic_year": "lists_academic_year", "term": "lists_term",
         "rule": "lists_ri_rule", "issue": "lists_ri_issue", "details": "lists_ri_details",
     }, lang)
-    parameters = [(t("lists_period", lang), f"{show_date(start)} – {show_date(end)}")]
-    if faculty:
-        parameters.append((t("lists_faculty", lang), faculty))
-    return ReportDocument(
-        title=t("lists_ri_name", lang), parameters=parameters, sections=[rows],
-        file_stem=f"recognition_issues_{start:%Y%m%d}-{end:%Y%m%d}"
-        + (f"_{params.faculty}" if params.faculty else ""))
+    return list_document(con, params, "recognition_issues", t("lists_ri_name", lang), [rows],
+                         span=(start, end))
 
 
-REPORT = Report(
-    name="recognition_issues",
-    title_key="lists_ri_name",
-    description_key="lists_ri_description",
-    required=("period",),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-    on_lists_page=True,
-)
+REPORT = list_report("recognition_issues", "lists_ri_name", "lists_ri_description", build,
+                     required=("period",), on_lists_page=True)

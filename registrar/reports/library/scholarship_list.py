@@ -12,13 +12,13 @@ from registrar.reports._lists import (
     collation,
     in_faculty,
     label,
+    list_document,
+    list_report,
     require_regular_term,
     section,
-    session_parameters,
-    session_stem,
     term_name,
 )
-from registrar.reports.base import Report, ReportDocument, ReportParams, Section
+from registrar.reports.base import ReportDocument, ReportParams, Section
 
 NAMED = {"student_id": "lists_student_id", "full_name": "lists_full_name", "program_code": "lists_program_code",
          "program_name": "lists_program", "course": "lists_course", "group_code": "lists_group"}
@@ -50,19 +50,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         students("lists_sch_not_eligible", "s.is_state_grant and not s.is_eligible",
                  {"n_graded": "lists_n_graded", "n_below_good": "lists_n_below_good", "reason": "lists_reason"}),
     ]
-    return ReportDocument(
-        title=t("lists_sch_title", lang, year=year, term=term_name(con, year, term, lang)),
-        parameters=session_parameters(con, params), sections=sections,
-        file_stem=session_stem("scholarship_list", params))
+    return list_document(con, params, "scholarship_list",
+                         t("lists_sch_title", lang, year=year, term=term_name(con, year, term, lang)), sections)
 
 
-REPORT = Report(
-    name="scholarship_list",
-    title_key="lists_sch_name",
-    description_key="lists_sch_description",
-    required=("year", "term"),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-    on_lists_page=True,
-)
+REPORT = list_report("scholarship_list", "lists_sch_name", "lists_sch_description", build,
+                     required=("year", "term"), on_lists_page=True)

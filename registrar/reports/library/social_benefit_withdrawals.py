@@ -6,15 +6,14 @@ from __future__ import annotations
 import duckdb
 
 from registrar.common.i18n import t
-from registrar.reports._lists import check_span, collation, faculty_name, label, period, section, show_date
-from registrar.reports.base import Report, ReportDocument, ReportParams
+from registrar.reports._lists import check_span, collation, label, list_document, list_report, period, section
+from registrar.reports.base import ReportDocument, ReportParams
 
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
     lang = params.lang
     start, end = period(params, required=True)
     check_span(con, start, end, lang)
-    faculty = faculty_name(con, params)
     rows = section(con, "", f"""
         select w.student_id, w.full_name, w.program_code, pr.{label('name', lang)} as program_name, w.course,
                w.order_no, w.order_date, w.effective_date,
@@ -29,21 +28,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         "order_date": "lists_order_date", "effective_date": "lists_effective_date",
         "movement": "lists_movement", "reason": "lists_reason",
     }, lang)
-    parameters = [(t("lists_period", lang), f"{show_date(start)} – {show_date(end)}")]
-    if faculty:
-        parameters.append((t("lists_faculty", lang), faculty))
-    return ReportDocument(
-        title=t("lists_sbw_name", lang), parameters=parameters, sections=[rows],
-        file_stem=f"social_benefit_withdrawals_{start:%Y%m%d}-{end:%Y%m%d}"
-        + (f"_{params.faculty}" if params.faculty else ""))
+    return list_document(con, params, "social_benefit_withdrawals", t("lists_sbw_name", lang), [rows],
+                         span=(start, end))
 
 
-REPORT = Report(
-    name="social_benefit_withdrawals",
-    title_key="lists_sbw_name",
-    description_key="lists_sbw_description",
-    required=("period",),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-)
+REPORT = list_report("social_benefit_withdrawals", "lists_sbw_name", "lists_sbw_description", build,
+                     required=("period",))

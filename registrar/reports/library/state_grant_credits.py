@@ -14,8 +14,17 @@ import duckdb
 
 from policy import dbt_vars
 from registrar.common.i18n import t
-from registrar.reports._lists import check_quarter, collation, faculty_name, label, section, show_date
-from registrar.reports.base import Report, ReportDocument, ReportParams
+from registrar.reports._lists import (
+    check_quarter,
+    collation,
+    label,
+    list_document,
+    list_report,
+    section,
+    show_date,
+    show_period,
+)
+from registrar.reports.base import ReportDocument, ReportParams
 
 # The quarter's rows of a list: the whole university (faculty_code null) or the chosen faculty.
 IN_SCOPE = "r.quarter = $quarter and r.faculty_code is not distinct from $faculty"
@@ -31,7 +40,6 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     lang = params.lang
     start, end = check_quarter(con, params.quarter, lang)
     quarter = (params.quarter or "").strip().upper()
-    faculty = faculty_name(con, params)
     args = {"quarter": quarter, "faculty": params.faculty}
     students = section(con, t("lists_sgc_students", lang), f"""
         select r.student_id, r.full_name, r.program_code, r.{label('program_name', lang)} as program_name, r.course,
@@ -56,22 +64,11 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         "period_to": "lists_period_to", "program_code": "lists_program_code", "course": "lists_course",
         "status": "lists_status",
     }, lang)
-    parameters = [(t("lists_quarter", lang), f"{quarter} ({show_date(start)} – {show_date(end)})"),
-                  (t("lists_due_by", lang), show_date(due_date(end)))]
-    if faculty:
-        parameters.append((t("lists_faculty", lang), faculty))
-    stem = f"state_grant_credits_{quarter}" + (f"_{params.faculty}" if params.faculty else "")
-    return ReportDocument(
-        title=t("lists_sgc_title", lang, quarter=quarter, due=show_date(due_date(end))),
-        parameters=parameters, sections=[students, periods], file_stem=stem)
+    return list_document(con, params, "state_grant_credits",
+                         t("lists_sgc_title", lang, quarter=quarter, due=show_date(due_date(end))), [students, periods],
+                         on=[(t("lists_quarter", lang), f"{quarter} ({show_period(start, end)})"),
+                             (t("lists_due_by", lang), show_date(due_date(end)))], when=quarter)
 
 
-REPORT = Report(
-    name="state_grant_credits",
-    title_key="lists_sgc_name",
-    description_key="lists_sgc_description",
-    required=("quarter",),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-)
+REPORT = list_report("state_grant_credits", "lists_sgc_name", "lists_sgc_description", build,
+                     required=("quarter",))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import duckdb
 
 from registrar.common.i18n import t
-from registrar.reports._lists import label, section
-from registrar.reports.base import Report, ReportDocument, ReportError, ReportParams
+from registrar.reports._lists import label, list_document, list_report, section
+from registrar.reports.base import ReportDocument, ReportError, ReportParams
 
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
@@ -30,18 +30,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         "credits_passed": "lists_st_credits_passed", "n_failed": "lists_st_failed",
         "n_debts_cleared": "lists_st_debts_cleared", "n_students_cleared": "lists_st_students_cleared",
     }, lang)
-    return ReportDocument(
-        title=t("lists_st_name", lang), parameters=[(t("reports_year", lang), year)], sections=[rows],
-        file_stem=f"summer_term_{year}")
+    return list_document(con, params, "summer_term", t("lists_st_name", lang), [rows],
+                         on=[(t("reports_year", lang), year)], when=year)
 
 
-REPORT = Report(
-    name="summer_term",
-    title_key="lists_st_name",
-    description_key="lists_st_description",
-    required=("year",),
-    optional=(),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-    on_lists_page=True,
-)
+REPORT = list_report("summer_term", "lists_st_name", "lists_st_description", build,
+                     required=("year",), optional=(), on_lists_page=True)

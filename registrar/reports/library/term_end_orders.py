@@ -10,16 +10,8 @@ from __future__ import annotations
 import duckdb
 
 from registrar.common.i18n import t
-from registrar.reports._lists import (
-    collation,
-    in_faculty,
-    label,
-    section,
-    session_parameters,
-    session_stem,
-    term_name,
-)
-from registrar.reports.base import Report, ReportDocument, ReportParams
+from registrar.reports._lists import collation, in_faculty, label, list_document, list_report, section, term_name
+from registrar.reports.base import ReportDocument, ReportParams
 
 # The columns of each kind's sheet, after the student.
 KIND_COLUMNS = {
@@ -52,19 +44,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         order by o.program_code, o.course nulls last, o.full_name collate {collation(lang)}, o.student_id
     """, {"year": year, "term": term, "kind": kind, "faculty": params.faculty},
         {**STUDENT, **KIND_COLUMNS.get(kind, {"course": "lists_course"})}, lang) for kind, kind_label in kinds]
-    return ReportDocument(
-        title=t("lists_teo_title", lang, year=year, term=term_name(con, year, term, lang)),
-        parameters=session_parameters(con, params), sections=sections,
-        file_stem=session_stem("term_end_orders", params))
+    return list_document(con, params, "term_end_orders",
+                         t("lists_teo_title", lang, year=year, term=term_name(con, year, term, lang)), sections)
 
 
-REPORT = Report(
-    name="term_end_orders",
-    title_key="lists_teo_name",
-    description_key="lists_teo_description",
-    required=("year", "term"),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-    on_lists_page=True,
-)
+REPORT = list_report("term_end_orders", "lists_teo_name", "lists_teo_description", build,
+                     required=("year", "term"), on_lists_page=True)

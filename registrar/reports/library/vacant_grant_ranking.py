@@ -13,13 +13,13 @@ from registrar.reports._lists import (
     collation,
     in_faculty,
     label,
+    list_document,
+    list_report,
     require_year_rows,
     section,
-    session_parameters,
-    session_stem,
     term_name,
 )
-from registrar.reports.base import Report, ReportDocument, ReportParams
+from registrar.reports.base import ReportDocument, ReportParams
 
 
 def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocument:
@@ -44,18 +44,9 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         "program_name": "lists_program", "group_code": "lists_group", "cumulative_gpa": "lists_cumulative_gpa",
         "tie_group": "lists_tie_group", "n_debts": "lists_n_debts",
     }, lang) for term in terms]
-    parameters = session_parameters(con, params) + [(t("lists_vgr_ties", lang), t("lists_vgr_ties_rule", lang))]
-    return ReportDocument(title=t("lists_vgr_title", lang, year=year), parameters=parameters, sections=sections,
-                          file_stem=session_stem("vacant_grant_ranking", params))
+    return list_document(con, params, "vacant_grant_ranking", t("lists_vgr_title", lang, year=year), sections,
+                         extra=[(t("lists_vgr_ties", lang), t("lists_vgr_ties_rule", lang))])
 
 
-REPORT = Report(
-    name="vacant_grant_ranking",
-    title_key="lists_vgr_name",
-    description_key="lists_vgr_description",
-    required=("year",),
-    optional=("faculty",),
-    formats=("xlsx", "csv", "pdf"),
-    build=build,
-    on_lists_page=True,
-)
+REPORT = list_report("vacant_grant_ranking", "lists_vgr_name", "lists_vgr_description", build,
+                     required=("year",), on_lists_page=True)
