@@ -510,6 +510,8 @@ def test_a_role_gets_no_download_it_may_not_have(copied: Home) -> None:
     management = sign_in(AppTest.from_file(APP, default_timeout=60), "management", copied)
     management.switch_page("views/attestation.py").run()
     assert not management.exception
+    management.session_state["att_tab"] = t("att_tab_debtors", "kk")  # the debtors tab (issue 23 point 15)
+    management.run()
     assert "att_debtors_table_xlsx" in {b.key for b in management.get("download_button")}
     assert "att_open_student" not in {b.key for b in management.button}  # management opens no student
     with pytest.raises(ValueError, match="student"):
