@@ -289,8 +289,11 @@ def session_tab() -> None:
         chart(letters_figure(q.letters(scope, filters), t("att_letters_title", language, session=session_label)),
               key="att_letters_chart")
         chart(trend_figure(q.trend(scope, filters, language)), key="att_trend_chart")
+        # in the address: a closed tab keeps no widget state, so coming back to the tab keeps the measure
+        ui.from_address("att_measure", ["success", "quality"])
         measure = st.radio(t("att_measure", language), ["success", "quality"], horizontal=True, key="att_measure",
                            format_func=lambda m: t(f"att_{m}", language))
+        ui.to_address("att_measure", measure)
         fig, nd, ng = heatmap_figure(q.heatmap(scope, filters, language, HEATMAP_MAX), measure)
         chart(fig, key="att_heatmap_chart")
         st.caption(t("att_heatmap_caption", language, nd=nd, ng=ng, min=small_cell_min()))

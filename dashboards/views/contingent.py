@@ -257,8 +257,10 @@ def retention_tab() -> None:
     program_names = q.programs(scope, language)
     pnames = dict(zip(program_names["program_code"], program_names["name"], strict=True))
     all_programs = t("con_all_programs", language)
+    ui.from_address("con_program", [None, *pnames])  # kept when another tab is opened and this one again
     program = st.selectbox(t("con_program", language), options=[None, *pnames], key="con_program",
                            format_func=lambda code: all_programs if code is None else pnames.get(code, code))
+    ui.to_address("con_program", program)
     program_shown = (t("con_program", language), all_programs if program is None else pnames.get(program, program))
     kept = q.retention(program, scope)
     few, mark = small_cell_min(), t("small_base_mark", language)

@@ -379,6 +379,8 @@ def test_only_the_open_tab_runs_its_queries_and_draws_its_charts(published_demo:
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert len(titles) == 3 and not [x for x in titles if x.startswith(t("att_final_letters_title", "en", year=""))]
 
+    # a closed tab keeps no widget state: the heatmap's measure is kept in the address across tabs
+    at.radio(key="att_measure").set_value("quality").run()
     asked.clear()
     open_tab(at, "debtors", "en")
     assert [s for s in asked if debtors_list(s)] and not [s for s in asked if final_list(s) or heatmap(s)]
@@ -389,6 +391,7 @@ def test_only_the_open_tab_runs_its_queries_and_draws_its_charts(published_demo:
     assert [s for s in asked if final_list(s)] and not [s for s in asked if debtors_list(s) or heatmap(s)]
     assert not [s for s in asked if "rpt_academic_debtors" in s or "debtor_student_ids" in s]  # no headline
     assert len(at.get("plotly_chart")) == 1  # the final attestation's letters only
+    assert open_tab(at, "session", "en").radio(key="att_measure").value == "quality"
 
 
 def test_no_sql_in_the_page_and_bench_calls_run(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:

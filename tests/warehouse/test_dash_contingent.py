@@ -469,6 +469,14 @@ def test_only_the_open_tab_runs_its_queries_and_draws_its_charts(published_demo:
         assert len(charts(at)) == drawn[code], code
         assert dict(at.query_params)["con_tab"] in ([code], code)
 
+    # a closed tab keeps no widget state: the programme chosen on the retention tab is kept in the address
+    program = open_tab(at, "retention", "en").selectbox(key="con_program").options[1]
+    at.selectbox(key="con_program").set_value(program).run()
+    program = at.selectbox(key="con_program").value
+    assert program is not None
+    assert open_tab(open_tab(at, "funding", "en"), "retention", "en").selectbox(key="con_program").value == program
+    open_tab(at, "mismatches", "en")
+
     address = {k: v[0] if isinstance(v, list) else v for k, v in dict(at.query_params).items()}
     again = AppTest.from_file(APP, default_timeout=60)
     again.session_state["lang"] = "ru"  # another language: the same tab by its code
