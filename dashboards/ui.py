@@ -339,3 +339,22 @@ def to_address(key: str, value: Any) -> None:
             del st.query_params[key]
     elif st.query_params.get(key) != text:
         st.query_params[key] = text
+
+
+def open_tabs(key: str, labels: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """Tabs whose content runs only for the open one (issue 23 point 15): `st.tabs(..., on_change="rerun")`,
+    so a click on a tab reruns the page and each tab's `.open` says whether it is the one shown; a page
+    draws only that one, and no query or chart runs for a tab nobody opened. `labels` maps each tab's
+    code to its label, the first the default. The open tab is kept in the address by its code
+    (`?<key>=<code>`, like the filters): a link or a reload reopens it, a code that is no tab is ignored,
+    and a language switch (new labels) keeps the same tab open. Returns the open tab's code and the tab
+    containers by code."""
+    codes, shown = list(labels), list(labels.values())
+    if st.session_state.get(key) not in shown:  # not chosen in this session yet, or chosen in another language
+        asked = st.query_params.get(key)
+        if asked in labels:
+            st.session_state[key] = labels[asked]
+    found = dict(zip(codes, st.tabs(shown, key=key, on_change="rerun"), strict=True))
+    opened = next((code for code, tab in found.items() if tab.open), codes[0])
+    to_address(key, opened)
+    return opened, found

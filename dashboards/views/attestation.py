@@ -138,8 +138,10 @@ for dim in q.DIMENSIONS:
         shown_filters.append((t(f"att_{dim}", language), labels.get(picked, str(picked))))
 narrowed = any(getattr(filters, d) is not None for d in q.DIMENSIONS)
 
-tab_session, tab_debtors, tab_final = st.tabs([t("att_tab_session", language), t("att_tab_debtors", language),
-                                               t("att_tab_final", language)])
+# only the open tab computes and draws (ui.open_tabs): a tab nobody opened runs no query and draws no chart
+opened, tabs = ui.open_tabs("att_tab", {"session": t("att_tab_session", language),
+                                        "debtors": t("att_tab_debtors", language),
+                                        "final": t("att_tab_final", language)})
 
 
 def delta_pp(now: float | None, before: float | None) -> str | None:
@@ -276,10 +278,7 @@ def weakest(by: str, measure: str) -> None:
 
 
 # --- session results -------------------------------------------------------------------------
-totals = q.headline(scope, filters)
-owing = q.owing_today(scope, filters) if totals["now"] is not None else 0  # of them, still owing a result
-owing_on = fmt_date(data_as_of() or dt.date.today())  # the debts stand on the data's last date
-with tab_session:
+def session_tab() -> None:
     if totals["now"] is None:
         if narrowed:
             empty("att_empty_filter")
@@ -290,8 +289,11 @@ with tab_session:
         chart(letters_figure(q.letters(scope, filters), t("att_letters_title", language, session=session_label)),
               key="att_letters_chart")
         chart(trend_figure(q.trend(scope, filters, language)), key="att_trend_chart")
+        # in the address: a closed tab keeps no widget state, so coming back to the tab keeps the measure
+        ui.from_address("att_measure", ["success", "quality"])
         measure = st.radio(t("att_measure", language), ["success", "quality"], horizontal=True, key="att_measure",
                            format_func=lambda m: t(f"att_{m}", language))
+        ui.to_address("att_measure", measure)
         fig, nd, ng = heatmap_figure(q.heatmap(scope, filters, language, HEATMAP_MAX), measure)
         chart(fig, key="att_heatmap_chart")
         st.caption(t("att_heatmap_caption", language, nd=nd, ng=ng, min=small_cell_min()))
@@ -300,7 +302,7 @@ with tab_session:
         weakest("group", measure)
 
 # --- debtors ---------------------------------------------------------------------------------
-with tab_debtors:
+def debtors_tab() -> None:
     st.subheader(t("att_debtors_title", language, session=md(session_label)))
     st.caption(t("att_debtors_caption", language))
     if totals["now"] is not None:
@@ -336,7 +338,7 @@ with tab_debtors:
                 st.switch_page("views/student.py")
 
 # --- final attestation -----------------------------------------------------------------------
-with tab_final:
+def final_tab() -> None:
     st.subheader(t("att_final_title", language, year=md(year)))
     by_programme = q.final_by_programme(scope, filters, language)
     if by_programme.empty:
@@ -364,3 +366,11 @@ with tab_final:
                         "letter_grade": "att_letter", "is_passed": "att_col_passed_flag",
                         "is_honours_eligible": "att_col_honours_flag"},
               title_key="att_final_results", filters=final_filters, key="att_final_results", height=420)
+
+
+if opened in ("session", "debtors"):  # the session's totals: the headline's and the debtors tab's counts
+    totals = q.headline(scope, filters)
+    owing = q.owing_today(scope, filters) if totals["now"] is not None else 0  # of them, still owing a result
+    owing_on = fmt_date(data_as_of() or dt.date.today())  # the debts stand on the data's last date
+with tabs[opened]:
+    {"session": session_tab, "debtors": debtors_tab, "final": final_tab}[opened]()

@@ -104,12 +104,12 @@ if span["last_date"] is None:
 first_date, last_date = span["first_date"], span["last_date"]
 default_day = ui.default_day(span["last_month_end"] or last_date)  # the data's last date, not today
 
-tab_headcount, tab_movements, tab_retention, tab_funding, tab_mismatches = st.tabs([
-    t("con_tab_headcount", language), t("con_tab_movements", language), t("con_tab_retention", language),
-    t("con_tab_funding", language), t("con_tab_mismatches", language)])
+# only the open tab computes and draws (ui.open_tabs): a tab nobody opened runs no query and draws no chart
+opened, tabs = ui.open_tabs("con_tab", {code: t(f"con_tab_{code}", language) for code in (
+    "headcount", "movements", "retention", "funding", "mismatches")})
 
 # --- headcount on a date, and on each census date ---------------------------------------------------------
-with tab_headcount:
+def headcount_tab() -> None:
     c1, c2 = st.columns(2)
     ui.date_from_address("con_date", dt.date(2000, 1, 1), max(dt.date.today(), last_date))
     day = c1.date_input(t("con_date", language), value=default_day, min_value=dt.date(2000, 1, 1),
@@ -184,7 +184,7 @@ with tab_headcount:
               filters=[faculty_shown, (t("con_dimension", language), dim_label)])
 
 # --- movements by month and the status transitions over a period ------------------------------------------
-with tab_movements:
+def movements_tab() -> None:
     period_end = default_day
     period_start = (period_end.replace(day=1) - dt.timedelta(days=320)).replace(day=1)  # 12 months
     period = st.date_input(t("con_period", language), value=(period_start, period_end), min_value=dt.date(2000, 1, 1),
@@ -253,12 +253,14 @@ with tab_movements:
               title_key="con_sankey_table", key="con_transitions", filters=[faculty_shown, period_shown])
 
 # --- cohort retention -----------------------------------------------------------------------------------
-with tab_retention:
+def retention_tab() -> None:
     program_names = q.programs(scope, language)
     pnames = dict(zip(program_names["program_code"], program_names["name"], strict=True))
     all_programs = t("con_all_programs", language)
+    ui.from_address("con_program", [None, *pnames])  # kept when another tab is opened and this one again
     program = st.selectbox(t("con_program", language), options=[None, *pnames], key="con_program",
                            format_func=lambda code: all_programs if code is None else pnames.get(code, code))
+    ui.to_address("con_program", program)
     program_shown = (t("con_program", language), all_programs if program is None else pnames.get(program, program))
     kept = q.retention(program, scope)
     few, mark = small_cell_min(), t("small_base_mark", language)
@@ -293,7 +295,7 @@ with tab_retention:
               plain=("intake_year",))
 
 # --- grant and paid shares over time --------------------------------------------------------------------
-with tab_funding:
+def funding_tab() -> None:
     shares = q.funding_shares(scope, language)
     if shares.empty:
         empty("con_empty_funding")
@@ -316,7 +318,7 @@ with tab_funding:
               title_key="con_funding_table", key="con_funding", filters=[faculty_shown])
 
 # --- mismatches with the AIS's own status ---------------------------------------------------------------
-with tab_mismatches:
+def mismatches_tab() -> None:
     st.caption(t("con_mismatches_note", language))
     found = q.mismatches(scope, language)
     if found.empty:
@@ -332,3 +334,8 @@ with tab_mismatches:
                       "expected_value": "con_expected", "actual_value": "con_actual", "last_order_no": "con_last_order",
                       "last_effective": "con_last_effective"},
               title_key="con_mismatches_table", key="con_mismatches", filters=[faculty_shown])
+
+
+with tabs[opened]:
+    {"headcount": headcount_tab, "movements": movements_tab, "retention": retention_tab, "funding": funding_tab,
+     "mismatches": mismatches_tab}[opened]()

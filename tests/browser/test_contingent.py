@@ -37,19 +37,26 @@ def test_contingent_page_in_a_browser(served_demo: str, published_demo: Home) ->
         assert page.locator('[data-testid="stPlotlyChart"]:visible').count() == 2  # headcount, census series
         assert axe_violations(page) == []
 
+        # a tab's content runs when it is opened (issue 23 point 15): a click reruns the page for it
         page.get_by_role("tab", name=t("con_tab_movements", "kk")).click()
         page.wait_for_selector("g.sankey", timeout=30_000)
+        wait_until_idle(page)
         assert page.locator('[data-testid="stPlotlyChart"]:visible .main-svg').count() >= 2
+        assert "con_tab=movements" in page.url  # the open tab is kept in the address
         for tab in ("con_tab_retention", "con_tab_funding"):
             page.get_by_role("tab", name=t(tab, "kk")).click()
+            wait_until_idle(page)
             page.wait_for_selector('[data-testid="stPlotlyChart"]:visible .main-svg', timeout=30_000)
+        assert page.locator('[data-testid="stPlotlyChart"]').count() == 1  # no chart of a tab not open
         assert axe_violations(page) == []
 
         page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').click()
         page.get_by_role("option", name="English").click()
         page.get_by_text(t("con_heading", "en")).wait_for(timeout=30_000)
         wait_until_idle(page)
+        assert page.get_by_role("tab", name=t("con_tab_funding", "en")).get_attribute("aria-selected") == "true"
         page.get_by_role("tab", name=t("con_tab_headcount", "en")).click()
+        wait_until_idle(page)
         with page.expect_download() as download:
             page.get_by_role("button", name=t("download_xlsx", "en")).first.click()
         sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active

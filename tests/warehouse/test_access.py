@@ -317,6 +317,9 @@ def test_each_role_opens_the_contingent_page_with_its_own_scope(copied: Home) ->
     assert not at.exception
     assert at.selectbox(key="con_faculty").options[1:] == [  # after "all faculties": the dean's one
         n for c, n in q_faculties(dean.faculties)]
+    # the headcount by faculty: the dean's one (the page opens by programme for one faculty, issue 23 point 7;
+    # only the open tab is drawn, issue 23 point 15, so no other tab's table holds a Faculty column)
+    at.selectbox(key="con_dimension").set_value("faculty").run()
     by_faculty = next(d.value for d in at.dataframe if "Faculty" in d.value.columns)
     assert len(by_faculty) == 1 and set(codes) > set(dean.faculties)
 
@@ -510,6 +513,8 @@ def test_a_role_gets_no_download_it_may_not_have(copied: Home) -> None:
     management = sign_in(AppTest.from_file(APP, default_timeout=60), "management", copied)
     management.switch_page("views/attestation.py").run()
     assert not management.exception
+    management.session_state["att_tab"] = t("att_tab_debtors", "kk")  # the debtors tab (issue 23 point 15)
+    management.run()
     assert "att_debtors_table_xlsx" in {b.key for b in management.get("download_button")}
     assert "att_open_student" not in {b.key for b in management.button}  # management opens no student
     with pytest.raises(ValueError, match="student"):

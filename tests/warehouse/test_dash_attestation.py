@@ -66,6 +66,15 @@ def open_page(home: Home, monkeypatch: pytest.MonkeyPatch, language: str) -> App
     return at
 
 
+def open_tab(at: AppTest, code: str, language: str) -> AppTest:
+    """Click the page's tab `code` (session, debtors, final): the page reruns and draws only that tab."""
+    at.session_state["att_tab"] = t(f"att_tab_{code}", language)
+    at.run()
+    assert not at.exception
+    assert [tab.label for tab in at.tabs] == [t(f"att_tab_{c}", language) for c in ("session", "debtors", "final")]
+    return at
+
+
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_rates_shown_equal_the_session_results_mart(published_demo: Home, monkeypatch: pytest.MonkeyPatch,
                                                     language: str) -> None:
@@ -92,7 +101,10 @@ def test_rates_shown_equal_the_session_results_mart(published_demo: Home, monkey
     assert len(failing) >= 2
     for letter in failing:
         assert t("att_letter_results", language, letter=letter) in metrics, letter
-    assert len(at.get("plotly_chart")) >= 4  # letters, trend, heatmap, final attestation letters
+    assert len(at.get("plotly_chart")) >= 3  # letters, trend, heatmap
+    open_tab(at, "final", language)
+    assert len(at.get("plotly_chart")) == 1  # the final attestation's letters
+    open_tab(at, "session", language)
 
     # one faculty, then one of its groups and disciplines: the mart's sums of counts, never means of rates
     faculty, group, discipline = query(published_demo, """
@@ -178,6 +190,7 @@ def test_debtors_and_rankings_follow_the_rules(published_demo: Home, monkeypatch
         assert rates == sorted(rates)  # weakest first
 
     # the debtors' names in the Russian collation (the English page sorts Cyrillic names as ru)
+    open_tab(at, "debtors", "en")
     names = [d for d in at.dataframe if d.value.columns[0] == t("att_col_full_name", "en")][0].value
     names = names[t("att_col_full_name", "en")].drop_duplicates().tolist()
     con = duckdb.connect()
@@ -222,6 +235,7 @@ def test_both_debtor_counts_are_shown_with_their_definitions(published_demo: Hom
     today = next(m for m in at.metric if m.label == t("att_debtors_today", "en", date=on))
     assert number(today.value, "en") == owing
     assert on in today.help and "B19" in today.help
+    open_tab(at, "debtors", "en")
     (listed,) = [d.value for d in at.dataframe if t("att_col_action", "en") in d.value.columns]
     assert listed[t("att_col_student_id", "en")].nunique() == owing  # the list is the students still owing
     captions = [rendered(c.value) for c in at.caption]
@@ -241,13 +255,14 @@ def test_a_role_that_may_not_list_students_is_told_the_list_is_withheld(publishe
     year, term = latest_session(published_demo)
     (owing,) = query(published_demo, STILL_OWING, [year, term])[0]
     assert owing > 0
+    (last,) = query(published_demo, "select extract_date from meta.refresh")[0]
+    label = t("att_debtors_today", "ru", date=f"{last:%d.%m.%Y}")
+    assert number(next(m.value for m in at.metric if m.label == label), "ru") == owing
+    open_tab(at, "debtors", "ru")
     infos = [rendered(i.value) for i in at.info]
     assert t("att_debtors_withheld", "ru") in infos
     assert t("att_debtors_none", "ru") not in infos
     assert not [d for d in at.dataframe if t("att_col_action", "ru") in d.value.columns]  # no debtors table
-    (last,) = query(published_demo, "select extract_date from meta.refresh")[0]
-    label = t("att_debtors_today", "ru", date=f"{last:%d.%m.%Y}")
-    assert number(next(m.value for m in at.metric if m.label == label), "ru") == owing
 
 
 def test_filters_narrow_each_other_and_the_final_tab_honours_them(published_demo: Home,
@@ -286,7 +301,7 @@ def test_filters_narrow_each_other_and_the_final_tab_honours_them(published_demo
     at.selectbox(key="att_year").set_value(final_year).run()
     at.selectbox(key="att_term").set_value(final_terms[0][0]).run()
     at.selectbox(key="att_f_group").set_value(final_group).run()
-    assert not at.exception
+    open_tab(at, "final", "ru")
     heading = t("att_col_full_name", "ru")
     final_tables = [d.value for d in at.dataframe if heading in d.value.columns and t("att_col_score", "ru")
                     in d.value.columns]
@@ -304,8 +319,10 @@ def test_a_link_reopens_the_same_view(published_demo: Home, monkeypatch: pytest.
     course = query(published_demo, "select min(course) from main.fct_attestation_breakdown "
                    "where academic_year = ? and term = ?", [year, term])[0][0]
     at.selectbox(key="att_f_course").set_value(course).run()
+    open_tab(at, "debtors", "en")  # the open tab too (issue 23 point 15)
     address = {k: v[0] if isinstance(v, list) else v for k, v in dict(at.query_params).items()}
     assert (address["att_year"], address["att_term"], address["att_f_course"]) == (year, term, str(course))
+    assert address["att_tab"] == "debtors"
 
     monkeypatch.setenv("REGISTRAR_HOME", str(published_demo.root))
     again = AppTest.from_file(APP, default_timeout=90)
@@ -318,6 +335,63 @@ def test_a_link_reopens_the_same_view(published_demo: Home, monkeypatch: pytest.
     assert (again.selectbox(key="att_year").value, again.selectbox(key="att_term").value) == (year, term)
     assert again.selectbox(key="att_f_course").value == course
     assert again.selectbox(key="att_f_group").value is None
+    assert again.session_state["att_tab"] == t("att_tab_debtors", "en")
+    assert [d for d in again.dataframe if t("att_col_action", "en") in d.value.columns]  # the debtors list
+    assert not again.get("plotly_chart")  # not the session tab's charts
+
+    # a tab that is no tab of the page is ignored: the page opens on the session
+    monkeypatch.setenv("REGISTRAR_HOME", str(published_demo.root))
+    wrong = AppTest.from_file(APP, default_timeout=90)
+    wrong.session_state["lang"] = "en"
+    wrong.query_params["att_tab"] = "NO-SUCH-TAB"
+    wrong.run()
+    wrong.switch_page("views/attestation.py").run()
+    assert wrong.session_state["att_tab"] == t("att_tab_session", "en")
+    assert dict(wrong.query_params)["att_tab"] in (["session"], "session")
+
+
+def test_only_the_open_tab_runs_its_queries_and_draws_its_charts(published_demo: Home,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 23 point 15: a tab nobody opened asks the data layer nothing and draws no chart. Every query the
+    page asks dashboards/data.py for (cached or not) is recorded, per tab opened."""
+    import dashboards.data
+
+    asked: list[str] = []
+    real = dashboards.data._cached
+
+    def recorded(path: str, stamp: Any, sql: str, params: Any) -> Any:
+        asked.append(sql)
+        return real(path, stamp, sql, params)
+
+    monkeypatch.setattr(dashboards.data, "_cached", recorded)
+
+    def final_list(sql: str) -> bool:
+        return "rpt_final_attestation_results" in sql
+
+    def debtors_list(sql: str) -> bool:
+        return "required_action" in sql
+
+    def heatmap(sql: str) -> bool:
+        return "top_d" in sql
+
+    at = open_page(published_demo, monkeypatch, "en")  # the session tab
+    assert [s for s in asked if heatmap(s)] and not [s for s in asked if final_list(s) or debtors_list(s)]
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert len(titles) == 3 and not [x for x in titles if x.startswith(t("att_final_letters_title", "en", year=""))]
+
+    # a closed tab keeps no widget state: the heatmap's measure is kept in the address across tabs
+    at.radio(key="att_measure").set_value("quality").run()
+    asked.clear()
+    open_tab(at, "debtors", "en")
+    assert [s for s in asked if debtors_list(s)] and not [s for s in asked if final_list(s) or heatmap(s)]
+    assert not at.get("plotly_chart")
+
+    asked.clear()
+    open_tab(at, "final", "en")
+    assert [s for s in asked if final_list(s)] and not [s for s in asked if debtors_list(s) or heatmap(s)]
+    assert not [s for s in asked if "rpt_academic_debtors" in s or "debtor_student_ids" in s]  # no headline
+    assert len(at.get("plotly_chart")) == 1  # the final attestation's letters only
+    assert open_tab(at, "session", "en").radio(key="att_measure").value == "quality"
 
 
 def test_no_sql_in_the_page_and_bench_calls_run(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> None:

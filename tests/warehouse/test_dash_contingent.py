@@ -45,6 +45,17 @@ def contingent(published_demo: Home, monkeypatch: pytest.MonkeyPatch) -> Callabl
     return open_page
 
 
+TABS = ("headcount", "movements", "retention", "funding", "mismatches")
+
+
+def open_tab(at: AppTest, code: str, lang: str) -> AppTest:
+    """Click the page's tab `code`: the page reruns and draws only that tab (issue 23 point 15)."""
+    at.session_state["con_tab"] = t(f"con_tab_{code}", lang)
+    at.run()
+    assert not at.exception
+    return at
+
+
 def metric(at: AppTest, key: str, lang: str) -> str:
     found = {m.label: m.value for m in at.metric}
     return found[t(key, lang)]
@@ -90,13 +101,20 @@ def test_headcount_on_a_census_date_is_the_monthly_marts(contingent: Callable[[s
     assert earlier != by_faculty[faculty] and by_faculty[other] != by_faculty[faculty]  # else the test proves nothing
 
     at = contingent(lang)
-    for key in ("con_faculty", "con_dimension", "con_program"):
+    for key in ("con_faculty", "con_dimension"):
         assert at.selectbox(key=key).label == t(key, lang)
-    for key in ("con_date", "con_period"):
-        assert at.date_input(key=key).label == t(key, lang)
+    assert at.date_input(key="con_date").label == t("con_date", lang)
     assert [tab.label for tab in at.tabs] == [t(k, lang) for k in (
         "con_tab_headcount", "con_tab_movements", "con_tab_retention", "con_tab_funding", "con_tab_mismatches")]
-    assert len(charts(at)) == 6  # headcount, census series, movements, Sankey, retention, funding
+    assert len(charts(at)) == 2  # headcount, census series: only the open tab's
+    open_tab(at, "movements", lang)
+    assert at.date_input(key="con_period").label == t("con_period", lang)
+    assert len(charts(at)) == 2  # movements, Sankey
+    open_tab(at, "retention", lang)
+    assert at.selectbox(key="con_program").label == t("con_program", lang)
+    assert len(charts(at)) == 1  # retention
+    assert len(charts(open_tab(at, "funding", lang))) == 1  # funding
+    open_tab(at, "headcount", lang)
 
     at.selectbox(key="con_faculty").set_value(faculty).run()
     at.date_input(key="con_date").set_value(census[-1]).run()
@@ -154,7 +172,7 @@ def test_movements_and_transitions_are_counts_of_the_order_lines(contingent: Cal
                             params)[0]
     assert n_admitted > 0 and expelled
 
-    at = contingent("ru")
+    at = open_tab(contingent("ru"), "movements", "ru")
     at.selectbox(key="con_faculty").set_value(faculty).run()
     at.date_input(key="con_period").set_value((start, end)).run()
     assert not at.exception
@@ -194,9 +212,11 @@ def test_the_page_is_dated_defaults_to_the_data_s_last_date_and_warns_after_it(
     at = contingent("kk")
     assert t("data_as_of", "kk", date=f"{last:%d.%m.%Y}") in [rendered(c.value) for c in at.caption]
     assert at.date_input(key="con_date").value == last
-    assert at.date_input(key="con_period").value[-1] == last
     assert metric(at, "con_headcount", "kk") == fmt_int(expected, "kk")
     assert not at.warning
+    assert open_tab(at, "movements", "kk").date_input(key="con_period").value[-1] == last
+    assert not at.warning
+    open_tab(at, "headcount", "kk")
 
     later = min(last + dt.timedelta(days=48), dt.date.today())
     at.date_input(key="con_date").set_value(later).run()
@@ -234,6 +254,7 @@ def test_mismatches_show_labels_not_codes(published_demo: Home, tmp_path: Any, m
     at.session_state["lang"] = "ru"
     at.run()
     at.switch_page("views/contingent.py").run()
+    open_tab(at, "mismatches", "ru")
     shown = table_with(at, "con_attribute", "ru")
     assert shown[[t("con_student_id", "ru"), t("con_attribute", "ru"), t("con_expected", "ru"), t("con_actual", "ru")]
                  ].values.tolist() == sorted([[a, "Статус", "Обучается", "В академическом отпуске"],
@@ -249,7 +270,7 @@ def test_a_small_cohort_is_marked_not_hidden(contingent: Callable[[str], AppTest
     program, year, size = rows(published_demo, "select program_code, intake_year, min(cohort_size) "
                                                "from main.fct_cohort_retention group by 1, 2 order by 3, 1, 2")[0]
     assert size < small_cell_min()  # the demo has one, else this test proves nothing
-    at = contingent("en")
+    at = open_tab(contingent("en"), "retention", "en")
     at.selectbox(key="con_program").set_value(program).run()
     chart = next(c for c in charts(at) if c["layout"]["title"]["text"].startswith("Left without graduating"))
     trace = next(tr for tr in chart["data"] if tr["name"].startswith(str(year)))
@@ -285,8 +306,7 @@ def test_retention_counts_graduates_apart_from_dropouts(contingent: Callable[[st
     for _, _, size, enrolled, grads, dropouts in expected:
         assert enrolled + grads + dropouts == size  # every student of the cohort has one outcome
 
-    at = contingent(lang)
-    assert not at.exception
+    at = open_tab(contingent(lang), "retention", lang)
     shown = table_with(at, "con_dropout_rate", lang)
     columns = [t(k, lang) for k in ("con_intake_year", "con_years_after", "con_cohort_size", "con_n_retained",
                                     "con_n_graduated", "con_n_dropout")]
@@ -390,6 +410,7 @@ def test_labels_follow_the_breakdown_and_movement_families_keep_one_hue(continge
         labels = [m.label for m in at.metric]
         assert t(f"con_n_values_{dimension}", "kk") in labels
     (last,) = rows(published_demo, "select max(effective_date) from main.fct_contingent_movements")[0]
+    open_tab(at, "movements", "kk")
     at.date_input(key="con_period").set_value((dt.date(last.year - 2, 7, 1), last)).run()
     flows = next(c for c in charts(at) if c["layout"]["title"]["text"].startswith(
         t("con_flows_title", "kk", start="", end="").split(",")[0]))
@@ -410,3 +431,60 @@ def test_labels_follow_the_breakdown_and_movement_families_keep_one_hue(continge
     headings = [a["text"] for a in sankey_chart["layout"]["annotations"]]
     assert any(t("con_sankey_before", "kk") in h for h in headings)
     assert any(t("con_sankey_after", "kk") in h for h in headings)
+
+
+def test_only_the_open_tab_runs_its_queries_and_draws_its_charts(published_demo: Home,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 23 point 15: a tab nobody opened asks the data layer nothing and draws no chart; the open tab is
+    kept in the address, so a link or a reload reopens it. Every query the page asks dashboards/data.py for
+    (cached or not) is recorded, per tab opened."""
+    import dashboards.data
+
+    asked: list[str] = []
+    real = dashboards.data._cached
+
+    def recorded(path: str, stamp: Any, sql: str, params: Any) -> Any:
+        asked.append(sql)
+        return real(path, stamp, sql, params)
+
+    monkeypatch.setattr(dashboards.data, "_cached", recorded)
+    monkeypatch.setenv("REGISTRAR_HOME", str(published_demo.root))
+    # the marts each tab alone reads (headcount: the periods and the census dates; funding shares the monthly
+    # mart with the census series, so it is told apart by its charts)
+    own = {"headcount": ("fct_contingent_periods", "fct_census_dates"), "movements": ("fct_contingent_movements",),
+           "retention": ("fct_cohort_retention",), "mismatches": ("rpt_contingent_mismatches",)}
+    drawn = {"headcount": 2, "movements": 2, "retention": 1, "funding": 1, "mismatches": 0}
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()  # Home, whose queries are not the page's
+    asked.clear()
+    at.switch_page("views/contingent.py").run()
+    for code in TABS:
+        if code != "headcount":
+            asked.clear()
+            open_tab(at, code, "en")
+        for tab, tables in own.items():
+            read = [s for s in asked if any(table in s for table in tables)]
+            assert bool(read) == (tab == code), (code, tab, read)
+        assert len(charts(at)) == drawn[code], code
+        assert dict(at.query_params)["con_tab"] in ([code], code)
+
+    # a closed tab keeps no widget state: the programme chosen on the retention tab is kept in the address
+    program = open_tab(at, "retention", "en").selectbox(key="con_program").options[1]
+    at.selectbox(key="con_program").set_value(program).run()
+    program = at.selectbox(key="con_program").value
+    assert program is not None
+    assert open_tab(open_tab(at, "funding", "en"), "retention", "en").selectbox(key="con_program").value == program
+    open_tab(at, "mismatches", "en")
+
+    address = {k: v[0] if isinstance(v, list) else v for k, v in dict(at.query_params).items()}
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.session_state["lang"] = "ru"  # another language: the same tab by its code
+    for key, value in address.items():
+        if key != "lang":
+            again.query_params[key] = value
+    again.run()  # Home
+    asked.clear()
+    again.switch_page("views/contingent.py").run()
+    assert again.session_state["con_tab"] == t("con_tab_mismatches", "ru")
+    assert not [s for s in asked if any(table in s for table in own["headcount"] + own["movements"])]

@@ -56,6 +56,10 @@ def hits(at: AppTest, page: str, language: str) -> list[str]:
     return found + [f"{language} {page} {problem}" for problem in format_problems(at)]
 
 
+# the pages whose tabs draw only when opened (issue 23 point 15): each tab is opened and swept
+TAB_KEYS = {"views/attestation.py": "att_tab", "views/contingent.py": "con_tab"}
+
+
 def sweep(at: AppTest, pages: list[str], language: str, student_id: str) -> list[str]:
     found: list[str] = []
     at.session_state["lang"] = language
@@ -64,6 +68,13 @@ def sweep(at: AppTest, pages: list[str], language: str, student_id: str) -> list
             at.session_state["student_id"] = student_id
         at.switch_page(page).run()
         found += hits(at, page, language)
+        labels = [tab.label for tab in at.tabs] if page in TAB_KEYS else []
+        for label in labels[1:]:
+            at.session_state[TAB_KEYS[page]] = label
+            at.run()
+            found += hits(at, f"{page} {label}", language)
+        if labels:
+            at.session_state[TAB_KEYS[page]] = labels[0]
         if page == "views/reports.py":  # every report's parameters
             for name in at.selectbox(key="report_name").options[1:]:
                 at.selectbox(key="report_name").select(name).run()
