@@ -2,11 +2,15 @@
 `""`, as a database's `COPY ... FORCE QUOTE *`, a spreadsheet or a report writer exports them.
 
     python -m bench.quoted SOURCE_DIR TARGET_DIR
+    python -m bench.quoted --time SOURCE_DIR TARGET_DIR [--runs N]
+
 
 The bench's quoted variant of a size (`registrar-bench --sizes 5000q`) and the loader's quoted
 measurements read such copies: the same data as the source, so a load of both must give the same
 tables, defects and row numbers, and should take about as long. Each file keeps its encoding,
-delimiter and line ending; a cell that spans lines still does.
+delimiter and line ending; a cell that spans lines still does. `--time` then loads both folders
+(`extract.load.load_extracts`, the refresh's "validate and load extracts" step), interleaved, and
+prints each load's wall and CPU seconds and the quoted one's over the unquoted one's.
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ import argparse
 import csv
 import json
 import shutil
+import statistics
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 from extract.read import _detect_delimiter, detect_encoding
@@ -65,13 +72,41 @@ def quoted_copy(source_dir: Path, target_dir: Path) -> Path:
     return target_dir
 
 
+def time_loads(source_dir: Path, target_dir: Path, runs: int) -> dict[str, list[dict[str, float]]]:
+    """Wall and CPU seconds of loading each folder, `runs` times, unquoted and quoted in turn."""
+    import duckdb
+
+    from extract.load import load_extracts
+
+    times: dict[str, list[dict[str, float]]] = {"unquoted": [], "quoted": []}
+    for _ in range(runs):
+        for name, folder in (("unquoted", source_dir), ("quoted", target_dir)):
+            with tempfile.TemporaryDirectory() as work:
+                con = duckdb.connect(str(Path(work) / "load.duckdb"))
+                wall, cpu = time.perf_counter(), time.process_time()
+                result = load_extracts(folder, con, Path(work) / "normalised")
+                times[name].append({"wall_s": round(time.perf_counter() - wall, 2),
+                                    "cpu_s": round(time.process_time() - cpu, 2), "defects": len(result.defects)})
+                con.close()
+            print(f"{name}: {times[name][-1]}", flush=True)
+    for key in ("wall_s", "cpu_s"):
+        ratio = (statistics.median(t[key] for t in times["quoted"])
+                 / statistics.median(t[key] for t in times["unquoted"]))
+        print(f"quoted / unquoted, median {key}: {ratio:.2f}")
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.quoted", description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path)
     parser.add_argument("target", type=Path)
+    parser.add_argument("--time", action="store_true", help="then time loading both folders, interleaved")
+    parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args(argv)
     quoted_copy(args.source, args.target)
     print(f"quoted copy in {args.target}")
+    if args.time:
+        time_loads(args.source, args.target, args.runs)
     return 0
 
 

@@ -5,7 +5,10 @@ cells hold no quote) and parses only the rest with `csv`. A generated corpus of 
 every shape an export takes (three delimiters, three encodings, three line endings, quoted
 everywhere, quoted where needed, quoted badly; cells holding the delimiter, a line break, a
 doubled quote; blank, short, long and delimiter-only rows), must give the same header, row
-count, defects (rows, values, messages) and landed table as the one-parser reference below.
+count, defects (rows, values, messages) and normalised file, byte for byte, as the one-parser
+reference below; and the same records written fully quoted and quoted only where needed give
+the same normalised file and defects. Files are read in blocks of lines (`BLOCK_CHARACTERS`),
+here set small so that a generated file of a few lines spans several blocks.
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import extract.read
 from extract.contract import entity
 from extract.defects import Defect
 from extract.load import _land
-from extract.read import ReadResult, _Normalised, _open_csv, normalise
+from extract.read import ReadResult, _Lines, _Normalised, _open_csv, normalise
 
 KNOWN = entity("students").column_names
-FILES = 300  # about 2 s of CPU; the quoted path was also checked on 8,000 (seed 7)
+FILES = 300  # about 2 s of CPU each; the block reader was also checked on 4,000 more and 20,000 random-quote files
+BLOCK_SIZES = [1, 3, 10, 40, 100, 1 << 18]  # characters: a line per block up to the whole file
 
 
 def reference_normalise(path: Path, out_csv: Path, known: tuple[str, ...]) -> ReadResult:
@@ -109,38 +114,125 @@ def _landed(read: ReadResult, out_csv: Path, con: duckdb.DuckDBPyConnection | No
     return con.execute("select * from landing.students").fetchall()
 
 
-def test_the_generated_corpus_reads_as_one_csv_parser_reads_it(tmp_path: Path) -> None:
+@pytest.fixture
+def blocks_seen(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many blocks the reader wrote in one go, quoted or not, and how many it read line by line."""
+    seen = {"copied": 0, "copied quoted": 0, "by line": 0}
+    copy_block = _Lines.copy_block
+
+    def counted(self: _Lines, block: str) -> bool:
+        copied = copy_block(self, block)
+        seen["by line" if not copied else "copied quoted" if '"' in block else "copied"] += 1
+        return copied
+
+    monkeypatch.setattr(_Lines, "copy_block", counted)
+    return seen
+
+
+def _same(fast: ReadResult, slow: ReadResult, fast_csv: Path, slow_csv: Path, context: str) -> None:
+    assert (fast.columns, fast.rows, fast.encoding, fast.delimiter) == (
+        slow.columns, slow.rows, slow.encoding, slow.delimiter), context
+    assert [str(d) for d in fast.defects] == [str(d) for d in slow.defects], context
+    assert fast_csv.read_bytes() == slow_csv.read_bytes(), context
+
+
+def test_the_generated_corpus_reads_as_one_csv_parser_reads_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blocks_seen: dict[str, int]) -> None:
     rng = random.Random(20)
     source = tmp_path / "students.csv"
     styles_seen = set()
     con = duckdb.connect()
-    landed = 0
     for i in range(FILES):
         data, how = generate(rng)
         source.write_bytes(data)
+        monkeypatch.setattr(extract.read, "BLOCK_CHARACTERS", rng.choice(BLOCK_SIZES))
         fast = normalise(source, tmp_path / "fast.csv", KNOWN)
         slow = reference_normalise(source, tmp_path / "slow.csv", KNOWN)
-        context = f"file {i} ({how}): {data[:300]!r}"
-        assert (fast.columns, fast.rows, fast.encoding, fast.delimiter) == (
-            slow.columns, slow.rows, slow.encoding, slow.delimiter), context
-        assert [str(d) for d in fast.defects] == [str(d) for d in slow.defects], context
-        if (tmp_path / "fast.csv").read_bytes() != (tmp_path / "slow.csv").read_bytes():  # else they land alike
-            assert _landed(fast, tmp_path / "fast.csv", con) == _landed(slow, tmp_path / "slow.csv", con), context
-            landed += 1
+        _same(fast, slow, tmp_path / "fast.csv", tmp_path / "slow.csv",
+              f"file {i} ({how}, blocks of {extract.read.BLOCK_CHARACTERS}): {data[:300]!r}")
+        if i % 20 == 0:  # the same file lands the same table (the reference's file, read back by DuckDB)
+            assert _landed(fast, tmp_path / "fast.csv", con) == _landed(slow, tmp_path / "slow.csv", con)
         styles_seen.add(how.split(" ")[0])
     assert styles_seen == {"all", "minimal", "badly", "mixed"}
-    assert landed > FILES // 4  # the copied quoted lines were read back by DuckDB
+    assert min(blocks_seen.values()) > FILES // 3, blocks_seen  # every path of the reader ran
+
+
+def _records(rng: random.Random, width: int, delim: str, cyrillic: str) -> list[list[str] | None]:
+    """Records of every shape a well-formed export holds (None: a blank line)."""
+    records: list[list[str] | None] = []
+    for _ in range(rng.randint(0, 25)):
+        roll = rng.random()
+        if roll < 0.06:
+            records.append(None)
+        elif roll < 0.12:  # a blank-looking record: empty cells, spaces, a lone space
+            records.append(rng.choice([[""] * width, [" "] * width, [" "], [""] * (width + 1)]))
+        else:
+            n = width if rng.random() < 0.8 else rng.choice([max(width - 1, 1), width + 1, width + 2])
+            cells = [_cell(rng, delim, cyrillic) for _ in range(n)]
+            if n > width and rng.random() < 0.5:
+                cells[width:] = [""] * (n - width)  # trailing empty cells, as spreadsheets export
+            records.append(cells)
+    return records
+
+
+def _written(header: list[str], records: list[list[str] | None], delim: str, ending: str, quoting: int) -> str:
+    """The records as a CSV; a cell holding a line break always quoted (Python 3.11's writer, ending
+    lines with one of CR or LF, leaves a cell holding the other unquoted)."""
+    text = io.StringIO()
+    for record in [header, *records]:
+        if record is not None:
+            row = io.StringIO()
+            csv.writer(row, delimiter=delim, lineterminator="\r\n", quoting=quoting).writerow(record)
+            text.write(row.getvalue().removesuffix("\r\n"))
+        text.write(ending)
+    return text.getvalue()
+
+
+def test_a_fully_quoted_file_gives_what_the_same_records_quoted_where_needed_give(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blocks_seen: dict[str, int]) -> None:
+    """Every record written twice, every field quoted (empty as `""`) and quoted only where a cell
+    needs it: cells holding the delimiter, a line break, a doubled quote; blank lines and
+    blank-looking rows; short, long and trailing-empty rows; CR, LF, CRLF; UTF-8 (BOM or not) and
+    Windows-1251; comma, semicolon and tab. Both give the csv-module reference's normalised file,
+    byte for byte, and its defects (rows, values, messages)."""
+    rng = random.Random(2020)
+    for i in range(FILES):
+        delim = rng.choice([",", ";", "\t"])
+        encoding = rng.choice(["utf-8", "utf-8-sig", "cp1251"])
+        ending = rng.choice(["\n", "\r\n", "\r"])
+        cyrillic = "Жан" if encoding == "cp1251" else "Әлем"
+        width = rng.randint(1, 6)
+        if width == 1:
+            delim = ","  # what the reader takes a header without a delimiter to be delimited by
+        header = rng.sample(list(KNOWN), k=min(width, len(KNOWN)))
+        records = _records(rng, width, delim, cyrillic)
+        last_ending = rng.random() < 0.7
+        monkeypatch.setattr(extract.read, "BLOCK_CHARACTERS", rng.choice(BLOCK_SIZES))
+        results = {}
+        for quoting, name in ((csv.QUOTE_ALL, "all"), (csv.QUOTE_MINIMAL, "minimal")):
+            text = _written(header, records, delim, ending, quoting)
+            source = tmp_path / name / "students.csv"
+            source.parent.mkdir(exist_ok=True)
+            source.write_bytes((text if last_ending else text.rstrip("\r\n")).encode(encoding))
+            results[name] = (normalise(source, tmp_path / f"{name}.csv", KNOWN), source)
+        context = (f"file {i} ({encoding}, delimiter {delim!r}, ending {ending!r}, blocks of "
+                   f"{extract.read.BLOCK_CHARACTERS}): {results['all'][1].read_bytes()[:300]!r}")
+        reference = reference_normalise(results["all"][1], tmp_path / "reference.csv", KNOWN)
+        _same(results["all"][0], reference, tmp_path / "all.csv", tmp_path / "reference.csv", context)
+        _same(results["minimal"][0], reference, tmp_path / "minimal.csv", tmp_path / "reference.csv", context)
+    assert min(blocks_seen.values()) > FILES // 3, blocks_seen
 
 
 @pytest.mark.parametrize("delim", [",", ";"])
 def test_a_fully_quoted_file_is_copied_not_parsed_and_lands_as_written(delim: str, tmp_path: Path) -> None:
-    """The quoted lines that can be copied are; those that cannot (a cell with a quote or a line
-    break, a blank-looking row) still come out as `csv` reads them."""
+    """The quoted lines that can be copied are, without their quotes; those that cannot (a cell with
+    the delimiter, a quote or a line break, a blank-looking row) still come out as `csv` reads and
+    writes them."""
     source = tmp_path / "students.csv"
     lines = [
         f'"student_id"{delim}"last_name"{delim}"note"',
-        f'"1"{delim}"Асан"{delim}""',  # copied: whole cells, an empty one
-        f'"2"{delim}"a{delim}b"{delim}" c "',  # copied: the delimiter inside a cell
+        f'"1"{delim}"Асан"{delim}""',  # copied without quotes: whole cells, an empty one
+        f'"2"{delim}"a{delim}b"{delim}" c "',  # split, and written quoted where needed: the delimiter in a cell
         f'""{delim}""{delim}""',  # a row of empty cells: skipped, as csv reads it
         f'"3"{delim}"q""uote"{delim}"x"',  # parsed: a doubled quote
         f'"4"{delim}"two',  # parsed: a cell spanning lines, shown as its last line (7)
@@ -151,7 +243,7 @@ def test_a_fully_quoted_file_is_copied_not_parsed_and_lands_as_written(delim: st
     source.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     read = normalise(source, tmp_path / "out.csv", KNOWN)
     copied = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
-    assert copied[1:3] == [f"2{delim}{lines[1]}", f"3{delim}{lines[2]}"]
+    assert copied[1:3] == [f"2{delim}1{delim}Асан{delim}", f'3{delim}2{delim}"a{delim}b"{delim} c ']
     assert [str(d) for d in read.defects] == [
         "students.csv, row 9, value '6,short': row length: 2 fields where the header has 3"
         " (truncated or wrongly delimited row)"]
