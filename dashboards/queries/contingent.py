@@ -32,17 +32,19 @@ class Dimension:
     """A breakdown of the headcount: its column (in fct_contingent_periods and fct_contingent_monthly
     alike), and how it is labelled: `labelled` when both marts carry `<column>_label_<lang>` and
     `<column>_sort_order` beside the code (the code lists of the seeds), else the code is its own label
-    (or a translation labels it) unless `names` is a dimension table with the names."""
+    (or a translation labels it) unless `names` is a dimension table with the names; `with_code` puts
+    the code before the name where names repeat (two programmes of one name at two levels)."""
 
     column: str
     labelled: bool = False
     names: str | None = None
+    with_code: bool = False
 
 
 # the dimensions a manager can break the headcount down by (fixed in code: safe to put in SQL)
 DIMENSIONS: dict[str, Dimension] = {
     "faculty": Dimension("faculty_code", names="main.dim_faculties"),
-    "program": Dimension("program_code", names="main.dim_programs"),
+    "program": Dimension("program_code", names="main.dim_programs", with_code=True),
     "level": Dimension("level", labelled=True),
     "course": Dimension("course"),
     "funding": Dimension("funding", labelled=True),
@@ -63,6 +65,8 @@ def _label_sql(dim: Dimension, lang: str, source: str, alias: str) -> tuple[str,
     if dim.names is None:
         return "", f"cast({code} as varchar)", "", code
     label = f"coalesce(lab.name_{_suffix(lang)}, cast({code} as varchar))"
+    if dim.with_code:
+        label = f"cast({code} as varchar) || coalesce(' ' || lab.name_{_suffix(lang)}, '')"
     join = f"left join {dim.names} lab on lab.{dim.column} = {code}"
     return "", label, join, f"{label} collate {'kk' if lang == 'kk' else 'ru'}"
 
