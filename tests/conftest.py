@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from registrar.common.paths import Home
-from registrar.pipeline.refresh import refresh
-from tests.support.extracts import MINI, quiet
+from tests.support.extracts import MINI
+from tests.support.homes import copy_home, mini_once, published_once
 from tests.support.students import Student, known_student
 
 UNIT_TIER = Path(__file__).resolve().parent / "unit"
@@ -31,14 +31,16 @@ DASHBOARD_DEMO = {"students": 400, "years": 3, "seed": 5}
 
 @pytest.fixture(scope="session")
 def published_demo(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    """A data directory with a small demo university refreshed and published (real dbt build)."""
+    """A data directory with a small demo university refreshed and published (real dbt build, once per
+    session: each worker gets its own copy)."""
     from demo import write_demo
 
-    root = tmp_path_factory.mktemp("demo_home")
-    write_demo(root / "extracts", **DASHBOARD_DEMO)
-    home = Home(root / "home")
-    refresh(root / "extracts", home, quiet)
-    return home
+    def extracts(folder: Path) -> Path:
+        write_demo(folder, **DASHBOARD_DEMO)
+        return folder
+
+    built = published_once(tmp_path_factory, "demo-{students}-{years}-{seed}".format(**DASHBOARD_DEMO), extracts)
+    return copy_home(built, tmp_path_factory.mktemp("demo_home") / "home")
 
 
 @pytest.fixture(scope="session")
@@ -84,9 +86,7 @@ def apptest_fails_on_exception(request: pytest.FixtureRequest, monkeypatch: pyte
 @pytest.fixture(scope="session")
 def published_mini(tmp_path_factory: pytest.TempPathFactory) -> Home:
     """A data directory with the mini university refreshed and published (real dbt build)."""
-    home = Home(tmp_path_factory.mktemp("home"))
-    refresh(MINI, home, quiet)
-    return home
+    return copy_home(mini_once(tmp_path_factory), tmp_path_factory.mktemp("home") / "home")
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +94,4 @@ def known(published_demo: Home) -> Student:
     """A student of the shared demo with results, several orders and a surname whose passport spelling
     is not its search key (tests/support/students.py)."""
     return known_student(published_demo)
+
