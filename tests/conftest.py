@@ -10,7 +10,7 @@ import pytest
 
 from registrar.common.paths import Home
 from tests.support.extracts import MINI
-from tests.support.homes import copy_home, mini_once, published_once
+from tests.support.homes import copy_home, demo_once, mini_once
 from tests.support.students import Student, known_student
 
 UNIT_TIER = Path(__file__).resolve().parent / "unit"
@@ -33,14 +33,7 @@ DASHBOARD_DEMO = {"students": 400, "years": 3, "seed": 5}
 def published_demo(tmp_path_factory: pytest.TempPathFactory) -> Home:
     """A data directory with a small demo university refreshed and published (real dbt build, once per
     session: each worker gets its own copy)."""
-    from demo import write_demo
-
-    def extracts(folder: Path) -> Path:
-        write_demo(folder, **DASHBOARD_DEMO)
-        return folder
-
-    built = published_once(tmp_path_factory, "demo-{students}-{years}-{seed}".format(**DASHBOARD_DEMO), extracts)
-    return copy_home(built, tmp_path_factory.mktemp("demo_home") / "home")
+    return copy_home(demo_once(tmp_path_factory, **DASHBOARD_DEMO), tmp_path_factory.mktemp("demo_home") / "home")
 
 
 @pytest.fixture(scope="session")

@@ -73,3 +73,15 @@ def mini_once(tmp_path_factory: pytest.TempPathFactory) -> Home:
     """The mini university (tests/fixtures/mini) refreshed into a fresh home and published, once per
     session: copy it (`copy_home`) for a home whose last good warehouse is the mini's."""
     return published_once(tmp_path_factory, "mini", lambda _folder: MINI)
+
+
+def demo_once(tmp_path_factory: pytest.TempPathFactory, students: int, years: int, seed: int) -> Home:
+    """The demo university of this size and seed (demo/) refreshed and published, once per session:
+    copy it (`copy_home`)."""
+    from demo import write_demo
+
+    def extracts(folder: Path) -> Path:
+        write_demo(folder, students=students, years=years, seed=seed)
+        return folder
+
+    return published_once(tmp_path_factory, f"demo-{students}-{years}-{seed}", extracts)
