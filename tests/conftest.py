@@ -88,3 +88,32 @@ def known(published_demo: Home) -> Student:
     is not its search key (tests/support/students.py)."""
     return known_student(published_demo)
 
+
+# The modules that take the longest (each several real refreshes or a bench run), slowest first.
+# `make test` hands whole files to two workers in the order collected (--dist loadfile
+# --no-loadscope-reorder): these start first and the many quick unit tests come last, so both
+# workers finish together instead of one running a two-minute module alone at the end.
+SLOWEST_FIRST = (
+    "warehouse/test_reliability.py",
+    "warehouse/test_bench.py",
+    "warehouse/test_history.py",
+    "warehouse/test_quality_tiers.py",
+    "browser/test_upload.py",
+    "warehouse/test_reports_lists.py",
+    "warehouse/test_refresh.py",
+    "warehouse/test_academic.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest modules first, the unit tier last; each module's tests keep their order."""
+    here = Path(__file__).resolve().parent
+
+    def rank(item: pytest.Item) -> int:
+        path = Path(str(item.path))
+        name = path.relative_to(here).as_posix() if here in path.parents else ""
+        if name in SLOWEST_FIRST:
+            return SLOWEST_FIRST.index(name)
+        return len(SLOWEST_FIRST) + (UNIT_TIER in path.parents)
+
+    items.sort(key=rank)  # stable: the order within each module and among the rest stays
