@@ -43,9 +43,11 @@ browser:
 	  { apt-get update -qq && apt-get download -qq nginx; }) && mkdir -p $(VENV)/tools/nginx && dpkg -x $$tmp/nginx_*.deb $(VENV)/tools/nginx && \
 	  rm -rf $$tmp; }
 
-# The whole suite: unit, warehouse (real dbt builds) and browser (real Chromium) tiers.
+# The whole suite: unit, warehouse (real dbt builds) and browser (real Chromium) tiers. Whole files
+# go to the two workers in the order tests/conftest.py collects them (the slowest first, the unit
+# tier last); xdist's own reorder would send the slow files, which hold few tests, last.
 test: lint browser
-	$(BIN)/pytest -n 2 --dist loadfile --durations=15
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 # The unit tier alone (no dbt, no Streamlit, no browser): the loop for changing one function.
 test-fast: install

@@ -53,7 +53,8 @@ def _reference(script: str, extracts: Path, out: Path, warehouse: Path) -> dict[
 
 
 def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, repeat: int,
-               say=print, save=lambda _partial: None, quoted: bool = False) -> dict[str, object]:
+               say=print, save=lambda _partial: None, quoted: bool = False,
+               report_repeat: int = 3) -> dict[str, object]:
     """Refresh, latency and both references for one size (`quoted`: on its fully quoted copy);
     `save` gets the result so far after each stage, so a run stopped at the country's size still
     keeps what it measured."""
@@ -108,8 +109,8 @@ def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, re
 
     say(f"[{label}] reports")
     reports_file = root / f"reports-{tag}.json"
-    timed = bench_measure.run_measured(_python("-m", "bench.reports", "--json", str(reports_file)), env=env,
-                                       cwd=PROJECT_DIR)
+    timed = bench_measure.run_measured(_python("-m", "bench.reports", "--repeat", str(report_repeat),
+                                               "--json", str(reports_file)), env=env, cwd=PROJECT_DIR)
     if timed.returncode != 0:
         raise RuntimeError(f"bench.reports failed:\n{timed.output[-3000:]}")
     result["reports"] = json.loads(reports_file.read_text(encoding="utf-8"))
@@ -238,7 +239,7 @@ def markdown(run: dict[str, object]) -> str:
 
 
 def run_bench(sizes: list[int | str], years: int, seed: int, root: Path, cache: Path, out: Path, repeat: int,
-              say=print) -> tuple[Path, dict[str, object]]:
+              say=print, report_repeat: int = 3) -> tuple[Path, dict[str, object]]:
     """Bench every size and write the results file and its table; return the file and the run."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     run: dict[str, object] = {"at": stamp, "commit": _commit(), "machine": bench_measure.machine(), "sizes": []}
@@ -254,7 +255,8 @@ def run_bench(sizes: list[int | str], years: int, seed: int, root: Path, cache: 
 
     for n in sizes:
         quoted = str(n).endswith("q")
-        done.append(bench_size(int(str(n).rstrip("q")), years, seed, root, cache, repeat, say, save, quoted))
+        done.append(bench_size(int(str(n).rstrip("q")), years, seed, root, cache, repeat, say, save, quoted,
+                               report_repeat))
         save()
     (out / f"{stamp}.md").write_text(markdown(run), encoding="utf-8")
     return target, run
@@ -282,6 +284,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache", type=Path, help="cached demo extracts (default <home>/extracts)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder (default bench/results)")
     parser.add_argument("--repeat", type=int, default=20, help="latency samples per interaction (default 20)")
+    parser.add_argument("--report-repeat", type=int, default=3,
+                        help="timed runs of each report in each format (default 3; bench.reports --repeat)")
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -290,7 +294,7 @@ def run_from_args(args: argparse.Namespace) -> int:
     sizes = [s.strip() for s in str(args.sizes).split(",") if s.strip()]
     try:
         target, run = run_bench(sizes, args.years, args.seed, root, cache, args.out.resolve(), args.repeat,
-                                lambda m: print(m, flush=True))
+                                lambda m: print(m, flush=True), args.report_repeat)
     except RuntimeError as failed:
         print(f"registrar-bench: {failed}", file=sys.stderr)
         return 1

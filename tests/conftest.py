@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from registrar.common.paths import Home
-from registrar.pipeline.refresh import refresh
-from tests.support.extracts import MINI, quiet
+from tests.support.extracts import MINI
+from tests.support.homes import copy_home, demo_once, mini_once
 from tests.support.students import Student, known_student
 
 UNIT_TIER = Path(__file__).resolve().parent / "unit"
@@ -31,14 +31,9 @@ DASHBOARD_DEMO = {"students": 400, "years": 3, "seed": 5}
 
 @pytest.fixture(scope="session")
 def published_demo(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    """A data directory with a small demo university refreshed and published (real dbt build)."""
-    from demo import write_demo
-
-    root = tmp_path_factory.mktemp("demo_home")
-    write_demo(root / "extracts", **DASHBOARD_DEMO)
-    home = Home(root / "home")
-    refresh(root / "extracts", home, quiet)
-    return home
+    """A data directory with a small demo university refreshed and published (real dbt build, once per
+    session: each worker gets its own copy)."""
+    return copy_home(demo_once(tmp_path_factory, **DASHBOARD_DEMO), tmp_path_factory.mktemp("demo_home") / "home")
 
 
 @pytest.fixture(scope="session")
@@ -84,9 +79,7 @@ def apptest_fails_on_exception(request: pytest.FixtureRequest, monkeypatch: pyte
 @pytest.fixture(scope="session")
 def published_mini(tmp_path_factory: pytest.TempPathFactory) -> Home:
     """A data directory with the mini university refreshed and published (real dbt build)."""
-    home = Home(tmp_path_factory.mktemp("home"))
-    refresh(MINI, home, quiet)
-    return home
+    return copy_home(mini_once(tmp_path_factory), tmp_path_factory.mktemp("home") / "home")
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +87,33 @@ def known(published_demo: Home) -> Student:
     """A student of the shared demo with results, several orders and a surname whose passport spelling
     is not its search key (tests/support/students.py)."""
     return known_student(published_demo)
+
+
+# The modules that take the longest (each several real refreshes or a bench run), slowest first.
+# `make test` hands whole files to two workers in the order collected (--dist loadfile
+# --no-loadscope-reorder): these start first and the many quick unit tests come last, so both
+# workers finish together instead of one running a two-minute module alone at the end.
+SLOWEST_FIRST = (
+    "warehouse/test_reliability.py",
+    "warehouse/test_bench.py",
+    "warehouse/test_history.py",
+    "warehouse/test_quality_tiers.py",
+    "browser/test_upload.py",
+    "warehouse/test_reports_lists.py",
+    "warehouse/test_refresh.py",
+    "warehouse/test_academic.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest modules first, the unit tier last; each module's tests keep their order."""
+    here = Path(__file__).resolve().parent
+
+    def rank(item: pytest.Item) -> int:
+        path = Path(str(item.path))
+        name = path.relative_to(here).as_posix() if here in path.parents else ""
+        if name in SLOWEST_FIRST:
+            return SLOWEST_FIRST.index(name)
+        return len(SLOWEST_FIRST) + (UNIT_TIER in path.parents)
+
+    items.sort(key=rank)  # stable: the order within each module and among the rest stays

@@ -1,7 +1,8 @@
 """History, rollback and the publish guard (rules C7) on real refreshes of the mini university,
 and `registrar doctor` on a refreshed home and a broken one.
 
-One home with two published refreshes is built per module; each test works on its own copy."""
+One home with two published refreshes is built per module (the first a copy of the session's refresh of the
+mini, tests/support/homes.py); each test works on its own copy."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from registrar.pipeline import history
 from registrar.pipeline.doctor import diagnose
 from registrar.pipeline.refresh import refresh
 from tests.support.extracts import MINI, edit_rows, file_digest, quiet
+from tests.support.homes import copy_home, mini_once
 from tests.support.warehouse import query
 
 pytestmark = pytest.mark.xdist_group("mini_refresh")
@@ -40,8 +42,8 @@ class TwoRuns:
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory: pytest.TempPathFactory) -> TwoRuns:
     root = tmp_path_factory.mktemp("history")
-    home = Home(root / "home")
-    first = refresh(MINI, home, quiet).run_id
+    home = copy_home(mini_once(tmp_path_factory), root / "home")  # the session's refresh of the mini (first)
+    first = history.current_run_id(home)
     first_sha = file_digest(home.warehouse)
     changed = root / "changed"
     shutil.copytree(MINI, changed)

@@ -14,6 +14,7 @@ from extract.contract import ENTITIES
 from registrar.common.paths import Home
 from registrar.pipeline.refresh import refresh
 from tests.support.extracts import MINI, quiet
+from tests.support.homes import copy_home
 
 pytestmark = pytest.mark.xdist_group("mini_refresh")
 
@@ -101,7 +102,8 @@ def test_docs_site_is_generated_from_the_published_warehouse(published_mini: Hom
 
 
 def test_an_error_level_expectation_blocks_the_publish(
-    mini_dir: Path, published_mini: Home, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    mini_dir: Path, tmp_path: Path, published_mini: Home, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Results without registrations break the error-level suite group_enrolments: no publish."""
     from registrar.cli import main
@@ -109,13 +111,14 @@ def test_an_error_level_expectation_blocks_the_publish(
 
     # The group's botany registrations go missing; its grade rows stay.
     edit_rows(mini_dir / "enrollments.csv", lambda rows: [r for r in rows if r["discipline_code"] != "BOT1102"])
-    before = file_digest(published_mini.warehouse)
-    monkeypatch.setenv("REGISTRAR_HOME", str(published_mini.root))
+    home = copy_home(published_mini, tmp_path / "home")  # its failed refresh is logged in its own home
+    before = file_digest(home.warehouse)
+    monkeypatch.setenv("REGISTRAR_HOME", str(home.root))
     assert main(["refresh", str(mini_dir)]) == 1
     err = capsys.readouterr().err
     assert "FAIL [great_expectations/error] group_enrolments: every group with results has registrations" in err
     assert "2024-2025 | 1 | BOT1102 | АГР-24-1" in err
     assert "quality checks failed; the published warehouse is unchanged" in err
-    assert file_digest(published_mini.warehouse) == before
+    assert file_digest(home.warehouse) == before
 
 

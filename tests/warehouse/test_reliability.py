@@ -18,6 +18,7 @@ import pytest
 from dashboards.data import Warehouse
 from registrar.common.paths import PROJECT_DIR, Home
 from tests.support.extracts import MINI, edit_rows, file_digest
+from tests.support.homes import copy_home, mini_once
 
 pytestmark = pytest.mark.xdist_group("reliability")
 
@@ -65,12 +66,9 @@ def faculties_served(home: Home) -> int:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    """A data directory serving the mini university; tests leave it serving 2 or 3 faculties."""
-    home = Home(tmp_path_factory.mktemp("served"))
-    proc = start_refresh(MINI, home)
-    out, _ = proc.communicate(timeout=300)
-    assert proc.returncode == 0, out
-    return home
+    """A data directory serving the mini university (a copy of the session's refresh of it,
+    tests/support/homes.py); tests leave it serving 2 or 3 faculties."""
+    return copy_home(mini_once(tmp_path_factory), tmp_path_factory.mktemp("served") / "home")
 
 
 @pytest.fixture(scope="module")

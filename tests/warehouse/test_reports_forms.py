@@ -18,16 +18,14 @@ import duckdb
 import pandas as pd
 import pytest
 
-from demo import write_demo
 from policy import dbt_vars, seed_rows
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
 from registrar.pipeline.dbt import dbt_executable
-from registrar.pipeline.refresh import refresh
 from registrar.reports import export
 from registrar.reports.base import ReportDocument, ReportError, ReportParams
 from registrar.reports.library.stat_forms import REPORTS, census_dates
-from tests.support.extracts import quiet
+from tests.support.homes import copy_home, demo_once
 
 pytestmark = pytest.mark.xdist_group("reports_forms")
 
@@ -38,11 +36,10 @@ IN_FORCE = "h.valid_from <= ? and (h.valid_to > ? or h.valid_to is null)"
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    root = tmp_path_factory.mktemp("forms")
-    write_demo(root / "extracts", students=400, years=3, seed=5)
-    published = Home(root / "home")
-    refresh(root / "extracts", published, quiet)
-    return published
+    """A copy of this demo's refresh, built once per session (the same demo as tests/conftest.py
+    DASHBOARD_DEMO: one build serves both)."""
+    built = demo_once(tmp_path_factory, students=400, years=3, seed=5)
+    return copy_home(built, tmp_path_factory.mktemp("forms") / "home")
 
 
 @pytest.fixture(scope="module")
