@@ -1,15 +1,17 @@
 """The one exporter: a ReportDocument to XLSX, CSV or PDF, as bytes or atomically to a file.
 
-- XLSX: the title, the parameters, the warehouse's refresh time, the paragraphs, then each
-  section (heading, header row, rows); panes frozen below the first section's header, column
-  widths fitted to the content, numbers and dates typed as such.
+- XLSX (xlsxwriter, constant memory: rows streamed in order): the title, the parameters, the
+  warehouse's refresh time, the paragraphs, then each section (heading, header row, rows); panes
+  frozen below the first section's header, column widths fitted to the content, numbers and dates
+  typed as such.
 - CSV: UTF-8 with a BOM so that Excel opens Cyrillic, the sections' headers in the chosen
   language. A document of several sections is one CSV: the sections stacked, with a first
   column naming each row's section (the union of the sections' columns, empty where a
   section has none). Title, parameters and paragraphs are not in the CSV: it is data only.
-- No text becomes a formula (issue 21 finding 10): in the XLSX every text is a text cell
-  (shown as typed, also once edited); in the CSV a text starting with = + - @, a tab or a
-  carriage return gets a leading apostrophe (OWASP's advice), so a spreadsheet shows it as text.
+- No text becomes a formula (issue 21 finding 10): in the XLSX every text is a string cell, quote-
+  prefixed when it starts as a formula would (shown as typed, also once edited); in the CSV a text
+  starting with = + - @, a tab or a carriage return gets a leading apostrophe (OWASP's advice), so a
+  spreadsheet shows it as text.
 - PDF (fpdf2): A4 (landscape for wide tables), the university's name (dbt vars
   university_name_kk/ru/en) and the page "X of Y" on every page, tables that break across
   pages between rows, repeating their header, in the DejaVu Sans font shipped in registrar/reports/fonts
@@ -40,11 +42,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import xlsxwriter
 from fpdf import FPDF
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from policy import settings
 from registrar.common.i18n import t
@@ -110,8 +111,29 @@ def _cell(value: object) -> object:
     return value
 
 
+def _column_values(series: pd.Series) -> list[object]:
+    """A column's values as Python (`_cell` of each), converted a column at a time: a whole-university
+    list is a million cells, and `_cell` one by one was a third of the XLSX's time."""
+    kind = series.dtype.kind
+    if kind in "iub" and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+        return series.tolist()  # numpy ints and bools: never missing
+    if kind == "f" and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+        return [None if v != v else v for v in series.tolist()]  # NaN is missing
+    return [v if type(v) is str else _cell(v) for v in series.tolist()]
+
+
+def _frame_columns(frame: pd.DataFrame) -> list[list[object]]:
+    return [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
+
+
 def _rows(frame: pd.DataFrame) -> list[list[object]]:
-    return [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return [list(row) for row in zip(*_frame_columns(frame), strict=True)] if frame.shape[1] else \
+        [[] for _ in range(len(frame))]
+
+
+def _text_width(values: list[object]) -> int:
+    """The longest of `values` as printed (`_text`), each distinct value measured once."""
+    return max((len(_text(v)) for v in set(values)), default=0)
 
 
 def _text(value: object) -> str:
@@ -134,78 +156,139 @@ def _refreshed(value: dt.datetime | None) -> str:
     return f"{value:%d.%m.%Y %H:%M}" if value else "—"
 
 
+class _Xlsx:
+    """A workbook written by xlsxwriter in constant-memory mode (each row is flushed once the next
+    begins, so rows are written in order) with the cell formats made once and shared: every text is
+    written as a string (never a formula), one starting with = + - @, a tab or a carriage return
+    also quote-prefixed (stays text when edited in Excel)."""
+
+    def __init__(self, out: io.BytesIO) -> None:
+        self.book = xlsxwriter.Workbook(out, {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+            "strings_to_urls": False, "remove_timezone": True, "nan_inf_to_errors": True})
+        self._formats: dict[tuple[bool, float | None, bool, str | None], Format | None] = {}
+
+    def fmt(self, bold: bool = False, size: float | None = None, quote: bool = False,
+            number: str | None = None) -> Format | None:
+        key = (bold, size, quote, number)
+        if key not in self._formats:
+            props: dict[str, object] = {}
+            if bold:
+                props["bold"] = True
+            if size:
+                props["font_size"] = size
+            if quote:
+                props["quote_prefix"] = True
+            if number:
+                props["num_format"] = number
+            self._formats[key] = self.book.add_format(props) if props else None
+        return self._formats[key]
+
+    def put(self, ws: Worksheet, row: int, col: int, value: object, bold: bool = False,
+            size: float | None = None) -> None:
+        """`value` (already `_cell`) at 0-based (`row`, `col`): text as a string, dates and times with
+        their number format, numbers and booleans typed; None leaves the cell empty."""
+        if value is None:
+            if bold or size:
+                ws.write_blank(row, col, None, self.fmt(bold, size))
+        elif isinstance(value, str):
+            ws.write_string(row, col, value, self.fmt(bold, size, value.startswith(FORMULA_START)))
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value, self.fmt(bold, size))
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value, self.fmt(bold, size))
+        elif isinstance(value, dt.datetime):
+            ws.write_datetime(row, col, value, self.fmt(bold, size, number=DATETIME_FORMAT))
+        elif isinstance(value, dt.date):
+            ws.write_datetime(row, col, value, self.fmt(bold, size, number=DATE_FORMAT))
+        else:
+            text = str(value)
+            ws.write_string(row, col, text, self.fmt(bold, size, text.startswith(FORMULA_START)))
+
+    def rows(self, ws: Worksheet, first: int, columns: list[list[object]], first_col: int = 0) -> int:
+        """The rows of `columns` from row `first`: plain cells written straight, the rest by `put`;
+        the next free row."""
+        write_string, write_number, put = ws.write_string, ws.write_number, self.put
+        row = first
+        for values in zip(*columns, strict=True):
+            for col, value in enumerate(values, start=first_col):
+                kind = type(value)
+                if kind is str:
+                    if value.startswith(FORMULA_START):
+                        put(ws, row, col, value)
+                    else:
+                        write_string(row, col, value)
+                elif kind is int or kind is float:
+                    write_number(row, col, value)
+                elif value is not None:
+                    put(ws, row, col, value)
+            row += 1
+        return row
+
+
 def to_xlsx(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = re.sub(r"[\[\]:*?/\\]", " ", doc.title)[:31] or "Report"
-    bold = Font(bold=True)
+    out = io.BytesIO()
+    xl = _Xlsx(out)
+    ws = xl.book.add_worksheet(_sheet_name(doc.title))
     widths: dict[int, int] = {}
 
-    def text(row: int, col: int, value: object) -> Cell:
-        """A cell of text, never a formula (openpyxl reads a string starting with = as one)."""
-        c = ws.cell(row=row, column=col, value=value)
-        if isinstance(value, str):
-            c.data_type = "s"
-            if value.startswith(FORMULA_START):
-                c.quotePrefix = True  # stays text when edited in Excel
-        return c
-
-    def put(row: int, col: int, value: object, font: Font | None = None) -> None:
+    def put(row: int, col: int, value: object, bold: bool = False) -> None:
+        """A cell sized into its column's width."""
         value = _cell(value)
-        c = text(row, col, value)
-        if isinstance(value, dt.datetime):
-            c.number_format = DATETIME_FORMAT
-        elif isinstance(value, dt.date):
-            c.number_format = DATE_FORMAT
-        if font:
-            c.font = font
+        xl.put(ws, row, col, value, bold)
         widths[col] = max(widths.get(col, 0), min(MAX_WIDTH, len(_text(value)) + 2))
 
-    text(1, 1, doc.title).font = Font(bold=True, size=14)  # overflows; not sized
-    row = 2  # the next free row
+    xl.put(ws, 0, 0, doc.title, bold=True, size=14)  # overflows; not sized
+    row = 1  # the next free row (0-based)
     uni = university_name(params.lang)
     if uni:
-        text(row, 1, uni)
+        xl.put(ws, row, 0, uni)
         row += 1
     for label, value in _heading_pairs(doc, params, refreshed_at.replace(tzinfo=None) if refreshed_at else None):
-        put(row, 1, label, bold)
-        put(row, 2, value)
+        put(row, 0, label, bold=True)
+        put(row, 1, value)
         row += 1
     if doc.paragraphs:
         row += 1
     for paragraph in doc.paragraphs:
-        text(row, 1, paragraph)
+        xl.put(ws, row, 0, paragraph)
         row += 1
+    frozen = False
     for section in doc.sections if not doc.sheet_per_section else ():
         row += 1  # one empty row before each section
         if section.heading:
-            text(row, 1, section.heading).font = Font(bold=True, size=12)
+            xl.put(ws, row, 0, section.heading, bold=True, size=12)
             row += 1
-        for col, header in enumerate(section.frame.columns, start=1):
-            put(row, col, str(header), bold)
+        for col, header in enumerate(section.frame.columns):
+            put(row, col, str(header), bold=True)
         row += 1
-        if ws.freeze_panes is None:  # below the first section's header
-            ws.freeze_panes = ws.cell(row=row, column=1)
-        for values in _rows(section.frame):
-            for col, value in enumerate(values, start=1):
-                put(row, col, value)
-            row += 1
+        if not frozen:  # below the first section's header
+            ws.freeze_panes(row, 0)
+            frozen = True
+        columns = _frame_columns(section.frame)
+        for col, values in enumerate(columns):
+            widths[col] = max(widths.get(col, 0), min(MAX_WIDTH, _text_width(values) + 2))
+        row = xl.rows(ws, row, columns)
     if doc.signatories or doc.stamp_place:
         row += 1
     for position, name in doc.signatories:
-        text(row, 1, position)
-        text(row, 2, f"{'_' * 16} {name}")
+        xl.put(ws, row, 0, position)
+        xl.put(ws, row, 1, f"{'_' * 16} {name}")
         row += 1
     if doc.stamp_place:
-        text(row, 1, doc.stamp_place)
+        xl.put(ws, row, 0, doc.stamp_place)
     for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = max(width, 8)
+        ws.set_column(col, col, max(width, 8))
     if doc.sheet_per_section:
+        taken = {ws.name}
         for section in doc.sections:
-            _form_sheet(wb, section)
-    out = io.BytesIO()
-    wb.save(out)
+            _form_sheet(xl, section, taken)
+    xl.book.close()
     return out.getvalue()
+
+
+def _sheet_name(title: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip("'") or "Report"
 
 
 def _heading_pairs(doc: ReportDocument, params: ReportParams,
@@ -235,33 +318,24 @@ def _sheet_title(heading: str, taken: set[str]) -> str:
     return name
 
 
-def _form_sheet(wb: Workbook, section: Section) -> None:
+def _form_sheet(xl: _Xlsx, section: Section, taken: set[str]) -> None:
     """One section of a statistical form on a sheet of its own, as the form is entered: row 1 the column
     codes, column A the row codes, row 2 and column B the labels, the counts as numbers from C3; the
     heading in the printed page header."""
-    ws = wb.create_sheet(_sheet_title(section.heading, set(wb.sheetnames)))
+    ws = xl.book.add_worksheet(_sheet_title(section.heading, taken))
     frame = section.frame
     headers = section.headers or [str(c) for c in frame.columns]
     codes = section.column_codes or [""] * len(headers)
-    bold = Font(bold=True)
-    widths = [len(h) for h in headers]
-    for col, (code, header) in enumerate(zip(codes, headers, strict=True), start=1):
-        c = ws.cell(row=1, column=col, value=code)
-        c.data_type, c.font = "s", bold
-        h = ws.cell(row=2, column=col, value=header)
-        h.data_type, h.font = "s", bold
-    for r, values in enumerate(_rows(frame), start=3):
-        for col, value in enumerate(values, start=1):
-            c = ws.cell(row=r, column=col, value=value)
-            if isinstance(value, str):
-                c.data_type = "s"
-                if value.startswith(FORMULA_START):
-                    c.quotePrefix = True
-            widths[col - 1] = max(widths[col - 1], len(_text(value)))
-    ws.freeze_panes = ws.cell(row=3, column=3)
-    ws.oddHeader.center.text = section.heading
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = max(min(width + 2, MAX_WIDTH if col == 2 else 24), 6)
+    for row, labels in enumerate((codes, headers)):  # a row at a time: constant memory writes rows in order
+        for col, label in enumerate(labels):
+            xl.put(ws, row, col, label, bold=True)
+    columns = _frame_columns(frame)
+    widths = [max(len(h), _text_width(values)) for h, values in zip(headers, columns, strict=True)]
+    xl.rows(ws, 2, columns)
+    ws.freeze_panes(2, 2)
+    ws.set_header("&C" + section.heading.replace("&", "&&"))
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, max(min(width + 2, MAX_WIDTH if col == 1 else 24), 6))
 
 
 def to_csv(doc: ReportDocument, params: ReportParams) -> bytes:
