@@ -16,7 +16,9 @@
   university_name_kk/ru/en) and the page "X of Y" on every page, tables that break across
   pages between rows, repeating their header, in the DejaVu Sans font shipped in registrar/reports/fonts
   (every Kazakh letter; no system font is used). A header wraps between words only: a table too wide
-  for its headers' longest words is set in a smaller type rather than breaking a word.
+  for its headers' longest words is set in a smaller type rather than breaking a word. A table's text is
+  written as fpdf2's cell() writes it, measured and encoded once per distinct text (`_Type`), and the
+  page count has room for five digits.
 - A parameter whose value is a date is a date cell (DD.MM.YYYY) in the XLSX and DD.MM.YYYY in the PDF.
 - An official document (ReportDocument.outgoing_number, signatories): its outgoing number and day of
   issue under the title, the signatories and the place of the stamp after the text, and no "warehouse
@@ -33,17 +35,20 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import heapq
 import io
 import math
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
 from fpdf import FPDF
+from fpdf.enums import TextMode
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -370,6 +375,9 @@ def _csv_value(value: object) -> object:
     return value
 
 
+PAGE_COUNT = "{nbp}"  # the page-count alias: fpdf2 reserves one digit's width per character, so five digits
+
+
 class _Pdf(FPDF):
     def __init__(self, lang: str, university: str, orientation: str) -> None:
         super().__init__(orientation=orientation, format="A4")
@@ -378,7 +386,7 @@ class _Pdf(FPDF):
         self.add_font("DejaVu", "B", str(FONT_BOLD))
         self.set_margins(12, 12, 12)
         self.set_auto_page_break(True, margin=15)
-        self.alias_nb_pages()
+        self.alias_nb_pages(PAGE_COUNT, align="C")
 
     def header(self) -> None:
         self.set_font("DejaVu", "", 8)
@@ -388,7 +396,7 @@ class _Pdf(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font("DejaVu", "", 8)
-        self.cell(0, 5, t("report_page_of", self.lang, page=self.page_no(), total="{nb}"), align="C")
+        self.cell(0, 5, t("report_page_of", self.lang, page=self.page_no(), total=PAGE_COUNT), align="C")
 
 
 def to_pdf(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
@@ -441,7 +449,7 @@ def _pdf_chart(pdf: _Pdf, chart: Chart) -> None:
     for i, category in enumerate(chart.categories):
         block = bar * len(chart.series)
         pdf.set_xy(pdf.l_margin, y)
-        pdf.cell(label_width, block, _wrap(pdf, category, label_width)[0])
+        pdf.cell(label_width, block, _wrap(pdf.get_string_width, category, label_width)[0])
         for k, (_, vals) in enumerate(chart.series):
             value = vals[i] if i < len(vals) and vals[i] is not None else 0
             pdf.set_fill_color(*CHART_SHADES[k % len(CHART_SHADES)])
@@ -487,29 +495,30 @@ def _pdf_signatures(pdf: _Pdf, doc: ReportDocument) -> None:
 
 def _column_texts(series: pd.Series) -> list[str]:
     """A column as printed: a float column shows 2 decimals unless all its values are whole."""
-    values = [_cell(v) for v in series]
+    values = _column_values(series)
     floats = [v for v in values if isinstance(v, float)]
     if floats and not all(v.is_integer() for v in floats):
         return ["" if v is None else f"{v:.2f}" if isinstance(v, float) else _text(v) for v in values]
-    return [_text(v) for v in values]
+    return [v if type(v) is str else _text(v) for v in values]
 
 
-def _wrap(pdf: _Pdf, text: str, width: float) -> list[str]:
-    """`text` broken into lines no wider than `width` (words kept whole unless one alone is wider)."""
-    if pdf.get_string_width(text) <= width:
+def _wrap(width_of: Callable[[str], float], text: str, width: float) -> list[str]:
+    """`text` broken into lines no wider than `width` as measured by `width_of` (words kept whole unless
+    one alone is wider)."""
+    if width_of(text) <= width:
         return [text]
     lines: list[str] = []
     line = ""
     for word in text.split():
         candidate = f"{line} {word}" if line else word
-        if pdf.get_string_width(candidate) <= width:
+        if width_of(candidate) <= width:
             line = candidate
             continue
         if line:
             lines.append(line)
-        while pdf.get_string_width(word) > width and len(word) > 1:  # a word wider than the column
+        while width_of(word) > width and len(word) > 1:  # a word wider than the column
             cut = len(word) - 1
-            while cut > 1 and pdf.get_string_width(word[:cut]) > width:
+            while cut > 1 and width_of(word[:cut]) > width:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]
@@ -518,15 +527,91 @@ def _wrap(pdf: _Pdf, text: str, width: float) -> list[str]:
     return lines
 
 
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # fpdf2 reorders these: its cell() draws them
+
+
+class _Type:
+    """The table font in one style and size, and what fpdf2's cell() would compute for a text in it, made
+    once per distinct text: its width and the text operator (`BT x y Td (glyphs) Tj ET`, the glyphs picked
+    into the font's subset). A whole-university list is a million cells whose names, programmes and
+    results repeat; cell() lays every one out from scratch (fragments, graphics-state copies), which was
+    nine tenths of a PDF's time. A text fpdf2 treats specially (right to left, the page-count alias) and
+    a page whose colours or spacing differ from plain black text go through cell() itself."""
+
+    def __init__(self, pdf: _Pdf, style: str, size: float) -> None:
+        pdf.set_font("DejaVu", style, size)
+        self.pdf, self.style, self.size = pdf, style, size
+        self.font = pdf.current_font
+        self._widths: dict[str, float] = {}
+        self._glyphs: dict[str, str | None] = {}
+
+    def width(self, text: str) -> float:
+        """As pdf.get_string_width(text) in this style and size."""
+        width = self._widths.get(text)
+        if width is None:
+            cw = self.font.cw
+            width = self._widths[text] = sum(cw[ord(c)] for c in text) * self.size * 0.001 / self.pdf.k
+        return width
+
+    def select(self) -> str:
+        """Make this the PDF's font; the operator that sets it on the current page where cell() would write
+        one before its text (else "")."""
+        pdf = self.pdf
+        pdf.set_font("DejaVu", self.style, self.size)
+        if pdf.current_font_is_set_on_page:
+            return ""
+        return pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt)  # noqa: SLF001
+
+    def plain(self) -> bool:
+        """Whether cell() would draw text with no colour, spacing or mode operators of its own."""
+        pdf = self.pdf
+        return (pdf.text_color == pdf.fill_color and not pdf.char_spacing and pdf.font_stretching == 100
+                and not pdf.underline and not pdf.strikethrough and pdf.text_mode == TextMode.FILL
+                and not pdf.text_shaping and not pdf._fallback_font_ids)  # noqa: SLF001
+
+    def _shown(self, text: str) -> str | None:
+        """The Tj operand of `text`, or None where cell() must draw it."""
+        if text not in self._glyphs:
+            special = _RIGHT_TO_LEFT.search(text) or (self.pdf.str_alias_nb_pages or "\0") in text
+            pick = self.font.subset.pick
+            self._glyphs[text] = None if special else self.font.escape_text(
+                "".join(chr(g) for g in (pick(ord(c)) for c in text) if g))
+        return self._glyphs[text]
+
+    def cell(self, x: float, y: float, w: float, h: float, text: str, right: bool) -> str | None:
+        """The operator cell(w, h, text, align R or L) at (x, y) writes, or None where cell() must draw
+        it (a special text)."""
+        shown = self._shown(text)
+        if shown is None:
+            return None
+        pdf, k = self.pdf, self.pdf.k
+        dx = w - pdf.c_margin - self.width(text) if right else pdf.c_margin
+        return (f"BT {(x + dx) * k:.2f} {(pdf.h - y - 0.5 * h - 0.3 * self.size / k) * k:.2f} Td "
+                f"({shown}) Tj ET")
+
+
+def _rect(pdf: _Pdf, x: float, y: float, w: float, h: float) -> str:
+    """The operator pdf.rect(x, y, w, h) writes."""
+    k = pdf.k
+    return f"{x * k:.2f} {(pdf.h - y) * k:.2f} {w * k:.2f} {-h * k:.2f} re S"
+
+
+def _longest(column: list[str], n: int = 5) -> list[str]:
+    """The `n` longest texts of a column, as sorted(column, key=len)[-n:] picks them (later ones win a
+    tie), without sorting a column of the whole student body once per type size."""
+    picked = heapq.nlargest(n, range(len(column)), key=lambda i: (len(column[i]), i))
+    return [column[i] for i in sorted(picked, key=lambda i: (len(column[i]), i))]
+
+
 def _column_widths(pdf: _Pdf, headers: list[str], columns: list[list[str]], pad: float,
                    size: float = 8) -> list[float]:
     """Each column as wide as its longest value (and its header's longest word); when the page is
     too narrow, short columns (codes, numbers, dates) keep their width and the long ones (names)
-    share the rest and wrap."""
+    share the rest and wrap. `columns` may hold only each column's longest values (`_longest`)."""
     pdf.set_font("DejaVu", "B", size)
     header_words = [max((pdf.get_string_width(w) for w in h.split()), default=0) for h in headers]
     pdf.set_font("DejaVu", "", size)
-    natural = [max(hw, *(pdf.get_string_width(v) for v in sorted(col, key=len)[-5:]), 0) + 2 * pad + 0.5
+    natural = [max(hw, *(pdf.get_string_width(v) for v in _longest(col)), 0) + 2 * pad + 0.5
                for hw, col in zip(header_words, columns, strict=True)]
     if sum(natural) <= pdf.epw:
         return [w * pdf.epw / sum(natural) for w in natural]
@@ -559,15 +644,17 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     numeric = [pd.api.types.is_numeric_dtype(frame.iloc[:, i]) and not pd.api.types.is_bool_dtype(frame.iloc[:, i])
                for i in range(frame.shape[1])]
     pad = 0.8
+    longest = [_longest(column) for column in columns]
     for size in TABLE_SIZES:
-        widths = _column_widths(pdf, headers, columns, pad, size)
+        widths = _column_widths(pdf, headers, longest, pad, size)
         if _header_words_fit(pdf, headers, widths, pad, size):
             break
     line_height = 4.2 * size / 8
+    body, head = _Type(pdf, "", size), _Type(pdf, "B", size)
 
-    def draw(values: list[str], bold: bool) -> None:
-        pdf.set_font("DejaVu", "B" if bold else "", size)
-        wrapped = [_wrap(pdf, v, w - 2 * pad) for v, w in zip(values, widths, strict=True)]
+    def draw(values: list[str] | tuple[str, ...], bold: bool) -> None:
+        kind = head if bold else body
+        wrapped = [_wrap(kind.width, v, w - 2 * pad) for v, w in zip(values, widths, strict=True)]
         height = max(len(lines) for lines in wrapped) * line_height + 2 * pad
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
@@ -575,14 +662,30 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
                 draw(headers, True)
                 if codes:
                     draw(codes, True)
-                pdf.set_font("DejaVu", "", size)
+        font = kind.select()  # written before the row's first text, as cell() writes it
+        plain = kind.plain()
         x, y = pdf.l_margin, pdf.get_y()
+        ops: list[str] = []
         for lines, width, right in zip(wrapped, widths, numeric, strict=True):
-            pdf.rect(x, y, width, height)
+            ops.append(_rect(pdf, x, y, width, height))
             for n, line in enumerate(lines):
-                pdf.set_xy(x + pad, y + pad + n * line_height)
-                pdf.cell(width - 2 * pad, line_height, line, align="R" if right and not bold else "L")
+                if not line:
+                    continue
+                op = kind.cell(x + pad, y + pad + n * line_height, width - 2 * pad, line_height, line,
+                               right and not bold) if plain else None
+                if font:
+                    ops.append(font)
+                    font = ""
+                if op is None:  # a text only cell() draws right
+                    pdf._out("\n".join(ops))  # noqa: SLF001
+                    ops = []
+                    pdf.set_xy(x + pad, y + pad + n * line_height)
+                    pdf.cell(width - 2 * pad, line_height, line, align="R" if right and not bold else "L")
+                else:
+                    ops.append(op)
             x += width
+        if ops:
+            pdf._out("\n".join(ops))  # noqa: SLF001
         pdf.set_xy(pdf.l_margin, y + height)
 
     if pdf.get_y() + 4 * line_height > pdf.page_break_trigger:  # no header alone at a page's foot
@@ -591,7 +694,7 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     if codes:
         draw(codes, True)
     for values in zip(*columns, strict=True):
-        draw(list(values), False)
+        draw(values, False)
 
 
 def render(doc: ReportDocument, fmt: str, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
