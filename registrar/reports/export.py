@@ -37,6 +37,7 @@ import csv
 import datetime as dt
 import heapq
 import io
+import itertools
 import math
 import os
 import re
@@ -544,6 +545,7 @@ class _Type:
         self.font = pdf.current_font
         self._widths: dict[str, float] = {}
         self._glyphs: dict[str, str | None] = {}
+        self._heads: dict[tuple[float, float, str] | tuple[float, float], str] = {}
 
     def width(self, text: str) -> float:
         """As pdf.get_string_width(text) in this style and size."""
@@ -557,7 +559,8 @@ class _Type:
         """Make this the PDF's font; the operator that sets it on the current page where cell() would write
         one before its text (else "")."""
         pdf = self.pdf
-        pdf.set_font("DejaVu", self.style, self.size)
+        if pdf.current_font is not self.font or pdf.font_size_pt != self.size:
+            pdf.set_font("DejaVu", self.style, self.size)
         if pdf.current_font_is_set_on_page:
             return ""
         return pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt)  # noqa: SLF001
@@ -569,38 +572,45 @@ class _Type:
                 and not pdf.underline and not pdf.strikethrough and pdf.text_mode == TextMode.FILL
                 and not pdf.text_shaping and not pdf._fallback_font_ids)  # noqa: SLF001
 
-    def _shown(self, text: str) -> str | None:
-        """The Tj operand of `text`, or None where cell() must draw it."""
+    def tail(self, text: str) -> str | None:
+        """The end of `text`'s operator (` Td (glyphs) Tj ET`), or None where cell() must draw it."""
         if text not in self._glyphs:
             special = _RIGHT_TO_LEFT.search(text) or (self.pdf.str_alias_nb_pages or "\0") in text
             pick = self.font.subset.pick
-            self._glyphs[text] = None if special else self.font.escape_text(
-                "".join(chr(g) for g in (pick(ord(c)) for c in text) if g))
+            self._glyphs[text] = None if special else " Td (" + self.font.escape_text(
+                "".join(chr(g) for g in (pick(ord(c)) for c in text) if g)) + ") Tj ET"
         return self._glyphs[text]
+
+    def head(self, x: float, w: float, text: str, right: bool) -> str:
+        """The start of the operator (`BT x `) of `text` in a cell at `x`, `w` wide: a left-aligned text
+        starts where its cell does whatever it says."""
+        key = (x, w, text) if right else (x, w)
+        head = self._heads.get(key)
+        if head is None:
+            pdf = self.pdf
+            dx = w - pdf.c_margin - self.width(text) if right else pdf.c_margin
+            head = self._heads[key] = f"BT {(x + dx) * pdf.k:.2f} "
+        return head
+
+    def baseline(self, y: float, h: float) -> str:
+        """The `y` of the operator of a text in a cell at `y`, `h` high."""
+        pdf, k = self.pdf, self.pdf.k
+        return f"{(pdf.h - y - 0.5 * h - 0.3 * self.size / k) * k:.2f}"
 
     def cell(self, x: float, y: float, w: float, h: float, text: str, right: bool) -> str | None:
         """The operator cell(w, h, text, align R or L) at (x, y) writes, or None where cell() must draw
         it (a special text)."""
-        shown = self._shown(text)
-        if shown is None:
-            return None
-        pdf, k = self.pdf, self.pdf.k
-        dx = w - pdf.c_margin - self.width(text) if right else pdf.c_margin
-        return (f"BT {(x + dx) * k:.2f} {(pdf.h - y - 0.5 * h - 0.3 * self.size / k) * k:.2f} Td "
-                f"({shown}) Tj ET")
-
-
-def _rect(pdf: _Pdf, x: float, y: float, w: float, h: float) -> str:
-    """The operator pdf.rect(x, y, w, h) writes."""
-    k = pdf.k
-    return f"{x * k:.2f} {(pdf.h - y) * k:.2f} {w * k:.2f} {-h * k:.2f} re S"
+        tail = self.tail(text)
+        return None if tail is None else self.head(x, w, text, right) + self.baseline(y, h) + tail
 
 
 def _longest(column: list[str], n: int = 5) -> list[str]:
     """The `n` longest texts of a column, as sorted(column, key=len)[-n:] picks them (later ones win a
     tie), without sorting a column of the whole student body once per type size."""
-    picked = heapq.nlargest(n, range(len(column)), key=lambda i: (len(column[i]), i))
-    return [column[i] for i in sorted(picked, key=lambda i: (len(column[i]), i))]
+    lengths = list(map(len, column))
+    least = min(heapq.nlargest(n, lengths), default=0)
+    picked = sorted((i for i, length in enumerate(lengths) if length >= least), key=lambda i: (lengths[i], i))
+    return [column[i] for i in picked[-n:]]
 
 
 def _column_widths(pdf: _Pdf, headers: list[str], columns: list[list[str]], pad: float,
@@ -650,12 +660,24 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
         if _header_words_fit(pdf, headers, widths, pad, size):
             break
     line_height = 4.2 * size / 8
-    body, head = _Type(pdf, "", size), _Type(pdf, "B", size)
+    k, inner = pdf.k, [w - 2 * pad for w in widths]
+    lefts = list(itertools.accumulate(widths[:-1], initial=pdf.l_margin))
+    rect_x, rect_w = [f"{x * k:.2f}" for x in lefts], [f"{w * k:.2f}" for w in widths]
+    kinds = {False: _Type(pdf, "", size), True: _Type(pdf, "B", size)}
+    plain = kinds[False].plain()  # nothing in a table changes colours or spacing
+    wraps: dict[bool, list[dict[str, list[str]]]] = {bold: [{} for _ in widths] for bold in kinds}
 
     def draw(values: list[str] | tuple[str, ...], bold: bool) -> None:
-        kind = head if bold else body
-        wrapped = [_wrap(kind.width, v, w - 2 * pad) for v, w in zip(values, widths, strict=True)]
-        height = max(len(lines) for lines in wrapped) * line_height + 2 * pad
+        """One row: its cells' frames and text, written as pdf.rect() and pdf.cell() would write them,
+        with the lines of each distinct text in a column and the parts of its operators made once."""
+        kind = kinds[bold]
+        wrapped = []
+        for value, width, known in zip(values, inner, wraps[bold], strict=True):
+            lines = known.get(value)
+            if lines is None:
+                lines = known[value] = _wrap(kind.width, value, width)
+            wrapped.append(lines)
+        height = max(map(len, wrapped)) * line_height + 2 * pad
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
             if not bold:
@@ -663,27 +685,29 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
                 if codes:
                     draw(codes, True)
         font = kind.select()  # written before the row's first text, as cell() writes it
-        plain = kind.plain()
-        x, y = pdf.l_margin, pdf.get_y()
+        y = pdf.get_y()
+        top, tall = f"{(pdf.h - y) * k:.2f}", f"{-height * k:.2f}"
+        baselines: list[str] = []
         ops: list[str] = []
-        for lines, width, right in zip(wrapped, widths, numeric, strict=True):
-            ops.append(_rect(pdf, x, y, width, height))
+        for col, lines in enumerate(wrapped):
+            ops.append(f"{rect_x[col]} {top} {rect_w[col]} {tall} re S")
+            right = numeric[col] and not bold
             for n, line in enumerate(lines):
                 if not line:
                     continue
-                op = kind.cell(x + pad, y + pad + n * line_height, width - 2 * pad, line_height, line,
-                               right and not bold) if plain else None
+                tail = kind.tail(line) if plain else None
                 if font:
                     ops.append(font)
                     font = ""
-                if op is None:  # a text only cell() draws right
+                if tail is None:  # a text only cell() draws right
                     pdf._out("\n".join(ops))  # noqa: SLF001
                     ops = []
-                    pdf.set_xy(x + pad, y + pad + n * line_height)
-                    pdf.cell(width - 2 * pad, line_height, line, align="R" if right and not bold else "L")
-                else:
-                    ops.append(op)
-            x += width
+                    pdf.set_xy(lefts[col] + pad, y + pad + n * line_height)
+                    pdf.cell(inner[col], line_height, line, align="R" if right else "L")
+                    continue
+                while len(baselines) <= n:
+                    baselines.append(kind.baseline(y + pad + len(baselines) * line_height, line_height))
+                ops.append(kind.head(lefts[col] + pad, inner[col], line, right) + baselines[n] + tail)
         if ops:
             pdf._out("\n".join(ops))  # noqa: SLF001
         pdf.set_xy(pdf.l_margin, y + height)
