@@ -531,6 +531,18 @@ def _wrap(width_of: Callable[[str], float], text: str, width: float) -> list[str
 _RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # fpdf2 reorders these: its cell() draws them
 
 
+class _PerChar(dict):
+    """What `make` gives for a character, made once per character."""
+
+    def __init__(self, make: Callable[[str], object]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, char: str) -> object:
+        value = self[char] = self._make(char)
+        return value
+
+
 class _Type:
     """The table font in one style and size, and what fpdf2's cell() would compute for a text in it, made
     once per distinct text: its width and the text operator (`BT x y Td (glyphs) Tj ET`, the glyphs picked
@@ -546,13 +558,14 @@ class _Type:
         self._widths: dict[str, float] = {}
         self._glyphs: dict[str, str | None] = {}
         self._heads: dict[tuple[float, float, str] | tuple[float, float], str] = {}
+        self._advance = _PerChar(lambda c: self.font.cw[ord(c)])  # a character's width in the font
+        self._glyph = _PerChar(lambda c: chr(g) if (g := self.font.subset.pick(ord(c))) else "")  # in the subset
 
     def width(self, text: str) -> float:
         """As pdf.get_string_width(text) in this style and size."""
         width = self._widths.get(text)
         if width is None:
-            cw = self.font.cw
-            width = self._widths[text] = sum(cw[ord(c)] for c in text) * self.size * 0.001 / self.pdf.k
+            width = self._widths[text] = sum(map(self._advance.__getitem__, text)) * self.size * 0.001 / self.pdf.k
         return width
 
     def select(self) -> str:
@@ -576,9 +589,8 @@ class _Type:
         """The end of `text`'s operator (` Td (glyphs) Tj ET`), or None where cell() must draw it."""
         if text not in self._glyphs:
             special = _RIGHT_TO_LEFT.search(text) or (self.pdf.str_alias_nb_pages or "\0") in text
-            pick = self.font.subset.pick
             self._glyphs[text] = None if special else " Td (" + self.font.escape_text(
-                "".join(chr(g) for g in (pick(ord(c)) for c in text) if g)) + ") Tj ET"
+                "".join(map(self._glyph.__getitem__, text))) + ") Tj ET"
         return self._glyphs[text]
 
     def head(self, x: float, w: float, text: str, right: bool) -> str:
