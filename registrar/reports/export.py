@@ -387,7 +387,9 @@ class _Pdf(FPDF):
         self.add_font("DejaVu", "B", str(FONT_BOLD))
         self.set_margins(12, 12, 12)
         self.set_auto_page_break(True, margin=15)
-        self.alias_nb_pages(PAGE_COUNT, align="C")
+        line = t("report_page_of", lang, page=1, total=PAGE_COUNT)  # the count's room on the side away from the words
+        self.alias_nb_pages(PAGE_COUNT, align="L" if line.endswith(PAGE_COUNT) else
+                            "R" if line.startswith(PAGE_COUNT) else "C")
 
     def header(self) -> None:
         self.set_font("DejaVu", "", 8)
