@@ -3,11 +3,15 @@ parameters taken from the data (the latest regular term with results, the last c
 the data's last year, a graduate and a student studying now), each of its formats, timed from
 the parameter checks to the file's bytes, as `registrar report` makes it.
 
-    python -m bench.reports [--repeat 3] [--json OUT]   (REGISTRAR_HOME names the warehouse)
+    python -m bench.reports [--only NAME ...] [--faculty CODE|largest] [--repeat 3] [--json OUT]
+    (REGISTRAR_HOME names the warehouse)
 
 Used by `registrar-bench`; a measurement, not a test. A report the data cannot give (no diploma
 register in the export) is listed with its refusal, not timed. An official document is made without
-an outgoing number (`run.produce(register=False)`): timing it issues nothing.
+an outgoing number (`run.produce(register=False)`): timing it issues nothing. `--faculty` times the
+reports that take one for that faculty only (`largest`: the faculty with the most students studying),
+as a dean gets them. Each format's CPU seconds are kept beside the wall-clock ones: on a shared
+machine they are the steadier measure.
 """
 
 from __future__ import annotations
@@ -27,12 +31,19 @@ from registrar.reports import catalog, params, run
 from registrar.reports.base import Report, ReportError
 
 
-def _candidates(con: duckdb.DuckDBPyConnection, report: Report) -> list[dict[str, object]]:
+def _largest_faculty(con: duckdb.DuckDBPyConnection) -> str:
+    """The faculty with the most students studying (the longest dean's lists)."""
+    return con.execute("select faculty_code from main.dim_students where is_studying "
+                       "group by faculty_code order by count(*) desc, faculty_code limit 1").fetchone()[0]
+
+
+def _candidates(con: duckdb.DuckDBPyConnection, report: Report,
+                faculty: str | None = None) -> list[dict[str, object]]:
     """Parameter sets to try for `report`, the likeliest first (a student document: a graduate for
-    the diploma supplement, else a student studying now)."""
+    the diploma supplement, else a student studying now); `faculty` if given (the report takes one)."""
     first, last = params.data_span(con)
     year, term = params.latest_graded_term(con) or (None, None)
-    given: dict[str, object] = {}
+    given: dict[str, object] = {"faculty": faculty} if faculty else {}
     takes = report.required
     if "year" in takes:
         given["year"] = year
@@ -52,18 +63,22 @@ def _candidates(con: duckdb.DuckDBPyConnection, report: Report) -> list[dict[str
     return [{**given, "student": s} for s in students]
 
 
-def measure(repeat: int = 3, only: tuple[str, ...] = (), say=lambda _line: None) -> dict[str, Any]:
-    """Per report (`only` these, if given): the parameters used, and per format p50/max seconds over
-    `repeat` runs; `say` gets each report's line as it is done."""
+def measure(repeat: int = 3, only: tuple[str, ...] = (), say=lambda _line: None,
+            faculty: str | None = None) -> dict[str, Any]:
+    """Per report (`only` these, if given; with `faculty`, only those that take one): the parameters
+    used, and per format p50/max wall-clock seconds and p50 CPU seconds over `repeat` runs; `say` gets
+    each report's line as it is done."""
     wh = Warehouse.published()
     results: dict[str, Any] = {}
     try:
         for name, report in catalog.reports().items():
-            if only and name not in only:
+            if (only and name not in only) or (faculty and "faculty" not in report.optional):
                 continue
             with wh.cursor() as con:
+                if faculty == "largest":
+                    faculty = _largest_faculty(con)
                 refusal, chosen = "", None
-                for given in _candidates(con, report):
+                for given in _candidates(con, report, faculty):
                     try:
                         parsed = params.parse(report, con, lang="ru", **given)  # type: ignore[arg-type]
                         run.produce(report, parsed, (report.formats[0],), con, register=False)
@@ -76,14 +91,17 @@ def measure(repeat: int = 3, only: tuple[str, ...] = (), say=lambda _line: None)
                     continue
                 timings: dict[str, Any] = {}
                 for fmt in report.formats:
-                    samples = []
+                    samples, cpu = [], []
                     for _ in range(repeat):
-                        started = time.perf_counter()
+                        started, started_cpu = time.perf_counter(), time.process_time()
                         parsed = params.parse(report, con, fmt=fmt, lang="ru", **chosen)  # type: ignore[arg-type]
                         produced = run.produce(report, parsed, (fmt,), con, register=False)[fmt]
                         samples.append(time.perf_counter() - started)
+                        cpu.append(time.process_time() - started_cpu)
                     timings[fmt] = {"p50_s": round(statistics.median(samples), 3), "max_s": round(max(samples), 3),
-                                    "bytes": len(produced.data)}
+                                    "cpu_p50_s": round(statistics.median(cpu), 3), "bytes": len(produced.data)}
+                    if fmt == "pdf":
+                        timings[fmt]["pages"] = produced.data.count(b"/Type /Page\n")
                 results[name] = {"params": {k: str(v) for k, v in chosen.items()}, "formats": timings}
                 say(line(name, results[name]))
     finally:
@@ -96,7 +114,7 @@ def line(name: str, r: dict[str, Any]) -> str:
     if "refused" in r:
         return f"{name:<28} refused: {r['refused']}"
     worst = max(v["max_s"] for v in r["formats"].values())
-    shown = "  ".join(f"{fmt} {v['p50_s']:.2f} s" for fmt, v in r["formats"].items())
+    shown = "  ".join(f"{fmt} {v['p50_s']:.2f} s (CPU {v.get('cpu_p50_s', 0):.2f})" for fmt, v in r["formats"].items())
     given = ", ".join(f"{k}={v}" for k, v in r["params"].items())
     return f"{name:<28} {shown}   (slowest run {worst:.2f} s; {given})"
 
@@ -106,8 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", help="write the results to this file too")
     parser.add_argument("--only", nargs="*", default=[], metavar="REPORT", help="only these reports")
+    parser.add_argument("--faculty", metavar="CODE", help="one faculty's lists (a code, or 'largest')")
     args = parser.parse_args(argv)
-    results = measure(args.repeat, tuple(args.only), say=lambda text: print(text, flush=True))
+    results = measure(args.repeat, tuple(args.only), say=lambda text: print(text, flush=True),
+                      faculty=args.faculty)
     for name, r in results.items():
         if "refused" in r:
             print(line(name, r))

@@ -1,20 +1,24 @@
 """The one exporter: a ReportDocument to XLSX, CSV or PDF, as bytes or atomically to a file.
 
-- XLSX: the title, the parameters, the warehouse's refresh time, the paragraphs, then each
-  section (heading, header row, rows); panes frozen below the first section's header, column
-  widths fitted to the content, numbers and dates typed as such.
+- XLSX (xlsxwriter, constant memory: rows streamed in order): the title, the parameters, the
+  warehouse's refresh time, the paragraphs, then each section (heading, header row, rows); panes
+  frozen below the first section's header, column widths fitted to the content, numbers and dates
+  typed as such.
 - CSV: UTF-8 with a BOM so that Excel opens Cyrillic, the sections' headers in the chosen
   language. A document of several sections is one CSV: the sections stacked, with a first
   column naming each row's section (the union of the sections' columns, empty where a
   section has none). Title, parameters and paragraphs are not in the CSV: it is data only.
-- No text becomes a formula (issue 21 finding 10): in the XLSX every text is a text cell
-  (shown as typed, also once edited); in the CSV a text starting with = + - @, a tab or a
-  carriage return gets a leading apostrophe (OWASP's advice), so a spreadsheet shows it as text.
+- No text becomes a formula (issue 21 finding 10): in the XLSX every text is a string cell, quote-
+  prefixed when it starts as a formula would (shown as typed, also once edited); in the CSV a text
+  starting with = + - @, a tab or a carriage return gets a leading apostrophe (OWASP's advice), so a
+  spreadsheet shows it as text.
 - PDF (fpdf2): A4 (landscape for wide tables), the university's name (dbt vars
   university_name_kk/ru/en) and the page "X of Y" on every page, tables that break across
   pages between rows, repeating their header, in the DejaVu Sans font shipped in registrar/reports/fonts
   (every Kazakh letter; no system font is used). A header wraps between words only: a table too wide
-  for its headers' longest words is set in a smaller type rather than breaking a word.
+  for its headers' longest words is set in a smaller type rather than breaking a word. A table's text is
+  written as fpdf2's cell() writes it, measured and encoded once per distinct text (`_Type`), and the
+  page count has room for five digits.
 - A parameter whose value is a date is a date cell (DD.MM.YYYY) in the XLSX and DD.MM.YYYY in the PDF.
 - An official document (ReportDocument.outgoing_number, signatories): its outgoing number and day of
   issue under the title, the signatories and the place of the stamp after the text, and no "warehouse
@@ -31,20 +35,23 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import heapq
 import io
+import itertools
 import math
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import xlsxwriter
 from fpdf import FPDF
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from fpdf.enums import TextMode
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from policy import settings
 from registrar.common.i18n import t
@@ -110,8 +117,29 @@ def _cell(value: object) -> object:
     return value
 
 
+def _column_values(series: pd.Series) -> list[object]:
+    """A column's values as Python (`_cell` of each), converted a column at a time: a whole-university
+    list is a million cells, and `_cell` one by one was a third of the XLSX's time."""
+    kind = series.dtype.kind
+    if kind in "iub" and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+        return series.tolist()  # numpy ints and bools: never missing
+    if kind == "f" and not isinstance(series.dtype, pd.api.extensions.ExtensionDtype):
+        return [None if v != v else v for v in series.tolist()]  # NaN is missing
+    return [v if type(v) is str else _cell(v) for v in series.tolist()]
+
+
+def _frame_columns(frame: pd.DataFrame) -> list[list[object]]:
+    return [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
+
+
 def _rows(frame: pd.DataFrame) -> list[list[object]]:
-    return [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return [list(row) for row in zip(*_frame_columns(frame), strict=True)] if frame.shape[1] else \
+        [[] for _ in range(len(frame))]
+
+
+def _text_width(values: list[object]) -> int:
+    """The longest of `values` as printed (`_text`), each distinct value measured once."""
+    return max((len(_text(v)) for v in set(values)), default=0)
 
 
 def _text(value: object) -> str:
@@ -134,78 +162,139 @@ def _refreshed(value: dt.datetime | None) -> str:
     return f"{value:%d.%m.%Y %H:%M}" if value else "—"
 
 
+class _Xlsx:
+    """A workbook written by xlsxwriter in constant-memory mode (each row is flushed once the next
+    begins, so rows are written in order) with the cell formats made once and shared: every text is
+    written as a string (never a formula), one starting with = + - @, a tab or a carriage return
+    also quote-prefixed (stays text when edited in Excel)."""
+
+    def __init__(self, out: io.BytesIO) -> None:
+        self.book = xlsxwriter.Workbook(out, {
+            "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+            "strings_to_urls": False, "remove_timezone": True, "nan_inf_to_errors": True})
+        self._formats: dict[tuple[bool, float | None, bool, str | None], Format | None] = {}
+
+    def fmt(self, bold: bool = False, size: float | None = None, quote: bool = False,
+            number: str | None = None) -> Format | None:
+        key = (bold, size, quote, number)
+        if key not in self._formats:
+            props: dict[str, object] = {}
+            if bold:
+                props["bold"] = True
+            if size:
+                props["font_size"] = size
+            if quote:
+                props["quote_prefix"] = True
+            if number:
+                props["num_format"] = number
+            self._formats[key] = self.book.add_format(props) if props else None
+        return self._formats[key]
+
+    def put(self, ws: Worksheet, row: int, col: int, value: object, bold: bool = False,
+            size: float | None = None) -> None:
+        """`value` (already `_cell`) at 0-based (`row`, `col`): text as a string, dates and times with
+        their number format, numbers and booleans typed; None leaves the cell empty."""
+        if value is None:
+            if bold or size:
+                ws.write_blank(row, col, None, self.fmt(bold, size))
+        elif isinstance(value, str):
+            ws.write_string(row, col, value, self.fmt(bold, size, value.startswith(FORMULA_START)))
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value, self.fmt(bold, size))
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value, self.fmt(bold, size))
+        elif isinstance(value, dt.datetime):
+            ws.write_datetime(row, col, value, self.fmt(bold, size, number=DATETIME_FORMAT))
+        elif isinstance(value, dt.date):
+            ws.write_datetime(row, col, value, self.fmt(bold, size, number=DATE_FORMAT))
+        else:
+            text = str(value)
+            ws.write_string(row, col, text, self.fmt(bold, size, text.startswith(FORMULA_START)))
+
+    def rows(self, ws: Worksheet, first: int, columns: list[list[object]], first_col: int = 0) -> int:
+        """The rows of `columns` from row `first`: plain cells written straight, the rest by `put`;
+        the next free row."""
+        write_string, write_number, put = ws.write_string, ws.write_number, self.put
+        row = first
+        for values in zip(*columns, strict=True):
+            for col, value in enumerate(values, start=first_col):
+                kind = type(value)
+                if kind is str:
+                    if value.startswith(FORMULA_START):
+                        put(ws, row, col, value)
+                    else:
+                        write_string(row, col, value)
+                elif kind is int or kind is float:
+                    write_number(row, col, value)
+                elif value is not None:
+                    put(ws, row, col, value)
+            row += 1
+        return row
+
+
 def to_xlsx(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = re.sub(r"[\[\]:*?/\\]", " ", doc.title)[:31] or "Report"
-    bold = Font(bold=True)
+    out = io.BytesIO()
+    xl = _Xlsx(out)
+    ws = xl.book.add_worksheet(_sheet_name(doc.title))
     widths: dict[int, int] = {}
 
-    def text(row: int, col: int, value: object) -> Cell:
-        """A cell of text, never a formula (openpyxl reads a string starting with = as one)."""
-        c = ws.cell(row=row, column=col, value=value)
-        if isinstance(value, str):
-            c.data_type = "s"
-            if value.startswith(FORMULA_START):
-                c.quotePrefix = True  # stays text when edited in Excel
-        return c
-
-    def put(row: int, col: int, value: object, font: Font | None = None) -> None:
+    def put(row: int, col: int, value: object, bold: bool = False) -> None:
+        """A cell sized into its column's width."""
         value = _cell(value)
-        c = text(row, col, value)
-        if isinstance(value, dt.datetime):
-            c.number_format = DATETIME_FORMAT
-        elif isinstance(value, dt.date):
-            c.number_format = DATE_FORMAT
-        if font:
-            c.font = font
+        xl.put(ws, row, col, value, bold)
         widths[col] = max(widths.get(col, 0), min(MAX_WIDTH, len(_text(value)) + 2))
 
-    text(1, 1, doc.title).font = Font(bold=True, size=14)  # overflows; not sized
-    row = 2  # the next free row
+    xl.put(ws, 0, 0, doc.title, bold=True, size=14)  # overflows; not sized
+    row = 1  # the next free row (0-based)
     uni = university_name(params.lang)
     if uni:
-        text(row, 1, uni)
+        xl.put(ws, row, 0, uni)
         row += 1
     for label, value in _heading_pairs(doc, params, refreshed_at.replace(tzinfo=None) if refreshed_at else None):
-        put(row, 1, label, bold)
-        put(row, 2, value)
+        put(row, 0, label, bold=True)
+        put(row, 1, value)
         row += 1
     if doc.paragraphs:
         row += 1
     for paragraph in doc.paragraphs:
-        text(row, 1, paragraph)
+        xl.put(ws, row, 0, paragraph)
         row += 1
+    frozen = False
     for section in doc.sections if not doc.sheet_per_section else ():
         row += 1  # one empty row before each section
         if section.heading:
-            text(row, 1, section.heading).font = Font(bold=True, size=12)
+            xl.put(ws, row, 0, section.heading, bold=True, size=12)
             row += 1
-        for col, header in enumerate(section.frame.columns, start=1):
-            put(row, col, str(header), bold)
+        for col, header in enumerate(section.frame.columns):
+            put(row, col, str(header), bold=True)
         row += 1
-        if ws.freeze_panes is None:  # below the first section's header
-            ws.freeze_panes = ws.cell(row=row, column=1)
-        for values in _rows(section.frame):
-            for col, value in enumerate(values, start=1):
-                put(row, col, value)
-            row += 1
+        if not frozen:  # below the first section's header
+            ws.freeze_panes(row, 0)
+            frozen = True
+        columns = _frame_columns(section.frame)
+        for col, values in enumerate(columns):
+            widths[col] = max(widths.get(col, 0), min(MAX_WIDTH, _text_width(values) + 2))
+        row = xl.rows(ws, row, columns)
     if doc.signatories or doc.stamp_place:
         row += 1
     for position, name in doc.signatories:
-        text(row, 1, position)
-        text(row, 2, f"{'_' * 16} {name}")
+        xl.put(ws, row, 0, position)
+        xl.put(ws, row, 1, f"{'_' * 16} {name}")
         row += 1
     if doc.stamp_place:
-        text(row, 1, doc.stamp_place)
+        xl.put(ws, row, 0, doc.stamp_place)
     for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = max(width, 8)
+        ws.set_column(col, col, max(width, 8))
     if doc.sheet_per_section:
+        taken = {ws.name}
         for section in doc.sections:
-            _form_sheet(wb, section)
-    out = io.BytesIO()
-    wb.save(out)
+            _form_sheet(xl, section, taken)
+    xl.book.close()
     return out.getvalue()
+
+
+def _sheet_name(title: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip("'") or "Report"
 
 
 def _heading_pairs(doc: ReportDocument, params: ReportParams,
@@ -235,33 +324,24 @@ def _sheet_title(heading: str, taken: set[str]) -> str:
     return name
 
 
-def _form_sheet(wb: Workbook, section: Section) -> None:
+def _form_sheet(xl: _Xlsx, section: Section, taken: set[str]) -> None:
     """One section of a statistical form on a sheet of its own, as the form is entered: row 1 the column
     codes, column A the row codes, row 2 and column B the labels, the counts as numbers from C3; the
     heading in the printed page header."""
-    ws = wb.create_sheet(_sheet_title(section.heading, set(wb.sheetnames)))
+    ws = xl.book.add_worksheet(_sheet_title(section.heading, taken))
     frame = section.frame
     headers = section.headers or [str(c) for c in frame.columns]
     codes = section.column_codes or [""] * len(headers)
-    bold = Font(bold=True)
-    widths = [len(h) for h in headers]
-    for col, (code, header) in enumerate(zip(codes, headers, strict=True), start=1):
-        c = ws.cell(row=1, column=col, value=code)
-        c.data_type, c.font = "s", bold
-        h = ws.cell(row=2, column=col, value=header)
-        h.data_type, h.font = "s", bold
-    for r, values in enumerate(_rows(frame), start=3):
-        for col, value in enumerate(values, start=1):
-            c = ws.cell(row=r, column=col, value=value)
-            if isinstance(value, str):
-                c.data_type = "s"
-                if value.startswith(FORMULA_START):
-                    c.quotePrefix = True
-            widths[col - 1] = max(widths[col - 1], len(_text(value)))
-    ws.freeze_panes = ws.cell(row=3, column=3)
-    ws.oddHeader.center.text = section.heading
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = max(min(width + 2, MAX_WIDTH if col == 2 else 24), 6)
+    for row, labels in enumerate((codes, headers)):  # a row at a time: constant memory writes rows in order
+        for col, label in enumerate(labels):
+            xl.put(ws, row, col, label, bold=True)
+    columns = _frame_columns(frame)
+    widths = [max(len(h), _text_width(values)) for h, values in zip(headers, columns, strict=True)]
+    xl.rows(ws, 2, columns)
+    ws.freeze_panes(2, 2)
+    ws.set_header("&C" + section.heading.replace("&", "&&"))
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, max(min(width + 2, MAX_WIDTH if col == 1 else 24), 6))
 
 
 def to_csv(doc: ReportDocument, params: ReportParams) -> bytes:
@@ -296,6 +376,9 @@ def _csv_value(value: object) -> object:
     return value
 
 
+PAGE_COUNT = "{nbp}"  # the page-count alias: fpdf2 reserves one digit's width per character, so five digits
+
+
 class _Pdf(FPDF):
     def __init__(self, lang: str, university: str, orientation: str) -> None:
         super().__init__(orientation=orientation, format="A4")
@@ -304,7 +387,9 @@ class _Pdf(FPDF):
         self.add_font("DejaVu", "B", str(FONT_BOLD))
         self.set_margins(12, 12, 12)
         self.set_auto_page_break(True, margin=15)
-        self.alias_nb_pages()
+        line = t("report_page_of", lang, page=1, total=PAGE_COUNT)  # the count's room on the side away from the words
+        self.alias_nb_pages(PAGE_COUNT, align="L" if line.endswith(PAGE_COUNT) else
+                            "R" if line.startswith(PAGE_COUNT) else "C")
 
     def header(self) -> None:
         self.set_font("DejaVu", "", 8)
@@ -314,7 +399,7 @@ class _Pdf(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font("DejaVu", "", 8)
-        self.cell(0, 5, t("report_page_of", self.lang, page=self.page_no(), total="{nb}"), align="C")
+        self.cell(0, 5, t("report_page_of", self.lang, page=self.page_no(), total=PAGE_COUNT), align="C")
 
 
 def to_pdf(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
@@ -367,7 +452,7 @@ def _pdf_chart(pdf: _Pdf, chart: Chart) -> None:
     for i, category in enumerate(chart.categories):
         block = bar * len(chart.series)
         pdf.set_xy(pdf.l_margin, y)
-        pdf.cell(label_width, block, _wrap(pdf, category, label_width)[0])
+        pdf.cell(label_width, block, _wrap(pdf.get_string_width, category, label_width)[0])
         for k, (_, vals) in enumerate(chart.series):
             value = vals[i] if i < len(vals) and vals[i] is not None else 0
             pdf.set_fill_color(*CHART_SHADES[k % len(CHART_SHADES)])
@@ -413,29 +498,30 @@ def _pdf_signatures(pdf: _Pdf, doc: ReportDocument) -> None:
 
 def _column_texts(series: pd.Series) -> list[str]:
     """A column as printed: a float column shows 2 decimals unless all its values are whole."""
-    values = [_cell(v) for v in series]
+    values = _column_values(series)
     floats = [v for v in values if isinstance(v, float)]
     if floats and not all(v.is_integer() for v in floats):
         return ["" if v is None else f"{v:.2f}" if isinstance(v, float) else _text(v) for v in values]
-    return [_text(v) for v in values]
+    return [v if type(v) is str else _text(v) for v in values]
 
 
-def _wrap(pdf: _Pdf, text: str, width: float) -> list[str]:
-    """`text` broken into lines no wider than `width` (words kept whole unless one alone is wider)."""
-    if pdf.get_string_width(text) <= width:
+def _wrap(width_of: Callable[[str], float], text: str, width: float) -> list[str]:
+    """`text` broken into lines no wider than `width` as measured by `width_of` (words kept whole unless
+    one alone is wider)."""
+    if width_of(text) <= width:
         return [text]
     lines: list[str] = []
     line = ""
     for word in text.split():
         candidate = f"{line} {word}" if line else word
-        if pdf.get_string_width(candidate) <= width:
+        if width_of(candidate) <= width:
             line = candidate
             continue
         if line:
             lines.append(line)
-        while pdf.get_string_width(word) > width and len(word) > 1:  # a word wider than the column
+        while width_of(word) > width and len(word) > 1:  # a word wider than the column
             cut = len(word) - 1
-            while cut > 1 and pdf.get_string_width(word[:cut]) > width:
+            while cut > 1 and width_of(word[:cut]) > width:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]
@@ -444,15 +530,112 @@ def _wrap(pdf: _Pdf, text: str, width: float) -> list[str]:
     return lines
 
 
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")  # fpdf2 reorders these: its cell() draws them
+
+
+class _PerChar(dict):
+    """What `make` gives for a character, made once per character."""
+
+    def __init__(self, make: Callable[[str], object]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, char: str) -> object:
+        value = self[char] = self._make(char)
+        return value
+
+
+class _Type:
+    """The table font in one style and size, and what fpdf2's cell() would compute for a text in it, made
+    once per distinct text: its width and the text operator (`BT x y Td (glyphs) Tj ET`, the glyphs picked
+    into the font's subset). A whole-university list is a million cells whose names, programmes and
+    results repeat; cell() lays every one out from scratch (fragments, graphics-state copies), which was
+    nine tenths of a PDF's time. A text fpdf2 treats specially (right to left, the page-count alias) and
+    a page whose colours or spacing differ from plain black text go through cell() itself."""
+
+    def __init__(self, pdf: _Pdf, style: str, size: float) -> None:
+        pdf.set_font("DejaVu", style, size)
+        self.pdf, self.style, self.size = pdf, style, size
+        self.font = pdf.current_font
+        self._widths: dict[str, float] = {}
+        self._glyphs: dict[str, str | None] = {}
+        self._heads: dict[tuple[float, float, str] | tuple[float, float], str] = {}
+        self._advance = _PerChar(lambda c: self.font.cw[ord(c)])  # a character's width in the font
+        self._glyph = _PerChar(lambda c: chr(g) if (g := self.font.subset.pick(ord(c))) else "")  # in the subset
+
+    def width(self, text: str) -> float:
+        """As pdf.get_string_width(text) in this style and size."""
+        width = self._widths.get(text)
+        if width is None:
+            width = self._widths[text] = sum(map(self._advance.__getitem__, text)) * self.size * 0.001 / self.pdf.k
+        return width
+
+    def select(self) -> str:
+        """Make this the PDF's font; the operator that sets it on the current page where cell() would write
+        one before its text (else "")."""
+        pdf = self.pdf
+        if pdf.current_font is not self.font or pdf.font_size_pt != self.size:
+            pdf.set_font("DejaVu", self.style, self.size)
+        if pdf.current_font_is_set_on_page:
+            return ""
+        return pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt)  # noqa: SLF001
+
+    def plain(self) -> bool:
+        """Whether cell() would draw text with no colour, spacing or mode operators of its own."""
+        pdf = self.pdf
+        return (pdf.text_color == pdf.fill_color and not pdf.char_spacing and pdf.font_stretching == 100
+                and not pdf.underline and not pdf.strikethrough and pdf.text_mode == TextMode.FILL
+                and not pdf.text_shaping and not pdf._fallback_font_ids)  # noqa: SLF001
+
+    def tail(self, text: str) -> str | None:
+        """The end of `text`'s operator (` Td (glyphs) Tj ET`), or None where cell() must draw it."""
+        if text not in self._glyphs:
+            special = _RIGHT_TO_LEFT.search(text) or (self.pdf.str_alias_nb_pages or "\0") in text
+            self._glyphs[text] = None if special else " Td (" + self.font.escape_text(
+                "".join(map(self._glyph.__getitem__, text))) + ") Tj ET"
+        return self._glyphs[text]
+
+    def head(self, x: float, w: float, text: str, right: bool) -> str:
+        """The start of the operator (`BT x `) of `text` in a cell at `x`, `w` wide: a left-aligned text
+        starts where its cell does whatever it says."""
+        key = (x, w, text) if right else (x, w)
+        head = self._heads.get(key)
+        if head is None:
+            pdf = self.pdf
+            dx = w - pdf.c_margin - self.width(text) if right else pdf.c_margin
+            head = self._heads[key] = f"BT {(x + dx) * pdf.k:.2f} "
+        return head
+
+    def baseline(self, y: float, h: float) -> str:
+        """The `y` of the operator of a text in a cell at `y`, `h` high."""
+        pdf, k = self.pdf, self.pdf.k
+        return f"{(pdf.h - y - 0.5 * h - 0.3 * self.size / k) * k:.2f}"
+
+    def cell(self, x: float, y: float, w: float, h: float, text: str, right: bool) -> str | None:
+        """The operator cell(w, h, text, align R or L) at (x, y) writes, or None where cell() must draw
+        it (a special text)."""
+        tail = self.tail(text)
+        return None if tail is None else self.head(x, w, text, right) + self.baseline(y, h) + tail
+
+
+def _longest(column: list[str], n: int = 5) -> list[str]:
+    """The `n` longest texts of a column, as sorted(column, key=len)[-n:] picks them (later ones win a
+    tie), without sorting a column of the whole student body once per type size."""
+    lengths = list(map(len, column))
+    least = min(heapq.nlargest(n, lengths), default=0)
+    picked = sorted((i for i, length in enumerate(lengths) if length >= least), key=lambda i: (lengths[i], i))
+    return [column[i] for i in picked[-n:]]
+
+
 def _column_widths(pdf: _Pdf, headers: list[str], columns: list[list[str]], pad: float,
                    size: float = 8) -> list[float]:
     """Each column as wide as its longest value (and its header's longest word); when the page is
     too narrow, short columns (codes, numbers, dates) keep their width and the long ones (names)
-    share the rest and wrap."""
+    share the rest and wrap. `columns` may hold only each column's longest values (`_longest`)."""
     pdf.set_font("DejaVu", "B", size)
     header_words = [max((pdf.get_string_width(w) for w in h.split()), default=0) for h in headers]
     pdf.set_font("DejaVu", "", size)
-    natural = [max(hw, *(pdf.get_string_width(v) for v in sorted(col, key=len)[-5:]), 0) + 2 * pad + 0.5
+    natural = [max(hw, *(pdf.get_string_width(v) for v in _longest(col)), 0) + 2 * pad + 0.5
                for hw, col in zip(header_words, columns, strict=True)]
     if sum(natural) <= pdf.epw:
         return [w * pdf.epw / sum(natural) for w in natural]
@@ -485,30 +668,62 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     numeric = [pd.api.types.is_numeric_dtype(frame.iloc[:, i]) and not pd.api.types.is_bool_dtype(frame.iloc[:, i])
                for i in range(frame.shape[1])]
     pad = 0.8
+    longest = [_longest(column) for column in columns]
     for size in TABLE_SIZES:
-        widths = _column_widths(pdf, headers, columns, pad, size)
+        widths = _column_widths(pdf, headers, longest, pad, size)
         if _header_words_fit(pdf, headers, widths, pad, size):
             break
     line_height = 4.2 * size / 8
+    k, inner = pdf.k, [w - 2 * pad for w in widths]
+    lefts = list(itertools.accumulate(widths[:-1], initial=pdf.l_margin))
+    rect_x, rect_w = [f"{x * k:.2f}" for x in lefts], [f"{w * k:.2f}" for w in widths]
+    kinds = {False: _Type(pdf, "", size), True: _Type(pdf, "B", size)}
+    plain = kinds[False].plain()  # nothing in a table changes colours or spacing
+    wraps: dict[bool, list[dict[str, list[str]]]] = {bold: [{} for _ in widths] for bold in kinds}
 
-    def draw(values: list[str], bold: bool) -> None:
-        pdf.set_font("DejaVu", "B" if bold else "", size)
-        wrapped = [_wrap(pdf, v, w - 2 * pad) for v, w in zip(values, widths, strict=True)]
-        height = max(len(lines) for lines in wrapped) * line_height + 2 * pad
+    def draw(values: list[str] | tuple[str, ...], bold: bool) -> None:
+        """One row: its cells' frames and text, written as pdf.rect() and pdf.cell() would write them,
+        with the lines of each distinct text in a column and the parts of its operators made once."""
+        kind = kinds[bold]
+        wrapped = []
+        for value, width, known in zip(values, inner, wraps[bold], strict=True):
+            lines = known.get(value)
+            if lines is None:
+                lines = known[value] = _wrap(kind.width, value, width)
+            wrapped.append(lines)
+        height = max(map(len, wrapped)) * line_height + 2 * pad
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
             if not bold:
                 draw(headers, True)
                 if codes:
                     draw(codes, True)
-                pdf.set_font("DejaVu", "", size)
-        x, y = pdf.l_margin, pdf.get_y()
-        for lines, width, right in zip(wrapped, widths, numeric, strict=True):
-            pdf.rect(x, y, width, height)
+        font = kind.select()  # written before the row's first text, as cell() writes it
+        y = pdf.get_y()
+        top, tall = f"{(pdf.h - y) * k:.2f}", f"{-height * k:.2f}"
+        baselines: list[str] = []
+        ops: list[str] = []
+        for col, lines in enumerate(wrapped):
+            ops.append(f"{rect_x[col]} {top} {rect_w[col]} {tall} re S")
+            right = numeric[col] and not bold
             for n, line in enumerate(lines):
-                pdf.set_xy(x + pad, y + pad + n * line_height)
-                pdf.cell(width - 2 * pad, line_height, line, align="R" if right and not bold else "L")
-            x += width
+                if not line:
+                    continue
+                tail = kind.tail(line) if plain else None
+                if font:
+                    ops.append(font)
+                    font = ""
+                if tail is None:  # a text only cell() draws right
+                    pdf._out("\n".join(ops))  # noqa: SLF001
+                    ops = []
+                    pdf.set_xy(lefts[col] + pad, y + pad + n * line_height)
+                    pdf.cell(inner[col], line_height, line, align="R" if right else "L")
+                    continue
+                while len(baselines) <= n:
+                    baselines.append(kind.baseline(y + pad + len(baselines) * line_height, line_height))
+                ops.append(kind.head(lefts[col] + pad, inner[col], line, right) + baselines[n] + tail)
+        if ops:
+            pdf._out("\n".join(ops))  # noqa: SLF001
         pdf.set_xy(pdf.l_margin, y + height)
 
     if pdf.get_y() + 4 * line_height > pdf.page_break_trigger:  # no header alone at a page's foot
@@ -517,7 +732,7 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     if codes:
         draw(codes, True)
     for values in zip(*columns, strict=True):
-        draw(list(values), False)
+        draw(values, False)
 
 
 def render(doc: ReportDocument, fmt: str, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:

@@ -7,12 +7,14 @@ import datetime as dt
 import io
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 from fontTools.ttLib import TTFont
+from openpyxl.utils.escape import unescape
 from pypdf import PdfReader
 
 from registrar.reports import catalog, export, params
@@ -106,13 +108,48 @@ def test_no_text_becomes_a_formula_in_xlsx_or_csv() -> None:
     ws = openpyxl.load_workbook(io.BytesIO(export.render(doc, "xlsx", ReportParams(lang="en"), None))).active
     cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
-    texts = {c.value: c for c in cells if isinstance(c.value, str)}
-    written = [v.replace("\r", "\n") for v in FORMULAS]  # XML keeps a carriage return as a line feed
-    assert set(written) | {"=Title", "=cmd|' /C calc'!A0", "-Heading"} <= set(texts)
-    assert all(texts[v].quotePrefix for v in written)
+    texts = {unescape(c.value): c for c in cells if isinstance(c.value, str)}  # _x000D_ is a carriage return
+    assert set(FORMULAS) | {"=Title", "=cmd|' /C calc'!A0", "-Heading"} <= set(texts)
+    assert all(texts[v].quotePrefix for v in [*FORMULAS, "=Title", "=cmd|' /C calc'!A0", "-Heading"])
     assert -1.5 in [c.value for c in cells]
 
     rows = list(csv.reader(io.StringIO(export.render(doc, "csv", ReportParams(lang="en"), None)
                                        .decode("utf-8-sig"), newline="")))
     assert [r[0] for r in rows[1:]] == ["'" + v for v in FORMULAS]
     assert [r[1] for r in rows[1:]] == ["-1.5", "2.0", "-3.0", "4.0", "5.0", "6.0"]
+
+
+@pytest.mark.parametrize("size", [8.0, 5.5])
+@pytest.mark.parametrize("right", [False, True])
+def test_pdf_table_text_is_written_as_fpdf_cell_writes_it(size: float, right: bool) -> None:
+    """The table writes its cells' text itself (export._Type, for speed): the bytes must be those fpdf2's
+    cell() writes for the same text, place and font (an fpdf2 upgrade that changes cell() fails here),
+    and the widths those of get_string_width. A right-to-left text is left to cell()."""
+    texts = ["Әбілқасымова Гүлнұр Серікқызы", "B057 (IT) \\ 3", "3.45", "✓", "0"]
+    reference = export._Pdf("kk", "U", "portrait")
+    reference.add_page()
+    fast = export._Pdf("kk", "U", "portrait")
+    fast.add_page()
+    kind = export._Type(fast, "", size)
+    for n, text in enumerate(texts):
+        x, y, w, h = 20 + n, 40 + 7 * n, 60.0, 4.2
+        reference.set_font("DejaVu", "", size)
+        before = len(reference.pages[reference.page].contents)
+        reference.set_xy(x, y)
+        reference.cell(w, h, text, align="R" if right else "L")
+        written = bytes(reference.pages[reference.page].contents[before:])
+        ours = [op for op in (kind.select(), kind.cell(x, y, w, h, text, right)) if op]
+        assert ("\n".join(ours) + "\n").encode("latin-1") == written, text
+        assert kind.width(text) == reference.get_string_width(text)
+    assert kind.cell(20, 40, 60, 4.2, "שלום", right) is None
+
+
+def test_the_page_count_has_room_for_more_than_three_digits() -> None:
+    """fpdf2 reserves the page-count alias's width: "{nb}" holds three digits and warns beyond 999 pages."""
+    pdf = export._Pdf("ru", "U", "portrait")
+    for _ in range(1000):
+        pdf.add_page()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = bytes(pdf.output())
+    assert "Страница 1000 из 1000" in PdfReader(io.BytesIO(data)).pages[-1].extract_text()
