@@ -41,7 +41,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -49,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import measure as bench_measure
-from bench.shared import RESULTS, cached_extracts, commit
+from bench.shared import RESULTS, cached_extracts, commit, registrar_serve
 from registrar.access.roles import may_open
 from registrar.common.paths import PROJECT_DIR, Home
 
@@ -426,46 +425,13 @@ class MemoryWatch:
         self._thread.join()
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serving(home: Home) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
-    """`registrar serve` on 127.0.0.1 and a free port, until healthy; its URL, process and start time."""
-    port = free_port()
-    env = {**os.environ, "REGISTRAR_HOME": str(home.root)}
+    """`registrar serve` on 127.0.0.1 and a free port, until healthy; its URL, process and start time.
+    The server's own log is beside the home: an error a session saw has its traceback there."""
     started = time.perf_counter()
-    # the server's own log beside the home: an error a session saw has its traceback there
-    log = (home.root / "serve.log").open("wb")
-    proc = subprocess.Popen(registrar_command("serve", "--port", str(port)), env=env,
-                            cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    log.close()
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"registrar serve did not start on {url}")
-            time.sleep(0.3)
+    with registrar_serve(home.root, home.root / "serve.log") as (url, proc):
         yield url, proc, time.perf_counter() - started
-    finally:
-        os.killpg(proc.pid, 15)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.wait()
 
 
 def prepared_home(root: Path, extracts: Path, say: Any = print) -> Home:

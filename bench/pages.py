@@ -26,18 +26,16 @@ import argparse
 import datetime as dt
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.shared import registrar_serve
 from registrar.common.paths import PROJECT_DIR, Home
 
 ROLES = ("registrar", "dean", "management", "advisor", "viewer")
@@ -162,41 +160,11 @@ def exception_shown(page: Any) -> str | None:
 
 
 # --- the server -----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serving(home: Path, project: Path, log: Path) -> Iterator[str]:
     """`registrar serve` of `project` on `home`, on 127.0.0.1 and a free port, until healthy; its URL."""
-    port = free_port()
-    env = {**os.environ, "REGISTRAR_HOME": str(home), "PYTHONPATH": str(project)}
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "registrar.cli", "serve", "--port", str(port)], env=env,
-                                cwd=project, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"registrar serve did not start on {url} (see {log})")
-            time.sleep(0.3)
+    with registrar_serve(home, log, project) as (url, _):
         yield url
-    finally:
-        os.killpg(proc.pid, 15)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            proc.wait()
 
 
 # --- one role in the browser ----------------------------------------------------------------------

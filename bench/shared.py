@@ -1,5 +1,5 @@
-"""What the bench's commands share (`registrar-bench` and `registrar-bench load`): where results go,
-the commit measured, and the demo extracts cached by seed and size."""
+"""What the bench's commands share (`registrar-bench`, `registrar-bench load`, `bench.pages`): where
+results go, the commit measured, the demo extracts cached by seed and size, and the served dashboards."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from registrar.common.paths import PROJECT_DIR
@@ -46,3 +48,49 @@ def cached_extracts(cache: Path, students: int, years: int, seed: int, say=print
     marker.write_text(json.dumps(info), encoding="utf-8")
     info["cached"] = False
     return folder, info
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def registrar_serve(home: Path, log: Path,
+                    project: Path = PROJECT_DIR) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`registrar serve` of `project` (this checkout, or another one to compare) on `home`, on 127.0.0.1
+    and a free port, its output in `log`; yields its URL and process once healthy, and stops it (the
+    whole process group: Streamlit runs as a child) when done. The benches' one way to start the server."""
+    import sys
+    import urllib.request
+
+    port = free_port()
+    env = {**os.environ, "REGISTRAR_HOME": str(home), "PYTHONPATH": str(project)}
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "registrar.cli", "serve", "--port", str(port)], env=env,
+                                cwd=project, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"registrar serve did not start on {url} (see {log})")
+            time.sleep(0.3)
+        yield url, proc
+    finally:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait()
