@@ -36,3 +36,19 @@ def number(text: object, language: str) -> float:
         return float(text)  # type: ignore[arg-type]
     bare = "".join(c for c in text if not c.isspace() and c not in "\u00a0\u2007\u202f")
     return float(bare.replace(",", "") if language == "en" else bare.replace(",", "."))
+
+
+def recording_queries(monkeypatch: Any) -> list[str]:
+    """Every SQL text the dashboards ask their one data layer (dashboards/data.py) for from now on, cached
+    or not, in order: a test reads which queries a page run asked."""
+    import dashboards.data
+
+    asked: list[str] = []
+    real = dashboards.data._cached
+
+    def recorded(path: str, stamp: Any, sql: str, params: Any) -> Any:
+        asked.append(sql)
+        return real(path, stamp, sql, params)
+
+    monkeypatch.setattr(dashboards.data, "_cached", recorded)
+    return asked

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
-from tests.support.apptest import rendered
+from tests.support.apptest import recording_queries, rendered
 from tests.support.warehouse import latest_session, query
 
 # AppTests signed in as the registrar; the browser test signs in through the form (tests/support/access.py)
@@ -354,16 +354,7 @@ def test_only_the_open_tab_runs_its_queries_and_draws_its_charts(published_demo:
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 23 point 15: a tab nobody opened asks the data layer nothing and draws no chart. Every query the
     page asks dashboards/data.py for (cached or not) is recorded, per tab opened."""
-    import dashboards.data
-
-    asked: list[str] = []
-    real = dashboards.data._cached
-
-    def recorded(path: str, stamp: Any, sql: str, params: Any) -> Any:
-        asked.append(sql)
-        return real(path, stamp, sql, params)
-
-    monkeypatch.setattr(dashboards.data, "_cached", recorded)
+    asked = recording_queries(monkeypatch)
 
     def final_list(sql: str) -> bool:
         return "rpt_final_attestation_results" in sql

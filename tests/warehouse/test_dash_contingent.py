@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from dashboards.ui import fmt_int, fmt_rate
 from registrar.common.i18n import t
 from registrar.common.paths import PROJECT_DIR, Home
-from tests.support.apptest import number, rendered
+from tests.support.apptest import number, recording_queries, rendered
 from tests.support.warehouse import query as rows
 
 # AppTests signed in as the registrar; the browser test signs in through the form (tests/support/access.py)
@@ -440,16 +440,7 @@ def test_only_the_open_tab_runs_its_queries_and_draws_its_charts(published_demo:
     """Issue 23 point 15: a tab nobody opened asks the data layer nothing and draws no chart; the open tab is
     kept in the address, so a link or a reload reopens it. Every query the page asks dashboards/data.py for
     (cached or not) is recorded, per tab opened."""
-    import dashboards.data
-
-    asked: list[str] = []
-    real = dashboards.data._cached
-
-    def recorded(path: str, stamp: Any, sql: str, params: Any) -> Any:
-        asked.append(sql)
-        return real(path, stamp, sql, params)
-
-    monkeypatch.setattr(dashboards.data, "_cached", recorded)
+    asked = recording_queries(monkeypatch)
     monkeypatch.setenv("REGISTRAR_HOME", str(published_demo.root))
     # the marts each tab alone reads (headcount: the periods and the census dates; funding shares the monthly
     # mart with the census series, so it is told apart by its charts)
