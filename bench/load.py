@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import measure as bench_measure
+from bench import proxy
 from bench.shared import RESULTS, cached_extracts, commit, registrar_serve
 from registrar.access.roles import may_open
 from registrar.common.paths import PROJECT_DIR, Home
@@ -59,6 +60,7 @@ ROLES = ("registrar", "management", "dean", "advisor", "viewer")
 PAGE_ORDER = ("home", "attestation", "student", "contingent", "reports", "status")
 READY_MARKER = ".load-home.json"
 PUBLISH_POLL = 0.05  # seconds between looks at the served file's inode
+SERVED_PROCESSES = 2  # as the shipped service runs it (deploy/systemd/registrar-serve.service)
 
 
 @dataclass
@@ -95,21 +97,35 @@ class StreamlitSession:
     def __init__(self, base_ws: str, lang: str = "en", **connect_options: Any) -> None:
         self.base_ws = base_ws
         self.url = f"{base_ws}/_stcore/stream"
-        self.connect_options = connect_options  # e.g. origin= and ssl= through a reverse proxy
-        self.cookie = ""  # the session cookie, once handed over
+        self.connect_options = connect_options  # e.g. ssl= through the reverse proxy (bench/proxy.py)
+        self.cookies: dict[str, str] = {}  # what the server set, sent back as a browser does
         self.query = f"lang={lang}"
         self.pages: dict[str, str] = {}  # url path → page script hash, as the menu lists them
         self.page_hash = ""
         self._ws: Any = None
 
     async def __aenter__(self) -> StreamlitSession:
+        # As the browser does: the page first (behind the proxy its answer sets the route cookie that
+        # keeps this session to one server process), then the websocket.
+        await asyncio.to_thread(self._get, "/")
         await self._connect()
         return self
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    @property
+    def signed_in_cookie(self) -> bool:
+        """Whether the server handed this session its session cookie."""
+        from registrar.access.sessions import COOKIE_NAME
+
+        return bool(self.cookies.get(COOKIE_NAME))
 
     async def _connect(self) -> None:
         from websockets.asyncio.client import connect
 
-        headers = {"Cookie": self.cookie} if self.cookie else None
+        headers = {"Cookie": self.cookie} if self.cookies else None
         self._ws = await connect(self.url, subprotocols=["streamlit"], max_size=None, open_timeout=60,
                                  ping_interval=None, compression=None, additional_headers=headers,
                                  **self.connect_options)
@@ -172,12 +188,15 @@ class StreamlitSession:
         # As the browser does: follow the hand-over, which sets the session cookie, then load the
         # page again on a new connection that carries it (a websocket session alone stays signed
         # in only for the hand-over's minute, dashboards/auth.py).
-        self.cookie = await asyncio.to_thread(self._handed_over_cookie, shown.redirect)
+        status = await asyncio.to_thread(self._get, shown.redirect)
+        if not self.signed_in_cookie:
+            raise RuntimeError(f"the hand-over set no session cookie (HTTP {status})")
         await self._ws.close()
         await self._connect()
         return await self.run(timeout=SIGN_IN_TIMEOUT)
 
-    def _handed_over_cookie(self, redirect: str) -> str:
+    def _get(self, path: str) -> int:
+        """GET `path` of the site with this session's cookies, keeping the cookies it sets; its status."""
         import http.client
         import ssl
         from urllib.parse import urlsplit
@@ -188,16 +207,18 @@ class StreamlitSession:
         conn = (http.client.HTTPSConnection(host, port, timeout=SIGN_IN_TIMEOUT,
                                             context=self.connect_options.get("ssl") or ssl.create_default_context())
                 if secure else http.client.HTTPConnection(host, port, timeout=SIGN_IN_TIMEOUT))
+        headers = {"Sec-Fetch-Site": "same-origin", **({"Cookie": self.cookie} if self.cookies else {})}
         try:
-            conn.request("GET", base.path.rstrip("/") + redirect, headers={"Sec-Fetch-Site": "same-origin"})
+            conn.request("GET", base.path.rstrip("/") + path, headers=headers)
             answer = conn.getresponse()
             answer.read()
-            cookies = [v.split(";", 1)[0] for k, v in answer.getheaders() if k.lower() == "set-cookie"]
+            for name, value in answer.getheaders():
+                if name.lower() == "set-cookie" and "=" in value:
+                    key, _, kept = value.split(";", 1)[0].partition("=")
+                    self.cookies[key.strip()] = kept.strip()
         finally:
             conn.close()
-        if not cookies:
-            raise RuntimeError(f"the hand-over set no session cookie (HTTP {answer.status})")
-        return "; ".join(cookies)
+        return answer.status
 
 
 def _read_element(element: Any, shown: Shown) -> None:
@@ -232,6 +253,7 @@ class Plan:
     # Every session's first page at one instant, once all have signed in: a burst no group of users
     # makes (the worst case, kept as an option); by default each starts a think time after its sign-in.
     together: bool = False
+    processes: int = 1  # server processes; more than one behind the shipped nginx site, as deployed
 
 
 @dataclass
@@ -258,18 +280,18 @@ class Load:
 
 async def _session(load: Load, number: int, base_ws: str, role: str, name: str, password: str,
                    signed_in: asyncio.Event, all_signed_in: asyncio.Event, ready_for_publish: asyncio.Event,
-                   expect_publish: bool) -> None:
+                   expect_publish: bool, connect_options: dict[str, Any]) -> None:
     plan = load.plan
     rng = random.Random(plan.rng_seed * 1000 + number)
     await asyncio.sleep(plan.ramp * number / max(plan.sessions, 1))
     try:
-        async with StreamlitSession(base_ws) as session:
+        async with StreamlitSession(base_ws, **connect_options) as session:
             started = time.perf_counter()
             shown = await session.sign_in(name, password)
             load.sign_ins.append(time.perf_counter() - started)
             if shown.errors or "home" not in session.pages:
                 raise RuntimeError(f"sign-in as {name} failed: {shown.errors or 'no menu'}")
-            load.with_cookie += bool(session.cookie)
+            load.with_cookie += session.signed_in_cookie
             signed_in.set()
             if plan.together:
                 await all_signed_in.wait()
@@ -339,14 +361,15 @@ def drive(base_url: str, users: dict[str, tuple[str, str]], plan: Plan, home: Ho
     refresh: dict[str, Any] = {}
 
     async def main() -> None:
-        base_ws = base_url.replace("http://", "ws://")
+        base_ws = base_url.replace("https://", "wss://").replace("http://", "ws://")
+        options: dict[str, Any] = {"ssl": proxy.client_context()} if base_ws.startswith("wss://") else {}
         roles = [r for r in ROLES if r in users]
         flags = [asyncio.Event() for _ in range(plan.sessions)]
         ready = [asyncio.Event() for _ in range(plan.sessions)]
         all_in = asyncio.Event()
         tasks = [asyncio.create_task(_session(load, n, base_ws, roles[n % len(roles)],
                                               *users[roles[n % len(roles)]], flags[n], all_in, ready[n],
-                                              publish is not None))
+                                              publish is not None, options))
                  for n in range(plan.sessions)]
         await asyncio.gather(*(f.wait() for f in flags))
         load.signed_in_at = load.now()
@@ -426,12 +449,19 @@ class MemoryWatch:
 
 
 @contextmanager
-def serving(home: Home) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
+def serving(home: Home, processes: int = 1) -> Iterator[tuple[str, subprocess.Popen[bytes], float]]:
     """`registrar serve` on 127.0.0.1 and a free port, until healthy; its URL, process and start time.
-    The server's own log is beside the home: an error a session saw has its traceback there."""
+    With `processes` > 1, that many server processes behind the shipped nginx site (bench/proxy.py),
+    and the URL is nginx's. The server's own log is beside the home: an error a session saw has its
+    traceback there."""
     started = time.perf_counter()
-    with registrar_serve(home.root, home.root / "serve.log") as (url, proc):
-        yield url, proc, time.perf_counter() - started
+    with registrar_serve(home.root, home.root / "serve.log", processes=processes) as (url, proc):
+        if processes == 1:
+            yield url, proc, time.perf_counter() - started
+            return
+        first = int(url.rsplit(":", 1)[1])
+        with proxy.fronted(list(range(first, first + processes)), home.root / "nginx") as proxied:
+            yield proxied, proc, time.perf_counter() - started
 
 
 def prepared_home(root: Path, extracts: Path, say: Any = print) -> Home:
@@ -631,7 +661,7 @@ def run_load(home: Home, publish: list[str] | None, plan: Plan, config: dict[str
     result: dict[str, Any] = {"at": dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ"), "commit": commit(),
                               "machine": bench_measure.machine(), "config": config,
                               "load_average_before": bench_measure.load_average()}
-    with serving(home) as (url, proc, start_seconds), MemoryWatch(proc.pid) as memory:
+    with serving(home, plan.processes) as (url, proc, start_seconds), MemoryWatch(proc.pid) as memory:
         say(f"serving {url}; {plan.sessions} sessions signing in")
         load, refresh = drive(url, users, plan, home, publish)
     result["load_average_after"] = bench_measure.load_average()
@@ -668,6 +698,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seconds over which the sessions arrive and sign in (default 30)")
     parser.add_argument("--refresh-after", type=float, default=5.0,
                         help="seconds after the last sign-in that the refresh starts (default 5)")
+    parser.add_argument("--processes", type=int, default=SERVED_PROCESSES,
+                        help=f"server processes (default {SERVED_PROCESSES}, as deploy/systemd/registrar-serve.service "
+                             "runs it); more than one behind the shipped nginx site (bench/proxy.py), one directly")
     parser.add_argument("--home", type=Path, help="where the load's homes live (default $REGISTRAR_HOME/bench)")
     parser.add_argument("--cache", type=Path, help="cached demo extracts (default <home>/extracts)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder (default bench/results)")
@@ -690,7 +723,7 @@ def run_from_args(args: argparse.Namespace) -> int:
             refresh_students = args.students + max(1, args.students // 20)  # a rise: the publish guard lets it by
             refresh_from, _info = cached_extracts(cache, refresh_students, args.years, args.seed, say)
     plan = Plan(args.sessions, args.loads, args.after_publish, args.think, args.max_seconds, args.refresh_after,
-                ramp=args.ramp, together=args.together)
+                ramp=args.ramp, together=args.together, processes=args.processes)
     config = {"students": students, "years": args.years, "seed": args.seed, "extracts": str(extracts),
               "refresh_from": str(refresh_from) if refresh_from else None, "refresh_students": refresh_students}
     try:

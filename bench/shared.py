@@ -59,34 +59,52 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive ports on 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    while True:
+        first = free_port()
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+
+
 @contextmanager
-def registrar_serve(home: Path, log: Path,
-                    project: Path = PROJECT_DIR) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def registrar_serve(home: Path, log: Path, project: Path = PROJECT_DIR,
+                    processes: int = 1) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`registrar serve` of `project` (this checkout, or another one to compare) on `home`, on 127.0.0.1
-    and a free port, its output in `log`; yields its URL and process once healthy, and stops it (the
+    and a free port (with `processes` > 1, that many server processes on consecutive ports), its output
+    in `log`; yields the URL of the first and the process once every one is healthy, and stops it (the
     whole process group: Streamlit runs as a child) when done. The benches' one way to start the server."""
     import sys
     import urllib.request
 
-    port = free_port()
+    port = free_ports(processes)
     env = {**os.environ, "REGISTRAR_HOME": str(home), "PYTHONPATH": str(project)}
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "registrar.cli", "serve", "--port", str(port)], env=env,
+        proc = subprocess.Popen([sys.executable, "-m", "registrar.cli", "serve", "--port", str(port),
+                                 *(["--processes", str(processes)] if processes > 1 else [])], env=env,
                                 cwd=project, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    urls = [f"http://127.0.0.1:{p}" for p in range(port, port + processes)]
     try:
         deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"registrar serve did not start on {url} (see {log})")
-            time.sleep(0.3)
-        yield url, proc
+        for url in urls:
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"registrar serve did not start on {url} (see {log})")
+                time.sleep(0.3)
+        yield urls[0], proc
     finally:
         os.killpg(proc.pid, 15)
         try:

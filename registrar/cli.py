@@ -276,6 +276,11 @@ HARDENING = ("--client.showErrorDetails", "none", "--client.toolbarMode", "minim
              "--server.enableXsrfProtection", "true", "--server.enableCORS", "true",
              "--server.enableStaticServing", "false", "--server.enableAgentApi", "false",
              "--server.runOnSave", "false", "--browser.gatherUsageStats", "false")
+# Streamlit runs a full garbage collection after every script run by default: with 50 sessions it was
+# half the server's CPU, all of it holding the interpreter lock every page run waits for (measured in
+# bench/README.md, "Load held"). Python's own generational collection still runs; the memory that
+# matters (query results) is bounded by the query cache.
+TUNING = ("--runner.postScriptGC", "false")
 
 
 def serve_command(port: int, address: str, hosts: list[str] | None = None) -> list[str]:
@@ -287,7 +292,7 @@ def serve_command(port: int, address: str, hosts: list[str] | None = None) -> li
         # app.py with the session cookie's route and the middleware of the frame and content-type headers
         sys.executable, "-m", "streamlit", "run", str(PROJECT_DIR / "dashboards" / "serve.py"),
         "--server.address", address, "--server.port", str(port), "--server.headless", "true",
-        "--browser.serverAddress", allowed[0], "--browser.serverPort", str(port), *HARDENING,
+        "--browser.serverAddress", allowed[0], "--browser.serverPort", str(port), *HARDENING, *TUNING,
         "--server.maxUploadSize", str(upload_megabytes()),
     ]
     for host in allowed:
@@ -305,15 +310,66 @@ def upload_megabytes() -> int:
     return max(math.ceil(float(settings().get("upload_max_megabytes", 500))), 1)
 
 
+def _processes(text: str) -> int:
+    number = int(text)
+    if not 1 <= number <= MAX_PROCESSES:
+        raise argparse.ArgumentTypeError(f"between 1 and {MAX_PROCESSES}")
+    return number
+
+
+MAX_PROCESSES = 32
+
+
 def served_url(address: str, port: int) -> str:
     return f"http://[{address}]:{port}" if ":" in address else f"http://{address}:{port}"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     env = {**os.environ, "REGISTRAR_HOME": str(Home.from_env().root)}
-    command = serve_command(args.port, args.address, args.host)
-    _print(f"Serving the dashboards on {served_url(args.address, args.port)} (listening on {args.address} only)")
-    return subprocess.call(command, env=env)
+    if args.processes == 1:
+        command = serve_command(args.port, args.address, args.host)
+        _print(f"Serving the dashboards on {served_url(args.address, args.port)} (listening on {args.address} only)")
+        return subprocess.call(command, env=env)
+    # One Python process runs one page at a time (its interpreter lock), so one process uses one core
+    # however many sessions wait. Each process here is a whole dashboards server on its own port; the
+    # reverse proxy in front keeps every browser to one of them (deploy/nginx/registrar.conf), as
+    # Streamlit keeps a session, its uploads and downloads in the memory of the process serving it.
+    # What sessions share (sign-ins, the throttle, the audit log, the published warehouse) is in the
+    # home, under file locks.
+    ports = [args.port + n for n in range(args.processes)]
+    _print(f"Serving the dashboards in {len(ports)} processes on "
+           f"{', '.join(served_url(args.address, p) for p in ports)} (listening on {args.address} only; "
+           "a reverse proxy in front keeps each browser to one of them)")
+    return _supervise([subprocess.Popen(serve_command(p, args.address, args.host), env=env) for p in ports])
+
+
+def _supervise(children: list[subprocess.Popen[bytes]]) -> int:
+    """Wait for the server processes; when one ends (or this one is asked to stop), stop the others
+    and end with its exit code, so that the service manager restarts the whole server."""
+    import signal
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop)
+    code = 0
+    try:
+        while all((code := child.poll()) is None for child in children):
+            time.sleep(0.5)
+    except SystemExit as asked:
+        code = int(asked.code or 0)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+    return code or 0
 
 
 def _read_password(prompt: str, confirm: bool) -> str:
@@ -496,6 +552,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", action="append", metavar="NAME",
                        help="a host name the browser uses for the server, e.g. registrar.uni.kz (repeat for more; "
                             "default the address, and localhost on the loopback); other names are refused")
+    serve.add_argument("--processes", type=_processes, default=1, metavar="N",
+                       help="server processes, on ports PORT to PORT+N-1 (default 1); one per core, behind a "
+                            "reverse proxy that keeps each browser to one (docs/operations.md)")
     serve.set_defaults(func=cmd_serve)
     return parser
 

@@ -99,8 +99,9 @@ def directives(block: list[tuple[list[str], object]], name: str) -> list[list[st
 def test_the_nginx_site_forwards_the_websocket_to_the_loopback_with_tls_and_hsts() -> None:
     site = blocks(NGINX_SITE.read_text(encoding="utf-8"))
     [upstream] = [children for words, children in site if words[:2] == ["upstream", "registrar_dashboards"]]
-    port = cli.build_parser().parse_args(exec_start("registrar-serve.service")[1:]).port
-    assert directives(upstream, "server") == [[f"127.0.0.1:{port}"]]  # the port the service listens on
+    served = cli.build_parser().parse_args(exec_start("registrar-serve.service")[1:])
+    # every port the service's processes listen on, and only those
+    assert directives(upstream, "server") == [[f"127.0.0.1:{served.port + n}"] for n in range(served.processes)]
     servers = [children for words, children in site if words == ["server"]]
     [tls] = [s for s in servers if ["443", "ssl", "http2"] in directives(s, "listen")]
     [plain] = [s for s in servers if s is not tls]
@@ -121,6 +122,28 @@ def test_the_nginx_site_forwards_the_websocket_to_the_loopback_with_tls_and_hsts
     [mapped] = [children for words, children in site if words[:3] == ["map", "$http_upgrade", connection]]
     assert ["default", "upgrade"] in [words for words, _ in mapped]
     assert directives(stream, "proxy_read_timeout")  # a websocket stays open as long as the tab
+
+
+def test_the_nginx_site_keeps_each_browser_to_one_server_process() -> None:
+    """Streamlit keeps a session, its uploads and downloads in the memory of one process: with more
+    than one, the proxy must send every request of a browser to the same one (a route cookie that
+    the first answer sets and the upstream is hashed on), or a download or an upload fails."""
+    site = blocks(NGINX_SITE.read_text(encoding="utf-8"))
+    [upstream] = [children for words, children in site if words[:2] == ["upstream", "registrar_dashboards"]]
+    [(variable, *rest)] = directives(upstream, "hash")
+    assert rest == ["consistent"]  # a process that stops moves only its own browsers
+    maps = {tuple(words[1:3]): {w[0]: w[1] for w, _ in children} for words, children in site if words[0] == "map"}
+    route = maps[("$cookie_registrar_route", variable)]
+    assert route["default"] == "$cookie_registrar_route" and route[""] == "$request_id"
+    [tls] = [children for words, children in site if words == ["server"]
+             and ["443", "ssl", "http2"] in directives(children, "listen")]
+    [given] = [d[1] for d in directives(tls, "add_header") if d[0] == "Set-Cookie"]
+    cookie = maps[("$cookie_registrar_route", given)]
+    assert cookie["default"] == ""  # set only for a browser that has none
+    assert cookie[""].startswith("registrar_route=$request_id;")
+    assert {"Path=/", "HttpOnly", "Secure"} <= {p.strip() for p in cookie[""].split(";")}
+    # every location inherits it: a location with its own add_header would drop the server's
+    assert not [words for words, children in tls if words[0] == "location" and directives(children, "add_header")]
 
 
 def nginx_binary() -> str | None:
@@ -148,3 +171,60 @@ def test_the_nginx_site_parses(tmp_path: Path) -> None:
     done = subprocess.run([nginx_binary(), "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"),
                            "-e", str(tmp_path / "error.log")], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "test is successful" in done.stderr, done.stderr
+
+
+@pytest.mark.skipif(nginx_binary() is None or shutil.which("openssl") is None,
+                    reason="no nginx (or openssl) on this machine")
+def test_the_nginx_site_sends_a_browser_always_to_the_same_process(tmp_path: Path) -> None:
+    """The shipped site run by nginx in front of two stand-in server processes (each answers its own
+    port): a browser's first answer sets the route cookie, and every later request with it (the page,
+    the websocket's path, a download) reaches the same process; new browsers are spread over both."""
+    import http.client
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from bench import proxy
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            body = str(self.server.server_address[1]).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), Answer) for _ in range(2)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    ports = [s.server_address[1] for s in servers]
+    os.environ.setdefault("REGISTRAR_TEST_NGINX", nginx_binary() or "")
+    try:
+        with proxy.fronted(ports, tmp_path / "nginx") as url:
+            host, port = url.removeprefix("https://").split(":")
+
+            def get(path: str, cookie: str | None) -> tuple[int, str | None]:
+                conn = http.client.HTTPSConnection(host, int(port), timeout=10, context=proxy.client_context())
+                try:
+                    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+                    answer = conn.getresponse()
+                    return int(answer.read()), answer.getheader("Set-Cookie")
+                finally:
+                    conn.close()
+
+            first_seen: list[int] = []
+            for _browser in range(16):
+                served, given = get("/", None)
+                assert given and given.startswith("registrar_route=") and "HttpOnly" in given and "Secure" in given
+                cookie = given.split(";", 1)[0]
+                for path in ("/", "/_stcore/stream", "/media/a.xlsx", "/attestation?lang=kk"):
+                    again, set_again = get(path, cookie)
+                    assert again == served, (path, cookie)
+                    assert set_again is None  # the browser's cookie stays as it is
+                first_seen.append(served)
+            assert set(first_seen) == set(ports)  # 16 new browsers all on one process: 1 in 32,768
+    finally:
+        for server in servers:
+            server.shutdown()

@@ -99,3 +99,39 @@ def test_serve_sends_the_frame_and_content_type_headers_on_every_response() -> N
     sent.clear()
     asyncio.run(wrapped({"type": "websocket"}, receive, record))
     assert sent[0]["headers"] == [(b"content-type", b"text/html"), (b"X-Content-Type-Options", b"nosniff")]
+
+
+def test_serve_in_several_processes_starts_one_server_per_port_and_stops_them_together(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--processes 2`: two whole servers on PORT and PORT+1 (nginx keeps each browser to one);
+    when one ends, the other is stopped and its exit code is the command's (systemd restarts both)."""
+
+    class Child:
+        made: list[Child] = []
+
+        def __init__(self, command: list[str], env: dict[str, str]) -> None:
+            self.command, self.code, self.stopped = command, None if Child.made else 3, False
+            Child.made.append(self)
+
+        def poll(self) -> int | None:
+            return self.code
+
+        def terminate(self) -> None:
+            self.stopped, self.code = True, -15
+
+        def wait(self, timeout: float | None = None) -> int | None:
+            return self.code
+
+    monkeypatch.setattr(cli.subprocess, "Popen", Child)
+    assert cli.main(["serve", "--port", "8600", "--processes", "2"]) == 3
+    assert [options(c.command)["server.port"] for c in Child.made] == [["8600"], ["8601"]]
+    assert Child.made[1].stopped and not Child.made[0].stopped
+    assert "http://127.0.0.1:8600, http://127.0.0.1:8601" in capsys.readouterr().out
+    for refused in ("0", "33", "two"):
+        with pytest.raises(SystemExit):
+            cli.main(["serve", "--processes", refused])
+
+
+def test_serve_does_not_collect_garbage_after_every_page_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit's full collection after each run was half the server's CPU under load (bench/README.md)."""
+    assert options(started(monkeypatch, []))["runner.postScriptGC"] == ["false"]

@@ -43,9 +43,11 @@ def home_with_an_older_run(published_mini: Home, tmp_path: Path) -> tuple[Home, 
 
 
 def test_load_driver_on_the_mini_university(published_mini: Home, tmp_path: Path) -> None:
+    """As deployed: two server processes behind the shipped nginx site (TLS, the route cookie), so the
+    sign-in's hand-over, the session cookie and the publish are seen through the proxy by both."""
     home, older = home_with_an_older_run(published_mini, tmp_path)
     plan = load.Plan(sessions=3, loads=2, after_publish=2, think=0.1, max_seconds=240, refresh_after=0.5, ramp=1,
-                     pages=("home", "status"))
+                     pages=("home", "status"), processes=2)
     result, saved = load.run_load(home, load.registrar_command("rollback", older), plan, {"students": 4},
                                   tmp_path / "results", say=lambda _m: None)
     summary = result["summary"]
