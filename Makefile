@@ -70,7 +70,7 @@ bench: install
 # (bench/load.py, bench/README.md): results in bench/results/<stamp>-load.json and .md
 LOAD_STUDENTS ?= 5000
 LOAD_SESSIONS ?= 50
-bench-load: install
+bench-load: install browser
 	$(BIN)/registrar-bench load --students $(LOAD_STUDENTS) --sessions $(LOAD_SESSIONS)
 
 clean:

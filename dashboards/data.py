@@ -157,19 +157,35 @@ _CACHE = QueryCache.configured()
 _CACHED_STAMPS: dict[str, tuple[int, int]] = {}  # the stamp of each path the cache holds results of
 
 
+_RUNNING: dict[Hashable, threading.Lock] = {}  # a lock per query being run now, by cache key
+_RUNNING_LOCK = threading.Lock()
+
+
 def _cached(path: str, stamp: tuple[int, int], sql: str, params: tuple[Any, ...]) -> pd.DataFrame:
     key = (path, stamp, sql, params)
     found = _CACHE.get(key)
     if found is not None:
         return found
-    with _warehouse(path).reading() as (cursor, used):
-        if (used.inode, used.mtime_ns) != stamp:
-            raise _FileChanged
-        result = cursor.execute(sql, list(params)).df()
-    if _CACHED_STAMPS.get(path) != stamp:  # republished: the old file's results are of no more use
-        _CACHED_STAMPS[path] = stamp
-        _CACHE.drop(lambda k: not (isinstance(k, tuple) and k[0] == path and k[1] != stamp))
-    _CACHE.put(key, result)
+    # The same query asked by many sessions at once (after a publish, or as people sign in in the
+    # morning) runs once; the others wait for its result instead of each running it again.
+    with _RUNNING_LOCK:
+        running = _RUNNING.setdefault(key, threading.Lock())
+    with running:
+        found = _CACHE.get(key)
+        if found is not None:
+            return found
+        try:
+            with _warehouse(path).reading() as (cursor, used):
+                if (used.inode, used.mtime_ns) != stamp:
+                    raise _FileChanged
+                result = cursor.execute(sql, list(params)).df()
+            if _CACHED_STAMPS.get(path) != stamp:  # republished: the old file's results are of no more use
+                _CACHED_STAMPS[path] = stamp
+                _CACHE.drop(lambda k: not (isinstance(k, tuple) and k[0] == path and k[1] != stamp))
+            _CACHE.put(key, result)
+        finally:
+            with _RUNNING_LOCK:
+                _RUNNING.pop(key, None)
     return result
 
 
@@ -179,9 +195,13 @@ _measuring = False  # set by bench.latency: every query runs on the warehouse, n
 def frame(sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     """The rows of one parameterised query on the published warehouse, cached per published file.
     Values are bound, never formatted into the SQL. Raises NoWarehouse before the first publish."""
-    path = str(warehouse_path())
     if _measuring:
         return warehouse().query(sql, tuple(params))
+    return _frame_of(str(warehouse_path()), sql, params)
+
+
+def _frame_of(path: str, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    """`frame` on the warehouse file at `path`."""
     for _ in range(3):
         try:
             return _cached(path, _stamp(path), sql, tuple(params))
@@ -190,13 +210,25 @@ def frame(sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     return _cached(path, _stamp(path), sql, tuple(params))
 
 
+def _query(wh: Warehouse, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    """A query on `wh`'s file, cached per published file as `frame`'s are (Home and Data refresh
+    ask these on every run of every session)."""
+    return wh.query(sql, tuple(params)) if _measuring else _frame_of(str(wh.path), sql, params)
+
+
+def _has_table(wh: Warehouse, schema: str, table: str) -> bool:
+    found = _query(wh, "select count(*) as n from information_schema.tables where table_schema = ? "
+                       "and table_name = ?", (schema, table))
+    return bool(found["n"].iloc[0])
+
+
 def refresh_status(wh: Warehouse) -> dict[str, Any] | None:
     """When the published warehouse was built, from what, and its checks' tally."""
-    if not wh.available or not wh.has_table("meta", "refresh"):
+    if not wh.available or not _has_table(wh, "meta", "refresh"):
         return None
-    row = wh.query("select run_id, refreshed_at, extract_dir, row_counts from meta.refresh").iloc[0].to_dict()
-    if wh.has_table("meta", "quality_checks"):
-        tally = wh.query("select status, count(*) as n from meta.quality_checks group by status")
+    row = _query(wh, "select run_id, refreshed_at, extract_dir, row_counts from meta.refresh").iloc[0].to_dict()
+    if _has_table(wh, "meta", "quality_checks"):
+        tally = _query(wh, "select status, count(*) as n from meta.quality_checks group by status")
         row["checks"] = dict(zip(tally["status"], tally["n"], strict=True))
     return row
 
@@ -208,13 +240,13 @@ _TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
 
 def quality_checks(wh: Warehouse) -> pd.DataFrame:
     """Every check of the published build, problems first."""
-    if not wh.available or not wh.has_table("meta", "quality_checks"):
+    if not wh.available or not _has_table(wh, "meta", "quality_checks"):
         return pd.DataFrame(columns=QUALITY_COLUMNS)
-    stored = set(wh.query("select column_name from information_schema.columns "
-                          "where table_schema = 'meta' and table_name = 'quality_checks'")["column_name"])
+    stored = set(_query(wh, "select column_name from information_schema.columns "
+                            "where table_schema = 'meta' and table_name = 'quality_checks'")["column_name"])
     # a warehouse published before a column existed shows it empty until its next refresh
     columns = [c if c in stored else f"null as {c}" for c in QUALITY_COLUMNS]
-    return wh.query(
+    return _query(wh, 
         f"select {', '.join(columns)} from meta.quality_checks "
         "order by case status when 'fail' then 0 when 'warn' then 1 else 2 end, source, tier, name"
     )
@@ -225,9 +257,9 @@ def failing_rows(wh: Warehouse, failures_table: str, limit: int = 10_000) -> pd.
     if not _TABLE_NAME.match(failures_table):
         raise ValueError(f"not a failures table: {failures_table!r}")
     schema, table = failures_table.split(".")
-    if not wh.has_table(schema, table):
+    if not _has_table(wh, schema, table):
         return pd.DataFrame()
-    return wh.query(f'select * from "{schema}"."{table}" limit ?', [limit])
+    return _query(wh, f'select * from "{schema}"."{table}" limit ?', [limit])
 
 
 def last_refresh(path: Path | None = None) -> dict[str, Any] | None:

@@ -87,6 +87,42 @@ def test_a_clients_clear_cache_message_does_not_empty_the_query_cache(published:
     assert ran == []
 
 
+def test_a_query_many_sessions_ask_at_once_runs_once(published: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a publish, or as people sign in, sessions ask the same query at the same instant: it runs
+    once and the others get its result; a different query runs beside it."""
+    import threading
+    import time
+    from contextlib import contextmanager
+
+    monkeypatch.setattr(data, "_CACHE", QueryCache(max_entries=10, max_bytes=10**9))
+    ran: list[str] = []
+    real = data.Warehouse.reading
+
+    @contextmanager
+    def slow_reading(self: data.Warehouse):  # type: ignore[no-untyped-def]
+        ran.append("query")
+        time.sleep(0.3)  # long enough for every thread to ask while it runs
+        with real(self) as found:
+            yield found
+
+    monkeypatch.setattr(data.Warehouse, "reading", slow_reading)
+    start = threading.Barrier(9)
+    results: list[list[int]] = []
+
+    def ask(limit: int) -> None:
+        start.wait()
+        results.append(list(data.frame("select n from t where n < ? order by n", [limit])["n"]))
+
+    threads = [threading.Thread(target=ask, args=(3,)) for _ in range(8)] + [threading.Thread(target=ask, args=(2,))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [[0, 1]] + [[0, 1, 2]] * 8
+    assert ran == ["query", "query"]  # one per distinct query, not one per session
+    assert not data._RUNNING
+
+
 STREAMLIT_CACHES = ("cache_data", "cache_resource", "cache", "experimental_memo", "experimental_singleton")
 
 
