@@ -103,5 +103,25 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+def warm_up() -> None:
+    """Import what the pages use (pandas, plotly, DuckDB, the queries, the reports) once, as the
+    server starts: else the first page runs after a start or a restart import them all at once, each
+    waiting for the others (the first minute of the load test: 50 people signing in after a start)."""
+    import importlib
+    import pkgutil
+
+    import dashboards
+    import dashboards.queries
+    from registrar.reports import catalog
+
+    for package in (dashboards, dashboards.queries):
+        for found in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            if found.name not in ("dashboards.app", "dashboards.serve", "dashboards.views"):
+                importlib.import_module(found.name)
+    catalog.reports()
+
+
+warm_up()
+
 app = st.App(str(Path(__file__).resolve().parent / "app.py"), routes=[Route(HANDOVER_PATH, handover)],
              middleware=[Middleware(SecurityHeaders)])
