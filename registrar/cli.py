@@ -161,7 +161,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     home = Home.from_env()
     report = diagnose(home, users=[u.role for u in Users.of(home).all().values()], port=args.port,
-                      address=args.address)
+                      address=args.address, processes=args.processes)
     for line in report.lines():
         _print(line)
     return 1 if report.problems else 0
@@ -495,6 +495,8 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="check this install and say what to fix")
     doctor.add_argument("--port", type=int, default=8501, help="the port `registrar serve` uses (default 8501)")
     doctor.add_argument("--address", default="127.0.0.1", help="the address it listens on (default 127.0.0.1)")
+    doctor.add_argument("--processes", type=_processes, default=1, metavar="N",
+                        help="its server processes, on ports PORT to PORT+N-1 (default 1)")
     doctor.set_defaults(func=cmd_doctor)
 
     load = sub.add_parser("load", help="only validate and load extracts into the work warehouse")

@@ -183,13 +183,15 @@ def check_last_refresh(home: Home, d: Diagnosis, now: dt.datetime) -> None:
 
 
 def diagnose(home: Home, users: list[str], port: int = 8501, address: str = "127.0.0.1",
-             now: dt.datetime | None = None) -> Diagnosis:
-    """Every check of the install at `home`; `users` are the roles of its users."""
+             now: dt.datetime | None = None, processes: int = 1) -> Diagnosis:
+    """Every check of the install at `home`; `users` are the roles of its users; the dashboards'
+    ports are `port` and the next ones, one per server process (`registrar serve --processes`)."""
     d = Diagnosis()
     check_versions(d)
     check_home(home, d)
     check_disk(home, d)
-    check_port(address, port, d)
+    for each in range(port, port + processes):
+        check_port(address, each, d)
     check_users(users, d)
     check_last_refresh(home, d, now or dt.datetime.now())
     return d

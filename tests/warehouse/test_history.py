@@ -150,6 +150,12 @@ def test_doctor_passes_a_good_home(two_runs: TwoRuns, tmp_path: Path, at_home: c
     Users.of(home).add(User("registrar1", "registrar"), None)
     assert main(["doctor", "--port", str(free_port())]) == 0, capsys.readouterr().out
     assert "No problem found" in capsys.readouterr().out
+    from bench.shared import free_ports
+
+    first = free_ports(2)  # `registrar serve --processes 2`: each of its ports is checked
+    assert main(["doctor", "--port", str(first), "--processes", "2"]) == 0
+    out = capsys.readouterr().out
+    assert f"port {first} on" in out and f"port {first + 1} on" in out
 
 
 def test_doctor_names_each_problem_of_a_broken_home(two_runs: TwoRuns, tmp_path: Path, at_home: callable,
