@@ -280,7 +280,10 @@ HARDENING = ("--client.showErrorDetails", "none", "--client.toolbarMode", "minim
 # half the server's CPU, all of it holding the interpreter lock every page run waits for (measured in
 # bench/README.md, "Load held"). Python's own generational collection still runs; the memory that
 # matters (query results) is bounded by the query cache.
-TUNING = ("--runner.postScriptGC", "false")
+# It also watches the source files of every imported module, to rerun on a change: for each new
+# session and after each run it walks the paths of all of them (0.8 s a session, 50 % of a sign-in's
+# CPU). A served install never changes its code under a running server: an upgrade restarts it.
+TUNING = ("--runner.postScriptGC", "false", "--server.fileWatcherType", "none")
 
 
 def serve_command(port: int, address: str, hosts: list[str] | None = None) -> list[str]:
