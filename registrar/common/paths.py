@@ -45,7 +45,8 @@ class Home:
 
     @classmethod
     def from_env(cls) -> Home:
-        return cls(_resolved(os.environ.get("REGISTRAR_HOME", "data"), os.getcwd()))
+        named = os.environ.get("REGISTRAR_HOME", "data")
+        return cls(_resolved(named, "" if os.path.isabs(named) else os.getcwd()))
 
     @property
     def warehouse(self) -> Path:
