@@ -8,6 +8,7 @@ import io
 import re
 import sys
 import warnings
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -173,11 +174,15 @@ def test_xlsx_table_cells_read_back_as_xlsxwriter_writes_them() -> None:
 
 
 def test_xlsx_text_that_looks_like_xml_stays_text() -> None:
-    """xlsxwriter writes a text of the form <r>…</r> unescaped, as rich-text XML: the exporter escapes every text."""
-    frame = pd.DataFrame({"Аты": ["<r><t>x</t></r>", "</t></is></c><c><v>1</v></c>"]})
+    """xlsxwriter writes a text of the form <r>…</r> unescaped, as rich-text XML: the exporter escapes every text
+    (and keeps a text's leading and trailing spaces, which openpyxl keeps whatever the XML says)."""
+    frame = pd.DataFrame({"Аты": ["<r><t>x</t></r>", "</t></is></c><c><v>1</v></c>", " a ", "b"]})
     doc = ReportDocument("T", [], [Section("", frame)], "xml")
-    ws = openpyxl.load_workbook(io.BytesIO(export.render(doc, "xlsx", ReportParams(lang="en"), None))).active
-    assert [c.value for c in ws["A"]][-2:] == list(frame["Аты"])
+    data = export.render(doc, "xlsx", ReportParams(lang="en"), None)
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in ws["A"]][-4:] == list(frame["Аты"])
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert '<t xml:space="preserve"> a </t>' in sheet and "<t>b</t>" in sheet
 
 
 @pytest.mark.parametrize("size", [8.0, 5.5])
