@@ -47,6 +47,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import xlsxwriter
@@ -134,14 +135,24 @@ def _frame_columns(frame: pd.DataFrame) -> list[list[object]]:
     return [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
 
 
-def _rows(frame: pd.DataFrame) -> list[list[object]]:
-    return [list(row) for row in zip(*_frame_columns(frame), strict=True)] if frame.shape[1] else \
-        [[] for _ in range(len(frame))]
+T = TypeVar("T")
+
+
+def _each_distinct(values: list[object], make: Callable[[object], T]) -> list[T]:
+    """`make` of each of `values`, called once per distinct value (a list of the whole student body repeats
+    its programmes, groups and results). A boolean and a number it equals (True, 1, 1.0) are told apart."""
+    kinds = set(map(type, values))
+    if len(kinds & {bool, int, float}) > 1:
+        keyed = list(zip(map(type, values), values, strict=True))
+        made_keyed = {key: make(key[1]) for key in set(keyed)}
+        return list(map(made_keyed.__getitem__, keyed))
+    made = {value: make(value) for value in set(values)}
+    return list(map(made.__getitem__, values))
 
 
 def _text_width(values: list[object]) -> int:
-    """The longest of `values` as printed (`_text`), each distinct value measured once."""
-    return max((len(_text(v)) for v in set(values)), default=0)
+    """The longest of `values` as printed (`_text`), each distinct value measured once (a text as it is)."""
+    return max((len(v) if type(v) is str else len(_text(v)) for v in set(values)), default=0)
 
 
 def _text(value: object) -> str:
@@ -275,6 +286,7 @@ XLSX_DEFLATE_LEVEL = 1  # a whole-university sheet: 0.2 s at 1, 0.4–1 s at zli
 XLSX_MAX_TEXT = 32767  # characters in a cell (Excel's limit); xlsxwriter cuts a longer text there too
 _XML_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # not allowed in XML 1.0: written _xHHHH_
 _XML_ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")  # a text that reads as such an escape keeps its underscore
+_XML_CARE = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")  # a text written other than as is
 
 
 class _CellXml:
@@ -292,19 +304,16 @@ class _CellXml:
 
     def column(self, values: list[object]) -> list[str]:
         """Each value's element, made once per distinct value."""
-        kinds = set(map(type, values))
-        if bool in kinds and kinds & {int, float}:  # True == 1: a boolean and a number are different cells
-            keyed = list(zip(map(type, values), values, strict=True))
-            made = {key: self.cell(key[1]) for key in set(keyed)}
-            return list(map(made.__getitem__, keyed))
-        made = {value: self.cell(value) for value in set(values)}
-        return list(map(made.__getitem__, values))
+        return _each_distinct(values, self.cell)
 
     def _style(self, fmt: Format | None) -> str:
         return f' s="{fmt._get_xf_index()}"' if fmt else ""  # noqa: SLF001 - the index xlsxwriter writes
 
     def cell(self, value: object) -> str:
         """One value's element."""
+        if type(value) is str and len(value) <= XLSX_MAX_TEXT and not _XML_CARE.search(value) \
+                and not value.startswith(FORMULA_START) and value.strip() == value:
+            return f'<c t="inlineStr"><is><t>{value}</t></is></c>'  # most texts: nothing to escape or keep
         if value is None:
             return "<c/>"
         if isinstance(value, bool):
@@ -456,18 +465,24 @@ def to_csv(doc: ReportDocument, params: ReportParams) -> bytes:
     elif len(doc.sections) == 1:
         frame = doc.sections[0].frame
         writer.writerow([_csv_value(str(c)) for c in frame.columns])
-        writer.writerows([[_csv_value(v) for v in r] for r in _rows(frame)])
+        writer.writerows(_csv_rows([_each_distinct(values, _csv_value) for values in _frame_columns(frame)],
+                                   len(frame)))
     else:
         columns: list[str] = []
         for section in doc.sections:
             columns += [str(c) for c in section.frame.columns if str(c) not in columns]
         writer.writerow([_csv_value(t("report_section", params.lang)), *map(_csv_value, columns)])
         for section in doc.sections:
-            names = [str(c) for c in section.frame.columns]
-            for values in _rows(section.frame):
-                by_name = dict(zip(names, values, strict=True))
-                writer.writerow([_csv_value(section.heading), *(_csv_value(by_name.get(c)) for c in columns)])
+            rows = len(section.frame)
+            values = [_each_distinct(v, _csv_value) for v in _frame_columns(section.frame)]
+            at = {str(c): i for i, c in enumerate(section.frame.columns)}  # a name twice: its last column
+            writer.writerows(_csv_rows([[_csv_value(section.heading)] * rows,
+                                        *(values[at[c]] if c in at else [""] * rows for c in columns)], rows))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_rows(columns: list[list[object]], rows: int) -> Iterator[tuple[object, ...]]:
+    return zip(*columns, strict=True) if columns else iter([()] * rows)
 
 
 def _csv_value(value: object) -> object:

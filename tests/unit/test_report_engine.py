@@ -19,6 +19,7 @@ from fontTools.ttLib import TTFont
 from openpyxl.utils.escape import unescape
 from pypdf import PdfReader
 
+from registrar.common.i18n import t
 from registrar.reports import catalog, export, params
 from registrar.reports.base import ReportDocument, ReportError, ReportParams, Section
 from tests.support.pdf import KAZAKH_LOWER, pdf_text
@@ -171,6 +172,27 @@ def test_xlsx_table_cells_read_back_as_xlsxwriter_writes_them() -> None:
     assert ws.cell(header + len(frame) + 6, 1).value == "Тіркеуші"
     assert ws.max_row == header + len(frame) + 6 and ws.max_column == frame.shape[1]
     assert ws.freeze_panes == f"A{header + 1}"
+
+
+def test_csv_columns_are_written_as_each_cell_would_be() -> None:
+    """The CSV converts a column's distinct values once (for speed): the file must be that of every cell
+    converted by itself (export._csv_value), one section and stacked sections with their union of columns."""
+    frame = _every_kind_of_value()
+    other = frame[["mixed", "int"]].rename(columns={"int": "extra"}).head(5)
+    for sections in ([Section("Бір", frame)], [Section("Бір", frame), Section("=Екі", other)]):
+        doc = ReportDocument("T", [], sections, "csv")
+        got = export.render(doc, "csv", ReportParams(lang="en"), None).decode("utf-8-sig")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        names = list(dict.fromkeys(str(c) for s in sections for c in s.frame.columns))
+        stacked = len(sections) > 1
+        writer.writerow([export._csv_value(v) for v in [*([t("report_section", "en")] if stacked else []), *names]])
+        for section in sections:
+            for values in zip(*export._frame_columns(section.frame), strict=True):
+                by_name = dict(zip(map(str, section.frame.columns), values, strict=True))
+                row = [*([section.heading] if stacked else []), *(by_name.get(c) for c in names)]
+                writer.writerow([export._csv_value(v) for v in row])
+        assert got == out.getvalue()
 
 
 def test_xlsx_text_that_looks_like_xml_stays_text() -> None:
