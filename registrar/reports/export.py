@@ -194,7 +194,7 @@ class _Xlsx:
             "strings_to_urls": False, "remove_timezone": True, "nan_inf_to_errors": True})
         self._formats: dict[tuple[bool, float | None, bool, str | None], Format | None] = {}
         self._token = uuid.uuid4().hex  # the placeholders' text: no report's text holds it
-        self._bodies: dict[Worksheet, list[tuple[str, int, list[list[str]]]]] = {}
+        self._bodies: dict[Worksheet, list[tuple[str, int, list[list[bytes]]]]] = {}
 
     def fmt(self, bold: bool = False, size: float | None = None, quote: bool = False,
             number: str | None = None) -> Format | None:
@@ -302,9 +302,9 @@ class _CellXml:
         self._date = xl.fmt(number=DATE_FORMAT)
         self._datetime = xl.fmt(number=DATETIME_FORMAT)
 
-    def column(self, values: list[object]) -> list[str]:
-        """Each value's element, made once per distinct value."""
-        return _each_distinct(values, self.cell)
+    def column(self, values: list[object]) -> list[bytes]:
+        """Each value's element as UTF-8, made once per distinct value."""
+        return _each_distinct(values, lambda value: self.cell(value).encode("utf-8"))
 
     def _style(self, fmt: Format | None) -> str:
         return f' s="{fmt._get_xf_index()}"' if fmt else ""  # noqa: SLF001 - the index xlsxwriter writes
@@ -336,14 +336,14 @@ class _CellXml:
         return f'<c{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
 
-def _rows_xml(first: int, cells: list[list[str]], chunk: int = 20_000) -> Iterator[bytes]:
-    """The `<row>` elements of a body from 0-based row `first`, `chunk` rows at a time, as UTF-8."""
+def _rows_xml(first: int, cells: list[list[bytes]], chunk: int = 20_000) -> Iterator[bytes]:
+    """The `<row>` elements of a body from 0-based row `first`, `chunk` rows at a time."""
     count = len(cells[0])
     for low in range(0, count, chunk):
         high = min(count, low + chunk)
-        starts = [f'<row r="{n}">' for n in range(first + low + 1, first + high + 1)]
-        parts = zip(starts, *(column[low:high] for column in cells), itertools.repeat("</row>"))
-        yield "".join(itertools.chain.from_iterable(parts)).encode("utf-8")
+        starts = [b'<row r="%d">' % n for n in range(first + low + 1, first + high + 1)]
+        parts = zip(starts, *(column[low:high] for column in cells), itertools.repeat(b"</row>"))
+        yield b"".join(itertools.chain.from_iterable(parts))
 
 
 def to_xlsx(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
