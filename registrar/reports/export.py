@@ -3,7 +3,9 @@
 - XLSX (xlsxwriter, constant memory: rows streamed in order): the title, the parameters, the
   warehouse's refresh time, the paragraphs, then each section (heading, header row, rows); panes
   frozen below the first section's header, column widths fitted to the content, numbers and dates
-  typed as such.
+  typed as such. A table's rows are written as sheet XML by `_Xlsx` itself, each distinct value of a
+  column made once, into the package xlsxwriter wrote (a whole-university list is a million cells); their
+  cells carry no reference (`r`, optional in the format: Excel, LibreOffice and openpyxl place them in turn).
 - CSV: UTF-8 with a BOM so that Excel opens Cyrillic, the sections' headers in the chosen
   language. A document of several sections is one CSV: the sections stacked, with a first
   column naming each row's section (the union of the sections' columns, empty where a
