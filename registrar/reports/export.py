@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import heapq
 import io
 import itertools
@@ -134,7 +135,14 @@ def _column_values(series: pd.Series) -> list[object]:
 
 
 def _frame_columns(frame: pd.DataFrame) -> list[list[object]]:
-    return [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    """Each column's values as Python (`_column_values`); a column of texts, dates and None (as the reports'
+    frames hold them) as it is, with no value looked at twice (a whole student body's three date columns
+    through `_cell` took 1.5 s)."""
+    return [values if series.dtype == object and set(map(type, values := series.tolist())) <= _AS_IS
+            else _column_values(series) for series in (frame.iloc[:, i] for i in range(frame.shape[1]))]
+
+
+_AS_IS = {str, type(None), dt.date, dt.datetime, int, bool}  # what `_cell` returns unchanged
 
 
 T = TypeVar("T")
@@ -465,27 +473,44 @@ def to_csv(doc: ReportDocument, params: ReportParams) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     if not doc.sections:  # a document without tables: its parameters as label, value
         writer.writerows([[_csv_value(v) for v in pair] for pair in doc.parameters])
-    elif len(doc.sections) == 1:
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+    if len(doc.sections) == 1:
         frame = doc.sections[0].frame
         writer.writerow([_csv_value(str(c)) for c in frame.columns])
-        writer.writerows(_csv_rows([_each_distinct(values, _csv_value) for values in _frame_columns(frame)],
-                                   len(frame)))
+        body = [_csv_lines(_frame_columns(frame), len(frame))]
     else:
         columns: list[str] = []
         for section in doc.sections:
             columns += [str(c) for c in section.frame.columns if str(c) not in columns]
         writer.writerow([_csv_value(t("report_section", params.lang)), *map(_csv_value, columns)])
+        body = []
         for section in doc.sections:
             rows = len(section.frame)
-            values = [_each_distinct(v, _csv_value) for v in _frame_columns(section.frame)]
+            values = _frame_columns(section.frame)
             at = {str(c): i for i, c in enumerate(section.frame.columns)}  # a name twice: its last column
-            writer.writerows(_csv_rows([[_csv_value(section.heading)] * rows,
-                                        *(values[at[c]] if c in at else [""] * rows for c in columns)], rows))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            body.append(_csv_lines([[section.heading] * rows,
+                                    *(values[at[c]] if c in at else [None] * rows for c in columns)], rows))
+    return b"".join([("\ufeff" + out.getvalue()).encode("utf-8"), *body])
 
 
-def _csv_rows(columns: list[list[object]], rows: int) -> Iterator[tuple[object, ...]]:
-    return zip(*columns, strict=True) if columns else iter([()] * rows)
+def _csv_lines(columns: list[list[object]], rows: int) -> bytes:
+    """The rows of `columns` as csv.writer writes them (`_csv_value` of each value, quoted where it holds a
+    comma, a quote or a line break, lines ending in CR LF), in UTF-8; each distinct value of a column
+    converted once and the lines joined whole (csv.writer took 3 s for a whole student body's rows)."""
+    if not columns:
+        return b"\r\n" * rows
+    last = len(columns) - 1
+
+    def field(value: object, end: bytes, alone: bool) -> bytes:
+        text = _csv_value(value)
+        text = text if isinstance(text, str) else str(text)
+        if any(c in text for c in ',"\r\n') or (alone and not text):  # csv.writer: a lone empty field is ""
+            text = '"' + text.replace('"', '""') + '"'
+        return text.encode("utf-8") + end
+
+    cells = [_each_distinct(values, functools.partial(field, end=b"\r\n" if i == last else b",", alone=not last))
+             for i, values in enumerate(columns)]
+    return b"".join(itertools.chain.from_iterable(zip(*cells, strict=True)))
 
 
 def _csv_value(value: object) -> object:

@@ -179,7 +179,9 @@ def test_csv_columns_are_written_as_each_cell_would_be() -> None:
     converted by itself (export._csv_value), one section and stacked sections with their union of columns."""
     frame = _every_kind_of_value()
     other = frame[["mixed", "int"]].rename(columns={"int": "extra"}).head(5)
-    for sections in ([Section("Бір", frame)], [Section("Бір", frame), Section("=Екі", other)]):
+    alone = pd.DataFrame({"x": ["", None, "a,b", 'q"', "l\nm", "r\rn", "", 7]})  # csv.writer: a lone "" is quoted
+    for sections in ([Section("Бір", frame)], [Section("Бір", frame), Section("=Екі", other)], [Section("", alone)],
+                     [Section("", alone), Section("Екі", alone.head(2))]):
         doc = ReportDocument("T", [], sections, "csv")
         got = export.render(doc, "csv", ReportParams(lang="en"), None).decode("utf-8-sig")
         out = io.StringIO()
