@@ -140,6 +140,7 @@ def _every_kind_of_value() -> pd.DataFrame:
         "mixed": [True, 1, 1.0, False, 0, "1", dt.date(2020, 1, 1), dt.datetime(2020, 1, 1, 12), Decimal("2.50"),
                   None, float("nan"), pd.NA, pd.NaT, dt.time(8, 30), "-x", *[""] * (n - 15)],
         "nullable": pd.array([1, None, *range(n - 2)], dtype="Int64"),
+        "object_nan": pd.Series(["a", float("nan"), 3, None, *[""] * (n - 4)], dtype=object),
     })
 
 
@@ -167,6 +168,12 @@ def test_xlsx_table_cells_read_back_as_xlsxwriter_writes_them() -> None:
 
     header = next(c.row for c in ws["A"] if c.value == "text")
     assert cells(ws, header + 1, len(frame)) == cells(want, 1, len(frame))
+    column = {c.value: [ws.cell(header + 1 + i, c.column).value for i in range(15)] for c in ws[header]}
+    assert column["float"][:9] == [1.5, -0.25, 1e-9, 123456789.123, 2, None, None, "=1/0", "=-1/0"]
+    assert column["mixed"] == [True, 1, 1, False, 0, "1", dt.datetime(2020, 1, 1), dt.datetime(2020, 1, 1, 12), 2.5,
+                               None, None, None, None, "08:30:00", "-x"]
+    assert column["nullable"][:2] == [1, None] and column["date"][:2] == [dt.datetime(2025, 2, 3), None]
+    assert column["object_nan"][:4] == ["a", None, 3, None]
     assert [c.value for c in ws[header + len(frame) + 2]][:1] == ["Екі"]  # what follows the body is in place
     assert cells(ws, header + len(frame) + 4, 1) == cells(want, 1, 1)
     assert ws.cell(header + len(frame) + 6, 1).value == "Тіркеуші"
@@ -195,6 +202,9 @@ def test_csv_columns_are_written_as_each_cell_would_be() -> None:
                 row = [*([section.heading] if stacked else []), *(by_name.get(c) for c in names)]
                 writer.writerow([export._csv_value(v) for v in row])
         assert got == out.getvalue()
+    rows = list(csv.reader(io.StringIO(export.render(ReportDocument("T", [], [Section("", frame)], "csv"), "csv",
+                                                     ReportParams(lang="en"), None).decode("utf-8-sig"), newline="")))
+    assert [r[-1] for r in rows[:5]] == ["object_nan", "a", "", "3", ""]  # NaN is empty, not "nan"
 
 
 def test_xlsx_text_that_looks_like_xml_stays_text() -> None:
