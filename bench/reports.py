@@ -3,15 +3,15 @@ parameters taken from the data (the latest regular term with results, the last c
 the data's last year, a graduate and a student studying now), each of its formats, timed from
 the parameter checks to the file's bytes, as `registrar report` makes it.
 
-    python -m bench.reports [--only NAME ...] [--faculty CODE|largest] [--repeat 3] [--json OUT]
+    python -m bench.reports [--only NAME ...] [--formats FMT ...] [--faculty CODE|largest] [--repeat 3] [--json OUT]
     (REGISTRAR_HOME names the warehouse)
 
 Used by `registrar-bench`; a measurement, not a test. A report the data cannot give (no diploma
 register in the export) is listed with its refusal, not timed. An official document is made without
 an outgoing number (`run.produce(register=False)`): timing it issues nothing. `--faculty` times the
 reports that take one for that faculty only (`largest`: the faculty with the most students studying),
-as a dean gets them. Each format's CPU seconds are kept beside the wall-clock ones: on a shared
-machine they are the steadier measure.
+as a dean gets them; `--formats` times only those formats (say xlsx csv, no PDF). Each format's CPU
+seconds are kept beside the wall-clock ones: on a shared machine they are the steadier measure.
 """
 
 from __future__ import annotations
@@ -64,10 +64,10 @@ def _candidates(con: duckdb.DuckDBPyConnection, report: Report,
 
 
 def measure(repeat: int = 3, only: tuple[str, ...] = (), say=lambda _line: None,
-            faculty: str | None = None) -> dict[str, Any]:
+            faculty: str | None = None, formats: tuple[str, ...] = ()) -> dict[str, Any]:
     """Per report (`only` these, if given; with `faculty`, only those that take one): the parameters
-    used, and per format p50/max wall-clock seconds and p50 CPU seconds over `repeat` runs; `say` gets
-    each report's line as it is done."""
+    used, and per format (`formats` only, if given) p50/max wall-clock seconds and p50 CPU seconds over
+    `repeat` runs; `say` gets each report's line as it is done."""
     wh = Warehouse.published()
     results: dict[str, Any] = {}
     try:
@@ -78,10 +78,12 @@ def measure(repeat: int = 3, only: tuple[str, ...] = (), say=lambda _line: None,
                 if faculty == "largest":
                     faculty = _largest_faculty(con)
                 refusal, chosen = "", None
+                timed = [fmt for fmt in report.formats if not formats or fmt in formats]
                 for given in _candidates(con, report, faculty):
                     try:
                         parsed = params.parse(report, con, lang="ru", **given)  # type: ignore[arg-type]
-                        run.produce(report, parsed, (report.formats[0],), con, register=False)
+                        run.produce(report, parsed, (timed[0] if timed else report.formats[0],), con,
+                                    register=False)
                         chosen = given
                         break
                     except ReportError as refused:
@@ -90,7 +92,7 @@ def measure(repeat: int = 3, only: tuple[str, ...] = (), say=lambda _line: None,
                     results[name] = {"refused": refusal}
                     continue
                 timings: dict[str, Any] = {}
-                for fmt in report.formats:
+                for fmt in timed:
                     samples, cpu = [], []
                     for _ in range(repeat):
                         started, started_cpu = time.perf_counter(), time.process_time()
@@ -124,10 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", help="write the results to this file too")
     parser.add_argument("--only", nargs="*", default=[], metavar="REPORT", help="only these reports")
+    parser.add_argument("--formats", nargs="*", default=[], metavar="FMT", help="only these formats (xlsx csv pdf)")
     parser.add_argument("--faculty", metavar="CODE", help="one faculty's lists (a code, or 'largest')")
     args = parser.parse_args(argv)
     results = measure(args.repeat, tuple(args.only), say=lambda text: print(text, flush=True),
-                      faculty=args.faculty)
+                      faculty=args.faculty, formats=tuple(args.formats))
     for name, r in results.items():
         if "refused" in r:
             print(line(name, r))

@@ -3,7 +3,9 @@
 - XLSX (xlsxwriter, constant memory: rows streamed in order): the title, the parameters, the
   warehouse's refresh time, the paragraphs, then each section (heading, header row, rows); panes
   frozen below the first section's header, column widths fitted to the content, numbers and dates
-  typed as such.
+  typed as such. A table's rows are written as sheet XML by `_Xlsx` itself, each distinct value of a
+  column made once, into the package xlsxwriter wrote (a whole-university list is a million cells); their
+  cells carry no reference (`r`, optional in the format: Excel, LibreOffice and openpyxl place them in turn).
 - CSV: UTF-8 with a BOM so that Excel opens Cyrillic, the sections' headers in the chosen
   language. A document of several sections is one CSV: the sections stacked, with a first
   column naming each row's section (the union of the sections' columns, empty where a
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import heapq
 import io
 import itertools
@@ -42,9 +45,12 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Callable
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import xlsxwriter
@@ -129,17 +135,34 @@ def _column_values(series: pd.Series) -> list[object]:
 
 
 def _frame_columns(frame: pd.DataFrame) -> list[list[object]]:
-    return [_column_values(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    """Each column's values as Python (`_column_values`); a column of texts, dates and None (as the reports'
+    frames hold them) as it is, with no value looked at twice (a whole student body's three date columns
+    through `_cell` took 1.5 s)."""
+    return [values if series.dtype == object and set(map(type, values := series.tolist())) <= _AS_IS
+            else _column_values(series) for series in (frame.iloc[:, i] for i in range(frame.shape[1]))]
 
 
-def _rows(frame: pd.DataFrame) -> list[list[object]]:
-    return [list(row) for row in zip(*_frame_columns(frame), strict=True)] if frame.shape[1] else \
-        [[] for _ in range(len(frame))]
+_AS_IS = {str, type(None), dt.date, dt.datetime, int, bool}  # what `_cell` returns unchanged
+
+
+T = TypeVar("T")
+
+
+def _each_distinct(values: list[object], make: Callable[[object], T]) -> list[T]:
+    """`make` of each of `values`, called once per distinct value (a list of the whole student body repeats
+    its programmes, groups and results). A boolean and a number it equals (True, 1, 1.0) are told apart."""
+    kinds = set(map(type, values))
+    if len(kinds & {bool, int, float}) > 1:
+        keyed = list(zip(map(type, values), values, strict=True))
+        made_keyed = {key: make(key[1]) for key in set(keyed)}
+        return list(map(made_keyed.__getitem__, keyed))
+    made = {value: make(value) for value in set(values)}
+    return list(map(made.__getitem__, values))
 
 
 def _text_width(values: list[object]) -> int:
-    """The longest of `values` as printed (`_text`), each distinct value measured once."""
-    return max((len(_text(v)) for v in set(values)), default=0)
+    """The longest of `values` as printed (`_text`), each distinct value measured once (a text as it is)."""
+    return max((len(v) if type(v) is str else len(_text(v)) for v in set(values)), default=0)
 
 
 def _text(value: object) -> str:
@@ -166,13 +189,22 @@ class _Xlsx:
     """A workbook written by xlsxwriter in constant-memory mode (each row is flushed once the next
     begins, so rows are written in order) with the cell formats made once and shared: every text is
     written as a string (never a formula), one starting with = + - @, a tab or a carriage return
-    also quote-prefixed (stays text when edited in Excel)."""
+    also quote-prefixed (stays text when edited in Excel).
+
+    A table's body (`rows`) does not go through xlsxwriter, whose 7–10 µs of Python a cell made a
+    whole-university list (a million cells) take 7–10 s: each column's cells are made as sheet XML once
+    per distinct value (`_CellXml`), xlsxwriter writes two placeholder cells at the body's first and
+    last cell (so its rows, dimension and panes stay its own), and `close` puts the rows in their place
+    in the sheet's XML, the package deflated at XLSX_DEFLATE_LEVEL."""
 
     def __init__(self, out: io.BytesIO) -> None:
+        self.out = out
         self.book = xlsxwriter.Workbook(out, {
             "constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
             "strings_to_urls": False, "remove_timezone": True, "nan_inf_to_errors": True})
         self._formats: dict[tuple[bool, float | None, bool, str | None], Format | None] = {}
+        self._token = uuid.uuid4().hex  # the placeholders' text: no report's text holds it
+        self._bodies: dict[Worksheet, list[tuple[str, int, list[list[bytes]]]]] = {}
 
     def fmt(self, bold: bool = False, size: float | None = None, quote: bool = False,
             number: str | None = None) -> Format | None:
@@ -211,25 +243,118 @@ class _Xlsx:
             text = str(value)
             ws.write_string(row, col, text, self.fmt(bold, size, text.startswith(FORMULA_START)))
 
-    def rows(self, ws: Worksheet, first: int, columns: list[list[object]], first_col: int = 0) -> int:
-        """The rows of `columns` from row `first`: plain cells written straight, the rest by `put`;
-        the next free row."""
-        write_string, write_number, put = ws.write_string, ws.write_number, self.put
-        row = first
-        for values in zip(*columns, strict=True):
-            for col, value in enumerate(values, start=first_col):
-                kind = type(value)
-                if kind is str:
-                    if value.startswith(FORMULA_START):
-                        put(ws, row, col, value)
-                    else:
-                        write_string(row, col, value)
-                elif kind is int or kind is float:
-                    write_number(row, col, value)
-                elif value is not None:
-                    put(ws, row, col, value)
-            row += 1
-        return row
+    def rows(self, ws: Worksheet, first: int, columns: list[list[object]]) -> int:
+        """The rows of `columns` (values as `_cell` gives them) from row `first`, column A; the next free
+        row. Written by `close`; here their cells' XML is made and their place held."""
+        count = len(columns[0]) if columns else 0
+        if not count:
+            return first
+        key = f"{self._token}-{sum(map(len, self._bodies.values()))}-"
+        ws.write_string(first, 0, key + "a")
+        if (count, len(columns)) != (1, 1):
+            ws.write_string(first + count - 1, len(columns) - 1, key + "z")
+        make = _CellXml(self, ws)
+        self._bodies.setdefault(ws, []).append((key, first, [make.column(values) for values in columns]))
+        return first + count
+
+    def close(self) -> bytes:
+        """The package's bytes: xlsxwriter's, with each body put in place of its placeholders."""
+        self.book.close()
+        data = self.out.getvalue()
+        if not self._bodies:
+            return data
+        sheets = [ws for ws in self.book.worksheets() if not ws.is_chartsheet]  # numbered as xlsxwriter names them
+        bodies = {f"xl/worksheets/sheet{n}.xml": self._bodies[ws]
+                  for n, ws in enumerate(sheets, start=1) if ws in self._bodies}
+        out = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(data)) as package, \
+                zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=XLSX_DEFLATE_LEVEL) as written:
+            for info in package.infolist():
+                xml = package.read(info)
+                if info.filename not in bodies:
+                    written.writestr(info.filename, xml)
+                    continue
+                with written.open(info.filename, "w") as fh:
+                    done = 0
+                    for key, first, cells in bodies.pop(info.filename):
+                        start = xml.rindex(b"<row ", 0, xml.index(f">{key}a<".encode()))
+                        last = xml.find(f">{key}z<".encode(), start)
+                        end = xml.index(b"</row>", start if last < 0 else last) + len(b"</row>")
+                        if not xml.startswith(f'<row r="{first + 1}"'.encode(), start):
+                            raise AssertionError(f"the placeholder of row {first + 1} is not where it was written")
+                        fh.write(xml[done:start])
+                        for chunk in _rows_xml(first, cells):
+                            fh.write(chunk)
+                        done = end
+                    fh.write(xml[done:])
+        if bodies:
+            raise AssertionError(f"no sheet XML for {sorted(bodies)}")
+        return out.getvalue()
+
+
+XLSX_DEFLATE_LEVEL = 3  # progression's sheet, 46 MB of XML: 0.17 s and 2.8 MB at 3 (as fast as 1, 3.0 MB),
+#                          0.5 s and 2.3 MB at zlib's default 6
+XLSX_MAX_TEXT = 32767  # characters in a cell (Excel's limit); xlsxwriter cuts a longer text there too
+_XML_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")  # not allowed in XML 1.0: written _xHHHH_
+_XML_ESCAPE_LIKE = re.compile("(_x[0-9a-fA-F]{4}_)")  # a text that reads as such an escape keeps its underscore
+_XML_CARE = re.compile("[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")  # a text written other than as is
+
+
+class _CellXml:
+    """The `<c>` elements of a sheet's body as xlsxwriter writes them in constant-memory mode, without
+    their reference (a row's cells follow each other from column A; an empty cell is `<c/>`): texts
+    inline, quote-prefixed as `_Xlsx.put` writes them, control characters as `_xHHHH_`; numbers and
+    booleans typed; dates and times as serial numbers in their number format. The styles are
+    xlsxwriter's own (`Format._get_xf_index`, as its writer numbers them)."""
+
+    def __init__(self, xl: _Xlsx, ws: Worksheet) -> None:
+        self.ws = ws
+        self._quote = xl.fmt(quote=True)
+        self._date = xl.fmt(number=DATE_FORMAT)
+        self._datetime = xl.fmt(number=DATETIME_FORMAT)
+
+    def column(self, values: list[object]) -> list[bytes]:
+        """Each value's element as UTF-8, made once per distinct value."""
+        return _each_distinct(values, lambda value: self.cell(value).encode("utf-8"))
+
+    def _style(self, fmt: Format | None) -> str:
+        return f' s="{fmt._get_xf_index()}"' if fmt else ""  # noqa: SLF001 - the index xlsxwriter writes
+
+    def cell(self, value: object) -> str:
+        """One value's element."""
+        if type(value) is str and len(value) <= XLSX_MAX_TEXT and not _XML_CARE.search(value) \
+                and not value.startswith(FORMULA_START) and value.strip() == value:
+            return f'<c t="inlineStr"><is><t>{value}</t></is></c>'  # most texts: nothing to escape or keep
+        if value is None:
+            return "<c/>"
+        if isinstance(value, bool):
+            return f'<c t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, int | float):
+            if math.isnan(value) or math.isinf(value):  # as nan_inf_to_errors writes them
+                formula, error = ("#NUM!", "#NUM!") if math.isnan(value) else \
+                    ("1/0" if value > 0 else "-1/0", "#DIV/0!")
+                return f'<c t="e"><f>{formula}</f><v>{error}</v></c>'
+            return f"<c><v>{value:.16G}</v></c>"
+        if isinstance(value, dt.datetime | dt.date):
+            number = self.ws._convert_date_time(value)  # noqa: SLF001 - xlsxwriter's serial, its epoch and zone
+            fmt = self._datetime if isinstance(value, dt.datetime) else self._date
+            return f"<c{self._style(fmt)}><v>{number:.16G}</v></c>"
+        text = (value if isinstance(value, str) else str(value))[:XLSX_MAX_TEXT]
+        style = self._style(self._quote) if text.startswith(FORMULA_START) else ""
+        text = _XML_CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", _XML_ESCAPE_LIKE.sub(r"_x005F\1", text))
+        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f'<c{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def _rows_xml(first: int, cells: list[list[bytes]], chunk: int = 20_000) -> Iterator[bytes]:
+    """The `<row>` elements of a body from 0-based row `first`, `chunk` rows at a time."""
+    count = len(cells[0])
+    for low in range(0, count, chunk):
+        high = min(count, low + chunk)
+        starts = [b'<row r="%d">' % n for n in range(first + low + 1, first + high + 1)]
+        parts = zip(starts, *(column[low:high] for column in cells), itertools.repeat(b"</row>"))
+        yield b"".join(itertools.chain.from_iterable(parts))
 
 
 def to_xlsx(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
@@ -289,8 +414,7 @@ def to_xlsx(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime
         taken = {ws.name}
         for section in doc.sections:
             _form_sheet(xl, section, taken)
-    xl.book.close()
-    return out.getvalue()
+    return xl.close()
 
 
 def _sheet_name(title: str) -> str:
@@ -349,21 +473,44 @@ def to_csv(doc: ReportDocument, params: ReportParams) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     if not doc.sections:  # a document without tables: its parameters as label, value
         writer.writerows([[_csv_value(v) for v in pair] for pair in doc.parameters])
-    elif len(doc.sections) == 1:
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+    if len(doc.sections) == 1:
         frame = doc.sections[0].frame
         writer.writerow([_csv_value(str(c)) for c in frame.columns])
-        writer.writerows([[_csv_value(v) for v in r] for r in _rows(frame)])
+        body = [_csv_lines(_frame_columns(frame), len(frame))]
     else:
         columns: list[str] = []
         for section in doc.sections:
             columns += [str(c) for c in section.frame.columns if str(c) not in columns]
         writer.writerow([_csv_value(t("report_section", params.lang)), *map(_csv_value, columns)])
+        body = []
         for section in doc.sections:
-            names = [str(c) for c in section.frame.columns]
-            for values in _rows(section.frame):
-                by_name = dict(zip(names, values, strict=True))
-                writer.writerow([_csv_value(section.heading), *(_csv_value(by_name.get(c)) for c in columns)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+            rows = len(section.frame)
+            values = _frame_columns(section.frame)
+            at = {str(c): i for i, c in enumerate(section.frame.columns)}  # a name twice: its last column
+            body.append(_csv_lines([[section.heading] * rows,
+                                    *(values[at[c]] if c in at else [None] * rows for c in columns)], rows))
+    return b"".join([("\ufeff" + out.getvalue()).encode("utf-8"), *body])
+
+
+def _csv_lines(columns: list[list[object]], rows: int) -> bytes:
+    """The rows of `columns` as csv.writer writes them (`_csv_value` of each value, quoted where it holds a
+    comma, a quote or a line break, lines ending in CR LF), in UTF-8; each distinct value of a column
+    converted once and the lines joined whole (csv.writer took 3 s for a whole student body's rows)."""
+    if not columns:
+        return b"\r\n" * rows
+    last = len(columns) - 1
+
+    def field(value: object, end: bytes, alone: bool) -> bytes:
+        text = _csv_value(value)
+        text = text if isinstance(text, str) else str(text)
+        if any(c in text for c in ',"\r\n') or (alone and not text):  # csv.writer: a lone empty field is ""
+            text = '"' + text.replace('"', '""') + '"'
+        return text.encode("utf-8") + end
+
+    cells = [_each_distinct(values, functools.partial(field, end=b"\r\n" if i == last else b",", alone=not last))
+             for i, values in enumerate(columns)]
+    return b"".join(itertools.chain.from_iterable(zip(*cells, strict=True)))
 
 
 def _csv_value(value: object) -> object:

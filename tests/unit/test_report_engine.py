@@ -8,6 +8,8 @@ import io
 import re
 import sys
 import warnings
+import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +19,7 @@ from fontTools.ttLib import TTFont
 from openpyxl.utils.escape import unescape
 from pypdf import PdfReader
 
+from registrar.common.i18n import t
 from registrar.reports import catalog, export, params
 from registrar.reports.base import ReportDocument, ReportError, ReportParams, Section
 from tests.support.pdf import KAZAKH_LOWER, pdf_text
@@ -117,6 +120,103 @@ def test_no_text_becomes_a_formula_in_xlsx_or_csv() -> None:
                                        .decode("utf-8-sig"), newline="")))
     assert [r[0] for r in rows[1:]] == ["'" + v for v in FORMULAS]
     assert [r[1] for r in rows[1:]] == ["-1.5", "2.0", "-3.0", "4.0", "5.0", "6.0"]
+
+
+def _every_kind_of_value() -> pd.DataFrame:
+    texts = ["Әбілқасымова Гүлнұр Серікқызы", "Иванов Иван Иванович", *FORMULAS, "a < b && c > d", "\"quoted\" 'x'",
+             "bell\x07 nul\x00 vt\x0b us\x1f", "_x0041_ stays", "tab\tand\nnewline", " leading", "trailing ", "",
+             "\ufffe\uffff", "ы" * 40_000, None, "Әбілқасымова Гүлнұр Серікқызы", "=1+1"]
+    n = len(texts)
+    return pd.DataFrame({
+        "text": texts,
+        "int": [0, -7, 2**40, *range(n - 3)],
+        "float": [1.5, -0.25, 1e-9, 123456789.123, 2.0, float("nan"), None, float("inf"), float("-inf"),
+                  *[i / 3 for i in range(n - 9)]],
+        "bool": [i % 3 == 0 for i in range(n)],
+        "date": [dt.date(2025, 2, 3), None, dt.date(1900, 3, 1), dt.date(2099, 12, 31),
+                 *[dt.date(2024, 9, 1)] * (n - 4)],
+        "datetime": pd.to_datetime([dt.datetime(2026, 1, 2, 3, 4, 5), None,
+                                    *[dt.datetime(2025, 6, 30, 23, 59)] * (n - 2)]),
+        "mixed": [True, 1, 1.0, False, 0, "1", dt.date(2020, 1, 1), dt.datetime(2020, 1, 1, 12), Decimal("2.50"),
+                  None, float("nan"), pd.NA, pd.NaT, dt.time(8, 30), "-x", *[""] * (n - 15)],
+        "nullable": pd.array([1, None, *range(n - 2)], dtype="Int64"),
+        "object_nan": pd.Series(["a", float("nan"), 3, None, *[""] * (n - 4)], dtype=object),
+    })
+
+
+def test_xlsx_table_cells_read_back_as_xlsxwriter_writes_them() -> None:
+    """A table's body is written as sheet XML by the exporter itself (export._CellXml, for speed): every kind
+    of value must read back (openpyxl) as the same value written cell by cell by xlsxwriter (`_Xlsx.put`,
+    what the exporter did before): value, type, number format, quote prefix, and the cells around it."""
+    frame = _every_kind_of_value()
+    doc = ReportDocument("Кесте", [("Тоқсан", "2025Q1")], [Section("Бөлім", frame), Section("Екі", frame.head(1))],
+                         "cells", signatories=[("Тіркеуші", "Ж. Жанова")])
+    book = openpyxl.load_workbook(io.BytesIO(export.render(doc, "xlsx", ReportParams(lang="kk"), None)))
+    ws = book.active
+    out = io.BytesIO()
+    xl = export._Xlsx(out)
+    reference = xl.book.add_worksheet("R")
+    for r, values in enumerate(zip(*export._frame_columns(frame), strict=True)):
+        for c, value in enumerate(values):
+            xl.put(reference, r, c, value)
+    xl.book.close()
+    want = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
+
+    def cells(sheet, first: int, count: int) -> list[list[tuple]]:
+        return [[(c.value, c.data_type, c.number_format, c.quotePrefix) for c in row]
+                for row in sheet.iter_rows(min_row=first, max_row=first + count - 1, max_col=frame.shape[1])]
+
+    header = next(c.row for c in ws["A"] if c.value == "text")
+    assert cells(ws, header + 1, len(frame)) == cells(want, 1, len(frame))
+    column = {c.value: [ws.cell(header + 1 + i, c.column).value for i in range(15)] for c in ws[header]}
+    assert column["float"][:9] == [1.5, -0.25, 1e-9, 123456789.123, 2, None, None, "=1/0", "=-1/0"]
+    assert column["mixed"] == [True, 1, 1, False, 0, "1", dt.datetime(2020, 1, 1), dt.datetime(2020, 1, 1, 12), 2.5,
+                               None, None, None, None, "08:30:00", "-x"]
+    assert column["nullable"][:2] == [1, None] and column["date"][:2] == [dt.datetime(2025, 2, 3), None]
+    assert column["object_nan"][:4] == ["a", None, 3, None]
+    assert [c.value for c in ws[header + len(frame) + 2]][:1] == ["Екі"]  # what follows the body is in place
+    assert cells(ws, header + len(frame) + 4, 1) == cells(want, 1, 1)
+    assert ws.cell(header + len(frame) + 6, 1).value == "Тіркеуші"
+    assert ws.max_row == header + len(frame) + 6 and ws.max_column == frame.shape[1]
+    assert ws.freeze_panes == f"A{header + 1}"
+
+
+def test_csv_columns_are_written_as_each_cell_would_be() -> None:
+    """The CSV converts a column's distinct values once (for speed): the file must be that of every cell
+    converted by itself (export._csv_value), one section and stacked sections with their union of columns."""
+    frame = _every_kind_of_value()
+    other = frame[["mixed", "int"]].rename(columns={"int": "extra"}).head(5)
+    alone = pd.DataFrame({"x": ["", None, "a,b", 'q"', "l\nm", "r\rn", "", 7]})  # csv.writer: a lone "" is quoted
+    for sections in ([Section("Бір", frame)], [Section("Бір", frame), Section("=Екі", other)], [Section("", alone)],
+                     [Section("", alone), Section("Екі", alone.head(2))]):
+        doc = ReportDocument("T", [], sections, "csv")
+        got = export.render(doc, "csv", ReportParams(lang="en"), None).decode("utf-8-sig")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        names = list(dict.fromkeys(str(c) for s in sections for c in s.frame.columns))
+        stacked = len(sections) > 1
+        writer.writerow([export._csv_value(v) for v in [*([t("report_section", "en")] if stacked else []), *names]])
+        for section in sections:
+            for values in zip(*export._frame_columns(section.frame), strict=True):
+                by_name = dict(zip(map(str, section.frame.columns), values, strict=True))
+                row = [*([section.heading] if stacked else []), *(by_name.get(c) for c in names)]
+                writer.writerow([export._csv_value(v) for v in row])
+        assert got == out.getvalue()
+    rows = list(csv.reader(io.StringIO(export.render(ReportDocument("T", [], [Section("", frame)], "csv"), "csv",
+                                                     ReportParams(lang="en"), None).decode("utf-8-sig"), newline="")))
+    assert [r[-1] for r in rows[:5]] == ["object_nan", "a", "", "3", ""]  # NaN is empty, not "nan"
+
+
+def test_xlsx_text_that_looks_like_xml_stays_text() -> None:
+    """xlsxwriter writes a text of the form <r>…</r> unescaped, as rich-text XML: the exporter escapes every text
+    (and keeps a text's leading and trailing spaces, which openpyxl keeps whatever the XML says)."""
+    frame = pd.DataFrame({"Аты": ["<r><t>x</t></r>", "</t></is></c><c><v>1</v></c>", " a ", "b"]})
+    doc = ReportDocument("T", [], [Section("", frame)], "xml")
+    data = export.render(doc, "xlsx", ReportParams(lang="en"), None)
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in ws["A"]][-4:] == list(frame["Аты"])
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert '<t xml:space="preserve"> a </t>' in sheet and "<t>b</t>" in sheet
 
 
 @pytest.mark.parametrize("size", [8.0, 5.5])
