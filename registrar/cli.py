@@ -278,7 +278,7 @@ HARDENING = ("--client.showErrorDetails", "none", "--client.toolbarMode", "minim
              "--server.runOnSave", "false", "--browser.gatherUsageStats", "false")
 # Streamlit runs a full garbage collection after every script run by default: with 50 sessions it was
 # half the server's CPU, all of it holding the interpreter lock every page run waits for (measured in
-# bench/README.md, "Load held"). Python's own generational collection still runs; the memory that
+# bench/README.md, "Served as deployed"). Python's own generational collection still runs; the memory that
 # matters (query results) is bounded by the query cache.
 # It also watches the source files of every imported module, to rerun on a change: for each new
 # session and after each run it walks the paths of all of them (0.8 s a session, 50 % of a sign-in's

@@ -135,7 +135,7 @@ def test_serve_in_several_processes_starts_one_server_per_port_and_stops_them_to
 def test_serve_neither_collects_garbage_nor_watches_source_files_after_every_page_run(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Streamlit's full collection after each run was half the server's CPU under load, and its watch
-    of every imported module's source half of a sign-in's (bench/README.md, "Load held")."""
+    of every imported module's source half of a sign-in's (bench/README.md, "Served as deployed")."""
     found = options(started(monkeypatch, []))
     assert found["runner.postScriptGC"] == ["false"]
     assert found["server.fileWatcherType"] == ["none"]
