@@ -22,6 +22,10 @@ from registrar.common.paths import Home
 from registrar.pipeline.refresh import refresh
 from tests.support.extracts import MINI, quiet
 
+# The demo university the dashboards' tests and others share (tests/conftest.py, published_demo: built
+# once per session): several faculties, terms and years, so that every page has data.
+DASHBOARD_DEMO = {"students": 400, "years": 3, "seed": 5}
+
 
 def session_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The temporary folder of this whole `pytest` run, shared by its xdist workers (each worker's

@@ -7,28 +7,28 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from demo import write_demo
 from registrar.common.paths import PROJECT_DIR, Home
 from registrar.pipeline.refresh import RefreshFailed, refresh
 from tests.support.extracts import MINI, quiet
+from tests.support.homes import DASHBOARD_DEMO
 
 pytestmark = pytest.mark.xdist_group("contingent")
 
-STUDENTS, YEARS = 500, 3
+STUDENTS, YEARS = DASHBOARD_DEMO["students"], DASHBOARD_DEMO["years"]
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    root = tmp_path_factory.mktemp("contingent")
-    write_demo(root / "extracts", students=STUDENTS, years=YEARS, seed=11)
-    home = Home(root / "home")
-    refresh(root / "extracts", home, quiet)
-    con = duckdb.connect(str(home.warehouse), read_only=True)
+def warehouse(published_demo: Home) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The session's shared demo university (tests/conftest.py, published_demo), read-only: what these
+    tests check holds for any demo, and that refresh is built once per session for the dashboards' tests
+    anyway, where a demo of this module's own was one more whole refresh."""
+    con = duckdb.connect(str(published_demo.warehouse), read_only=True)
     yield con
     con.close()
 
