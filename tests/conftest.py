@@ -10,7 +10,7 @@ import pytest
 
 from registrar.common.paths import Home
 from tests.support.extracts import MINI
-from tests.support.homes import copy_home, demo_once, mini_once
+from tests.support.homes import DASHBOARD_DEMO, copy_home, demo_once, mini_once
 from tests.support.students import Student, known_student
 
 UNIT_TIER = Path(__file__).resolve().parent / "unit"
@@ -22,11 +22,6 @@ def mini_dir(tmp_path: Path) -> Path:
     target = tmp_path / "extracts"
     shutil.copytree(MINI, target)
     return target
-
-
-# The dashboards' tests share one small demo university (run them in xdist_group "dashboards"
-# so that it is built once): several faculties, terms and years, so that every page has data.
-DASHBOARD_DEMO = {"students": 400, "years": 3, "seed": 5}
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """The dbt documentation site of the published warehouse, as one static HTML file.
 
 dbt reads the catalog from a database it opens for writing, so it works on a copy and
-never takes a lock on the file the dashboards read.
+never takes a lock on the file the dashboards read. It starts from the parse the refreshes keep, with
+the profile the last refresh gave dbt, so dbt parses only what changed since (not the whole project).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from registrar.common.paths import WAREHOUSE_NAME, Home
+from registrar.pipeline import history
 from registrar.pipeline.dbt import run_dbt
+from registrar.pipeline.refresh import build_memory_limit
 
 
 def generate_docs(home: Home, progress: Callable[[str], None] = print) -> Path:
@@ -23,7 +26,15 @@ def generate_docs(home: Home, progress: Callable[[str], None] = print) -> Path:
     work.mkdir(parents=True)
     copy = work / WAREHOUSE_NAME
     shutil.copy2(home.warehouse, copy)
-    result = run_dbt(["docs", "generate", "--static"], copy, work, progress)
+    # a copy of the home's kept parse (the home's own file keeps its mode), and the last refresh's memory
+    # limit, which is part of dbt's profile: a profile that differs would make dbt parse everything again
+    parsed = work / home.dbt_parse_cache.name
+    if home.dbt_parse_cache.exists():
+        shutil.copyfile(home.dbt_parse_cache, parsed)
+    record = history.current_record(home)
+    extract_bytes = sum(int(str(f.get("bytes") or 0)) for f in record.files) if record else 0
+    result = run_dbt(["docs", "generate", "--static"], copy, work, progress, parse_cache=parsed,
+                     memory_limit=build_memory_limit(extract_bytes))
     if not result.ok:
         raise RuntimeError("dbt docs generate failed: " + "; ".join(f["message"] for f in result.failures))
     site = home.root / "docs"

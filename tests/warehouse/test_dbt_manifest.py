@@ -1,5 +1,5 @@
 """The layering of the dbt project and its interface to the Python, checked on dbt's own manifest
-(`dbt parse`, run as the refresh runs dbt: registrar.pipeline.dbt.run_dbt).
+(`dbt parse`, run as the refresh runs dbt: tests/support/dbt_run.py).
 
 **Areas.** A model's area is the folder under its layer: `models/intermediate/<area>/`,
 `models/marts/<area>/`, `models/reports/<area>/` (academic, contingent, core, registrar …).
@@ -35,8 +35,7 @@ from typing import Any
 import pytest
 
 from policy import PROJECT_DIR
-from registrar.pipeline.dbt import run_dbt
-from tests.support.extracts import quiet
+from tests.support.dbt_run import run_dbt_as_a_refresh
 
 Manifest = dict[str, Any]
 
@@ -51,7 +50,7 @@ COUNTS_CONTINGENT_NAME = re.compile(r"^rpt_(census_|stat_form_)")
 def manifest(tmp_path_factory: pytest.TempPathFactory) -> Manifest:
     """dbt's manifest of the project as it stands (parsed, nothing built)."""
     run_dir = tmp_path_factory.mktemp("dbt_parse")
-    result = run_dbt(["parse"], run_dir / "parse.duckdb", run_dir, quiet)
+    result = run_dbt_as_a_refresh(["parse"], run_dir)
     assert result.ok, result.failures
     return json.loads((run_dir / "dbt_target" / "manifest.json").read_text(encoding="utf-8"))
 

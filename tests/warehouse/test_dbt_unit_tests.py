@@ -11,18 +11,16 @@ from pathlib import Path
 import pytest
 
 from registrar.common.paths import WAREHOUSE_NAME, Home
-from registrar.pipeline.dbt import run_dbt
 from registrar.pipeline.refresh import BUILD_SELECTION
-from tests.support.extracts import quiet
+from tests.support.dbt_run import run_dbt_as_a_refresh
 
 pytestmark = pytest.mark.xdist_group("mini_refresh")
 
 
 def test_every_dbt_unit_test_passes(published_mini: Home, tmp_path: Path) -> None:
     # unit tests read the columns of their models' inputs from a built warehouse: a copy of one
-    database = tmp_path / WAREHOUSE_NAME
-    shutil.copy2(published_mini.warehouse, database)
-    result = run_dbt(["test", "--select", "test_type:unit"], database, tmp_path, quiet)
+    shutil.copy2(published_mini.warehouse, tmp_path / WAREHOUSE_NAME)
+    result = run_dbt_as_a_refresh(["test", "--select", "test_type:unit"], tmp_path)  # parses only what changed
     units = [r for r in result.results if str(r["unique_id"]).startswith("unit_test.")]
     assert result.ok, result.failures
     assert len(units) >= 30 and {r["status"] for r in units} == {"pass"}

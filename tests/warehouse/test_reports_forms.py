@@ -25,7 +25,7 @@ from registrar.pipeline.dbt import dbt_executable
 from registrar.reports import export
 from registrar.reports.base import ReportDocument, ReportError, ReportParams
 from registrar.reports.library.stat_forms import REPORTS, census_dates
-from tests.support.homes import copy_home, demo_once
+from tests.support.homes import DASHBOARD_DEMO, copy_home, demo_once
 
 pytestmark = pytest.mark.xdist_group("reports_forms")
 
@@ -36,9 +36,9 @@ IN_FORCE = "h.valid_from <= ? and (h.valid_to > ? or h.valid_to is null)"
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    """A copy of this demo's refresh, built once per session (the same demo as tests/conftest.py
-    DASHBOARD_DEMO: one build serves both)."""
-    built = demo_once(tmp_path_factory, students=400, years=3, seed=5)
+    """A copy of the shared demo's refresh, built once per session (tests/support/homes.py DASHBOARD_DEMO,
+    as tests/conftest.py published_demo: one build serves both)."""
+    built = demo_once(tmp_path_factory, **DASHBOARD_DEMO)
     return copy_home(built, tmp_path_factory.mktemp("forms") / "home")
 
 
