@@ -586,9 +586,12 @@ def _column_texts(series: pd.Series) -> list[str]:
     """A column as printed: a float column shows 2 decimals unless all its values are whole."""
     values = _column_values(series)
     floats = [v for v in values if isinstance(v, float)]
-    if floats and not all(v.is_integer() for v in floats):
-        return ["" if v is None else f"{v:.2f}" if isinstance(v, float) else _text(v) for v in values]
-    return [v if type(v) is str else _text(v) for v in values]
+    show = (lambda v: "" if v is None else f"{v:.2f}" if isinstance(v, float) else _text(v)) \
+        if floats and not all(v.is_integer() for v in floats) else _text
+    if len(set(map(type, values)) - {str, type(None)}) > 1:  # 1, 1.0 and True are one key: each value alone
+        return [v if type(v) is str else show(v) for v in values]
+    shown = _PerChar(show)  # once per distinct value
+    return [v if type(v) is str else shown[v] for v in values]
 
 
 def _wrap(width_of: Callable[[str], float], text: str, width: float) -> list[str]:
@@ -648,6 +651,7 @@ class _Type:
         self._heads: dict[tuple[float, float, str] | tuple[float, float], str] = {}
         self._advance = _PerChar(lambda c: self.font.cw[ord(c)])  # a character's width in the font
         self._glyph = _PerChar(lambda c: chr(g) if (g := self.font.subset.pick(ord(c))) else "")  # in the subset
+        self._code = _PerChar(lambda c: self.font.escape_text(self._glyph[c]))  # as written: escape_text is per glyph
 
     def width(self, text: str) -> float:
         """As pdf.get_string_width(text) in this style and size."""
@@ -682,8 +686,7 @@ class _Type:
         """The end of `text`'s operator (` Td (glyphs) Tj ET`), or None where cell() must draw it."""
         if text not in self._glyphs:
             special = _RIGHT_TO_LEFT.search(text) or (self.pdf.str_alias_nb_pages or "\0") in text
-            self._glyphs[text] = None if special else " Td (" + self.font.escape_text(
-                "".join(map(self._glyph.__getitem__, text))) + ") Tj ET"
+            self._glyphs[text] = None if special else " Td (" + "".join(map(self._code.__getitem__, text)) + ") Tj ET"
         return self._glyphs[text]
 
     def head(self, x: float, w: float, text: str, right: bool) -> str:
@@ -715,10 +718,8 @@ class _Type:
         return None if tail is None else self.head(x, w, text, right) + self.baseline(y, h) + tail
 
 
-# Marks in a row's operators made ahead (_pdf_table), never in a page's operators (not latin-1): the row's top,
-# height and the baseline of each line, or that only cell() draws one of its texts.
-_TOP, _TALL, _SLOW = "\ue000", "\ue001", "\ue002"
-_BASELINES = tuple(map(chr, range(0xE100, 0xE140)))
+_SLOW = "\ue000"  # a row's operators made ahead (_pdf_table) where only cell() draws a text: not latin-1, so
+# never in a page's operators
 
 
 def _longest(column: list[str], n: int = 5) -> list[str]:
@@ -786,6 +787,7 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     kinds = {False: _Type(pdf, "", size), True: _Type(pdf, "B", size)}
     plain = kinds[False].plain()  # nothing in a table changes colours or spacing
     wraps: dict[bool, list[dict[str, list[str]]]] = {bold: [{} for _ in widths] for bold in kinds}
+    repeated: dict[tuple[bool, tuple[str, ...], float, str], str] = {}  # a header row's operators at y
 
     def lines_of(value: str, col: int, bold: bool) -> list[str]:
         known = wraps[bold][col]
@@ -808,6 +810,12 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
                     draw(codes, True)
         font = kind.select()  # written before the row's first text, as cell() writes it
         y = pdf.get_y()
+        key = (bold, tuple(values), y, font)
+        if key in repeated:  # the header again, on a page like the last
+            pdf._out(repeated[key])  # noqa: SLF001
+            pdf.set_xy(pdf.l_margin, y + height)
+            return
+        drawn_by_cell = False
         top, tall = f"{(pdf.h - y) * k:.2f}", f"{-height * k:.2f}"
         baselines: list[str] = []
         ops: list[str] = []
@@ -823,7 +831,7 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
                     font = ""
                 if tail is None:  # a text only cell() draws right
                     pdf._out("\n".join(ops))  # noqa: SLF001
-                    ops = []
+                    ops, drawn_by_cell = [], True
                     pdf.set_xy(lefts[col] + pad, y + pad + n * line_height)
                     pdf.cell(inner[col], line_height, line, align="R" if right else "L")
                     continue
@@ -834,6 +842,8 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
             ops.append(font)
         if ops:
             pdf._out("\n".join(ops))  # noqa: SLF001
+            if bold and not drawn_by_cell:
+                repeated[key] = "\n".join(ops)
         pdf.set_xy(pdf.l_margin, y + height)
 
     if pdf.get_y() + 4 * line_height > pdf.page_break_trigger:  # no header alone at a page's foot
@@ -848,50 +858,51 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     regular = kinds[False]
 
     def cell_ops(col: int) -> _PerChar:
-        """Per text of column `col`: its cell's operators with the row's top, height and baselines left
-        open (_TOP, _TALL, _BASELINES), or _SLOW where only cell() draws one of its lines."""
-        frame_op = f"{rect_x[col]} {_TOP} {rect_w[col]} {_TALL} re S"
+        """Per text of column `col`: its cell's operators as a %-template of the row's top (%(t)s), height
+        (%(h)s) and the baseline of each of its lines (%(0)s, %(1)s, ...), or _SLOW where only cell()
+        draws one of its lines."""
+        frame_op = f"{rect_x[col]} %(t)s {rect_w[col]} %(h)s re S"
         x, w, right = lefts[col] + pad, inner[col], numeric[col]
+        left = regular.head(x, w, "", False)  # a left-aligned text starts where its cell does
 
         def make(value: str) -> str:
+            if not value:
+                return frame_op
             ops = [frame_op]
             for n, line in enumerate(lines_of(value, col, False)):
-                tail = regular.tail(line) if line else ""
-                if tail is None or n >= len(_BASELINES):
+                tail = regular.tail(line)
+                if tail is None:
                     return _SLOW
-                if line:
-                    ops.append(regular.head(x, w, line, right) + _BASELINES[n] + tail)
+                ops.append(f"{regular.head(x, w, line, True) if right else left}%({n})s{tail.replace('%', '%%')}")
             return "\n".join(ops)
         return _PerChar(make)
 
     cells = [list(map(cell_ops(col).__getitem__, column)) for col, column in enumerate(columns)]
-    counts = [list(map(_PerChar(lambda value, col=col: len(lines_of(value, col, False))).__getitem__, column))
-              for col, column in enumerate(columns)]
-    heights = _PerChar(lambda n: (n * line_height + 2 * pad, f"{-(n * line_height + 2 * pad) * k:.2f}"))
-    places: dict[float, tuple[str, list[str]]] = {}  # a row's top and baselines at y, as draw() writes them
+    lines = [list(map({value: len(wrapped) for value, wrapped in wraps[False][col].items()}.__getitem__, column))
+             for col, column in enumerate(columns) if any(len(w) > 1 for w in wraps[False][col].values())]
+    per_row = itertools.repeat(1) if not lines else lines[0] if len(lines) == 1 else map(max, zip(*lines, strict=True))
+    places: dict[tuple[float, int], dict[str, str]] = {}  # top, height and baselines at y, as draw() writes them
     done: list[str] = []  # rows not yet written
-    y = pdf.get_y()
-    rows = map("\n".join, zip(*cells, strict=True))
-    for row, n, values in zip(rows, map(max, zip(*counts, strict=True)), zip(*columns, strict=True), strict=True):
-        height, tall = heights[n]
-        if _SLOW in row or y + height > pdf.page_break_trigger or not regular.is_set():
+    y, ready = pdf.get_y(), regular.is_set()
+    for i, (row, n) in enumerate(zip(map("\n".join, zip(*cells, strict=True)), per_row, strict=False)):
+        height = n * line_height + 2 * pad
+        if _SLOW in row or y + height > pdf.page_break_trigger:
             if done:
                 pdf._out("\n".join(done))  # noqa: SLF001
                 done = []
             pdf.set_xy(pdf.l_margin, y)
-            draw(values, False)
-            y = pdf.get_y()
+            draw([column[i] for column in columns], False)
+            y, ready = pdf.get_y(), regular.is_set()
             continue
-        place = places.get(y)
+        if not ready:  # the font, before the row's first text (or after its frames), as draw() writes it
+            font, first = regular.select(), row.find("BT ")
+            row = f"{row}\n{font}" if first < 0 else f"{row[:first]}{font}\n{row[first:]}"
+            ready = True
+        place = places.get((y, n))
         if place is None:
-            place = places[y] = (f"{(pdf.h - y) * k:.2f}", [])
-        top, baselines = place
-        while len(baselines) < n:
-            baselines.append(regular.baseline(y + pad + len(baselines) * line_height, line_height))
-        row = row.replace(_TOP, top).replace(_TALL, tall)
-        for placeholder, baseline in zip(_BASELINES, baselines[:n], strict=False):
-            row = row.replace(placeholder, baseline)
-        done.append(row)
+            place = places[y, n] = {"t": f"{(pdf.h - y) * k:.2f}", "h": f"{-height * k:.2f}"} | {
+                str(j): regular.baseline(y + pad + j * line_height, line_height) for j in range(n)}
+        done.append(row % place)
         y += height
     if done:
         pdf._out("\n".join(done))  # noqa: SLF001
