@@ -866,10 +866,10 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
         left = regular.head(x, w, "", False)  # a left-aligned text starts where its cell does
 
         def make(value: str) -> str:
-            if not value:
-                return frame_op
             ops = [frame_op]
             for n, line in enumerate(lines_of(value, col, False)):
+                if not line:
+                    continue
                 tail = regular.tail(line)
                 if tail is None:
                     return _SLOW
