@@ -891,9 +891,15 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
                 pdf._out("\n".join(done))  # noqa: SLF001
                 done = []
             pdf.set_xy(pdf.l_margin, y)
-            draw([column[i] for column in columns], False)
+            if _SLOW in row:
+                draw([column[i] for column in columns], False)
+                y, ready = pdf.get_y(), regular.is_set()
+                continue
+            pdf.add_page()  # as draw() does: the header again, then this row
+            draw(headers, True)
+            if codes:
+                draw(codes, True)
             y, ready = pdf.get_y(), regular.is_set()
-            continue
         if not ready:  # the font, before the row's first text (or after its frames), as draw() writes it
             font, first = regular.select(), row.find("BT ")
             row = f"{row}\n{font}" if first < 0 else f"{row[:first]}{font}\n{row[first:]}"
