@@ -417,7 +417,8 @@ class _Pdf(FPDF):
             self.cell(0, 5, self.university, align="C", new_x="LMARGIN", new_y="NEXT")
             self.ln(2)
             return
-        self._out("\n".join(filter(None, (kind.select(), op))))
+        self._out(f"{self._set_font_for_page(kind.font, kind.size)}\n{op}")  # not made the current font: the
+        self.current_font_is_set_on_page = False  # page's own type is set again before its first text
         self.set_xy(self.l_margin, self.y + 5 + 2)
 
     def footer(self) -> None:
