@@ -17,8 +17,11 @@
   pages between rows, repeating their header, in the DejaVu Sans font shipped in registrar/reports/fonts
   (every Kazakh letter; no system font is used). A header wraps between words only: a table too wide
   for its headers' longest words is set in a smaller type rather than breaking a word. A table's text is
-  written as fpdf2's cell() writes it, measured and encoded once per distinct text (`_Type`), and the
-  page count has room for five digits.
+  written as fpdf2's cell() writes it, measured and encoded once per distinct text (`_Type`); a row is
+  the join of its cells' operators, made once per distinct text and column with the row's place filled
+  in; the page's head and foot are written the same way, the foot once the page count is known (placed
+  with room for a five-digit count, as fpdf2 places its alias); the pages' contents are deflated at
+  PAGE_DEFLATE_LEVEL.
 - A parameter whose value is a date is a date cell (DD.MM.YYYY) in the XLSX and DD.MM.YYYY in the PDF.
 - An official document (ReportDocument.outgoing_number, signatories): its outgoing number and day of
   issue under the title, the signatories and the place of the stamp after the text, and no "warehouse
