@@ -19,8 +19,11 @@
   pages between rows, repeating their header, in the DejaVu Sans font shipped in registrar/reports/fonts
   (every Kazakh letter; no system font is used). A header wraps between words only: a table too wide
   for its headers' longest words is set in a smaller type rather than breaking a word. A table's text is
-  written as fpdf2's cell() writes it, measured and encoded once per distinct text (`_Type`), and the
-  page count has room for five digits.
+  written as fpdf2's cell() writes it, measured and encoded once per distinct text (`_Type`); a row is
+  the join of its cells' operators, made once per distinct text and column with the row's place filled
+  in; the page's head and foot are written the same way, the foot once the page count is known (placed
+  with room for a five-digit count, as fpdf2 places its alias); the pages' contents are deflated at
+  PAGE_DEFLATE_LEVEL.
 - A parameter whose value is a date is a date cell (DD.MM.YYYY) in the XLSX and DD.MM.YYYY in the PDF.
 - An official document (ReportDocument.outgoing_number, signatories): its outgoing number and day of
   issue under the title, the signatories and the place of the stamp after the text, and no "warehouse
@@ -38,7 +41,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import heapq
 import io
 import itertools
 import math
@@ -47,15 +49,19 @@ import re
 import tempfile
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from fpdf import FPDF
 from fpdf.enums import TextMode
+from fpdf.output import OutputProducer
+from fpdf.syntax import Name
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -527,6 +533,11 @@ PAGE_COUNT = "{nbp}"  # the page-count alias: fpdf2 reserves one digit's width p
 
 
 class _Pdf(FPDF):
+    """A4 with the university's name at the top of every page and "page N of M" at its foot. Both are
+    written as cell() writes them (`_Type`), measured once: a whole-university list is thousands of
+    pages. The foot of a page is written once the page count is known (`output`), so it needs no alias;
+    a page whose state is not plain text gets fpdf2's own cell() and alias."""
+
     def __init__(self, lang: str, university: str, orientation: str) -> None:
         super().__init__(orientation=orientation, format="A4")
         self.lang, self.university = lang, university
@@ -537,16 +548,95 @@ class _Pdf(FPDF):
         line = t("report_page_of", lang, page=1, total=PAGE_COUNT)  # the count's room on the side away from the words
         self.alias_nb_pages(PAGE_COUNT, align="L" if line.endswith(PAGE_COUNT) else
                             "R" if line.startswith(PAGE_COUNT) else "C")
+        self._margin_type: _Type | None = None
+        self._footed: set[int] = set()  # pages whose foot is written or waits for the page count
+        self._feet: list[tuple[int, bool]] = []  # pages whose foot waits for the page count, and whether
+        # the 8-point type is still to be set on it
+
+    def margin_type(self) -> _Type:
+        """The 8-point type of the page's head and foot."""
+        if self._margin_type is None:
+            self._margin_type = _Type(self, "", 8)
+        return self._margin_type
 
     def header(self) -> None:
-        self.set_font("DejaVu", "", 8)
-        self.cell(0, 5, self.university, align="C", new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
+        kind = self.margin_type()
+        op = kind.centred(self.x, self.y, self.w - self.r_margin - self.x, 5, self.university) if kind.plain() else None
+        if op is None:
+            self.set_font("DejaVu", "", 8)
+            self.cell(0, 5, self.university, align="C", new_x="LMARGIN", new_y="NEXT")
+            self.ln(2)
+            return
+        self._out(f"{self._set_font_for_page(kind.font, kind.size)}\n{op}")  # not made the current font: the
+        self.current_font_is_set_on_page = False  # page's own type is set again before its first text
+        self.set_xy(self.l_margin, self.y + 5 + 2)
 
     def footer(self) -> None:
+        if self.page in self._footed:
+            return
+        self._footed.add(self.page)
+        line = t("report_page_of", self.lang, page=self.page_no(), total=PAGE_COUNT)
+        words = line.replace(PAGE_COUNT, "")
+        kind = self.margin_type()
+        if (kind.plain() and line.count(PAGE_COUNT) == 1 and (line.startswith(PAGE_COUNT) or line.endswith(PAGE_COUNT))
+                and kind.tail(words) is not None):
+            self._feet.append((self.page, not kind.is_set()))
+            return
         self.set_y(-12)
         self.set_font("DejaVu", "", 8)
-        self.cell(0, 5, t("report_page_of", self.lang, page=self.page_no(), total=PAGE_COUNT), align="C")
+        self.cell(0, 5, line, align="C")
+
+    def _write_feet(self) -> None:
+        """The feet `footer` left for the page count: "page N of M" where fpdf2's cell() would put it with
+        the count's room reserved (the words stay where they are, the count beside them)."""
+        kind, total, last = self.margin_type(), str(self.pages_count), self.page
+        x, y = self.l_margin, self.h - 12
+        w, k = self.w - self.r_margin - x, self.k
+        room = kind.width("0" * len(PAGE_COUNT))
+        for page, unset in self._feet:
+            self.page = page  # fpdf2 writes on the page it is told
+            line = t("report_page_of", self.lang, page=page, total=PAGE_COUNT)
+            shown = line.replace(PAGE_COUNT, total)
+            start = x + (w - kind.width(line.replace(PAGE_COUNT, "0" * len(PAGE_COUNT)))) / 2
+            if line.startswith(PAGE_COUNT):
+                start += room - kind.width(total)
+            if unset:
+                self._out(self._set_font_for_page(kind.font, kind.size))
+            self._out(f"BT {start * k:.2f} {kind.baseline(y, 5)}{kind.tail(shown)}")
+        self.page = last
+        self._feet = []
+
+    def output(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self.buffer:
+            if self.page == 0:
+                self.add_page()
+            self._render_footer()  # the last page's foot, before the page count goes into every foot
+            self._write_feet()
+        kwargs.setdefault("output_producer_class", _QuickDeflate)
+        return super().output(*args, **kwargs)
+
+
+PAGE_DEFLATE_LEVEL = 3  # zlib level of the pages' contents: fpdf2's default (6) takes twice as long for 6 % less
+
+
+class _QuickDeflate(OutputProducer):
+    """fpdf2's output with the pages' contents deflated at PAGE_DEFLATE_LEVEL: a whole-university list is
+    90 MB of page contents, and deflating them was most of the output's time."""
+
+    def _add_pages(self, _slice: slice = slice(0, None)) -> list:  # type: ignore[type-arg]
+        fpdf = self.fpdf
+        compress, fpdf.compress = fpdf.compress, False
+        try:
+            pages = super()._add_pages(_slice)
+        finally:
+            fpdf.compress = compress
+        if compress:
+            for page in pages:
+                stream = page.contents
+                stream._contents = zlib.compress(stream._contents, PAGE_DEFLATE_LEVEL)  # noqa: SLF001
+                stream.filter = Name("FlateDecode")
+                stream.length = len(stream._contents)  # noqa: SLF001
+        return pages
 
 
 def to_pdf(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
@@ -647,9 +737,15 @@ def _column_texts(series: pd.Series) -> list[str]:
     """A column as printed: a float column shows 2 decimals unless all its values are whole."""
     values = _column_values(series)
     floats = [v for v in values if isinstance(v, float)]
-    if floats and not all(v.is_integer() for v in floats):
-        return ["" if v is None else f"{v:.2f}" if isinstance(v, float) else _text(v) for v in values]
-    return [v if type(v) is str else _text(v) for v in values]
+    show = (lambda v: "" if v is None else f"{v:.2f}" if isinstance(v, float) else _text(v)) \
+        if floats and not all(v.is_integer() for v in floats) else _text
+    if len(set(map(type, values)) - {str, type(None)}) <= 1:  # (1, 1.0 and True would be one key)
+        shown = _PerChar(show)  # once per distinct value
+        try:
+            return [v if type(v) is str else shown[v] for v in values]
+        except TypeError:  # an unhashable value (a list): each value alone
+            pass
+    return [v if type(v) is str else show(v) for v in values]
 
 
 def _wrap(width_of: Callable[[str], float], text: str, width: float) -> list[str]:
@@ -709,6 +805,7 @@ class _Type:
         self._heads: dict[tuple[float, float, str] | tuple[float, float], str] = {}
         self._advance = _PerChar(lambda c: self.font.cw[ord(c)])  # a character's width in the font
         self._glyph = _PerChar(lambda c: chr(g) if (g := self.font.subset.pick(ord(c))) else "")  # in the subset
+        self._code = _PerChar(lambda c: self.font.escape_text(self._glyph[c]))  # as written: escape_text is per glyph
 
     def width(self, text: str) -> float:
         """As pdf.get_string_width(text) in this style and size."""
@@ -727,6 +824,11 @@ class _Type:
             return ""
         return pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt)  # noqa: SLF001
 
+    def is_set(self) -> bool:
+        """Whether this is the PDF's font and set on the page (select() would write nothing)."""
+        pdf = self.pdf
+        return pdf.current_font is self.font and pdf.font_size_pt == self.size and pdf.current_font_is_set_on_page
+
     def plain(self) -> bool:
         """Whether cell() would draw text with no colour, spacing or mode operators of its own."""
         pdf = self.pdf
@@ -738,8 +840,7 @@ class _Type:
         """The end of `text`'s operator (` Td (glyphs) Tj ET`), or None where cell() must draw it."""
         if text not in self._glyphs:
             special = _RIGHT_TO_LEFT.search(text) or (self.pdf.str_alias_nb_pages or "\0") in text
-            self._glyphs[text] = None if special else " Td (" + self.font.escape_text(
-                "".join(map(self._glyph.__getitem__, text))) + ") Tj ET"
+            self._glyphs[text] = None if special else " Td (" + "".join(map(self._code.__getitem__, text)) + ") Tj ET"
         return self._glyphs[text]
 
     def head(self, x: float, w: float, text: str, right: bool) -> str:
@@ -758,6 +859,12 @@ class _Type:
         pdf, k = self.pdf, self.pdf.k
         return f"{(pdf.h - y - 0.5 * h - 0.3 * self.size / k) * k:.2f}"
 
+    def centred(self, x: float, y: float, w: float, h: float, text: str) -> str | None:
+        """The operator cell(w, h, text, align="C") at (x, y) writes, or None where cell() must draw it."""
+        tail = self.tail(text)
+        return None if tail is None else f"BT {(x + (w - self.width(text)) / 2) * self.pdf.k:.2f} " + \
+            self.baseline(y, h) + tail
+
     def cell(self, x: float, y: float, w: float, h: float, text: str, right: bool) -> str | None:
         """The operator cell(w, h, text, align R or L) at (x, y) writes, or None where cell() must draw
         it (a special text)."""
@@ -765,13 +872,15 @@ class _Type:
         return None if tail is None else self.head(x, w, text, right) + self.baseline(y, h) + tail
 
 
+_SLOW = "\ue000"  # a row's operators made ahead (_pdf_table) where only cell() draws a text: not latin-1, so
+# never in a page's operators
+
+
 def _longest(column: list[str], n: int = 5) -> list[str]:
     """The `n` longest texts of a column, as sorted(column, key=len)[-n:] picks them (later ones win a
     tie), without sorting a column of the whole student body once per type size."""
-    lengths = list(map(len, column))
-    least = min(heapq.nlargest(n, lengths), default=0)
-    picked = sorted((i for i, length in enumerate(lengths) if length >= least), key=lambda i: (lengths[i], i))
-    return [column[i] for i in picked[-n:]]
+    lengths = np.fromiter(map(len, column), dtype=np.int64, count=len(column))
+    return [column[i] for i in np.argsort(lengths, kind="stable")[-n:].tolist()] if n else []
 
 
 def _column_widths(pdf: _Pdf, headers: list[str], columns: list[list[str]], pad: float,
@@ -809,7 +918,12 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     """Draw a table cell by cell: rows wrap within their column and never split across pages, and a
     new page repeats the header (and the row of column codes under it, when given). The type is the
     largest of TABLE_SIZES at which every header word fits its column. (fpdf2's own table lays text out
-    several times per cell, which takes minutes for a list of the whole student body.)"""
+    several times per cell, which takes minutes for a list of the whole student body.)
+
+    A row is the join of its cells' operators, made once per distinct text and column with the row's
+    top, height and baselines left open (`cell_ops`) and filled in per row, written a page at a time;
+    a row holding a text only cell() draws (right to left), the header rows and a table whose page is not
+    plain black text go through `draw`. Both write the same bytes as fpdf2's rect() and cell()."""
     headers = shown_headers or [str(c) for c in frame.columns]
     columns = [_column_texts(frame.iloc[:, i]) for i in range(frame.shape[1])]
     numeric = [pd.api.types.is_numeric_dtype(frame.iloc[:, i]) and not pd.api.types.is_bool_dtype(frame.iloc[:, i])
@@ -827,17 +941,20 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     kinds = {False: _Type(pdf, "", size), True: _Type(pdf, "B", size)}
     plain = kinds[False].plain()  # nothing in a table changes colours or spacing
     wraps: dict[bool, list[dict[str, list[str]]]] = {bold: [{} for _ in widths] for bold in kinds}
+    repeated: dict[tuple[bool, tuple[str, ...], float, str], str] = {}  # a header row's operators at y
+
+    def lines_of(value: str, col: int, bold: bool) -> list[str]:
+        known = wraps[bold][col]
+        lines = known.get(value)
+        if lines is None:
+            lines = known[value] = _wrap(kinds[bold].width, value, inner[col])
+        return lines
 
     def draw(values: list[str] | tuple[str, ...], bold: bool) -> None:
         """One row: its cells' frames and text, written as pdf.rect() and pdf.cell() would write them,
         with the lines of each distinct text in a column and the parts of its operators made once."""
         kind = kinds[bold]
-        wrapped = []
-        for value, width, known in zip(values, inner, wraps[bold], strict=True):
-            lines = known.get(value)
-            if lines is None:
-                lines = known[value] = _wrap(kind.width, value, width)
-            wrapped.append(lines)
+        wrapped = [lines_of(value, col, bold) for col, value in enumerate(values)]
         height = max(map(len, wrapped)) * line_height + 2 * pad
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
@@ -847,6 +964,12 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
                     draw(codes, True)
         font = kind.select()  # written before the row's first text, as cell() writes it
         y = pdf.get_y()
+        key = (bold, tuple(values), y, font)
+        if key in repeated:  # the header again, on a page like the last
+            pdf._out(repeated[key])  # noqa: SLF001
+            pdf.set_xy(pdf.l_margin, y + height)
+            return
+        drawn_by_cell = False
         top, tall = f"{(pdf.h - y) * k:.2f}", f"{-height * k:.2f}"
         baselines: list[str] = []
         ops: list[str] = []
@@ -862,15 +985,19 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
                     font = ""
                 if tail is None:  # a text only cell() draws right
                     pdf._out("\n".join(ops))  # noqa: SLF001
-                    ops = []
+                    ops, drawn_by_cell = [], True
                     pdf.set_xy(lefts[col] + pad, y + pad + n * line_height)
                     pdf.cell(inner[col], line_height, line, align="R" if right else "L")
                     continue
                 while len(baselines) <= n:
                     baselines.append(kind.baseline(y + pad + len(baselines) * line_height, line_height))
                 ops.append(kind.head(lefts[col] + pad, inner[col], line, right) + baselines[n] + tail)
+        if font:  # a row of empty cells: the font is still the page's from here on
+            ops.append(font)
         if ops:
             pdf._out("\n".join(ops))  # noqa: SLF001
+            if bold and not drawn_by_cell:
+                repeated[key] = "\n".join(ops)
         pdf.set_xy(pdf.l_margin, y + height)
 
     if pdf.get_y() + 4 * line_height > pdf.page_break_trigger:  # no header alone at a page's foot
@@ -878,8 +1005,69 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     draw(headers, True)
     if codes:
         draw(codes, True)
-    for values in zip(*columns, strict=True):
-        draw(values, False)
+    if not plain:
+        for values in zip(*columns, strict=True):
+            draw(values, False)
+        return
+    regular = kinds[False]
+
+    def cell_ops(col: int) -> _PerChar:
+        """Per text of column `col`: its cell's operators as a %-template of the row's top (%(t)s), height
+        (%(h)s) and the baseline of each of its lines (%(0)s, %(1)s, ...), or _SLOW where only cell()
+        draws one of its lines."""
+        frame_op = f"{rect_x[col]} %(t)s {rect_w[col]} %(h)s re S"
+        x, w, right = lefts[col] + pad, inner[col], numeric[col]
+        left = regular.head(x, w, "", False)  # a left-aligned text starts where its cell does
+
+        def make(value: str) -> str:
+            ops = [frame_op]
+            for n, line in enumerate(lines_of(value, col, False)):
+                if not line:
+                    continue
+                tail = regular.tail(line)
+                if tail is None:
+                    return _SLOW
+                ops.append(f"{regular.head(x, w, line, True) if right else left}%({n})s{tail.replace('%', '%%')}")
+            return "\n".join(ops)
+        return _PerChar(make)
+
+    cells = [list(map(cell_ops(col).__getitem__, column)) for col, column in enumerate(columns)]
+    lines = [list(map({value: len(wrapped) for value, wrapped in wraps[False][col].items()}.__getitem__, column))
+             for col, column in enumerate(columns) if any(len(w) > 1 for w in wraps[False][col].values())]
+    per_row = itertools.repeat(1) if not lines else lines[0] if len(lines) == 1 else map(max, zip(*lines, strict=True))
+    places: dict[tuple[float, int], dict[str, str]] = {}  # top, height and baselines at y, as draw() writes them
+    done: list[str] = []  # rows not yet written
+    y, ready = pdf.get_y(), regular.is_set()
+    for i, (row, n) in enumerate(zip(map("\n".join, zip(*cells, strict=True)), per_row, strict=False)):
+        height = n * line_height + 2 * pad
+        if _SLOW in row or y + height > pdf.page_break_trigger:
+            if done:
+                pdf._out("\n".join(done))  # noqa: SLF001
+                done = []
+            pdf.set_xy(pdf.l_margin, y)
+            if _SLOW in row:
+                draw([column[i] for column in columns], False)
+                y, ready = pdf.get_y(), regular.is_set()
+                continue
+            pdf.add_page()  # as draw() does: the header again, then this row
+            draw(headers, True)
+            if codes:
+                draw(codes, True)
+            y, ready = pdf.get_y(), regular.is_set()
+        if not ready:  # the font, before the row's first text (or after its frames), as draw() writes it
+            font, first = regular.select(), row.find("BT ")
+            if font:
+                row = f"{row}\n{font}" if first < 0 else f"{row[:first]}{font}\n{row[first:]}"
+            ready = True
+        place = places.get((y, n))
+        if place is None:
+            place = places[y, n] = {"t": f"{(pdf.h - y) * k:.2f}", "h": f"{-height * k:.2f}"} | {
+                str(j): regular.baseline(y + pad + j * line_height, line_height) for j in range(n)}
+        done.append(row % place)
+        y += height
+    if done:
+        pdf._out("\n".join(done))  # noqa: SLF001
+    pdf.set_xy(pdf.l_margin, y)
 
 
 def render(doc: ReportDocument, fmt: str, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:

@@ -1,0 +1,69 @@
+"""A long PDF table written the fast way (rows from operators made once per text, the page's head and foot
+without cell()) reads as fpdf2's own cell() writes it: the same pages, the same text in the same order at
+the same places."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from registrar.reports import export
+from registrar.reports.base import ReportDocument, ReportParams, Section
+
+NAMES = ["Әбілқасымова Гүлнұр Серікқызы", "Иванов Пётр Сергеевич", "Өтегенов Ұлан Үмбетұлы",
+         "Шәріпова Һәжар Ғалымқызы", "Қоңырбаев Іңкәр Нұрланұлы"]
+NOTE = "Қайта тапсыру: емтихан кестесі бойынша, деканаттың өкімімен және оқытушының келісімімен"
+
+
+def _document(rows: int) -> ReportDocument:
+    frame = pd.DataFrame({
+        "№": range(1, rows + 1),
+        "ФИО студента": [NAMES[i % len(NAMES)] + f" {i}" for i in range(rows)],
+        "GPA": [round(2 + (i % 21) / 10, 2) for i in range(rows)],
+        "Кредиттер": [(i * 7) % 240 for i in range(rows)],
+        "Ескерту": [NOTE if i % 3 == 0 else "" if i % 3 == 1 else "Келесі курсқа ауыстырылды" for i in range(rows)],
+    })
+    return ReportDocument("Ұзын тізім — длинный список", [("Оқу жылы", "2025/2026")],
+                          [Section("Бөлім 1", frame), Section("Бөлім 2", frame.head(7))], "long")
+
+
+def _pages(data: bytes) -> list[list[tuple[str, float, float]]]:
+    """Per page, each text run as a reader sees it: its text (pypdf may lead it with a space where the page
+    count was an alias) and where it starts (points, one decimal)."""
+    pages = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        runs: list[tuple[str, float, float]] = []
+
+        def seen(text: str, cm: list[float], tm: list[float], *_: object, runs: list = runs) -> None:
+            if text.strip():
+                runs.append((text.strip(), round(tm[4] + cm[4], 1), round(tm[5] + cm[5], 1)))
+        page.extract_text(visitor_text=seen)
+        pages.append(runs)
+    return pages
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_long_table_reads_as_fpdf2s_own_cells_write_it(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc, params = _document(260), ReportParams(lang=lang)
+    fast = export.render(doc, "pdf", params, None)
+    with monkeypatch.context() as m:  # every text by fpdf2's cell(), the page count by its alias
+        m.setattr(export._Type, "plain", lambda self: False)
+        reference = export.render(doc, "pdf", params, None)
+    ours, theirs = _pages(fast), _pages(reference)
+    assert len(ours) == len(theirs) > 3
+    for number, (page, expected) in enumerate(zip(ours, theirs, strict=True), start=1):
+        texts = [text for text, _, _ in page]
+        assert [text for text, _, _ in expected] == texts, f"page {number}"
+        shift = max(max(abs(x - x0), abs(y - y0)) for (_, x, y), (_, x0, y0) in zip(page, expected, strict=True))
+        assert shift <= 0.15, f"page {number}: a text {shift} pt away"  # the same places, within rounding
+        assert export.university_name(lang) in texts[0]
+        assert "ФИО" in " ".join(texts[:12])  # the header again on every page, in bold
+        footer = export.t("report_page_of", lang, page=number, total=len(ours))
+        assert "".join(texts).replace(" ", "").endswith(footer.replace(" ", ""))
+    text = "\n".join(PdfReader(io.BytesIO(fast)).pages[i].extract_text() for i in range(len(ours)))
+    assert "Әбілқасымова Гүлнұр" in text and "Иванов Пётр" in text and "Һәжар" in text
+    note = [run for run, _, _ in ours[0] if run and run in NOTE]
+    assert len(note) > 1 and "".join(note[:2]) != NOTE  # the note wraps over lines
