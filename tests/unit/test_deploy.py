@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.proxy import nginx_binary  # the one lookup: REGISTRAR_TEST_NGINX, the unpacked one, the PATH
 from registrar import cli
 from registrar.common.paths import PROJECT_DIR
 
@@ -146,12 +147,6 @@ def test_the_nginx_site_keeps_each_browser_to_one_server_process() -> None:
     assert not [words for words, children in tls if words[0] == "location" and directives(children, "add_header")]
 
 
-def nginx_binary() -> str | None:
-    """`make test` unpacks Debian's nginx and names it in REGISTRAR_TEST_NGINX (Makefile, target browser)."""
-    named = os.environ.get("REGISTRAR_TEST_NGINX")
-    return named if named and os.access(named, os.X_OK) else shutil.which("nginx")
-
-
 @pytest.mark.skipif(nginx_binary() is None or shutil.which("openssl") is None,
                     reason="no nginx (or openssl) on this machine")
 def test_the_nginx_site_parses(tmp_path: Path) -> None:
@@ -200,7 +195,6 @@ def test_the_nginx_site_sends_a_browser_always_to_the_same_process(tmp_path: Pat
     for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()
     ports = [s.server_address[1] for s in servers]
-    os.environ.setdefault("REGISTRAR_TEST_NGINX", nginx_binary() or "")
     try:
         with proxy.fronted(ports, tmp_path / "nginx") as url:
             host, port = url.removeprefix("https://").split(":")
