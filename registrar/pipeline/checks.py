@@ -44,12 +44,36 @@ def dbt_test_outcomes(result: DbtResult, database: Path | None = None) -> list[C
             severity="warn" if status == "warn" else "error",
             status=DBT_TEST_STATUS.get(status, "fail"),
             message=message, failing_rows=int(r.get("failures") or 0),
-            tier=node.tier if node else "", failures_table=node.failures_table if node else "",
+            tier=node.tier if node else "",
+            failures_table=node.failures_table if node and status != "pass" else "",
             guidance=node.guidance if node else "", seed=node.seed if node else "",
         ))
     if database is not None:
         _read_failing_rows(database, [c for c in out if c.status != "pass" and c.failures_table])
     return out
+
+
+def store_failing_rows(database: Path, result: DbtResult) -> None:
+    """Store every row of each data test that did not pass, from its compiled query, in the table its
+    manifest node names (`failures_table`): what dbt's `store_failures` kept, for the tests that need it
+    only. A test that errored has no rows to store; its message says why."""
+    failed = [(result.tests[str(r["unique_id"])].failures_table, str(r.get("compiled_code") or ""))
+              for r in result.results
+              if str(r.get("unique_id", "")).startswith("test.") and r.get("status") in ("warn", "fail")
+              and str(r.get("unique_id")) in result.tests and r.get("compiled_code")]
+    if not failed:
+        return
+    con = duckdb.connect(str(database))
+    try:
+        for failures_table, query in failed:
+            schema, table = failures_table.split(".", 1)
+            con.execute(f'create schema if not exists "{schema}"')
+            try:
+                con.execute(f'create or replace table "{schema}"."{table}" as select * from (\n{query}\n)')
+            except duckdb.Error:
+                continue  # the query fails now as it failed in the test: its message stands
+    finally:
+        con.close()
 
 
 def _read_failing_rows(database: Path, checks: list[CheckOutcome]) -> None:

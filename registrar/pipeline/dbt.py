@@ -32,7 +32,8 @@ NODES_EVERY_SECONDS = 1.0  # how often at most the count of finished nodes is re
 
 @dataclass(frozen=True)
 class DataTestNode:
-    """What the manifest says of one data test: its tier, where its failing rows are stored,
+    """What the manifest says of one data test: its tier, where its failing rows are stored when it
+    does not pass (checks.store_failing_rows),
     for a singular test its guidance (what it checks, when it matters, how to resolve it: the
     description and meta of its yml), and the seed file it checks codes against, if one."""
 
@@ -71,10 +72,9 @@ def _test_nodes(manifest_path: Path) -> dict[str, DataTestNode]:
         if node.get("resource_type") != "test":
             continue
         tier = next((t for t in node.get("tags", []) if t in TIERS), "")
-        stored = bool(node.get("config", {}).get("store_failures"))
         seeds = [nodes[d]["original_file_path"] for d in node.get("depends_on", {}).get("nodes", [])
                  if d.startswith("seed.") and d in nodes]
-        out[uid] = DataTestNode(tier, f"{node['schema']}.{node['alias']}" if stored else "", _guidance(node),
+        out[uid] = DataTestNode(tier, f"{node['schema']}.{node['alias']}", _guidance(node),
                                 seeds[0] if len(seeds) == 1 else "")
     return out
 

@@ -31,7 +31,7 @@ from extract.defects import Defect, format_report
 from extract.load import LoadResult, load_extracts
 from registrar.common.paths import WAREHOUSE_NAME, Home, private_files
 from registrar.pipeline import guard, history
-from registrar.pipeline.checks import dbt_test_outcomes, run_checks
+from registrar.pipeline.checks import dbt_test_outcomes, run_checks, store_failing_rows
 from registrar.pipeline.dbt import DbtResult, run_dbt
 from registrar.pipeline.lock import RefreshBusy, refresh_lock
 from registrar.pipeline.quality import CheckOutcome, QualityReport
@@ -160,6 +160,7 @@ def build_step(database: Path, run_dir: Path, progress: Progress, parse_cache: P
     with the outcome of every test that ran and the rows of those that failed."""
     result = run_dbt(["build", *BUILD_SELECTION], database, run_dir, progress, parse_cache=parse_cache,
                      memory_limit=build_memory_limit(extract_bytes))
+    store_failing_rows(database, result)
     if not result.ok:
         lines = [f"  {f['node']}: {f['status']} — {f['message']}" for f in result.failures]
         quality = QualityReport(checks=dbt_test_outcomes(result, database))

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards.data import Warehouse, failing_rows
 from registrar.common.paths import PROJECT_DIR, Home
 from registrar.pipeline.refresh import refresh
 from tests.support.apptest import rendered
@@ -89,6 +90,14 @@ def test_an_order_reason_no_seed_knows_publishes_with_a_warning_that_names_code_
     finally:
         con.close()
     assert moved == [("relocation",)]
+    # the warning's rows are stored in the published warehouse, where the Data refresh page reads them
+    assert check["failures_table"].startswith("test_failures.")
+    wh = Warehouse(home.warehouse)
+    try:
+        stored = failing_rows(wh, check["failures_table"])
+    finally:
+        wh.close()
+    assert stored[["unknown_code", "n_rows"]].values.tolist() == [["relocation", 1]]
 
     monkeypatch.setenv("REGISTRAR_HOME", str(home.root))
     at = AppTest.from_file(APP, default_timeout=60).run()
