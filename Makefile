@@ -56,7 +56,7 @@ test-fast: install
 # ruff, sqlfluff, and the package layering of .importlinter (lint-imports).
 lint: install
 	$(BIN)/ruff check policy extract registrar dashboards demo bench tests
-	$(BIN)/sqlfluff lint models macros tests/dbt --nocolor
+	$(BIN)/sqlfluff lint models macros tests/dbt --nocolor --processes 2
 	$(BIN)/lint-imports --no-cache
 
 # Whole refreshes of 5,000 to 600,000 students, each also fully quoted (`5000q`), against pandas
