@@ -11,8 +11,10 @@ read-only through its pandas route: there is no DuckDB datasource (see the stack
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,6 +80,16 @@ def _failing_sample(result: Any) -> list[dict[str, object]]:
     """The first failing feed rows: their key columns and the value that left the band."""
     rows = result.result.get("unexpected_index_list") or []
     return [json.loads(json.dumps(row, default=str)) for row in rows[:FAILING_SAMPLE_ROWS] if isinstance(row, dict)]
+
+
+def import_in_background() -> threading.Thread:
+    """Start importing Great Expectations (seconds of CPU: it loads every expectation, scipy.stats among
+    them) in a thread, so that it overlaps the dbt build, which runs in its own process; run_suites'
+    import then waits for it (Python's import lock) instead of starting it."""
+    thread = threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True,
+                              name="import great_expectations")
+    thread.start()
+    return thread
 
 
 def run_suites(database: Path, progress: Progress = print, directory: Path = EXPECTATIONS_DIR) -> list[CheckOutcome]:

@@ -33,6 +33,7 @@ from registrar.common.paths import WAREHOUSE_NAME, Home, private_files
 from registrar.pipeline import guard, history
 from registrar.pipeline.checks import dbt_test_outcomes, run_checks, store_failing_rows
 from registrar.pipeline.dbt import DbtResult, run_dbt
+from registrar.pipeline.expectations import import_in_background
 from registrar.pipeline.lock import RefreshBusy, refresh_lock
 from registrar.pipeline.quality import CheckOutcome, QualityReport
 
@@ -158,6 +159,7 @@ def build_step(database: Path, run_dir: Path, progress: Progress, parse_cache: P
                extract_bytes: int = 0) -> DbtResult:
     """dbt build (seeds, models, data tests; not the unit tests) on `database`; raise RefreshFailed on any failure,
     with the outcome of every test that ran and the rows of those that failed."""
+    import_in_background()  # the checks after the build need it
     result = run_dbt(["build", *BUILD_SELECTION], database, run_dir, progress, parse_cache=parse_cache,
                      memory_limit=build_memory_limit(extract_bytes))
     store_failing_rows(database, result)
