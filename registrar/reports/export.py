@@ -51,6 +51,7 @@ import uuid
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -60,8 +61,8 @@ import pandas as pd
 import xlsxwriter
 from fpdf import FPDF
 from fpdf.enums import TextMode
-from fpdf.output import OutputProducer
-from fpdf.syntax import Name
+from fpdf.output import OutputProducer, PDFPage, PDFResources, _dimensions_to_mediabox
+from fpdf.syntax import Name, PDFContentStream, PDFObject
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -617,26 +618,113 @@ class _Pdf(FPDF):
 
 
 PAGE_DEFLATE_LEVEL = 3  # zlib level of the pages' contents: fpdf2's default (6) takes twice as long for 6 % less
+DEFLATE_THREADS = 2  # zlib releases the GIL: the pages' contents are deflated on this many cores at once
+
+
+def _deflate_all(contents: list[bytearray]) -> list[bytes]:
+    """Each of `contents` deflated at PAGE_DEFLATE_LEVEL, in DEFLATE_THREADS threads of one share each."""
+    deflate = functools.partial(zlib.compress, level=PAGE_DEFLATE_LEVEL)
+    if len(contents) < 8 or DEFLATE_THREADS < 2:
+        return list(map(deflate, contents))
+    share = -(-len(contents) // DEFLATE_THREADS)
+    with ThreadPoolExecutor(DEFLATE_THREADS) as pool:
+        shares = pool.map(lambda part: list(map(deflate, part)),
+                          [contents[i:i + share] for i in range(0, len(contents), share)])
+        return [packed for part in shares for packed in part]
+
+
+class _Stream(PDFContentStream):
+    """A page's content stream, given deflated or as is, written as fpdf2 writes it without its generic
+    object serialisation (a whole-university list has five thousand of them)."""
+
+    def __init__(self, contents: bytes, deflated: bool) -> None:  # noqa: D107
+        PDFObject.__init__(self)
+        self._contents = contents
+        self.filter = Name("FlateDecode") if deflated else None
+        self.length = len(contents)
+
+    def serialize(self, obj_dict: dict | None = None, _security_handler: object = None):  # type: ignore[no-untyped-def,override]
+        if obj_dict or _security_handler:
+            return super().serialize(obj_dict, _security_handler)  # type: ignore[arg-type]
+        head = b"/Filter /FlateDecode\n" if self.filter else b""
+        return b"%d 0 obj\n<<\n%s/Length %d\n>>\nstream\n%s\nendstream\nendobj" % (
+            self.id, head, self.length, self._contents)
+
+
+class _Page(PDFPage):
+    """A page whose object is written as fpdf2 writes a plain page (contents, parent, resources), without
+    its generic serialisation; any other page as fpdf2 writes it."""
+
+    __slots__ = ()
+
+    def serialize(self, obj_dict: dict | None = None, _security_handler: object = None) -> str:  # type: ignore[override]
+        if (obj_dict or _security_handler or self.annots or self.dur or self.trans or self.group or self.media_box
+                or self.struct_parents is not None or not isinstance(self.contents, PDFObject)
+                or self.parent is None or self.resources is None):
+            return super().serialize(obj_dict, _security_handler)  # type: ignore[arg-type]
+        return (f"{self.id} 0 obj\n<<\n/Contents {self.contents.id} 0 R\n/Parent {self.parent.id} 0 R\n"
+                f"/Resources {self.resources.id} 0 R\n/Type /Page\n>>\nendobj")
+
+
+@functools.lru_cache(maxsize=64)
+def _resources_body(fields: tuple[str | None, ...]) -> str:
+    """A /Resources object as fpdf2 writes it, after its "N 0 obj" line."""
+    resources = PDFResources(*fields)
+    resources.id = 0
+    written = resources.serialize()
+    return written[written.index("\n"):]
+
+
+class _Resources(PDFResources):
+    """A page's /Resources, written once per distinct content (every page of a list names the same fonts)."""
+
+    def serialize(self, obj_dict: dict | None = None, _security_handler: object = None) -> str:  # type: ignore[override]
+        fields = (self.proc_set, self.font, self.x_object, self.ext_g_state, self.shading, self.pattern,
+                  self.properties)
+        if (obj_dict or _security_handler or len(vars(self)) != 1 + len(fields)
+                or not all(field is None or type(field) is str for field in fields)):
+            return super().serialize(obj_dict, _security_handler)  # type: ignore[arg-type]
+        return f"{self.id} 0 obj{_resources_body(fields)}"
 
 
 class _QuickDeflate(OutputProducer):
-    """fpdf2's output with the pages' contents deflated at PAGE_DEFLATE_LEVEL: a whole-university list is
-    90 MB of page contents, and deflating them was most of the output's time."""
+    """fpdf2's output with the pages' contents deflated at PAGE_DEFLATE_LEVEL on DEFLATE_THREADS cores, and
+    the pages, their content streams and resources written without fpdf2's generic object serialisation:
+    a whole-university list is 90 MB of page contents in five thousand pages, and deflating and serialising
+    them was most of the output's time. The file is byte for byte the one fpdf2 writes."""
 
     def _add_pages(self, _slice: slice = slice(0, None)) -> list:  # type: ignore[type-arg]
         fpdf = self.fpdf
-        compress, fpdf.compress = fpdf.compress, False
-        try:
-            pages = super()._add_pages(_slice)
-        finally:
-            fpdf.compress = compress
-        if compress:
-            for page in pages:
-                stream = page.contents
-                stream._contents = zlib.compress(stream._contents, PAGE_DEFLATE_LEVEL)  # noqa: SLF001
-                stream.filter = Name("FlateDecode")
-                stream.length = len(stream._contents)  # noqa: SLF001
+        pages = list(self._iter_pages_in_order())[_slice]
+        if (fpdf.pdf_version > "1.3" and fpdf.allow_images_transparency) or fpdf._security_handler is not None:  # noqa: SLF001
+            compress, fpdf.compress = fpdf.compress, False
+            try:
+                pages = super()._add_pages(_slice)
+            finally:
+                fpdf.compress = compress
+            if compress:
+                for page in pages:
+                    stream = page.contents
+                    stream._contents = zlib.compress(stream._contents, PAGE_DEFLATE_LEVEL)  # noqa: SLF001
+                    stream.filter = Name("FlateDecode")
+                    stream.length = len(stream._contents)  # noqa: SLF001
+            return pages
+        contents = _deflate_all([page.contents for page in pages]) if fpdf.compress else \
+            [bytes(page.contents) for page in pages]
+        for page, data in zip(pages, contents, strict=True):
+            if page.dimensions() != fpdf.default_page_dimensions:
+                page.media_box = _dimensions_to_mediabox(page.dimensions())
+            self._add_pdf_obj(page, "pages")
+            page.__class__ = _Page
+            stream = _Stream(data, fpdf.compress)
+            self._add_pdf_obj(stream, "pages")
+            page.contents = stream
         return pages
+
+    def _add_resources_dict(self, *args, **kwargs) -> PDFResources:  # type: ignore[no-untyped-def]
+        resources = super()._add_resources_dict(*args, **kwargs)
+        resources.__class__ = _Resources
+        return resources
 
 
 def to_pdf(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
@@ -806,6 +894,8 @@ class _Type:
         self._advance = _PerChar(lambda c: self.font.cw[ord(c)])  # a character's width in the font
         self._glyph = _PerChar(lambda c: chr(g) if (g := self.font.subset.pick(ord(c))) else "")  # in the subset
         self._code = _PerChar(lambda c: self.font.escape_text(self._glyph[c]))  # as written: escape_text is per glyph
+        self._codes = _PerChar(lambda o: self._code[chr(o)])  # the same per code point, for str.translate
+        self._codes[ord(_SEP)] = _SEP
 
     def width(self, text: str) -> float:
         """As pdf.get_string_width(text) in this style and size."""
@@ -813,6 +903,28 @@ class _Type:
         if width is None:
             width = self._widths[text] = sum(map(self._advance.__getitem__, text)) * self.size * 0.001 / self.pdf.k
         return width
+
+    def widths(self, texts: list[str]) -> list[float]:
+        """width() of each of `texts`, measured together: the same sums of the same character widths."""
+        joined = "".join(texts)
+        try:
+            codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:  # a lone surrogate: one at a time
+            return list(map(self.width, texts))
+        chars = set(joined)
+        table = np.zeros(max(map(ord, chars), default=0) + 1, dtype=np.int64)
+        for char in chars:
+            table[ord(char)] = self._advance[char]
+        sums = np.concatenate(([0], np.cumsum(table[codes])))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        ends = np.cumsum(lengths)
+        return ((sums[ends] - sums[ends - lengths]) * self.size * 0.001 / self.pdf.k).tolist()
+
+    def encode(self, texts: list[str]) -> list[str]:
+        """Each of `texts` as written between the parentheses of its operator (tail()'s glyphs, a % doubled
+        for a %-template), its characters picked into the subset in the order tail() would pick them. None
+        of `texts` holds _SEP."""
+        return _SEP.join(texts).translate(self._codes).replace("%", "%%").split(_SEP)
 
     def select(self) -> str:
         """Make this the PDF's font; the operator that sets it on the current page where cell() would write
@@ -872,6 +984,7 @@ class _Type:
         return None if tail is None else self.head(x, w, text, right) + self.baseline(y, h) + tail
 
 
+_SEP = "\ue001"  # between the texts of a column encoded together (`_Type.encode`): a private-use character
 _SLOW = "\ue000"  # a row's operators made ahead (_pdf_table) where only cell() draws a text: not latin-1, so
 # never in a page's operators
 
@@ -1031,21 +1144,71 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
             return "\n".join(ops)
         return _PerChar(make)
 
-    cells = [list(map(cell_ops(col).__getitem__, column)) for col, column in enumerate(columns)]
-    lines = [list(map({value: len(wrapped) for value, wrapped in wraps[False][col].items()}.__getitem__, column))
-             for col, column in enumerate(columns) if any(len(w) > 1 for w in wraps[False][col].values())]
+    def column_ops(col: int, column: list[str]) -> tuple[list[str], list[int] | None]:
+        """Per row of column `col`: its cell's operators (as `cell_ops` makes them) and, where a text of the
+        column wraps, its number of lines. The column's distinct texts are measured together (`_Type.widths`)
+        and their glyphs encoded in one str.translate, in the order `cell_ops` would pick them."""
+        distinct = list(dict.fromkeys(column))  # as cell_ops meets them
+        joined = _SEP.join(distinct)
+        if (joined.count(_SEP) != len(distinct) - 1 or _RIGHT_TO_LEFT.search(joined)
+                or (pdf.str_alias_nb_pages or "\0") in joined):  # a text only cell() draws: one at a time
+            made = cell_ops(col)
+            ops = list(map(made.__getitem__, column))
+            wrapped = wraps[False][col]
+            if not any(len(w) > 1 for w in wrapped.values()):
+                return ops, None
+            return ops, list(map({value: len(lines) for value, lines in wrapped.items()}.__getitem__, column))
+        frame_op = f"{rect_x[col]} %(t)s {rect_w[col]} %(h)s re S"
+        x, w, right = lefts[col] + pad, inner[col], numeric[col]
+        widths = regular.widths(distinct)
+        split = [None if width <= w else _wrap(regular.width, text, w) for text, width in zip(distinct, widths,
+                                                                                           strict=True)]
+        wrapping = any(split)
+        flat = distinct if not wrapping else [line for text, lines in zip(distinct, split, strict=True)
+                                              for line in (lines or (text,))]
+        codes = regular.encode(flat)
+        left = regular.head(x, w, "", False)  # a left-aligned text starts where its cell does
+        made: dict[str, str] = {}
+        at = 0
+        for text, width, lines in zip(distinct, widths, split, strict=True):
+            if lines is None:
+                code = codes[at]
+                at += 1
+                if not text:
+                    made[text] = frame_op
+                elif right:
+                    made[text] = f"{frame_op}\nBT {(x + (w - pdf.c_margin - width)) * k:.2f} %(0)s Td ({code}) Tj ET"
+                else:
+                    made[text] = f"{frame_op}\n{left}%(0)s Td ({code}) Tj ET"
+                continue
+            ops = [frame_op]
+            for n, line in enumerate(lines):
+                code = codes[at]
+                at += 1
+                if line:
+                    ops.append(f"{regular.head(x, w, line, True) if right else left}%({n})s Td ({code}) Tj ET")
+            made[text] = "\n".join(ops)
+        if not wrapping:
+            return list(map(made.__getitem__, column)), None
+        count = {text: len(lines) if lines else 1 for text, lines in zip(distinct, split, strict=True)}
+        return list(map(made.__getitem__, column)), list(map(count.__getitem__, column))
+
+    made_columns = [column_ops(col, column) for col, column in enumerate(columns)]
+    cells = [ops for ops, _ in made_columns]
+    lines = [counts for _, counts in made_columns if counts is not None]
+    slow = any(_SLOW in ops for ops in cells)
     per_row = itertools.repeat(1) if not lines else lines[0] if len(lines) == 1 else map(max, zip(*lines, strict=True))
     places: dict[tuple[float, int], dict[str, str]] = {}  # top, height and baselines at y, as draw() writes them
     done: list[str] = []  # rows not yet written
     y, ready = pdf.get_y(), regular.is_set()
     for i, (row, n) in enumerate(zip(map("\n".join, zip(*cells, strict=True)), per_row, strict=False)):
         height = n * line_height + 2 * pad
-        if _SLOW in row or y + height > pdf.page_break_trigger:
+        if (slow and _SLOW in row) or y + height > pdf.page_break_trigger:
             if done:
                 pdf._out("\n".join(done))  # noqa: SLF001
                 done = []
             pdf.set_xy(pdf.l_margin, y)
-            if _SLOW in row:
+            if slow and _SLOW in row:
                 draw([column[i] for column in columns], False)
                 y, ready = pdf.get_y(), regular.is_set()
                 continue
