@@ -60,9 +60,11 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 from fpdf import FPDF
-from fpdf.enums import TextMode
+from fpdf.enums import TextEmphasis, TextMode
+from fpdf.fonts import TTFFont
 from fpdf.output import OutputProducer, PDFPage, PDFResources, _dimensions_to_mediabox
 from fpdf.syntax import Name, PDFContentStream, PDFObject
+from fpdf.util import FloatTolerance
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -533,6 +535,10 @@ def _csv_value(value: object) -> object:
 PAGE_COUNT = "{nbp}"  # the page-count alias: fpdf2 reserves one digit's width per character, so five digits
 
 
+_EMPHASES: dict[tuple[str, bool, bool], TextEmphasis] = {}  # fpdf2's emphasis of a font style, underline, strike
+_EMPHASIS_LETTERS: dict[TextEmphasis, str] = {}  # an emphasis's style letters
+
+
 class _Pdf(FPDF):
     """A4 with the university's name at the top of every page and "page N of M" at its foot. Both are
     written as cell() writes them (`_Type`), measured once: a whole-university list is thousands of
@@ -553,6 +559,36 @@ class _Pdf(FPDF):
         self._footed: set[int] = set()  # pages whose foot is written or waits for the page count
         self._feet: list[tuple[int, bool]] = []  # pages whose foot waits for the page count, and whether
         # the 8-point type is still to be set on it
+
+    @property
+    def emphasis(self) -> TextEmphasis:
+        """As fpdf2's, made once per style: add_page() asks for it twice a page."""
+        key = (self.font_style, self.strikethrough, self.underline)
+        emphasis = _EMPHASES.get(key)
+        if emphasis is None:
+            emphasis = _EMPHASES[key] = FPDF.emphasis.fget(self)  # type: ignore[attr-defined]
+        return emphasis
+
+    def set_font(self, family: str | None = None, style: str | TextEmphasis = "", size: float = 0) -> None:
+        """As fpdf2's (2.8.9), with its checks skipped for a font added here in a plain or bold style, the one
+        a table, a page's head and add_page() set four times a page; an emphasis's letters found once."""
+        if isinstance(style, TextEmphasis):
+            letters = _EMPHASIS_LETTERS.get(style)
+            if letters is None:
+                letters = _EMPHASIS_LETTERS[style] = style.style
+            style = letters
+        key = (family or self.font_family).lower() + style
+        font = self.fonts.get(key) if style in ("", "B") else None
+        if font is None or not isinstance(font, TTFFont):
+            super().set_font(family, style, size)
+            return
+        self.underline = self.strikethrough = False
+        size, family = size or self.font_size_pt, key[:len(key) - len(style)]
+        if (self.font_family == family and self.font_style == style and FloatTolerance.equal(self.font_size_pt, size)
+                and (self.current_font is None or self.current_font is font)):
+            return
+        self.font_family, self.font_style, self.font_size_pt = family, style, size
+        self.current_font, self.current_font_is_set_on_page = font, False
 
     def margin_type(self) -> _Type:
         """The 8-point type of the page's head and foot."""
@@ -823,7 +859,9 @@ def _pdf_signatures(pdf: _Pdf, doc: ReportDocument) -> None:
 
 def _column_texts(series: pd.Series) -> list[str]:
     """A column as printed: a float column shows 2 decimals unless all its values are whole."""
-    values = _column_values(series)
+    values = series.tolist() if series.dtype == object else None
+    if values is None or not set(map(type, values)) <= _AS_IS:  # texts, dates and None are as `_cell` gives them
+        values = _column_values(series)
     floats = [v for v in values if isinstance(v, float)]
     show = (lambda v: "" if v is None else f"{v:.2f}" if isinstance(v, float) else _text(v)) \
         if floats and not all(v.is_integer() for v in floats) else _text
@@ -911,14 +949,43 @@ class _Type:
             codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
         except UnicodeEncodeError:  # a lone surrogate: one at a time
             return list(map(self.width, texts))
-        chars = set(joined)
-        table = np.zeros(max(map(ord, chars), default=0) + 1, dtype=np.int64)
-        for char in chars:
-            table[ord(char)] = self._advance[char]
+        table = np.bincount(codes).astype(np.int64)
+        for code in np.flatnonzero(table).tolist():
+            table[code] = self._advance[chr(code)]
         sums = np.concatenate(([0], np.cumsum(table[codes])))
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         ends = np.cumsum(lengths)
         return ((sums[ends] - sums[ends - lengths]) * self.size * 0.001 / self.pdf.k).tolist()
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """_wrap(self.width, text, width), a candidate line measured from its words' sums of character widths
+        rather than character by character (the same integer sums, so the same decisions)."""
+        advance, size, k = self._advance, self.size, self.pdf.k
+        if sum(map(advance.__getitem__, text)) * size * 0.001 / k <= width:  # as width() computes it
+            return [text]
+        space = advance[" "]
+        lines: list[str] = []
+        line, used = "", 0
+        for word in text.split():
+            own = sum(map(advance.__getitem__, word))
+            if line and (used + space + own) * size * 0.001 / k <= width:
+                line, used = f"{line} {word}", used + space + own
+                continue
+            if not line and own * size * 0.001 / k <= width:
+                line, used = word, own
+                continue
+            if line:
+                lines.append(line)
+            while own * size * 0.001 / k > width and len(word) > 1:  # a word wider than the column
+                cut = len(word) - 1
+                while cut > 1 and self.width(word[:cut]) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+                own = sum(map(advance.__getitem__, word))
+            line, used = word, own
+        lines.append(line)
+        return lines
 
     def encode(self, texts: list[str]) -> list[str]:
         """Each of `texts` as written between the parentheses of its operator (tail()'s glyphs, a % doubled
@@ -1161,8 +1228,7 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
         frame_op = f"{rect_x[col]} %(t)s {rect_w[col]} %(h)s re S"
         x, w, right = lefts[col] + pad, inner[col], numeric[col]
         widths = regular.widths(distinct)
-        split = [None if width <= w else _wrap(regular.width, text, w) for text, width in zip(distinct, widths,
-                                                                                           strict=True)]
+        split = [None if width <= w else regular.wrap(text, w) for text, width in zip(distinct, widths, strict=True)]
         wrapping = any(split)
         flat = distinct if not wrapping else [line for text, lines in zip(distinct, split, strict=True)
                                               for line in (lines or (text,))]
