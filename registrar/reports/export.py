@@ -729,6 +729,10 @@ class _QuickDeflate(OutputProducer):
     a whole-university list is 90 MB of page contents in five thousand pages, and deflating and serialising
     them was most of the output's time. The file is byte for byte the one fpdf2 writes."""
 
+    def __init__(self, fpdf: FPDF) -> None:  # noqa: D107
+        super().__init__(fpdf)
+        self._made_resources: dict[tuple[tuple[int, int], ...], PDFResources] = {}  # per set of fonts
+
     def _add_pages(self, _slice: slice = slice(0, None)) -> list:  # type: ignore[type-arg]
         fpdf = self.fpdf
         pages = list(self._iter_pages_in_order())[_slice]
@@ -757,9 +761,20 @@ class _QuickDeflate(OutputProducer):
             page.contents = stream
         return pages
 
-    def _add_resources_dict(self, *args, **kwargs) -> PDFResources:  # type: ignore[no-untyped-def]
-        resources = super()._add_resources_dict(*args, **kwargs)
-        resources.__class__ = _Resources
+    def _add_resources_dict(self, fonts: dict, *others: dict | None) -> PDFResources:  # type: ignore[override]
+        """As fpdf2's; a page that uses fonts only gets the /Font entry made once per set of fonts."""
+        if any(others):
+            resources = super()._add_resources_dict(fonts, *others)  # type: ignore[arg-type]
+            resources.__class__ = _Resources
+            return resources
+        key = tuple((index, font.id) for index, font in sorted(fonts.items()))
+        made = self._made_resources.get(key)
+        if made is None:
+            made = self._made_resources[key] = super()._add_resources_dict(fonts, *others)  # type: ignore[arg-type]
+            made.__class__ = _Resources
+            return made
+        resources = _Resources(made.proc_set, made.font, None, None, None, None, None)
+        self._add_pdf_obj(resources)
         return resources
 
 
@@ -934,6 +949,8 @@ class _Type:
         self._code = _PerChar(lambda c: self.font.escape_text(self._glyph[c]))  # as written: escape_text is per glyph
         self._codes = _PerChar(lambda o: self._code[chr(o)])  # the same per code point, for str.translate
         self._codes[ord(_SEP)] = _SEP
+        self._sums: dict[str, int] = {}  # a word's sum of character widths (wrap)
+        self._most: dict[float, int] = {}  # the largest sum of character widths that fits a width (wrap)
 
     def width(self, text: str) -> float:
         """As pdf.get_string_width(text) in this style and size."""
@@ -957,26 +974,35 @@ class _Type:
         ends = np.cumsum(lengths)
         return ((sums[ends] - sums[ends - lengths]) * self.size * 0.001 / self.pdf.k).tolist()
 
-    def wrap(self, text: str, width: float) -> list[str]:
-        """_wrap(self.width, text, width), a candidate line measured from its words' sums of character widths
-        rather than character by character (the same integer sums, so the same decisions)."""
+    def wrap(self, text: str, width: float, wider: bool = False) -> list[str]:
+        """_wrap(self.width, text, width), a candidate line measured as the sum of its words' sums of
+        character widths (each word's made once) against the largest sum that fits `width`: the same
+        integer sums and the same comparison, so the same lines. `wider`: `text` is known not to fit."""
         advance, size, k = self._advance, self.size, self.pdf.k
-        if sum(map(advance.__getitem__, text)) * size * 0.001 / k <= width:  # as width() computes it
+        if not wider and sum(map(advance.__getitem__, text)) * size * 0.001 / k <= width:  # as width() has it
             return [text]
-        space = advance[" "]
+        most = self._most.get(width)
+        if most is None:  # the largest sum s with s * size * 0.001 / k <= width (that product grows with s)
+            most = max(int(width * k / size / 0.001) + 2, 0)
+            while most >= 0 and most * size * 0.001 / k > width:
+                most -= 1
+            most = self._most[width] = most
+        sums, space = self._sums, advance[" "]
         lines: list[str] = []
         line, used = "", 0
         for word in text.split():
-            own = sum(map(advance.__getitem__, word))
-            if line and (used + space + own) * size * 0.001 / k <= width:
-                line, used = f"{line} {word}", used + space + own
-                continue
-            if not line and own * size * 0.001 / k <= width:
+            own = sums.get(word)
+            if own is None:
+                own = sums[word] = sum(map(advance.__getitem__, word))
+            if line:
+                if used + space + own <= most:
+                    line, used = f"{line} {word}", used + space + own
+                    continue
+                lines.append(line)
+            elif own <= most:
                 line, used = word, own
                 continue
-            if line:
-                lines.append(line)
-            while own * size * 0.001 / k > width and len(word) > 1:  # a word wider than the column
+            while own > most and len(word) > 1:  # a word wider than the column
                 cut = len(word) - 1
                 while cut > 1 and self.width(word[:cut]) > width:
                     cut -= 1
@@ -1228,7 +1254,8 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
         frame_op = f"{rect_x[col]} %(t)s {rect_w[col]} %(h)s re S"
         x, w, right = lefts[col] + pad, inner[col], numeric[col]
         widths = regular.widths(distinct)
-        split = [None if width <= w else regular.wrap(text, w) for text, width in zip(distinct, widths, strict=True)]
+        split = [None if width <= w else regular.wrap(text, w, True)
+                 for text, width in zip(distinct, widths, strict=True)]
         wrapping = any(split)
         flat = distinct if not wrapping else [line for text, lines in zip(distinct, split, strict=True)
                                               for line in (lines or (text,))]
