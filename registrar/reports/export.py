@@ -60,7 +60,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 from fpdf import FPDF
-from fpdf.enums import TextEmphasis, TextMode
+from fpdf.enums import PDFResourceType, TextEmphasis, TextMode
 from fpdf.fonts import TTFFont
 from fpdf.output import OutputProducer, PDFPage, PDFResources, _dimensions_to_mediabox
 from fpdf.syntax import Name, PDFContentStream, PDFObject
@@ -761,6 +761,42 @@ class _QuickDeflate(OutputProducer):
             page.contents = stream
         return pages
 
+    def _insert_resources(self, page_objs: list[PDFPage]) -> None:
+        """As fpdf2's (2.8.9), with each page's resources looked up once rather than per kind (a page of a
+        list uses fonts only)."""
+        fpdf = self.fpdf
+        if fpdf.single_resources_object:
+            super()._insert_resources(page_objs)
+            return
+        images = self._add_images()
+        self._register_form_xobject_placeholders(images)
+        gfxstates = self._add_gfxstates()
+        patterns = self._add_patterns()
+        fonts = self._add_fonts(images, gfxstates, patterns)
+        shadings = self._add_shadings()
+        self._finalize_form_xobjects(images, gfxstates, patterns, shadings, fonts)
+        self._add_soft_masks(gfxstates, patterns, images)
+        used: dict[int, dict[PDFResourceType, set]] = {}  # type: ignore[type-arg]
+        for (page, kind), resources in fpdf._resource_catalog.resources_per_page.items():  # noqa: SLF001
+            if resources:
+                used.setdefault(page, {})[kind] = resources
+        nothing: set = set()  # type: ignore[type-arg]
+        for page_number, page_obj in enumerate(page_objs, start=1):
+            on_page = used.get(page_number, {})
+            page_fonts = {int(i): fonts[int(i)] for i in on_page.get(PDFResourceType.FONT, nothing)}  # type: ignore[arg-type]
+            if on_page.keys() <= {PDFResourceType.FONT}:
+                page_obj.resources = self._add_resources_dict(page_fonts, {}, {}, {}, {}, {})
+                continue
+            names = {kind: on_page.get(kind, nothing) for kind in PDFResourceType}
+            page_obj.resources = self._add_resources_dict(
+                page_fonts,
+                {int(i): images[int(i)] for i in names[PDFResourceType.X_OBJECT]},  # type: ignore[arg-type]
+                {name: state for name, state in gfxstates.items() if name in names[PDFResourceType.EXT_G_STATE]},
+                {str(name): shadings[str(name)] for name in names[PDFResourceType.SHADING]},
+                {str(name): patterns[str(name)] for name in names[PDFResourceType.PATTERN]},
+                {str(name): self._ocg_objs_per_name[str(name)] for name in names[PDFResourceType.PROPERTIES]},
+            )
+
     def _add_resources_dict(self, fonts: dict, *others: dict | None) -> PDFResources:  # type: ignore[override]
         """As fpdf2's; a page that uses fonts only gets the /Font entry made once per set of fonts."""
         if any(others):
@@ -1251,7 +1287,7 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
             if not any(len(w) > 1 for w in wrapped.values()):
                 return ops, None
             return ops, list(map({value: len(lines) for value, lines in wrapped.items()}.__getitem__, column))
-        frame_op = f"{rect_x[col]} %(t)s {rect_w[col]} %(h)s re S"
+        frame_op, framed = f"%(F{col})s", f"%(L{col})s"  # the cell's frame; its frame and a left text's start
         x, w, right = lefts[col] + pad, inner[col], numeric[col]
         widths = regular.widths(distinct)
         split = [None if width <= w else regular.wrap(text, w, True)
@@ -1272,7 +1308,7 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
                 elif right:
                     made[text] = f"{frame_op}\nBT {(x + (w - pdf.c_margin - width)) * k:.2f} %(0)s Td ({code}) Tj ET"
                 else:
-                    made[text] = f"{frame_op}\n{left}%(0)s Td ({code}) Tj ET"
+                    made[text] = f"{framed} Td ({code}) Tj ET"
                 continue
             ops = [frame_op]
             for n, line in enumerate(lines):
@@ -1285,6 +1321,18 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
             return list(map(made.__getitem__, column)), None
         count = {text: len(lines) if lines else 1 for text, lines in zip(distinct, split, strict=True)}
         return list(map(made.__getitem__, column)), list(map(count.__getitem__, column))
+
+    def row_place(y: float, n: int, height: float) -> dict[str, str]:
+        """What a row of `n` lines at `y` fills in: its top (t), height (h), the baseline of each line (0, 1,
+        ...), each column's frame (F<col>) and that frame followed by the start of a left-aligned text's
+        first line (L<col>)."""
+        top, tall = f"{(pdf.h - y) * k:.2f}", f"{-height * k:.2f}"
+        place = {"t": top, "h": tall} | {str(j): regular.baseline(y + pad + j * line_height, line_height)
+                                         for j in range(n)}
+        for col in range(len(widths)):
+            frame = place[f"F{col}"] = f"{rect_x[col]} {top} {rect_w[col]} {tall} re S"
+            place[f"L{col}"] = f"{frame}\n{regular.head(lefts[col] + pad, inner[col], '', False)}{place['0']}"
+        return place
 
     made_columns = [column_ops(col, column) for col, column in enumerate(columns)]
     cells = [ops for ops, _ in made_columns]
@@ -1310,16 +1358,18 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
             if codes:
                 draw(codes, True)
             y, ready = pdf.get_y(), regular.is_set()
-        if not ready:  # the font, before the row's first text (or after its frames), as draw() writes it
-            font, first = regular.select(), row.find("BT ")
-            if font:
-                row = f"{row}\n{font}" if first < 0 else f"{row[:first]}{font}\n{row[first:]}"
-            ready = True
         place = places.get((y, n))
         if place is None:
-            place = places[y, n] = {"t": f"{(pdf.h - y) * k:.2f}", "h": f"{-height * k:.2f}"} | {
-                str(j): regular.baseline(y + pad + j * line_height, line_height) for j in range(n)}
-        done.append(row % place)
+            place = places[y, n] = row_place(y, n, height)
+        if ready:
+            done.append(row % place)
+        else:  # the font, before the row's first text (or after its frames), as draw() writes it
+            row, font = row % place, regular.select()
+            first = row.find("BT ")
+            if font:
+                row = f"{row}\n{font}" if first < 0 else f"{row[:first]}{font}\n{row[first:]}"
+            done.append(row)
+            ready = True
         y += height
     if done:
         pdf._out("\n".join(done))  # noqa: SLF001
