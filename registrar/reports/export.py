@@ -653,7 +653,8 @@ class _Pdf(FPDF):
         return super().output(*args, **kwargs)
 
 
-PAGE_DEFLATE_LEVEL = 3  # zlib level of the pages' contents: fpdf2's default (6) takes twice as long for 6 % less
+PAGE_DEFLATE_LEVEL = 1  # zlib level of the pages' contents: progression's 90 MB take 0.63 of the time of level 3 for 3.5 % more
+# bytes (fpdf2's default, 6, takes 1.6 times as long as 3 for 6.7 % less)
 DEFLATE_THREADS = 2  # zlib releases the GIL: the pages' contents are deflated on this many cores at once
 
 
