@@ -653,8 +653,8 @@ class _Pdf(FPDF):
         return super().output(*args, **kwargs)
 
 
-PAGE_DEFLATE_LEVEL = 1  # zlib level of the pages' contents: progression's 90 MB take 0.63 of the time of level 3 for 3.5 % more
-# bytes (fpdf2's default, 6, takes 1.6 times as long as 3 for 6.7 % less)
+PAGE_DEFLATE_LEVEL = 1  # zlib level of the pages' contents: progression's 90 MB take 0.63 of level 3's time for
+# 3.5 % more bytes (fpdf2's default, 6, takes 1.6 times as long as 3 for 6.7 % less)
 DEFLATE_THREADS = 2  # zlib releases the GIL: the pages' contents are deflated on this many cores at once
 
 
@@ -910,19 +910,30 @@ def _pdf_signatures(pdf: _Pdf, doc: ReportDocument) -> None:
 
 
 def _column_texts(series: pd.Series) -> list[str]:
-    """A column as printed: a float column shows 2 decimals unless all its values are whole."""
-    values = series.tolist() if series.dtype == object else None
-    if values is None or not set(map(type, values)) <= _AS_IS:  # texts, dates and None are as `_cell` gives them
+    """A column as printed: a float column shows 2 decimals unless all its values are whole. Each distinct
+    value is printed once (a whole-university list repeats its courses, results and dates)."""
+    dtype = series.dtype
+    if pd.api.types.is_object_dtype(dtype):
+        values = series.tolist()
+        if not set(map(type, values)) <= _AS_IS:  # texts, dates and None are as `_cell` gives them
+            values = _column_values(series)
+    elif isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iu":  # nullable integers
+        values = series.to_numpy(dtype=object, na_value=None).tolist()
+    else:
         values = _column_values(series)
-    floats = [v for v in values if isinstance(v, float)]
+    types = set(map(type, values))
+    if types == {str}:
+        return values
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable value (a list): each value alone
+        distinct = None
+    floats = [v for v in (values if distinct is None else distinct) if isinstance(v, float)]
     show = (lambda v: "" if v is None else f"{v:.2f}" if isinstance(v, float) else _text(v)) \
         if floats and not all(v.is_integer() for v in floats) else _text
-    if len(set(map(type, values)) - {str, type(None)}) <= 1:  # (1, 1.0 and True would be one key)
-        shown = _PerChar(show)  # once per distinct value
-        try:
-            return [v if type(v) is str else shown[v] for v in values]
-        except TypeError:  # an unhashable value (a list): each value alone
-            pass
+    if distinct is not None and len(types - {str, type(None)}) <= 1:  # (1, 1.0 and True would be one key)
+        shown = {v: v if type(v) is str else show(v) for v in distinct}
+        return list(map(shown.__getitem__, values))
     return [v if type(v) is str else show(v) for v in values]
 
 
