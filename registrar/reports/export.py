@@ -22,8 +22,10 @@
   written as fpdf2's cell() writes it, measured and encoded once per distinct text (`_Type`); a row is
   the join of its cells' operators, made once per distinct text and column with the row's place filled
   in; the page's head and foot are written the same way, the foot once the page count is known (placed
-  with room for a five-digit count, as fpdf2 places its alias); the pages' contents are deflated at
-  PAGE_DEFLATE_LEVEL.
+  with room for a five-digit count, as fpdf2 places its alias). A column's distinct texts are measured
+  together and their glyphs encoded in one str.translate. fpdf2 writes the file (`_QuickDeflate`), its
+  pages, content streams and resources without its generic object serialisation, the pages' contents
+  deflated at PAGE_DEFLATE_LEVEL on DEFLATE_THREADS cores.
 - A parameter whose value is a date is a date cell (DD.MM.YYYY) in the XLSX and DD.MM.YYYY in the PDF.
 - An official document (ReportDocument.outgoing_number, signatories): its outgoing number and day of
   issue under the title, the signatories and the place of the stamp after the text, and no "warehouse
