@@ -1198,6 +1198,7 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     plain = kinds[False].plain()  # nothing in a table changes colours or spacing
     wraps: dict[bool, list[dict[str, list[str]]]] = {bold: [{} for _ in widths] for bold in kinds}
     repeated: dict[tuple[bool, tuple[str, ...], float, str], str] = {}  # a header row's operators at y
+    header_lines: dict[tuple[str, ...], list[list[str]]] = {}  # a header row's lines in each column
 
     def lines_of(value: str, col: int, bold: bool) -> list[str]:
         known = wraps[bold][col]
@@ -1210,7 +1211,11 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
         """One row: its cells' frames and text, written as pdf.rect() and pdf.cell() would write them,
         with the lines of each distinct text in a column and the parts of its operators made once."""
         kind = kinds[bold]
-        wrapped = [lines_of(value, col, bold) for col, value in enumerate(values)]
+        wrapped = header_lines.get(tuple(values)) if bold else None  # a header row: on every page
+        if wrapped is None:
+            wrapped = [lines_of(value, col, bold) for col, value in enumerate(values)]
+            if bold:
+                header_lines[tuple(values)] = wrapped
         height = max(map(len, wrapped)) * line_height + 2 * pad
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
