@@ -22,8 +22,10 @@
   written as fpdf2's cell() writes it, measured and encoded once per distinct text (`_Type`); a row is
   the join of its cells' operators, made once per distinct text and column with the row's place filled
   in; the page's head and foot are written the same way, the foot once the page count is known (placed
-  with room for a five-digit count, as fpdf2 places its alias); the pages' contents are deflated at
-  PAGE_DEFLATE_LEVEL.
+  with room for a five-digit count, as fpdf2 places its alias). A column's distinct texts are measured
+  together and their glyphs encoded in one str.translate. fpdf2 writes the file (`_QuickDeflate`), its
+  pages, content streams and resources without its generic object serialisation, the pages' contents
+  deflated at PAGE_DEFLATE_LEVEL on DEFLATE_THREADS cores.
 - A parameter whose value is a date is a date cell (DD.MM.YYYY) in the XLSX and DD.MM.YYYY in the PDF.
 - An official document (ReportDocument.outgoing_number, signatories): its outgoing number and day of
   issue under the title, the signatories and the place of the stamp after the text, and no "warehouse
@@ -51,6 +53,7 @@ import uuid
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -59,9 +62,11 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 from fpdf import FPDF
-from fpdf.enums import TextMode
-from fpdf.output import OutputProducer
-from fpdf.syntax import Name
+from fpdf.enums import PDFResourceType, TextEmphasis, TextMode
+from fpdf.fonts import TTFFont
+from fpdf.output import OutputProducer, PDFPage, PDFResources, _dimensions_to_mediabox
+from fpdf.syntax import Name, PDFContentStream, PDFObject
+from fpdf.util import FloatTolerance
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -532,6 +537,10 @@ def _csv_value(value: object) -> object:
 PAGE_COUNT = "{nbp}"  # the page-count alias: fpdf2 reserves one digit's width per character, so five digits
 
 
+_EMPHASES: dict[tuple[str, bool, bool], TextEmphasis] = {}  # fpdf2's emphasis of a font style, underline, strike
+_EMPHASIS_LETTERS: dict[TextEmphasis, str] = {}  # an emphasis's style letters
+
+
 class _Pdf(FPDF):
     """A4 with the university's name at the top of every page and "page N of M" at its foot. Both are
     written as cell() writes them (`_Type`), measured once: a whole-university list is thousands of
@@ -552,6 +561,36 @@ class _Pdf(FPDF):
         self._footed: set[int] = set()  # pages whose foot is written or waits for the page count
         self._feet: list[tuple[int, bool]] = []  # pages whose foot waits for the page count, and whether
         # the 8-point type is still to be set on it
+
+    @property
+    def emphasis(self) -> TextEmphasis:
+        """As fpdf2's, made once per style: add_page() asks for it twice a page."""
+        key = (self.font_style, self.strikethrough, self.underline)
+        emphasis = _EMPHASES.get(key)
+        if emphasis is None:
+            emphasis = _EMPHASES[key] = FPDF.emphasis.fget(self)  # type: ignore[attr-defined]
+        return emphasis
+
+    def set_font(self, family: str | None = None, style: str | TextEmphasis = "", size: float = 0) -> None:
+        """As fpdf2's (2.8.9), with its checks skipped for a font added here in a plain or bold style, the one
+        a table, a page's head and add_page() set four times a page; an emphasis's letters found once."""
+        if isinstance(style, TextEmphasis):
+            letters = _EMPHASIS_LETTERS.get(style)
+            if letters is None:
+                letters = _EMPHASIS_LETTERS[style] = style.style
+            style = letters
+        key = (family or self.font_family).lower() + style
+        font = self.fonts.get(key) if style in ("", "B") else None
+        if font is None or not isinstance(font, TTFFont):
+            super().set_font(family, style, size)
+            return
+        self.underline = self.strikethrough = False
+        size, family = size or self.font_size_pt, key[:len(key) - len(style)]
+        if (self.font_family == family and self.font_style == style and FloatTolerance.equal(self.font_size_pt, size)
+                and (self.current_font is None or self.current_font is font)):
+            return
+        self.font_family, self.font_style, self.font_size_pt = family, style, size
+        self.current_font, self.current_font_is_set_on_page = font, False
 
     def margin_type(self) -> _Type:
         """The 8-point type of the page's head and foot."""
@@ -616,27 +655,166 @@ class _Pdf(FPDF):
         return super().output(*args, **kwargs)
 
 
-PAGE_DEFLATE_LEVEL = 3  # zlib level of the pages' contents: fpdf2's default (6) takes twice as long for 6 % less
+PAGE_DEFLATE_LEVEL = 1  # zlib level of the pages' contents: progression's 90 MB take 0.63 of level 3's time for
+# 3.5 % more bytes (fpdf2's default, 6, takes 1.6 times as long as 3 for 6.7 % less)
+DEFLATE_THREADS = 2  # zlib releases the GIL: the pages' contents are deflated on this many cores at once
+
+
+def _deflate_all(contents: list[bytearray]) -> list[bytes]:
+    """Each of `contents` deflated at PAGE_DEFLATE_LEVEL, in DEFLATE_THREADS threads of one share each."""
+    deflate = functools.partial(zlib.compress, level=PAGE_DEFLATE_LEVEL)
+    if len(contents) < 8 or DEFLATE_THREADS < 2:
+        return list(map(deflate, contents))
+    share = -(-len(contents) // DEFLATE_THREADS)
+    with ThreadPoolExecutor(DEFLATE_THREADS) as pool:
+        shares = pool.map(lambda part: list(map(deflate, part)),
+                          [contents[i:i + share] for i in range(0, len(contents), share)])
+        return [packed for part in shares for packed in part]
+
+
+class _Stream(PDFContentStream):
+    """A page's content stream, given deflated or as is, written as fpdf2 writes it without its generic
+    object serialisation (a whole-university list has five thousand of them)."""
+
+    def __init__(self, contents: bytes, deflated: bool) -> None:  # noqa: D107
+        PDFObject.__init__(self)
+        self._contents = contents
+        self.filter = Name("FlateDecode") if deflated else None
+        self.length = len(contents)
+
+    def serialize(self, obj_dict: dict | None = None, _security_handler: object = None):  # type: ignore[no-untyped-def,override]
+        if obj_dict or _security_handler:
+            return super().serialize(obj_dict, _security_handler)  # type: ignore[arg-type]
+        head = b"/Filter /FlateDecode\n" if self.filter else b""
+        return b"%d 0 obj\n<<\n%s/Length %d\n>>\nstream\n%s\nendstream\nendobj" % (
+            self.id, head, self.length, self._contents)
+
+
+class _Page(PDFPage):
+    """A page whose object is written as fpdf2 writes a plain page (contents, parent, resources), without
+    its generic serialisation; any other page as fpdf2 writes it."""
+
+    __slots__ = ()
+
+    def serialize(self, obj_dict: dict | None = None, _security_handler: object = None) -> str:  # type: ignore[override]
+        if (obj_dict or _security_handler or self.annots or self.dur or self.trans or self.group or self.media_box
+                or self.struct_parents is not None or not isinstance(self.contents, PDFObject)
+                or self.parent is None or self.resources is None):
+            return super().serialize(obj_dict, _security_handler)  # type: ignore[arg-type]
+        return (f"{self.id} 0 obj\n<<\n/Contents {self.contents.id} 0 R\n/Parent {self.parent.id} 0 R\n"
+                f"/Resources {self.resources.id} 0 R\n/Type /Page\n>>\nendobj")
+
+
+@functools.lru_cache(maxsize=64)
+def _resources_body(fields: tuple[str | None, ...]) -> str:
+    """A /Resources object as fpdf2 writes it, after its "N 0 obj" line."""
+    resources = PDFResources(*fields)
+    resources.id = 0
+    written = resources.serialize()
+    return written[written.index("\n"):]
+
+
+class _Resources(PDFResources):
+    """A page's /Resources, written once per distinct content (every page of a list names the same fonts)."""
+
+    def serialize(self, obj_dict: dict | None = None, _security_handler: object = None) -> str:  # type: ignore[override]
+        fields = (self.proc_set, self.font, self.x_object, self.ext_g_state, self.shading, self.pattern,
+                  self.properties)
+        if (obj_dict or _security_handler or len(vars(self)) != 1 + len(fields)
+                or not all(field is None or type(field) is str for field in fields)):
+            return super().serialize(obj_dict, _security_handler)  # type: ignore[arg-type]
+        return f"{self.id} 0 obj{_resources_body(fields)}"
 
 
 class _QuickDeflate(OutputProducer):
-    """fpdf2's output with the pages' contents deflated at PAGE_DEFLATE_LEVEL: a whole-university list is
-    90 MB of page contents, and deflating them was most of the output's time."""
+    """fpdf2's output with the pages' contents deflated at PAGE_DEFLATE_LEVEL on DEFLATE_THREADS cores, and
+    the pages, their content streams and resources written without fpdf2's generic object serialisation:
+    a whole-university list is 90 MB of page contents in five thousand pages, and deflating and serialising
+    them was most of the output's time. The file is byte for byte the one fpdf2 writes."""
+
+    def __init__(self, fpdf: FPDF) -> None:  # noqa: D107
+        super().__init__(fpdf)
+        self._made_resources: dict[tuple[tuple[int, int], ...], PDFResources] = {}  # per set of fonts
 
     def _add_pages(self, _slice: slice = slice(0, None)) -> list:  # type: ignore[type-arg]
         fpdf = self.fpdf
-        compress, fpdf.compress = fpdf.compress, False
-        try:
-            pages = super()._add_pages(_slice)
-        finally:
-            fpdf.compress = compress
-        if compress:
-            for page in pages:
-                stream = page.contents
-                stream._contents = zlib.compress(stream._contents, PAGE_DEFLATE_LEVEL)  # noqa: SLF001
-                stream.filter = Name("FlateDecode")
-                stream.length = len(stream._contents)  # noqa: SLF001
+        pages = list(self._iter_pages_in_order())[_slice]
+        if (fpdf.pdf_version > "1.3" and fpdf.allow_images_transparency) or fpdf._security_handler is not None:  # noqa: SLF001
+            compress, fpdf.compress = fpdf.compress, False
+            try:
+                pages = super()._add_pages(_slice)
+            finally:
+                fpdf.compress = compress
+            if compress:
+                for page in pages:
+                    stream = page.contents
+                    stream._contents = zlib.compress(stream._contents, PAGE_DEFLATE_LEVEL)  # noqa: SLF001
+                    stream.filter = Name("FlateDecode")
+                    stream.length = len(stream._contents)  # noqa: SLF001
+            return pages
+        contents = _deflate_all([page.contents for page in pages]) if fpdf.compress else \
+            [bytes(page.contents) for page in pages]
+        for page, data in zip(pages, contents, strict=True):
+            if page.dimensions() != fpdf.default_page_dimensions:
+                page.media_box = _dimensions_to_mediabox(page.dimensions())
+            self._add_pdf_obj(page, "pages")
+            page.__class__ = _Page
+            stream = _Stream(data, fpdf.compress)
+            self._add_pdf_obj(stream, "pages")
+            page.contents = stream
         return pages
+
+    def _insert_resources(self, page_objs: list[PDFPage]) -> None:
+        """As fpdf2's (2.8.9), with each page's resources looked up once rather than per kind (a page of a
+        list uses fonts only)."""
+        fpdf = self.fpdf
+        if fpdf.single_resources_object:
+            super()._insert_resources(page_objs)
+            return
+        images = self._add_images()
+        self._register_form_xobject_placeholders(images)
+        gfxstates = self._add_gfxstates()
+        patterns = self._add_patterns()
+        fonts = self._add_fonts(images, gfxstates, patterns)
+        shadings = self._add_shadings()
+        self._finalize_form_xobjects(images, gfxstates, patterns, shadings, fonts)
+        self._add_soft_masks(gfxstates, patterns, images)
+        used: dict[int, dict[PDFResourceType, set]] = {}  # type: ignore[type-arg]
+        for (page, kind), resources in fpdf._resource_catalog.resources_per_page.items():  # noqa: SLF001
+            if resources:
+                used.setdefault(page, {})[kind] = resources
+        nothing: set = set()  # type: ignore[type-arg]
+        for page_number, page_obj in enumerate(page_objs, start=1):
+            on_page = used.get(page_number, {})
+            page_fonts = {int(i): fonts[int(i)] for i in on_page.get(PDFResourceType.FONT, nothing)}  # type: ignore[arg-type]
+            if on_page.keys() <= {PDFResourceType.FONT}:
+                page_obj.resources = self._add_resources_dict(page_fonts, {}, {}, {}, {}, {})
+                continue
+            names = {kind: on_page.get(kind, nothing) for kind in PDFResourceType}
+            page_obj.resources = self._add_resources_dict(
+                page_fonts,
+                {int(i): images[int(i)] for i in names[PDFResourceType.X_OBJECT]},  # type: ignore[arg-type]
+                {name: state for name, state in gfxstates.items() if name in names[PDFResourceType.EXT_G_STATE]},
+                {str(name): shadings[str(name)] for name in names[PDFResourceType.SHADING]},
+                {str(name): patterns[str(name)] for name in names[PDFResourceType.PATTERN]},
+                {str(name): self._ocg_objs_per_name[str(name)] for name in names[PDFResourceType.PROPERTIES]},
+            )
+
+    def _add_resources_dict(self, fonts: dict, *others: dict | None) -> PDFResources:  # type: ignore[override]
+        """As fpdf2's; a page that uses fonts only gets the /Font entry made once per set of fonts."""
+        if any(others):
+            resources = super()._add_resources_dict(fonts, *others)  # type: ignore[arg-type]
+            resources.__class__ = _Resources
+            return resources
+        key = tuple((index, font.id) for index, font in sorted(fonts.items()))
+        made = self._made_resources.get(key)
+        if made is None:
+            made = self._made_resources[key] = super()._add_resources_dict(fonts, *others)  # type: ignore[arg-type]
+            made.__class__ = _Resources
+            return made
+        resources = _Resources(made.proc_set, made.font, None, None, None, None, None)
+        self._add_pdf_obj(resources)
+        return resources
 
 
 def to_pdf(doc: ReportDocument, params: ReportParams, refreshed_at: dt.datetime | None) -> bytes:
@@ -734,17 +912,30 @@ def _pdf_signatures(pdf: _Pdf, doc: ReportDocument) -> None:
 
 
 def _column_texts(series: pd.Series) -> list[str]:
-    """A column as printed: a float column shows 2 decimals unless all its values are whole."""
-    values = _column_values(series)
-    floats = [v for v in values if isinstance(v, float)]
+    """A column as printed: a float column shows 2 decimals unless all its values are whole. Each distinct
+    value is printed once (a whole-university list repeats its courses, results and dates)."""
+    dtype = series.dtype
+    if pd.api.types.is_object_dtype(dtype):
+        values = series.tolist()
+        if not set(map(type, values)) <= _AS_IS:  # texts, dates and None are as `_cell` gives them
+            values = _column_values(series)
+    elif isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iu":  # nullable integers
+        values = series.to_numpy(dtype=object, na_value=None).tolist()
+    else:
+        values = _column_values(series)
+    types = set(map(type, values))
+    if types == {str}:
+        return values
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable value (a list): each value alone
+        distinct = None
+    floats = [v for v in (values if distinct is None else distinct) if isinstance(v, float)]
     show = (lambda v: "" if v is None else f"{v:.2f}" if isinstance(v, float) else _text(v)) \
         if floats and not all(v.is_integer() for v in floats) else _text
-    if len(set(map(type, values)) - {str, type(None)}) <= 1:  # (1, 1.0 and True would be one key)
-        shown = _PerChar(show)  # once per distinct value
-        try:
-            return [v if type(v) is str else shown[v] for v in values]
-        except TypeError:  # an unhashable value (a list): each value alone
-            pass
+    if distinct is not None and len(types - {str, type(None)}) <= 1:  # (1, 1.0 and True would be one key)
+        shown = {v: v if type(v) is str else show(v) for v in distinct}
+        return list(map(shown.__getitem__, values))
     return [v if type(v) is str else show(v) for v in values]
 
 
@@ -806,6 +997,10 @@ class _Type:
         self._advance = _PerChar(lambda c: self.font.cw[ord(c)])  # a character's width in the font
         self._glyph = _PerChar(lambda c: chr(g) if (g := self.font.subset.pick(ord(c))) else "")  # in the subset
         self._code = _PerChar(lambda c: self.font.escape_text(self._glyph[c]))  # as written: escape_text is per glyph
+        self._codes = _PerChar(lambda o: self._code[chr(o)])  # the same per code point, for str.translate
+        self._codes[ord(_SEP)] = _SEP
+        self._sums: dict[str, int] = {}  # a word's sum of character widths (wrap)
+        self._most: dict[float, int] = {}  # the largest sum of character widths that fits a width (wrap)
 
     def width(self, text: str) -> float:
         """As pdf.get_string_width(text) in this style and size."""
@@ -813,6 +1008,66 @@ class _Type:
         if width is None:
             width = self._widths[text] = sum(map(self._advance.__getitem__, text)) * self.size * 0.001 / self.pdf.k
         return width
+
+    def widths(self, texts: list[str]) -> list[float]:
+        """width() of each of `texts`, measured together: the same sums of the same character widths."""
+        joined = "".join(texts)
+        try:
+            codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:  # a lone surrogate: one at a time
+            return list(map(self.width, texts))
+        table = np.bincount(codes).astype(np.int64)
+        for code in np.flatnonzero(table).tolist():
+            table[code] = self._advance[chr(code)]
+        sums = np.concatenate(([0], np.cumsum(table[codes])))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        ends = np.cumsum(lengths)
+        return ((sums[ends] - sums[ends - lengths]) * self.size * 0.001 / self.pdf.k).tolist()
+
+    def wrap(self, text: str, width: float, wider: bool = False) -> list[str]:
+        """_wrap(self.width, text, width), a candidate line measured as the sum of its words' sums of
+        character widths (each word's made once) against the largest sum that fits `width`: the same
+        integer sums and the same comparison, so the same lines. `wider`: `text` is known not to fit."""
+        advance, size, k = self._advance, self.size, self.pdf.k
+        if not wider and sum(map(advance.__getitem__, text)) * size * 0.001 / k <= width:  # as width() has it
+            return [text]
+        most = self._most.get(width)
+        if most is None:  # the largest sum s with s * size * 0.001 / k <= width (that product grows with s)
+            most = max(int(width * k / size / 0.001) + 2, 0)
+            while most >= 0 and most * size * 0.001 / k > width:
+                most -= 1
+            most = self._most[width] = most
+        sums, space = self._sums, advance[" "]
+        lines: list[str] = []
+        line, used = "", 0
+        for word in text.split():
+            own = sums.get(word)
+            if own is None:
+                own = sums[word] = sum(map(advance.__getitem__, word))
+            if line:
+                if used + space + own <= most:
+                    line, used = f"{line} {word}", used + space + own
+                    continue
+                lines.append(line)
+            elif own <= most:
+                line, used = word, own
+                continue
+            while own > most and len(word) > 1:  # a word wider than the column
+                cut = len(word) - 1
+                while cut > 1 and self.width(word[:cut]) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+                own = sum(map(advance.__getitem__, word))
+            line, used = word, own
+        lines.append(line)
+        return lines
+
+    def encode(self, texts: list[str]) -> list[str]:
+        """Each of `texts` as written between the parentheses of its operator (tail()'s glyphs, a % doubled
+        for a %-template), its characters picked into the subset in the order tail() would pick them. None
+        of `texts` holds _SEP."""
+        return _SEP.join(texts).translate(self._codes).replace("%", "%%").split(_SEP)
 
     def select(self) -> str:
         """Make this the PDF's font; the operator that sets it on the current page where cell() would write
@@ -872,6 +1127,7 @@ class _Type:
         return None if tail is None else self.head(x, w, text, right) + self.baseline(y, h) + tail
 
 
+_SEP = "\ue001"  # between the texts of a column encoded together (`_Type.encode`): a private-use character
 _SLOW = "\ue000"  # a row's operators made ahead (_pdf_table) where only cell() draws a text: not latin-1, so
 # never in a page's operators
 
@@ -942,6 +1198,7 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     plain = kinds[False].plain()  # nothing in a table changes colours or spacing
     wraps: dict[bool, list[dict[str, list[str]]]] = {bold: [{} for _ in widths] for bold in kinds}
     repeated: dict[tuple[bool, tuple[str, ...], float, str], str] = {}  # a header row's operators at y
+    header_lines: dict[tuple[str, ...], list[list[str]]] = {}  # a header row's lines in each column
 
     def lines_of(value: str, col: int, bold: bool) -> list[str]:
         known = wraps[bold][col]
@@ -954,7 +1211,11 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
         """One row: its cells' frames and text, written as pdf.rect() and pdf.cell() would write them,
         with the lines of each distinct text in a column and the parts of its operators made once."""
         kind = kinds[bold]
-        wrapped = [lines_of(value, col, bold) for col, value in enumerate(values)]
+        wrapped = header_lines.get(tuple(values)) if bold else None  # a header row: on every page
+        if wrapped is None:
+            wrapped = [lines_of(value, col, bold) for col, value in enumerate(values)]
+            if bold:
+                header_lines[tuple(values)] = wrapped
         height = max(map(len, wrapped)) * line_height + 2 * pad
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
@@ -1031,21 +1292,83 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
             return "\n".join(ops)
         return _PerChar(make)
 
-    cells = [list(map(cell_ops(col).__getitem__, column)) for col, column in enumerate(columns)]
-    lines = [list(map({value: len(wrapped) for value, wrapped in wraps[False][col].items()}.__getitem__, column))
-             for col, column in enumerate(columns) if any(len(w) > 1 for w in wraps[False][col].values())]
+    def column_ops(col: int, column: list[str]) -> tuple[list[str], list[int] | None]:
+        """Per row of column `col`: its cell's operators (as `cell_ops` makes them) and, where a text of the
+        column wraps, its number of lines. The column's distinct texts are measured together (`_Type.widths`)
+        and their glyphs encoded in one str.translate, in the order `cell_ops` would pick them."""
+        distinct = list(dict.fromkeys(column))  # as cell_ops meets them
+        joined = _SEP.join(distinct)
+        if (joined.count(_SEP) != len(distinct) - 1 or _RIGHT_TO_LEFT.search(joined)
+                or (pdf.str_alias_nb_pages or "\0") in joined):  # a text only cell() draws: one at a time
+            made = cell_ops(col)
+            ops = list(map(made.__getitem__, column))
+            wrapped = wraps[False][col]
+            if not any(len(w) > 1 for w in wrapped.values()):
+                return ops, None
+            return ops, list(map({value: len(lines) for value, lines in wrapped.items()}.__getitem__, column))
+        frame_op, framed = f"%(F{col})s", f"%(L{col})s"  # the cell's frame; its frame and a left text's start
+        x, w, right = lefts[col] + pad, inner[col], numeric[col]
+        widths = regular.widths(distinct)
+        split = [None if width <= w else regular.wrap(text, w, True)
+                 for text, width in zip(distinct, widths, strict=True)]
+        wrapping = any(split)
+        flat = distinct if not wrapping else [line for text, lines in zip(distinct, split, strict=True)
+                                              for line in (lines or (text,))]
+        codes = regular.encode(flat)
+        left = regular.head(x, w, "", False)  # a left-aligned text starts where its cell does
+        made: dict[str, str] = {}
+        at = 0
+        for text, width, lines in zip(distinct, widths, split, strict=True):
+            if lines is None:
+                code = codes[at]
+                at += 1
+                if not text:
+                    made[text] = frame_op
+                elif right:
+                    made[text] = f"{frame_op}\nBT {(x + (w - pdf.c_margin - width)) * k:.2f} %(0)s Td ({code}) Tj ET"
+                else:
+                    made[text] = f"{framed} Td ({code}) Tj ET"
+                continue
+            ops = [frame_op]
+            for n, line in enumerate(lines):
+                code = codes[at]
+                at += 1
+                if line:
+                    ops.append(f"{regular.head(x, w, line, True) if right else left}%({n})s Td ({code}) Tj ET")
+            made[text] = "\n".join(ops)
+        if not wrapping:
+            return list(map(made.__getitem__, column)), None
+        count = {text: len(lines) if lines else 1 for text, lines in zip(distinct, split, strict=True)}
+        return list(map(made.__getitem__, column)), list(map(count.__getitem__, column))
+
+    def row_place(y: float, n: int, height: float) -> dict[str, str]:
+        """What a row of `n` lines at `y` fills in: its top (t), height (h), the baseline of each line (0, 1,
+        ...), each column's frame (F<col>) and that frame followed by the start of a left-aligned text's
+        first line (L<col>)."""
+        top, tall = f"{(pdf.h - y) * k:.2f}", f"{-height * k:.2f}"
+        place = {"t": top, "h": tall} | {str(j): regular.baseline(y + pad + j * line_height, line_height)
+                                         for j in range(n)}
+        for col in range(len(widths)):
+            frame = place[f"F{col}"] = f"{rect_x[col]} {top} {rect_w[col]} {tall} re S"
+            place[f"L{col}"] = f"{frame}\n{regular.head(lefts[col] + pad, inner[col], '', False)}{place['0']}"
+        return place
+
+    made_columns = [column_ops(col, column) for col, column in enumerate(columns)]
+    cells = [ops for ops, _ in made_columns]
+    lines = [counts for _, counts in made_columns if counts is not None]
+    slow = any(_SLOW in ops for ops in cells)
     per_row = itertools.repeat(1) if not lines else lines[0] if len(lines) == 1 else map(max, zip(*lines, strict=True))
     places: dict[tuple[float, int], dict[str, str]] = {}  # top, height and baselines at y, as draw() writes them
     done: list[str] = []  # rows not yet written
     y, ready = pdf.get_y(), regular.is_set()
     for i, (row, n) in enumerate(zip(map("\n".join, zip(*cells, strict=True)), per_row, strict=False)):
         height = n * line_height + 2 * pad
-        if _SLOW in row or y + height > pdf.page_break_trigger:
+        if (slow and _SLOW in row) or y + height > pdf.page_break_trigger:
             if done:
                 pdf._out("\n".join(done))  # noqa: SLF001
                 done = []
             pdf.set_xy(pdf.l_margin, y)
-            if _SLOW in row:
+            if slow and _SLOW in row:
                 draw([column[i] for column in columns], False)
                 y, ready = pdf.get_y(), regular.is_set()
                 continue
@@ -1054,16 +1377,18 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
             if codes:
                 draw(codes, True)
             y, ready = pdf.get_y(), regular.is_set()
-        if not ready:  # the font, before the row's first text (or after its frames), as draw() writes it
-            font, first = regular.select(), row.find("BT ")
-            if font:
-                row = f"{row}\n{font}" if first < 0 else f"{row[:first]}{font}\n{row[first:]}"
-            ready = True
         place = places.get((y, n))
         if place is None:
-            place = places[y, n] = {"t": f"{(pdf.h - y) * k:.2f}", "h": f"{-height * k:.2f}"} | {
-                str(j): regular.baseline(y + pad + j * line_height, line_height) for j in range(n)}
-        done.append(row % place)
+            place = places[y, n] = row_place(y, n, height)
+        if ready:
+            done.append(row % place)
+        else:  # the font, before the row's first text (or after its frames), as draw() writes it
+            row, font = row % place, regular.select()
+            first = row.find("BT ")
+            if font:
+                row = f"{row}\n{font}" if first < 0 else f"{row[:first]}{font}\n{row[first:]}"
+            done.append(row)
+            ready = True
         y += height
     if done:
         pdf._out("\n".join(done))  # noqa: SLF001

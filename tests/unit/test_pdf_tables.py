@@ -5,9 +5,12 @@ the same places."""
 from __future__ import annotations
 
 import io
+import re
+import zlib
 
 import pandas as pd
 import pytest
+from fpdf.output import OutputProducer
 from pypdf import PdfReader
 
 from registrar.reports import export
@@ -67,3 +70,27 @@ def test_a_long_table_reads_as_fpdf2s_own_cells_write_it(lang: str, monkeypatch:
     assert "Әбілқасымова Гүлнұр" in text and "Иванов Пётр" in text and "Һәжар" in text
     note = [run for run, _, _ in ours[0] if run and run in NOTE]
     assert len(note) > 1 and "".join(note[:2]) != NOTE  # the note wraps over lines
+
+
+def _objects(data: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+    """Each object of a PDF as written: its dictionary (no /Length, no /CreationDate) and its stream, inflated."""
+    found = {}
+    for match in re.finditer(rb"\n(\d+) 0 obj\n(<<.*?>>)\n(?:stream\n(.*?)\nendstream\n)?endobj", data, re.S):
+        head, stream = match.group(2), match.group(3)
+        if stream is not None and b"/FlateDecode" in head:
+            stream = zlib.decompress(stream)
+        found[int(match.group(1))] = (re.sub(rb"/Length \d+|/CreationDate \(D:\d+Z\)", b"", head), stream)
+    return found
+
+
+def test_the_file_holds_the_objects_fpdf2s_own_output_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages, their content streams and resources written without fpdf2's object serialisation, deflated
+    on two cores at another level, are fpdf2's own objects once inflated."""
+    doc, params = _document(260), ReportParams(lang="kk")
+    fast = export.render(doc, "pdf", params, None)
+    with monkeypatch.context() as m:
+        m.setattr(export, "_QuickDeflate", OutputProducer)
+        reference = export.render(doc, "pdf", params, None)
+    ours, theirs = _objects(fast), _objects(reference)
+    assert len(ours) == len(theirs) > 20
+    assert [number for number in ours if ours[number] != theirs[number]] == []
