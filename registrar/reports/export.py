@@ -572,7 +572,7 @@ class _Pdf(FPDF):
         return emphasis
 
     def set_font(self, family: str | None = None, style: str | TextEmphasis = "", size: float = 0) -> None:
-        """As fpdf2's (2.8.9), with its checks skipped for a font added here in a plain or bold style, the one
+        """As fpdf2's (pinned), with its checks skipped for a font added here in a plain or bold style, the one
         a table, a page's head and add_page() set four times a page; an emphasis's letters found once."""
         if isinstance(style, TextEmphasis):
             letters = _EMPHASIS_LETTERS.get(style)
@@ -765,7 +765,7 @@ class _QuickDeflate(OutputProducer):
         return pages
 
     def _insert_resources(self, page_objs: list[PDFPage]) -> None:
-        """As fpdf2's (2.8.9), with each page's resources looked up once rather than per kind (a page of a
+        """As fpdf2's (pinned), with each page's resources looked up once rather than per kind (a page of a
         list uses fonts only)."""
         fpdf = self.fpdf
         if fpdf.single_resources_object:
