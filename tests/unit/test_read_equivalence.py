@@ -120,9 +120,9 @@ def blocks_seen(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     seen = {"copied": 0, "copied quoted": 0, "by line": 0}
     copy_block = _Lines.copy_block
 
-    def counted(self: _Lines, block: str) -> bool:
+    def counted(self: _Lines, block: bytes) -> bool:
         copied = copy_block(self, block)
-        seen["by line" if not copied else "copied quoted" if '"' in block else "copied"] += 1
+        seen["by line" if not copied else "copied quoted" if b'"' in block else "copied"] += 1
         return copied
 
     monkeypatch.setattr(_Lines, "copy_block", counted)
