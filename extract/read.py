@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from extract.defects import Defect
 
@@ -29,7 +29,6 @@ EXTENSIONS = (".csv", ".xlsx")
 HEADER_SEARCH_ROWS = 10  # how far down an XLSX is searched for a misplaced header
 _BOM = codecs.BOM_UTF8
 _QUOTE = '"'
-_NO_QUOTES = {ord(_QUOTE): None}
 
 
 @dataclass
@@ -65,7 +64,8 @@ def detect_encoding(path: Path) -> str | None:
                 while chunk := fh.read(1 << 20):
                     if b"\x00" in chunk:
                         return None
-                    decoder.decode(chunk)
+                    if not (chunk.isascii() and not decoder.getstate()[0]):  # ASCII is text in both
+                        decoder.decode(chunk)
                 decoder.decode(b"", final=True)
             return encoding
         except UnicodeDecodeError:
@@ -229,18 +229,78 @@ def _blank_characters(delimiter: str) -> str:
 
 
 @functools.cache
-def _blank_line(delimiter: str) -> re.Pattern[str]:
-    """A line of blank characters between two line feeds (`\\s` is str.isspace, as strip() uses)."""
-    return re.compile(r"\n[\s" + re.escape(delimiter) + r"]*\n")
+def _blank_line(delimiter: str, codec: str) -> re.Pattern[bytes]:
+    """A line of blank characters between two line feeds, in the file's bytes: each of
+    `_blank_characters` as `codec` encodes it (one byte, or a whole UTF-8 sequence), so it finds
+    exactly the lines that `str.strip` of the decoded text would leave empty."""
+    single, multi = set(), set()
+    for ch in _blank_characters(delimiter):
+        try:
+            encoded = ch.encode(codec)
+        except UnicodeEncodeError:
+            continue  # not in the encoding: cannot occur in the file
+        (single if len(encoded) == 1 else multi).add(encoded)
+    options = [b"[" + b"".join(re.escape(b) for b in sorted(single)) + b"]",
+               *(re.escape(b) for b in sorted(multi))]
+    return re.compile(b"\n(?:" + b"|".join(options) + b")*\n")
 
 
-BLOCK_CHARACTERS = 1 << 18  # a CSV is read in blocks of whole lines of about this many characters
+BLOCK_CHARACTERS = 1 << 18  # a CSV is read in blocks of whole lines of about this many bytes
 
 
-def _blocks(fh: TextIO) -> Iterator[str]:
-    """The file in blocks that end where a line ends."""
-    while block := fh.read(BLOCK_CHARACTERS):
-        yield block + fh.readline()
+class _Source:
+    """A CSV file's text as blocks of whole lines, in its own bytes, and the lines after the
+    current block (decoded) for a quoted cell that spans lines.
+
+    The file is read as bytes: in UTF-8 and Windows-1251 a quote, a delimiter, CR and LF are
+    one byte each and no other character contains them, so a block ending at a line feed holds
+    whole lines and whole characters, and a block copied in one go is never decoded. A file whose
+    first line ends in CR alone (no line feed for a block to end at) is read as text instead,
+    each block encoded again.
+    """
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self.codec = "utf-8" if encoding == "utf-8-sig" else encoding  # the BOM skipped below
+        with path.open("r", encoding=encoding, newline="") as fh:
+            first = fh.readline()
+        self.text_mode = first.endswith("\r")
+        if self.text_mode:
+            self.fh: BinaryIO | TextIO = path.open("r", encoding=encoding, newline="")
+        else:
+            self.fh = path.open("rb")
+            if encoding == "utf-8-sig":
+                self.fh.read(len(_BOM))
+        self.pending: list[str] = []  # lines read ahead of the next block, not yet parsed
+
+    def blocks(self) -> Iterator[bytes]:
+        """The file in blocks that end where a line ends."""
+        fh = self.fh
+        while block := fh.read(BLOCK_CHARACTERS):
+            block += fh.readline()
+            yield block.encode(self.codec) if isinstance(block, str) else block
+
+    def decode(self, block: bytes) -> str:
+        return block.decode(self.codec)
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        """The next line after the current block (a line ends at CR, LF or CRLF, as `csv` wants)."""
+        if not self.pending:
+            line = self.fh.readline()
+            if not line:
+                raise StopIteration
+            if isinstance(line, str):
+                return line
+            self.pending = list(io.StringIO(self.decode(line), newline=""))[::-1]  # a lone CR ends a line too
+        return self.pending.pop()
+
+    def take_pending(self) -> str:
+        """The lines read ahead and not parsed (the rest of a line holding a lone CR)."""
+        text = "".join(reversed(self.pending))
+        self.pending.clear()
+        return text
 
 
 def _write_csv_lines(path: Path, encoding: str, out_csv: Path, known: set[str], result: ReadResult) -> None:
@@ -250,74 +310,91 @@ def _write_csv_lines(path: Path, encoding: str, out_csv: Path, known: set[str], 
     last line of a record whose quoted cell spans lines). A block whose every line is one
     record of the header's width, quote-free or with every cell whole in quotes (`"a","b",""`),
     none holding a quote or the delimiter, and no line blank, is written in one go, without
-    its quotes, each line after its number. Any other block is read line by line
-    (`_Lines`). Both give what parsing the whole file with `csv` gives, and a file written
-    fully quoted gives the same normalised file as the same records quoted only where needed.
+    its quotes, each line after its number (`_Lines.copy_block`). Any other block is decoded
+    and read line by line (`_Lines.read`). Both give what parsing the whole file with `csv`
+    gives, and a file written fully quoted gives the same normalised file as the same records
+    quoted only where needed.
     """
-    with path.open("r", encoding=encoding, newline="") as fh, \
-            out_csv.open("w", encoding="utf-8", newline="") as out:
-        lines = _Lines(out, known, result)
-        rest = iter(fh.readline, "")  # the lines after the current block, for a cell spanning lines
-        for block in _blocks(fh):
-            if not lines.copy_block(block) and not lines.read(iter(io.StringIO(block, newline="")), rest):
+    source = _Source(path, encoding)
+    with source.fh, io.TextIOWrapper(out_csv.open("wb"), encoding="utf-8", newline="", write_through=True) as out:
+        lines = _Lines(out, out.buffer, source.codec, known, result)
+        for block in source.blocks():
+            if source.pending:  # a record spanning lines ended inside a line holding a lone CR
+                text = source.take_pending() + source.decode(block)
+                if not lines.read(iter(io.StringIO(text, newline="")), source):
+                    return
+            elif not lines.copy_block(block) and not lines.read(
+                    iter(io.StringIO(source.decode(block), newline="")), source):
                 return
+        if source.pending and not lines.read(iter(io.StringIO(source.take_pending(), newline="")), source):
+            return
         lines.flush()
 
 
 class _Lines:
     """The reader's state across blocks: the line number, the header's width, the rows waiting to be written."""
 
-    def __init__(self, out: TextIO, known: set[str], result: ReadResult) -> None:
-        self.out = out
+    def __init__(self, out: TextIO, raw: BinaryIO, codec: str, known: set[str], result: ReadResult) -> None:
+        self.out = out  # the normalised file as text (the header, and the rows read line by line) ...
+        self.raw = raw  # ... and as UTF-8 bytes, under it (blocks copied in one go)
+        self.recode = codec != "utf-8"  # a copied block is decoded and written as UTF-8
+        self.codec = codec
         self.result = result
         self.delim = delim = result.delimiter
         self.normalised = _Normalised(out, delim, known, result)
         self.blank = _blank_characters(delim)
-        self.blank_line = _blank_line(delim)
-        self.numbered = ("{}" + delim + "{}\r\n").format  # delim is one of , ; and tab: no brace
+        self.blank_line = _blank_line(delim, codec)
+        bdelim = delim.encode()
+        self.bdelim = bdelim
+        self.cell_ends = bytes.maketrans(bdelim, b"\n")  # every delimiter a line feed: one cell per line
+        self.numbered = b"%d" + bdelim + b"%b\r\n"  # a line as written; delim is one of , ; and tab: no %
         self.width = -1  # no header yet
         self.line_no = 0
         self.copied: list[str] = []  # the common rows, written in batches (one write per row is slower)
 
-    def copy_block(self, block: str) -> bool:
+    def copy_block(self, block: bytes) -> bool:
         """Write `block` in one go when every line of it is a plain record (see `_write_csv_lines`)."""
-        width, delim = self.width, self.delim
+        width, delim = self.width, self.bdelim
         if width < 1:
             return False
         text = block
-        if "\r" in text:  # the lines end in \r\n or in \r alone: as \n, when the block keeps to one
-            if text.count("\r") == text.count("\r\n"):
-                text = text.replace("\r\n", "\n")
-            elif "\n" not in text:
-                text = text.replace("\r", "\n")
+        if b"\r" in text:  # the lines end in \r\n or in \r alone: as \n, when the block keeps to one
+            if text.count(b"\r") == text.count(b"\r\n"):
+                text = text.replace(b"\r\n", b"\n")
+            elif b"\n" not in text:
+                text = text.replace(b"\r", b"\n")
             else:
                 return False
-        if not text.endswith("\n"):
-            text += "\n"  # the file's last line, without an ending: read as if it had one
-        if '"' in text:
-            # Every quote must open or close a whole cell: one at each end of the block, one on each side
-            # of every line break between lines and of every delimiter (each line's delimiters are
-            # counted below), and no other. The counts say so once no quote serves two of these
-            # places (as in `","\n"`), which a line of one cell or starting or ending in a delimiter
-            # would need.
-            lines = text.count("\n")
-            if (width < 2 or text[:1] != '"' or text[1:2] == delim or not text.endswith('"\n')
-                    or text.count('"') != 2 * width * lines
-                    or text.count(f'"{delim}"') != (width - 1) * lines
-                    or text.count('"\n"') != lines - 1
-                    or f'\n"{delim}' in text or f'{delim}"\n' in text):
+        if not text.endswith(b"\n"):
+            text += b"\n"  # the file's last line, without an ending: read as if it had one
+        if b'"' in text:
+            # With every delimiter made a line feed, each cell is one line of `cells`. Each of those
+            # lines must be a whole quoted cell: the block starts with a quote, every line feed but
+            # the last stands between two quotes (counted in non-overlapping threes, so no quote
+            # serves two line feeds), the last follows one, neither the first nor the last cell is
+            # a lone quote (which would serve two places at an end), and the block holds two quotes
+            # per cell and no more: then no cell holds a quote, and (the delimiters counted per line
+            # below) none the delimiter or a line break.
+            cells = text.translate(self.cell_ends)
+            n = width * text.count(b"\n")
+            if (width < 2 or cells[:1] != b'"' or cells[1:2] == b"\n" or cells[-2:] != b'"\n'
+                    or cells[-3:-2] == b"\n" or cells.count(b'"\n"') != n - 1):
                 return False
-            # deleting a character: translate() is the faster in ASCII text, replace() in any other
-            text = text.translate(_NO_QUOTES) if text.isascii() else text.replace(_QUOTE, "")
-        bodies = text.split("\n")
+            unquoted = text.translate(None, b'"')
+            if len(text) - len(unquoted) != 2 * n:
+                return False
+            text = unquoted
+        bodies = text.split(b"\n")
         bodies.pop()  # after the last line's ending
-        if (list(map(str.count, bodies, itertools.repeat(delim))).count(width - 1) != len(bodies)
-                or self.blank_line.search("\n" + text)):
+        if (list(map(bytes.count, bodies, itertools.repeat(delim))).count(width - 1) != len(bodies)
+                or self.blank_line.search(b"\n" + text)):
             return False  # a line of another width, or a blank one: read line by line
         self.flush()
         start = self.line_no + 1
         self.line_no += len(bodies)
-        self.out.write("".join(map(self.numbered, range(start, self.line_no + 1), bodies)))
+        # one format for the block's lines: no call per line
+        data = (self.numbered * len(bodies)) % tuple(itertools.chain.from_iterable(zip(itertools.count(start), bodies)))
+        self.raw.write(data.decode(self.codec).encode() if self.recode else data)
         self.result.rows += len(bodies)
         return True
 
@@ -373,7 +450,7 @@ class _Lines:
 
     def flush(self) -> None:
         """Write the copied rows waiting and count them."""
-        self.out.writelines(self.copied)
+        self.out.write("".join(self.copied))
         self.result.rows += len(self.copied)
         self.copied.clear()
 

@@ -120,9 +120,9 @@ def blocks_seen(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     seen = {"copied": 0, "copied quoted": 0, "by line": 0}
     copy_block = _Lines.copy_block
 
-    def counted(self: _Lines, block: str) -> bool:
+    def counted(self: _Lines, block: bytes) -> bool:
         copied = copy_block(self, block)
-        seen["by line" if not copied else "copied quoted" if '"' in block else "copied"] += 1
+        seen["by line" if not copied else "copied quoted" if b'"' in block else "copied"] += 1
         return copied
 
     monkeypatch.setattr(_Lines, "copy_block", counted)
@@ -254,3 +254,44 @@ def test_a_fully_quoted_file_is_copied_not_parsed_and_lands_as_written(delim: st
         ("7", "4", "two\r\nlines", "y"),
         ("8", "5", delim, None),
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251"])
+@pytest.mark.parametrize("quoting", [csv.QUOTE_ALL, csv.QUOTE_MINIMAL])
+def test_a_row_of_any_unicode_spaces_is_blank_in_a_block_read_as_bytes(
+        encoding: str, quoting: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        blocks_seen: dict[str, int]) -> None:
+    """A block is checked for blank rows in the file's own bytes: a row of no-break, ideographic or
+    other non-ASCII spaces (as many bytes as the encoding gives them) is skipped, as `csv` and
+    `str.strip` see it, and a row holding one of them beside a value is kept."""
+    spaces = [ch for ch in ("\u00a0", "\u3000", "\u2007", "\u0085", "\u1680", "\x1c", "\x0b")
+              if ch.encode(encoding, errors="replace") != b"?"]
+    header = ["student_id", "last_name", "first_name"]
+    records = [["1", "a", "b"]] * 3
+    for space in spaces:
+        records += [[space, space * 2, ""], [space, "x" + space, ""], ["2", "c", "d"]]
+    text = _written(header, records, ",", "\r\n", quoting)
+    source = tmp_path / "students.csv"
+    source.write_bytes(text.encode(encoding))
+    monkeypatch.setattr(extract.read, "BLOCK_CHARACTERS", 1)  # a block per line: each row checked on its own
+    fast = normalise(source, tmp_path / "fast.csv", KNOWN)
+    slow = reference_normalise(source, tmp_path / "slow.csv", KNOWN)
+    _same(fast, slow, tmp_path / "fast.csv", tmp_path / "slow.csv", repr(text))
+    assert fast.rows == 3 + 2 * len(spaces)  # every blank row skipped, the others kept
+    assert blocks_seen["copied"] + blocks_seen["copied quoted"] >= 3 + 2 * len(spaces)
+
+
+@pytest.mark.parametrize("quoting", [csv.QUOTE_ALL, csv.QUOTE_MINIMAL])
+def test_blocks_of_fully_quoted_lines_are_copied_in_one_go(
+        quoting: int, tmp_path: Path, blocks_seen: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A well-formed export is written block by block, not line by line: the fast path a 200,000-student
+    load depends on (bench/README.md, "Fully quoted exports") is taken, quoted or not."""
+    monkeypatch.setattr(extract.read, "BLOCK_CHARACTERS", 200)
+    records = [[str(i), "Әлем", "", "a b"] for i in range(200)]
+    source = tmp_path / "students.csv"
+    source.write_text(_written(["student_id", "last_name", "note", "first_name"], records, ";", "\r\n", quoting),
+                      encoding="utf-8")
+    read = normalise(source, tmp_path / "out.csv", KNOWN)
+    assert read.rows == 200 and not read.defects
+    assert blocks_seen["by line"] == 1  # the block holding the header
+    assert blocks_seen["copied quoted" if quoting == csv.QUOTE_ALL else "copied"] > 10
