@@ -1066,8 +1066,41 @@ class _Type:
     def encode(self, texts: list[str]) -> list[str]:
         """Each of `texts` as written between the parentheses of its operator (tail()'s glyphs, a % doubled
         for a %-template), its characters picked into the subset in the order tail() would pick them. None
-        of `texts` holds _SEP."""
-        return _SEP.join(texts).translate(self._codes).replace("%", "%%").split(_SEP)
+        of `texts` holds _SEP. The glyphs are looked up for the whole list at once (`_encode_all`); a list
+        with a character the subset lacks, or a glyph outside two bytes, one character at a time."""
+        joined = _SEP.join(texts)
+        return self._encode_all(texts, joined) or joined.translate(self._codes).replace("%", "%%").split(_SEP)
+
+    def _encode_all(self, texts: list[str], joined: str) -> list[str] | None:
+        """encode(texts), each glyph's two bytes found in one array lookup and escaped in one pass, or None
+        (nothing picked out of order: the characters are picked in the order of their first use)."""
+        try:
+            codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:  # a lone surrogate
+            return None
+        sep = ord(_SEP)
+        distinct = np.flatnonzero(np.bincount(codes))
+        known = self._glyph
+        new = [code for code in distinct.tolist() if code != sep and chr(code) not in known]
+        for code in sorted(new, key=lambda code: joined.find(chr(code))):  # as str.translate meets them
+            known[chr(code)]  # noqa: B018 (picked into the subset)
+        glyphs = np.zeros(sep + 1 if len(distinct) == 0 else max(sep, int(distinct[-1])) + 1, dtype=">u2")
+        for code in distinct.tolist():  # each character's glyph, by its code point
+            if code == sep:
+                continue
+            glyph = known[chr(code)]
+            if len(glyph) != 1 or ord(glyph) >= 0xD800:  # no glyph, or not two bytes in UTF-16
+                return None
+            glyphs[code] = ord(glyph)
+        raw = glyphs[codes[codes != sep]].tobytes()
+        octets = np.frombuffer(raw, dtype=np.uint8)
+        doubled = np.isin(octets, np.frombuffer(b"\\()\r%", dtype=np.uint8))  # escaped, or % doubled
+        ends = np.concatenate(([0], np.cumsum(1 + doubled.astype(np.int64))))  # where each octet's writing ends
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        stops = ends[np.cumsum(lengths) * 2].tolist()
+        written = (raw.decode("latin-1").replace("\\", "\\\\").replace(")", "\\)").replace("(", "\\(")
+                   .replace("\r", "\\r").replace("%", "%%"))
+        return [written[a:b] for a, b in zip([0, *stops[:-1]], stops, strict=True)]
 
     def select(self) -> str:
         """Make this the PDF's font; the operator that sets it on the current page where cell() would write
