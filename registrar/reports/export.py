@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 from fpdf import FPDF
-from fpdf.enums import PDFResourceType, TextEmphasis, TextMode
+from fpdf.enums import PageOrientation, PDFResourceType, TextEmphasis, TextMode
 from fpdf.fonts import TTFFont
 from fpdf.output import OutputProducer, PDFPage, PDFResources, _dimensions_to_mediabox
 from fpdf.syntax import Name, PDFContentStream, PDFObject
@@ -537,6 +537,7 @@ def _csv_value(value: object) -> object:
 PAGE_COUNT = "{nbp}"  # the page-count alias: fpdf2 reserves one digit's width per character, so five digits
 
 
+_NO_DASHES = {"dash": 0, "gap": 0, "phase": 0}  # fpdf2's dash pattern of a solid line
 _EMPHASES: dict[tuple[str, bool, bool], TextEmphasis] = {}  # fpdf2's emphasis of a font style, underline, strike
 _EMPHASIS_LETTERS: dict[TextEmphasis, str] = {}  # an emphasis's style letters
 
@@ -591,6 +592,49 @@ class _Pdf(FPDF):
             return
         self.font_family, self.font_style, self.font_size_pt = family, style, size
         self.current_font, self.current_font_is_set_on_page = font, False
+
+    def add_page(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """As fpdf2's (pinned); a page after the first, added with no arguments to a document in one format
+        with the default colours, spacing and dashes and no labels, background, timing or table of contents
+        (every page of a list), is started without fpdf2's generic checks: the same operators and state."""
+        portrait = self.def_orientation is PageOrientation.PORTRAIT
+        if (args or kwargs or not self.page or self.buffer or self.in_toc_rendering or self.toc_placeholder
+                or self.page_background or self.page_duration or self.page_transition or self._has_next_page()
+                or self.pages[self.page].get_page_label() is not None
+                or self.draw_color != self.DEFAULT_DRAW_COLOR or self.fill_color != self.DEFAULT_FILL_COLOR
+                or self.font_stretching != 100 or self.char_spacing or self.dash_pattern != _NO_DASHES
+                or self.cur_orientation is not self.def_orientation
+                or (self.w_pt, self.h_pt) != ((self.dw_pt, self.dh_pt) if portrait else (self.dh_pt, self.dw_pt))):
+            super().add_page(*args, **kwargs)
+            return
+        self.current_font_is_set_on_page = False
+        family, emphasis, size, lw = self.font_family, self.emphasis, self.font_size_pt, self.line_width
+        dc, fc, tc = self.draw_color, self.fill_color, self.text_color
+        self._render_footer()
+        self.page += 1
+        page = self.pages[self.page] = PDFPage(contents=bytearray(), duration=None, transition=None, index=self.page)
+        self.x, self.y = self.l_margin, self.t_margin
+        self.font_family, self.font_stretching, self.char_spacing = "", 100, 0
+        page.set_dimensions(self.w_pt, self.h_pt)
+        page.set_page_label(None, None)
+        self.line_width = lw
+        self._out(f"2 J\n{lw * self.k:.2f} w")
+        if family:
+            self.set_font(family, emphasis, size)
+        self.text_color = tc
+        self.header()
+        if self.line_width != lw:
+            self.line_width = lw
+            self._out(f"{lw * self.k:.2f} w")
+        if family:
+            self.set_font(family, emphasis, size)
+        if self.draw_color != dc and dc is not None:
+            self.draw_color = dc
+            self._out(dc.serialize().upper())
+        if self.fill_color != fc and fc is not None:
+            self.fill_color = fc
+            self._out(fc.serialize().lower())
+        self.text_color = tc  # stretching, spacing, dashes: fpdf2 leaves them as the head left them
 
     def margin_type(self) -> _Type:
         """The 8-point type of the page's head and foot."""

@@ -94,3 +94,21 @@ def test_the_file_holds_the_objects_fpdf2s_own_output_writes(monkeypatch: pytest
     ours, theirs = _objects(fast), _objects(reference)
     assert len(ours) == len(theirs) > 20
     assert [number for number in ours if ours[number] != theirs[number]] == []
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_pages_started_without_fpdf2s_add_page_are_its_own(wide: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list's pages after the first, started by _Pdf.add_page without fpdf2's generic steps, hold what
+    fpdf2's add_page() writes (portrait, and landscape for a wide table)."""
+    doc, params = _document(260), ReportParams(lang="ru")
+    if wide:  # more than 7 columns: landscape
+        frame = doc.sections[0].frame
+        doc.sections[0] = Section("Бөлім 1", frame.assign(**{f"C{i}": frame["GPA"] for i in range(4)}))
+    fast = export.render(doc, "pdf", params, None)
+    with monkeypatch.context() as m:
+        m.setattr(export._Pdf, "add_page", export.FPDF.add_page)
+        reference = export.render(doc, "pdf", params, None)
+    ours, theirs = _objects(fast), _objects(reference)
+    assert len(ours) == len(theirs) > 20
+    assert [number for number in ours if ours[number] != theirs[number]] == []
+    assert (b"/MediaBox [0 0 841.89 595.28]" in fast) == wide
