@@ -538,6 +538,8 @@ PAGE_COUNT = "{nbp}"  # the page-count alias: fpdf2 reserves one digit's width p
 
 
 _NO_DASHES = {"dash": 0, "gap": 0, "phase": 0}  # fpdf2's dash pattern of a solid line
+_PAGE_STATE = frozenset({  # what starting a page and drawing a table's header may change besides the page number
+    "x", "y", "in_footer", "_margin_type"})  # and the graphics state (fonts, colours, line)
 _EMPHASES: dict[tuple[str, bool, bool], TextEmphasis] = {}  # fpdf2's emphasis of a font style, underline, strike
 _EMPHASIS_LETTERS: dict[TextEmphasis, str] = {}  # an emphasis's style letters
 
@@ -597,14 +599,7 @@ class _Pdf(FPDF):
         """As fpdf2's (pinned); a page after the first, added with no arguments to a document in one format
         with the default colours, spacing and dashes and no labels, background, timing or table of contents
         (every page of a list), is started without fpdf2's generic checks: the same operators and state."""
-        portrait = self.def_orientation is PageOrientation.PORTRAIT
-        if (args or kwargs or not self.page or self.buffer or self.in_toc_rendering or self.toc_placeholder
-                or self.page_background or self.page_duration or self.page_transition or self._has_next_page()
-                or self.pages[self.page].get_page_label() is not None
-                or self.draw_color != self.DEFAULT_DRAW_COLOR or self.fill_color != self.DEFAULT_FILL_COLOR
-                or self.font_stretching != 100 or self.char_spacing or self.dash_pattern != _NO_DASHES
-                or self.cur_orientation is not self.def_orientation
-                or (self.w_pt, self.h_pt) != ((self.dw_pt, self.dh_pt) if portrait else (self.dh_pt, self.dw_pt))):
+        if args or kwargs or not self._plain_next_page():
             super().add_page(*args, **kwargs)
             return
         self.current_font_is_set_on_page = False
@@ -635,6 +630,59 @@ class _Pdf(FPDF):
             self.fill_color = fc
             self._out(fc.serialize().lower())
         self.text_color = tc  # stretching, spacing, dashes: fpdf2 leaves them as the head left them
+
+    def _plain_next_page(self) -> bool:
+        """Whether the next page is one add_page() may start without fpdf2's generic steps: a page after the
+        first, in the document's one format, with the default colours, spacing and dashes and no labels,
+        background, timing or table of contents."""
+        portrait = self.def_orientation is PageOrientation.PORTRAIT
+        return not (not self.page or self.buffer or self.in_toc_rendering or self.toc_placeholder
+                    or self.page_background or self.page_duration or self.page_transition or self._has_next_page()
+                    or self.pages[self.page].get_page_label() is not None
+                    or self.draw_color != self.DEFAULT_DRAW_COLOR or self.fill_color != self.DEFAULT_FILL_COLOR
+                    or self.font_stretching != 100 or self.char_spacing or self.dash_pattern != _NO_DASHES
+                    or self.cur_orientation is not self.def_orientation
+                    or (self.w_pt, self.h_pt) != ((self.dw_pt, self.dh_pt) if portrait else (self.dh_pt, self.dw_pt)))
+
+    def _state(self) -> tuple[object, ...]:
+        """What starting a page and drawing a table's header on it depends on besides the page number."""
+        return (self._plain_next_page() and not self._is_current_graphics_state_nested(),
+                self._get_current_graphics_state(), self.l_margin, self.t_margin, self.r_margin, self.c_margin,
+                self.page_break_trigger, self.k)
+
+    def add_page_with(self, heads: Callable[[], None], made: dict[str, object]) -> None:
+        """add_page(), then heads() (a table's header rows). The first time, the page's operators, the fonts
+        it registers and the state it leaves are kept in `made`; a later page started from the same state
+        gets them copied, its graphics state (fonts, colours) as the first left it (the page's head and the
+        table's header are the same on every page; its foot, which holds the page number, is written as
+        add_page() writes it)."""
+        state = self._state()
+        if made.get("state") != state or not state[0]:
+            before, first = dict(vars(self)), self.page + 1
+            self.add_page()
+            heads()
+            left = {name: value for name, value in vars(self).items()
+                    if name not in before or before[name] is not value}
+            page = self.page
+            if state[0] and page == first and left.keys() - {"page"} <= _PAGE_STATE:
+                fonts = self._resource_catalog.resources_per_page
+                made.update(state=state, contents=bytes(self.pages[page].contents),
+                            resources=[(kind, res) for kind in PDFResourceType for res in fonts.get((page, kind), ())],
+                            left={name: value for name, value in left.items() if name != "page"},
+                            graphics=self._get_current_graphics_state())
+            return
+        self.current_font_is_set_on_page = False  # as add_page() has it for the last page's foot
+        self._render_footer()
+        self.page += 1
+        page = self.pages[self.page] = PDFPage(contents=bytearray(made["contents"]), duration=None, transition=None,  # type: ignore[arg-type]
+                                               index=self.page)
+        page.set_dimensions(self.w_pt, self.h_pt)
+        page.set_page_label(None, None)
+        for kind, res in made["resources"]:  # type: ignore[attr-defined]
+            self._resource_catalog.add(kind, res, self.page)
+        vars(self).update(made["left"])  # type: ignore[arg-type]
+        self._pop_local_stack()
+        self._push_local_stack(made["graphics"].copy())  # type: ignore[attr-defined]
 
     def margin_type(self) -> _Type:
         """The 8-point type of the page's head and foot."""
@@ -1435,6 +1483,11 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     lines = [counts for _, counts in made_columns if counts is not None]
     slow = any(_SLOW in ops for ops in cells)
     per_row = itertools.repeat(1) if not lines else lines[0] if len(lines) == 1 else map(max, zip(*lines, strict=True))
+    def heads() -> None:
+        draw(headers, True)
+        if codes:
+            draw(codes, True)
+    page_start: dict[str, object] = {}  # a new page with the header drawn on it (add_page_with)
     places: dict[tuple[float, int], dict[str, str]] = {}  # top, height and baselines at y, as draw() writes them
     done: list[str] = []  # rows not yet written
     y, ready = pdf.get_y(), regular.is_set()
@@ -1449,10 +1502,7 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
                 draw([column[i] for column in columns], False)
                 y, ready = pdf.get_y(), regular.is_set()
                 continue
-            pdf.add_page()  # as draw() does: the header again, then this row
-            draw(headers, True)
-            if codes:
-                draw(codes, True)
+            pdf.add_page_with(heads, page_start)  # as draw() does: the header again, then this row
             y, ready = pdf.get_y(), regular.is_set()
         place = places.get((y, n))
         if place is None:
