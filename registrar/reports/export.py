@@ -40,7 +40,9 @@
 
 from __future__ import annotations
 
+import copy
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -64,6 +66,7 @@ import xlsxwriter
 from fpdf import FPDF
 from fpdf.enums import PageOrientation, PDFResourceType, TextEmphasis, TextMode
 from fpdf.fonts import TTFFont
+from fpdf.graphics_state import GraphicsState
 from fpdf.output import OutputProducer, PDFPage, PDFResources, _dimensions_to_mediabox
 from fpdf.syntax import Name, PDFContentStream, PDFObject
 from fpdf.util import FloatTolerance
@@ -645,31 +648,41 @@ class _Pdf(FPDF):
                     or (self.w_pt, self.h_pt) != ((self.dw_pt, self.dh_pt) if portrait else (self.dh_pt, self.dw_pt)))
 
     def _state(self) -> tuple[object, ...]:
-        """What starting a page and drawing a table's header on it depends on besides the page number."""
+        """What starting a page and drawing a table's header on it depends on besides the page number and
+        the graphics state."""
         return (self._plain_next_page() and not self._is_current_graphics_state_nested(),
-                self._get_current_graphics_state(), self.l_margin, self.t_margin, self.r_margin, self.c_margin,
-                self.page_break_trigger, self.k)
+                self.l_margin, self.t_margin, self.r_margin, self.c_margin, self.page_break_trigger, self.k)
+
+    def _graphics(self) -> GraphicsState:
+        """The graphics state in force itself (fpdf2's _get_current_graphics_state() makes a copy)."""
+        graphics = self._pop_local_stack()
+        self._push_local_stack(graphics)
+        return graphics
 
     def add_page_with(self, heads: Callable[[], None], made: dict[str, object]) -> None:
         """add_page(), then heads() (a table's header rows). The first time, the page's operators, the fonts
         it registers and the state it leaves are kept in `made`; a later page started from the same state
-        gets them copied, its graphics state (fonts, colours) as the first left it (the page's head and the
-        table's header are the same on every page; its foot, which holds the page number, is written as
-        add_page() writes it)."""
-        state = self._state()
-        if made.get("state") != state or not state[0]:
-            before, first = dict(vars(self)), self.page + 1
+        gets them copied, and its graphics state (fonts, colours) set as the first one left it (the page's
+        head and the table's header are the same on every page; its foot, which holds the page number, is
+        written as add_page() writes it)."""
+        state, graphics = self._state(), self._graphics()
+        if made.get("state") != state or made.get("graphics") != graphics or not state[0]:
+            before, first, drawn = dict(vars(self)), self.page + 1, copy.copy(graphics)
             self.add_page()
             heads()
             left = {name: value for name, value in vars(self).items()
                     if name not in before or before[name] is not value}
+            after = self._graphics()
+            changes = {field.name: getattr(after, field.name) for field in dataclasses.fields(after)}  # as left
+            shared = {name for name in ("dash_pattern", "text_shaping") if changes.pop(name) != getattr(drawn, name)}
             page = self.page
-            if state[0] and page == first and left.keys() - {"page"} <= _PAGE_STATE:
+            if (state[0] and page == first and left.keys() - {"page"} <= _PAGE_STATE
+                    and not self._is_current_graphics_state_nested()
+                    and not shared):  # (mutable: not to be shared between pages)
                 fonts = self._resource_catalog.resources_per_page
-                made.update(state=state, contents=bytes(self.pages[page].contents),
+                made.update(state=state, graphics=drawn, changes=changes, contents=bytes(self.pages[page].contents),
                             resources=[(kind, res) for kind in PDFResourceType for res in fonts.get((page, kind), ())],
-                            left={name: value for name, value in left.items() if name != "page"},
-                            graphics=self._get_current_graphics_state())
+                            left={name: value for name, value in left.items() if name != "page"})
             return
         self.current_font_is_set_on_page = False  # as add_page() has it for the last page's foot
         self._render_footer()
@@ -681,8 +694,9 @@ class _Pdf(FPDF):
         for kind, res in made["resources"]:  # type: ignore[attr-defined]
             self._resource_catalog.add(kind, res, self.page)
         vars(self).update(made["left"])  # type: ignore[arg-type]
-        self._pop_local_stack()
-        self._push_local_stack(made["graphics"].copy())  # type: ignore[attr-defined]
+        graphics = self._graphics()  # (the foot may have changed it, as it does on the first page)
+        for name, value in made["changes"].items():  # type: ignore[attr-defined]
+            setattr(graphics, name, value)
 
     def margin_type(self) -> _Type:
         """The 8-point type of the page's head and foot."""
