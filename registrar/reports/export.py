@@ -40,7 +40,6 @@
 
 from __future__ import annotations
 
-import copy
 import csv
 import dataclasses
 import datetime as dt
@@ -667,7 +666,7 @@ class _Pdf(FPDF):
         written as add_page() writes it)."""
         state, graphics = self._state(), self._graphics()
         if made.get("state") != state or made.get("graphics") != graphics or not state[0]:
-            before, first, drawn = dict(vars(self)), self.page + 1, copy.copy(graphics)
+            before, first, drawn = dict(vars(self)), self.page + 1, graphics.copy()
             self.add_page()
             heads()
             left = {name: value for name, value in vars(self).items()
@@ -1180,6 +1179,8 @@ class _Type:
     def _encode_all(self, texts: list[str], joined: str) -> list[str] | None:
         """encode(texts), each glyph's two bytes found in one array lookup and escaped in one pass, or None
         (nothing picked out of order: the characters are picked in the order of their first use)."""
+        if not texts:
+            return None
         try:
             codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
         except UnicodeEncodeError:  # a lone surrogate
