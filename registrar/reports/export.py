@@ -41,6 +41,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -62,8 +63,9 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 from fpdf import FPDF
-from fpdf.enums import PDFResourceType, TextEmphasis, TextMode
+from fpdf.enums import PageOrientation, PDFResourceType, TextEmphasis, TextMode
 from fpdf.fonts import TTFFont
+from fpdf.graphics_state import GraphicsState
 from fpdf.output import OutputProducer, PDFPage, PDFResources, _dimensions_to_mediabox
 from fpdf.syntax import Name, PDFContentStream, PDFObject
 from fpdf.util import FloatTolerance
@@ -537,6 +539,9 @@ def _csv_value(value: object) -> object:
 PAGE_COUNT = "{nbp}"  # the page-count alias: fpdf2 reserves one digit's width per character, so five digits
 
 
+_NO_DASHES = {"dash": 0, "gap": 0, "phase": 0}  # fpdf2's dash pattern of a solid line
+_PAGE_STATE = frozenset({  # what starting a page and drawing a table's header may change besides the page number
+    "x", "y", "in_footer", "_margin_type"})  # and the graphics state (fonts, colours, line)
 _EMPHASES: dict[tuple[str, bool, bool], TextEmphasis] = {}  # fpdf2's emphasis of a font style, underline, strike
 _EMPHASIS_LETTERS: dict[TextEmphasis, str] = {}  # an emphasis's style letters
 
@@ -591,6 +596,106 @@ class _Pdf(FPDF):
             return
         self.font_family, self.font_style, self.font_size_pt = family, style, size
         self.current_font, self.current_font_is_set_on_page = font, False
+
+    def add_page(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """As fpdf2's (pinned); a page after the first, added with no arguments to a document in one format
+        with the default colours, spacing and dashes and no labels, background, timing or table of contents
+        (every page of a list), is started without fpdf2's generic checks: the same operators and state."""
+        if args or kwargs or not self._plain_next_page():
+            super().add_page(*args, **kwargs)
+            return
+        self.current_font_is_set_on_page = False
+        family, emphasis, size, lw = self.font_family, self.emphasis, self.font_size_pt, self.line_width
+        dc, fc, tc = self.draw_color, self.fill_color, self.text_color
+        self._render_footer()
+        self.page += 1
+        page = self.pages[self.page] = PDFPage(contents=bytearray(), duration=None, transition=None, index=self.page)
+        self.x, self.y = self.l_margin, self.t_margin
+        self.font_family, self.font_stretching, self.char_spacing = "", 100, 0
+        page.set_dimensions(self.w_pt, self.h_pt)
+        page.set_page_label(None, None)
+        self.line_width = lw
+        self._out(f"2 J\n{lw * self.k:.2f} w")
+        if family:
+            self.set_font(family, emphasis, size)
+        self.text_color = tc
+        self.header()
+        if self.line_width != lw:
+            self.line_width = lw
+            self._out(f"{lw * self.k:.2f} w")
+        if family:
+            self.set_font(family, emphasis, size)
+        if self.draw_color != dc and dc is not None:
+            self.draw_color = dc
+            self._out(dc.serialize().upper())
+        if self.fill_color != fc and fc is not None:
+            self.fill_color = fc
+            self._out(fc.serialize().lower())
+        self.text_color = tc  # stretching, spacing, dashes: fpdf2 leaves them as the head left them
+
+    def _plain_next_page(self) -> bool:
+        """Whether the next page is one add_page() may start without fpdf2's generic steps: a page after the
+        first, in the document's one format, with the default colours, spacing and dashes and no labels,
+        background, timing or table of contents."""
+        portrait = self.def_orientation is PageOrientation.PORTRAIT
+        return not (not self.page or self.buffer or self.in_toc_rendering or self.toc_placeholder
+                    or self.page_background or self.page_duration or self.page_transition or self._has_next_page()
+                    or self.pages[self.page].get_page_label() is not None
+                    or self.draw_color != self.DEFAULT_DRAW_COLOR or self.fill_color != self.DEFAULT_FILL_COLOR
+                    or self.font_stretching != 100 or self.char_spacing or self.dash_pattern != _NO_DASHES
+                    or self.cur_orientation is not self.def_orientation
+                    or (self.w_pt, self.h_pt) != ((self.dw_pt, self.dh_pt) if portrait else (self.dh_pt, self.dw_pt)))
+
+    def _state(self) -> tuple[object, ...]:
+        """What starting a page and drawing a table's header on it depends on besides the page number and
+        the graphics state."""
+        return (self._plain_next_page() and not self._is_current_graphics_state_nested(),
+                self.l_margin, self.t_margin, self.r_margin, self.c_margin, self.page_break_trigger, self.k)
+
+    def _graphics(self) -> GraphicsState:
+        """The graphics state in force itself (fpdf2's _get_current_graphics_state() makes a copy)."""
+        graphics = self._pop_local_stack()
+        self._push_local_stack(graphics)
+        return graphics
+
+    def add_page_with(self, heads: Callable[[], None], made: dict[str, object]) -> None:
+        """add_page(), then heads() (a table's header rows). The first time, the page's operators, the fonts
+        it registers and the state it leaves are kept in `made`; a later page started from the same state
+        gets them copied, and its graphics state (fonts, colours) set as the first one left it (the page's
+        head and the table's header are the same on every page; its foot, which holds the page number, is
+        written as add_page() writes it)."""
+        state, graphics = self._state(), self._graphics()
+        if made.get("state") != state or made.get("graphics") != graphics or not state[0]:
+            before, first, drawn = dict(vars(self)), self.page + 1, graphics.copy()
+            self.add_page()
+            heads()
+            left = {name: value for name, value in vars(self).items()
+                    if name not in before or before[name] is not value}
+            after = self._graphics()
+            changes = {field.name: getattr(after, field.name) for field in dataclasses.fields(after)}  # as left
+            shared = {name for name in ("dash_pattern", "text_shaping") if changes.pop(name) != getattr(drawn, name)}
+            page = self.page
+            if (state[0] and page == first and left.keys() - {"page"} <= _PAGE_STATE
+                    and not self._is_current_graphics_state_nested()
+                    and not shared):  # (mutable: not to be shared between pages)
+                fonts = self._resource_catalog.resources_per_page
+                made.update(state=state, graphics=drawn, changes=changes, contents=bytes(self.pages[page].contents),
+                            resources=[(kind, res) for kind in PDFResourceType for res in fonts.get((page, kind), ())],
+                            left={name: value for name, value in left.items() if name != "page"})
+            return
+        self.current_font_is_set_on_page = False  # as add_page() has it for the last page's foot
+        self._render_footer()
+        self.page += 1
+        page = self.pages[self.page] = PDFPage(contents=bytearray(made["contents"]), duration=None, transition=None,  # type: ignore[arg-type]
+                                               index=self.page)
+        page.set_dimensions(self.w_pt, self.h_pt)
+        page.set_page_label(None, None)
+        for kind, res in made["resources"]:  # type: ignore[attr-defined]
+            self._resource_catalog.add(kind, res, self.page)
+        vars(self).update(made["left"])  # type: ignore[arg-type]
+        graphics = self._graphics()  # (the foot may have changed it, as it does on the first page)
+        for name, value in made["changes"].items():  # type: ignore[attr-defined]
+            setattr(graphics, name, value)
 
     def margin_type(self) -> _Type:
         """The 8-point type of the page's head and foot."""
@@ -1066,8 +1171,43 @@ class _Type:
     def encode(self, texts: list[str]) -> list[str]:
         """Each of `texts` as written between the parentheses of its operator (tail()'s glyphs, a % doubled
         for a %-template), its characters picked into the subset in the order tail() would pick them. None
-        of `texts` holds _SEP."""
-        return _SEP.join(texts).translate(self._codes).replace("%", "%%").split(_SEP)
+        of `texts` holds _SEP. The glyphs are looked up for the whole list at once (`_encode_all`); a list
+        with a character the subset lacks, or a glyph outside two bytes, one character at a time."""
+        joined = _SEP.join(texts)
+        return self._encode_all(texts, joined) or joined.translate(self._codes).replace("%", "%%").split(_SEP)
+
+    def _encode_all(self, texts: list[str], joined: str) -> list[str] | None:
+        """encode(texts), each glyph's two bytes found in one array lookup and escaped in one pass, or None
+        (nothing picked out of order: the characters are picked in the order of their first use)."""
+        if not texts:
+            return None
+        try:
+            codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:  # a lone surrogate
+            return None
+        sep = ord(_SEP)
+        distinct = np.flatnonzero(np.bincount(codes))
+        known = self._glyph
+        new = [code for code in distinct.tolist() if code != sep and chr(code) not in known]
+        for code in sorted(new, key=lambda code: joined.find(chr(code))):  # as str.translate meets them
+            known[chr(code)]  # noqa: B018 (picked into the subset)
+        glyphs = np.zeros(sep + 1 if len(distinct) == 0 else max(sep, int(distinct[-1])) + 1, dtype=">u2")
+        for code in distinct.tolist():  # each character's glyph, by its code point
+            if code == sep:
+                continue
+            glyph = known[chr(code)]
+            if len(glyph) != 1 or ord(glyph) >= 0xD800:  # no glyph, or not two bytes in UTF-16
+                return None
+            glyphs[code] = ord(glyph)
+        raw = glyphs[codes[codes != sep]].tobytes()
+        octets = np.frombuffer(raw, dtype=np.uint8)
+        doubled = np.isin(octets, np.frombuffer(b"\\()\r%", dtype=np.uint8))  # escaped, or % doubled
+        ends = np.concatenate(([0], np.cumsum(1 + doubled.astype(np.int64))))  # where each octet's writing ends
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        stops = ends[np.cumsum(lengths) * 2].tolist()
+        written = (raw.decode("latin-1").replace("\\", "\\\\").replace(")", "\\)").replace("(", "\\(")
+                   .replace("\r", "\\r").replace("%", "%%"))
+        return [written[a:b] for a, b in zip([0, *stops[:-1]], stops, strict=True)]
 
     def select(self) -> str:
         """Make this the PDF's font; the operator that sets it on the current page where cell() would write
@@ -1358,6 +1498,11 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
     lines = [counts for _, counts in made_columns if counts is not None]
     slow = any(_SLOW in ops for ops in cells)
     per_row = itertools.repeat(1) if not lines else lines[0] if len(lines) == 1 else map(max, zip(*lines, strict=True))
+    def heads() -> None:
+        draw(headers, True)
+        if codes:
+            draw(codes, True)
+    page_start: dict[str, object] = {}  # a new page with the header drawn on it (add_page_with)
     places: dict[tuple[float, int], dict[str, str]] = {}  # top, height and baselines at y, as draw() writes them
     done: list[str] = []  # rows not yet written
     y, ready = pdf.get_y(), regular.is_set()
@@ -1372,10 +1517,7 @@ def _pdf_table(pdf: _Pdf, frame: pd.DataFrame, shown_headers: list[str] | None =
                 draw([column[i] for column in columns], False)
                 y, ready = pdf.get_y(), regular.is_set()
                 continue
-            pdf.add_page()  # as draw() does: the header again, then this row
-            draw(headers, True)
-            if codes:
-                draw(codes, True)
+            pdf.add_page_with(heads, page_start)  # as draw() does: the header again, then this row
             y, ready = pdf.get_y(), regular.is_set()
         place = places.get((y, n))
         if place is None:

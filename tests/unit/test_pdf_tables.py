@@ -94,3 +94,55 @@ def test_the_file_holds_the_objects_fpdf2s_own_output_writes(monkeypatch: pytest
     ours, theirs = _objects(fast), _objects(reference)
     assert len(ours) == len(theirs) > 20
     assert [number for number in ours if ours[number] != theirs[number]] == []
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_pages_started_without_fpdf2s_add_page_are_its_own(wide: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list's pages after the first, started by _Pdf.add_page without fpdf2's generic steps and copied
+    from the table's first page break (add_page_with), hold what fpdf2's add_page() and the header rows
+    write on each (portrait, and landscape for a wide table)."""
+    doc, params = _document(260), ReportParams(lang="ru")
+    if wide:  # more than 7 columns: landscape
+        frame = doc.sections[0].frame
+        doc.sections[0] = Section("Бөлім 1", frame.assign(**{f"C{i}": frame["GPA"] for i in range(4)}))
+    fast = export.render(doc, "pdf", params, None)
+    with monkeypatch.context() as m:
+        m.setattr(export._Pdf, "add_page", export.FPDF.add_page)
+        m.setattr(export._Pdf, "add_page_with", lambda pdf, heads, _made: (pdf.add_page(), heads()))
+        reference = export.render(doc, "pdf", params, None)
+    ours, theirs = _objects(fast), _objects(reference)
+    assert len(ours) == len(theirs) > 20
+    assert [number for number in ours if ours[number] != theirs[number]] == []
+    assert (b"/MediaBox [0 0 841.89 595.28]" in fast) == wide
+
+
+def test_a_copied_page_start_leaves_the_state_that_drawing_it_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a page started by copying the first (add_page_with), the document's state (fonts, colours,
+    position) is the one add_page() and the header rows leave, not only its operators."""
+    def pages(copied: bool) -> export._Pdf:
+        pdf = export._Pdf("ru", "U", "portrait")
+        pdf.add_page()
+        made: dict[str, object] = {}
+
+        def heads() -> None:
+            pdf.set_font("DejaVu", "B", 7)
+            pdf.set_text_color(200, 0, 0)
+            pdf.cell(30, 5, "Тақырып", new_x="LMARGIN", new_y="NEXT")
+        for _ in range(3):
+            pdf.set_font("DejaVu", "", 7)
+            pdf.set_text_color(0, 0, 0)
+            pdf.cell(30, 5, "Жол")  # the page's rows: the regular type, set on the page
+            if copied:
+                pdf.add_page_with(heads, made)
+            else:
+                pdf.add_page()
+                heads()
+        assert ("contents" in made) == copied  # (the second and third pages were copied)
+        return pdf
+    ours, theirs = pages(True), pages(False)
+    def state(pdf: export._Pdf) -> dict[str, object]:
+        fields = pdf._get_current_graphics_state().as_kwargs()
+        return fields | {"current_font": fields["current_font"].fontkey}  # (each document has its fonts)
+    assert state(ours) == state(theirs)
+    assert (ours.x, ours.y, ours.page) == (theirs.x, theirs.y, theirs.page)
+    assert [bytes(page.contents) for page in ours.pages.values()] == [bytes(p.contents) for p in theirs.pages.values()]
