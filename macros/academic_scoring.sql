@@ -57,3 +57,22 @@
         cast('{{ tojson(var("transfer_gpa_thresholds")) }}' as json), '$."' || cast({{ course }} as varchar) || '"'
     ) as decimal(6, 4))
 {%- endmacro %}
+
+{#- B1: the scale's letter of every whole percent its bands cover, one row per percent and band,
+    from the scale rows in `scale`. A final score is a whole percent (B3, B4), so a grade finds
+    its letter by equality on `whole_percent`, a hash join, rather than by a range join over the
+    bands; a score outside every band finds no row, as with `between`. -#}
+{% macro academic_scale_by_percent(scale) -%}
+    select
+        percents.whole_percent,
+        {{ scale }}.letter_grade
+    from {{ scale }}
+    inner join (
+        select
+            unnest(range(
+                cast(floor(min(min_percent)) as bigint), cast(ceil(max(max_percent)) as bigint) + 1
+            )) as whole_percent
+        from {{ scale }}
+    ) as percents
+        on percents.whole_percent between {{ scale }}.min_percent and {{ scale }}.max_percent
+{%- endmacro %}

@@ -18,6 +18,12 @@ scale as (
     where scale_version = {{ academic_text_var('grade_scale_version') }}
 ),
 
+scale_by_percent as (
+    -- the letter of each whole percent the scale covers: a final score is a whole percent, so
+    -- every grade finds its letter by an equi-join instead of a range join over the bands
+    {{ academic_scale_by_percent('scale') }}
+),
+
 rated as (
     select
         grades.student_id,
@@ -80,8 +86,7 @@ lettered as (
             else by_score.letter_grade
         end as letter_grade
     from scored
-    left join scale as by_score
-        on scored.final_score between by_score.min_percent and by_score.max_percent
+    left join scale_by_percent as by_score on scored.final_score = by_score.whole_percent
 )
 
 select

@@ -17,7 +17,9 @@ plans as (
 ),
 
 session_grades as (
+    -- only the students with a recognition line: the checks below look up no one else's results
     select * from {{ ref('int_grades_scored') }}
+    where student_id in (select recognitions.student_id from recognitions)
 ),
 
 terms as (
@@ -27,6 +29,12 @@ terms as (
 scale as (
     select * from {{ ref('grade_scale') }}
     where scale_version = {{ academic_text_var('grade_scale_version') }}
+),
+
+scale_by_percent as (
+    -- the letter of each whole percent the scale covers: a final score is a whole percent, so
+    -- every grade finds its letter by an equi-join instead of a range join over the bands
+    {{ academic_scale_by_percent('scale') }}
 ),
 
 rated as (
@@ -70,8 +78,7 @@ lettered as (
             else by_score.letter_grade
         end as letter_grade
     from rated
-    left join scale as by_score
-        on rated.final_score between by_score.min_percent and by_score.max_percent
+    left join scale_by_percent as by_score on rated.final_score = by_score.whole_percent
 ),
 
 graded as (

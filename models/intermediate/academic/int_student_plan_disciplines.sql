@@ -9,17 +9,29 @@ curriculum as (
     select * from {{ ref('stg_ais__curriculum') }}
 ),
 
+curriculum_disciplines as (
+    -- each curriculum's disciplines once, at their earliest semester: grouped here, over the
+    -- curriculum's few thousand lines, rather than after the join over every student's
+    select
+        program_code,
+        intake_year,
+        discipline_code,
+        min(semester_no) as semester_no
+    from curriculum
+    group by program_code, intake_year, discipline_code
+),
+
 plan_disciplines as (
+    -- a student follows one curriculum (int_student_plans), so each discipline comes once
     select
         plans.student_id,
-        curriculum.discipline_code,
-        min(curriculum.semester_no) as semester_no
+        curriculum_disciplines.discipline_code,
+        curriculum_disciplines.semester_no
     from plans
-    inner join curriculum
+    inner join curriculum_disciplines
         on
-            plans.program_code = curriculum.program_code
-            and plans.curriculum_intake_year = curriculum.intake_year
-    group by plans.student_id, curriculum.discipline_code
+            plans.program_code = curriculum_disciplines.program_code
+            and plans.curriculum_intake_year = curriculum_disciplines.intake_year
 )
 
 select * from plan_disciplines

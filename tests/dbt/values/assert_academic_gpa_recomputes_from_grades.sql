@@ -30,37 +30,45 @@ graded as (
 term_results as (
     -- a term's own record: each discipline's last attempt of that term
     select
-        student_terms.student_id,
-        student_terms.term_seq,
-        graded.credits,
-        graded.grade_points
+        student_id,
+        discipline_code,
+        term_seq,
+        arg_max(credits, attempt_seq) as credits,
+        arg_max(grade_points, attempt_seq) as grade_points
+    from graded
+    group by student_id, discipline_code, term_seq
+),
+
+standing_changes as (
+    -- the record through a term holds each discipline's last attempt up to it: from a term with an
+    -- attempt on, that attempt's credits and points replace the ones the discipline had before
+    select
+        student_id,
+        term_seq,
+        credits * grade_points - coalesce(lag(credits * grade_points) over by_term, 0) as quality_points_change,
+        credits - coalesce(lag(credits) over by_term, 0) as credits_change
+    from term_results
+    window by_term as (partition by student_id, discipline_code order by term_seq)
+    union all
+    -- every term of the mart, also one whose own results are all out of GPA
+    select
+        student_id,
+        term_seq,
+        0 as quality_points_change,
+        0 as credits_change
     from student_terms
-    inner join graded
-        on
-            student_terms.student_id = graded.student_id
-            and student_terms.term_seq = graded.term_seq
-    qualify row_number() over (
-        partition by student_terms.student_id, student_terms.term_seq, graded.discipline_code
-        order by graded.attempt_seq desc
-    ) = 1
 ),
 
 cumulative_results as (
-    -- the record through a term: each discipline's last attempt up to and including it
+    -- the record through each term: the changes up to and including it, summed
     select
-        student_terms.student_id,
-        student_terms.term_seq,
-        graded.credits,
-        graded.grade_points
-    from student_terms
-    inner join graded
-        on
-            student_terms.student_id = graded.student_id
-            and student_terms.term_seq >= graded.term_seq
-    qualify row_number() over (
-        partition by student_terms.student_id, student_terms.term_seq, graded.discipline_code
-        order by graded.attempt_seq desc
-    ) = 1
+        student_id,
+        term_seq,
+        sum(sum(quality_points_change)) over by_student as quality_points,
+        sum(sum(credits_change)) over by_student as credits
+    from standing_changes
+    group by student_id, term_seq
+    window by_student as (partition by student_id order by term_seq)
 ),
 
 recomputed as (
@@ -76,9 +84,8 @@ recomputed as (
         'cumulative_gpa' as gpa_column,
         student_id,
         term_seq,
-        sum(credits * grade_points) / nullif(sum(credits), 0) as gpa
+        quality_points / nullif(credits, 0) as gpa
     from cumulative_results
-    group by student_id, term_seq
 ),
 
 published as (
