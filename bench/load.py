@@ -326,7 +326,9 @@ async def _session(load: Load, number: int, base_ws: str, role: str, name: str, 
                 done += 1
                 if done == plan.before_publish:
                     ready_for_publish.set()
-                if load.published_at is not None and began >= load.published_at:
+                # judged as mixed_data judges it (its rounded start): a run that began in the same
+                # instant the publish was seen must not count here as after it and there as across
+                if phase(run, load.published_at) == "after":
                     after += 1
                 await asyncio.sleep(plan.think * rng.uniform(0.5, 1.5))
     except Exception as failed:  # a dropped connection or a refused sign-in is a finding, not a crash
