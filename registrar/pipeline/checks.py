@@ -24,6 +24,9 @@ CODE_COLUMN, ROWS_COLUMN = "unknown_code", "n_rows"
 # How each status dbt writes for a test maps to a check's status. Any other status (skipped,
 # runtime error, a status of a newer dbt) is a check that did not show the data sound: it fails.
 DBT_TEST_STATUS = {"pass": "pass", "warn": "warn", "fail": "fail", "error": "fail"}
+# The dbt statuses of a test whose failing rows the refresh stores (store_failing_rows); a test that
+# errored returned no rows, and one that passed has none.
+ROWS_STORED = ("warn", "fail")
 
 
 def dbt_test_outcomes(result: DbtResult, database: Path | None = None) -> list[CheckOutcome]:
@@ -45,7 +48,7 @@ def dbt_test_outcomes(result: DbtResult, database: Path | None = None) -> list[C
             status=DBT_TEST_STATUS.get(status, "fail"),
             message=message, failing_rows=int(r.get("failures") or 0),
             tier=node.tier if node else "",
-            failures_table=node.failures_table if node and status != "pass" else "",
+            failures_table=node.failures_table if node and status in ROWS_STORED else "",
             guidance=node.guidance if node else "", seed=node.seed if node else "",
         ))
     if database is not None:
@@ -57,10 +60,9 @@ def store_failing_rows(database: Path, result: DbtResult) -> None:
     """Store every row of each data test that did not pass, from its compiled query, in the table its
     manifest node names (`failures_table`): what dbt's `store_failures` kept, for the tests that need it
     only. A test that errored has no rows to store; its message says why."""
-    failed = [(result.tests[str(r["unique_id"])].failures_table, str(r.get("compiled_code") or ""))
-              for r in result.results
-              if str(r.get("unique_id", "")).startswith("test.") and r.get("status") in ("warn", "fail")
-              and str(r.get("unique_id")) in result.tests and r.get("compiled_code")]
+    failed = [(result.tests[uid].failures_table, str(r["compiled_code"])) for r in result.results
+              if (uid := str(r.get("unique_id", ""))) in result.tests and r.get("status") in ROWS_STORED
+              and r.get("compiled_code")]
     if not failed:
         return
     con = duckdb.connect(str(database))

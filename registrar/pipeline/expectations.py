@@ -82,14 +82,12 @@ def _failing_sample(result: Any) -> list[dict[str, object]]:
     return [json.loads(json.dumps(row, default=str)) for row in rows[:FAILING_SAMPLE_ROWS] if isinstance(row, dict)]
 
 
-def import_in_background() -> threading.Thread:
+def import_in_background() -> None:
     """Start importing Great Expectations (seconds of CPU: it loads every expectation, scipy.stats among
     them) in a thread, so that it overlaps the dbt build, which runs in its own process; run_suites'
     import then waits for it (Python's import lock) instead of starting it."""
-    thread = threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True,
-                              name="import great_expectations")
-    thread.start()
-    return thread
+    threading.Thread(target=importlib.import_module, args=("great_expectations",), daemon=True,
+                     name="import great_expectations").start()
 
 
 def run_suites(database: Path, progress: Progress = print, directory: Path = EXPECTATIONS_DIR) -> list[CheckOutcome]:

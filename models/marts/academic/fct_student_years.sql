@@ -20,12 +20,13 @@ terms as (
 last_in_year as (
     -- a discipline's last attempt in the year is the last of its term when no later term of the
     -- same year has an attempt at it: read from int_attempts_ranked's flags, with no sort of its own
-    -- (term_seq is academic_year_start × 10 + term order, so the next year's terms start at
-    -- (academic_year_start + 1) × 10)
+    -- (B6's term_seq of the next year's start, before its first term, bounds this year's terms)
     select
         *,
         is_last_in_term
-        and coalesce(next_attempt_term_seq >= (academic_year_start + 1) * 10, true) as is_last_in_year
+        and coalesce(
+            next_attempt_term_seq > {{ academic_term_seq('(academic_year_start + 1)', 0) }}, true
+        ) as is_last_in_year
     from attempts
 ),
 
