@@ -7,9 +7,6 @@ faculty, counts per course, sorts and picks the language's labels."""
 from __future__ import annotations
 
 import duckdb
-import numpy as np
-import pandas as pd
-import pyarrow as pa
 
 from policy import dbt_vars
 from registrar.common.i18n import t
@@ -22,7 +19,7 @@ from registrar.reports._lists import (
     require_year_rows,
     section,
 )
-from registrar.reports.base import ReportDocument, ReportParams, Section
+from registrar.reports.base import ReportDocument, ReportParams
 
 OUTCOME_SECTIONS = (("promoted", "lists_prog_promoted"), ("below_threshold", "lists_prog_below"),
                     ("expulsion_candidate", "lists_prog_expulsion"))
@@ -43,7 +40,7 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
         group by r.course order by r.course nulls last
     """, args, {"course": "lists_course", "threshold": "lists_threshold", "n_promoted": "lists_n_promoted",
                 "n_below": "lists_n_below", "n_expulsion": "lists_n_expulsion"}, lang)
-    sections = [by_course] + [_section(con, t(heading, lang), f"""
+    sections = [by_course] + [section(con, t(heading, lang), f"""
         select r.course, r.next_course, r.student_id, r.full_name, r.program_code,
                p.{label('name', lang)} as program_name, r.group_code, round(r.transfer_gpa, 2) as transfer_gpa,
                r.transfer_gpa_threshold, r.n_debts_at_year_end,
@@ -65,40 +62,6 @@ def build(con: duckdb.DuckDBPyConnection, params: ReportParams) -> ReportDocumen
     return list_document(con, params, "progression", t("lists_prog_title", lang, year=year), sections, extra=[
         (t("lists_prog_thresholds", lang), thresholds),
         (t("lists_prog_min_debts", lang), str(variables["expulsion_candidate_min_debts"]))])
-
-
-def _section(con: duckdb.DuckDBPyConnection, heading: str, sql: str, args: dict[str, object],
-              headers: dict[str, str], lang: str) -> Section:
-    """`section(con, heading, sql, args, headers, lang)`, the rows fetched as Arrow: the same frame (the same
-    values of the same types), without the Python strings that DataFrame conversion makes, converts to Arrow
-    strings and `tidy` converts back (0.2-0.3 s CPU of the 0.8 s a whole university took). A column of a
-    type `_column` does not convert goes the way `section` takes."""
-    table = con.sql(sql, params=args).to_arrow_table()
-    columns = {name: _column(table.column(name).combine_chunks()) for name in headers}
-    if any(values is None for values in columns.values()):
-        return section(con, heading, sql, args, headers, lang)
-    frame = pd.DataFrame({t(key, lang): columns[name] for name, key in headers.items()})
-    return Section(heading, frame)
-
-
-def _column(values: pa.Array) -> pd.Series | None:
-    """A column as `tidy(con.execute(...).df())` holds it: texts as objects (None where missing), integers as
-    numpy's (nullable where one is missing), decimals of up to 18 digits as floats (NaN where missing) computed
-    as DuckDB computes them (the unscaled integer over ten to the scale); None for any other type."""
-    kind, missing = values.type, values.is_null().to_numpy(zero_copy_only=False)
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
-    if pa.types.is_integer(kind):
-        if not values.null_count:
-            return pd.Series(values.to_numpy())
-        numbers = values.fill_null(0).to_numpy()
-        return pd.Series(pd.arrays.IntegerArray(numbers, missing))
-    if pa.types.is_decimal128(kind) and kind.precision <= 18:
-        unscaled = np.frombuffer(values.buffers()[1], dtype="<i8")[::2][values.offset:values.offset + len(values)]
-        numbers = unscaled.astype(np.float64) / 10.0 ** kind.scale
-        numbers[missing] = np.nan
-        return pd.Series(numbers)
-    return None
 
 
 REPORT = list_report("progression", "lists_prog_name", "lists_prog_description", build,

@@ -1,14 +1,12 @@
-"""Progression's lists are fetched as Arrow (progression._section, for speed): the frame must be the one the
-lists' shared `section` makes through a DataFrame (the same values of the same types), or the exporter would
-print something else."""
+"""The lists' `section` fetches its rows as Arrow (for speed): the frame must be the one it makes through
+DuckDB's DataFrame and `tidy` (the same values of the same types), or the exporter would print something else."""
 
 from __future__ import annotations
 
 import duckdb
 import pandas as pd
 
-from registrar.reports._lists import section
-from registrar.reports.library import progression
+from registrar.reports._lists import _via_dataframe, section
 
 SQL = """
     select * from (values
@@ -23,13 +21,13 @@ HEADERS = {"next_course": "lists_next_course", "course": "lists_course", "full_n
            "note": "lists_outcome"}
 
 
-def test_the_arrow_fetch_makes_the_frame_section_makes() -> None:
+def test_the_arrow_fetch_makes_the_frame_the_dataframe_makes() -> None:
     con = duckdb.connect()
     con.execute(f"create table rows as {SQL.replace('$last', '3')}")
     query = "select * from rows where course <= $last order by course"
     for last in (3, 1, 0):  # nulls, none, no row
-        expected = section(con, "H", query, {"last": last}, HEADERS, "kk")
-        got = progression._section(con, "H", query, {"last": last}, HEADERS, "kk")
+        expected = _via_dataframe(con, "H", query, {"last": last}, HEADERS, "kk")
+        got = section(con, "H", query, {"last": last}, HEADERS, "kk")
         assert got.heading == expected.heading
         pd.testing.assert_frame_equal(got.frame, expected.frame, check_exact=True)
         for column in expected.frame.columns:
@@ -40,5 +38,5 @@ def test_a_column_it_does_not_convert_goes_the_way_section_takes() -> None:
     con = duckdb.connect()
     query = "select date '2025-09-01' as day, 'a' as name"
     headers = {"day": "lists_course", "name": "lists_full_name"}
-    expected = section(con, "H", query, {}, headers, "en")
-    pd.testing.assert_frame_equal(progression._section(con, "H", query, {}, headers, "en").frame, expected.frame)
+    expected = _via_dataframe(con, "H", query, {}, headers, "en")
+    pd.testing.assert_frame_equal(section(con, "H", query, {}, headers, "en").frame, expected.frame)
