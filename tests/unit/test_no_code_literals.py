@@ -44,9 +44,9 @@ CODE_COLUMNS = {
 PYTHON_DIRS = ("dashboards", "registrar")
 # (file, word) → what the word means there: a word of the code, not a seed's code
 NOT_CODES = {
-    ("registrar/reports/export.py", "B"): "fpdf's bold font style",
-    ("registrar/reports/export.py", "C"): "fpdf's centred alignment",
-    ("registrar/reports/export.py", "F"): "fpdf's fill style (the bars of a chart)",
+    ("registrar/reports/pdf.py", "B"): "fpdf's bold font style",
+    ("registrar/reports/pdf.py", "C"): "fpdf's centred alignment",
+    ("registrar/reports/pdf.py", "F"): "fpdf's fill style (the bars of a chart)",
     ("dashboards/queries/attestation.py", "discipline"): "the page's discipline dimension",
     ("dashboards/views/attestation.py", "discipline"): "the page's discipline dimension",
     ("registrar/reports/library/transcript.py", "discipline"): "a column's translation key (transcript_col_)",

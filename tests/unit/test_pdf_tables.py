@@ -14,6 +14,7 @@ from fpdf.output import OutputProducer
 from pypdf import PdfReader
 
 from registrar.reports import export
+from registrar.reports import pdf as pdf_writer
 from registrar.reports.base import ReportDocument, ReportParams, Section
 
 NAMES = ["Әбілқасымова Гүлнұр Серікқызы", "Иванов Пётр Сергеевич", "Өтегенов Ұлан Үмбетұлы",
@@ -53,7 +54,7 @@ def test_a_long_table_reads_as_fpdf2s_own_cells_write_it(lang: str, monkeypatch:
     doc, params = _document(260), ReportParams(lang=lang)
     fast = export.render(doc, "pdf", params, None)
     with monkeypatch.context() as m:  # every text by fpdf2's cell(), the page count by its alias
-        m.setattr(export._Type, "plain", lambda self: False)
+        m.setattr(pdf_writer._Type, "plain", lambda self: False)
         reference = export.render(doc, "pdf", params, None)
     ours, theirs = _pages(fast), _pages(reference)
     assert len(ours) == len(theirs) > 3
@@ -89,7 +90,7 @@ def test_the_file_holds_the_objects_fpdf2s_own_output_writes(monkeypatch: pytest
     doc, params = _document(260), ReportParams(lang="kk")
     fast = export.render(doc, "pdf", params, None)
     with monkeypatch.context() as m:
-        m.setattr(export, "_QuickDeflate", OutputProducer)
+        m.setattr(pdf_writer, "_QuickDeflate", OutputProducer)
         reference = export.render(doc, "pdf", params, None)
     ours, theirs = _objects(fast), _objects(reference)
     assert len(ours) == len(theirs) > 20
@@ -107,8 +108,8 @@ def test_pages_started_without_fpdf2s_add_page_are_its_own(wide: bool, monkeypat
         doc.sections[0] = Section("Бөлім 1", frame.assign(**{f"C{i}": frame["GPA"] for i in range(4)}))
     fast = export.render(doc, "pdf", params, None)
     with monkeypatch.context() as m:
-        m.setattr(export._Pdf, "add_page", export.FPDF.add_page)
-        m.setattr(export._Pdf, "add_page_with", lambda pdf, heads, _made: (pdf.add_page(), heads()))
+        m.setattr(pdf_writer._Pdf, "add_page", pdf_writer.FPDF.add_page)
+        m.setattr(pdf_writer._Pdf, "add_page_with", lambda pdf, heads, _made: (pdf.add_page(), heads()))
         reference = export.render(doc, "pdf", params, None)
     ours, theirs = _objects(fast), _objects(reference)
     assert len(ours) == len(theirs) > 20
@@ -119,8 +120,8 @@ def test_pages_started_without_fpdf2s_add_page_are_its_own(wide: bool, monkeypat
 def test_a_copied_page_start_leaves_the_state_that_drawing_it_leaves(monkeypatch: pytest.MonkeyPatch) -> None:
     """After a page started by copying the first (add_page_with), the document's state (fonts, colours,
     position) is the one add_page() and the header rows leave, not only its operators."""
-    def pages(copied: bool) -> export._Pdf:
-        pdf = export._Pdf("ru", "U", "portrait")
+    def pages(copied: bool) -> pdf_writer._Pdf:
+        pdf = pdf_writer._Pdf("ru", "U", "portrait")
         pdf.add_page()
         made: dict[str, object] = {}
 
@@ -140,7 +141,7 @@ def test_a_copied_page_start_leaves_the_state_that_drawing_it_leaves(monkeypatch
         assert ("contents" in made) == copied  # (the second and third pages were copied)
         return pdf
     ours, theirs = pages(True), pages(False)
-    def state(pdf: export._Pdf) -> dict[str, object]:
+    def state(pdf: pdf_writer._Pdf) -> dict[str, object]:
         fields = pdf._get_current_graphics_state().as_kwargs()
         return fields | {"current_font": fields["current_font"].fontkey}  # (each document has its fonts)
     assert state(ours) == state(theirs)

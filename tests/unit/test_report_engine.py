@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from registrar.common.i18n import t
 from registrar.reports import catalog, export, params
+from registrar.reports import pdf as pdf_writer
 from registrar.reports.base import ReportDocument, ReportError, ReportParams, Section
 from tests.support.pdf import KAZAKH_LOWER, pdf_text
 
@@ -60,7 +61,7 @@ def test_a_quarter_in_a_bad_format_is_refused(bad: str) -> None:
 
 
 def test_pdf_font_renders_the_whole_kazakh_alphabet() -> None:
-    font = TTFont(str(export.FONT_REGULAR))
+    font = TTFont(str(pdf_writer.FONT_REGULAR))
     cmap = font.getBestCmap()
     assert all(ord(ch) in cmap for ch in KAZAKH_ALPHABET + KAZAKH_ALPHABET.upper())
     doc = ReportDocument(title="Әліпби", parameters=[("Әріптер", KAZAKH_ALPHABET.upper())],
@@ -222,15 +223,15 @@ def test_xlsx_text_that_looks_like_xml_stays_text() -> None:
 @pytest.mark.parametrize("size", [8.0, 5.5])
 @pytest.mark.parametrize("right", [False, True])
 def test_pdf_table_text_is_written_as_fpdf_cell_writes_it(size: float, right: bool) -> None:
-    """The table writes its cells' text itself (export._Type, for speed): the bytes must be those fpdf2's
+    """The table writes its cells' text itself (pdf_writer._Type, for speed): the bytes must be those fpdf2's
     cell() writes for the same text, place and font (an fpdf2 upgrade that changes cell() fails here),
     and the widths those of get_string_width. A right-to-left text is left to cell()."""
     texts = ["Әбілқасымова Гүлнұр Серікқызы", "B057 (IT) \\ 3", "3.45", "✓", "0"]
-    reference = export._Pdf("kk", "U", "portrait")
+    reference = pdf_writer._Pdf("kk", "U", "portrait")
     reference.add_page()
-    fast = export._Pdf("kk", "U", "portrait")
+    fast = pdf_writer._Pdf("kk", "U", "portrait")
     fast.add_page()
-    kind = export._Type(fast, "", size)
+    kind = pdf_writer._Type(fast, "", size)
     for n, text in enumerate(texts):
         x, y, w, h = 20 + n, 40 + 7 * n, 60.0, 4.2
         reference.set_font("DejaVu", "", size)
@@ -246,7 +247,7 @@ def test_pdf_table_text_is_written_as_fpdf_cell_writes_it(size: float, right: bo
 
 def test_the_page_count_has_room_for_more_than_three_digits() -> None:
     """fpdf2 reserves the page-count alias's width: "{nb}" holds three digits and warns beyond 999 pages."""
-    pdf = export._Pdf("ru", "U", "portrait")
+    pdf = pdf_writer._Pdf("ru", "U", "portrait")
     for _ in range(1000):
         pdf.add_page()
     with warnings.catch_warnings():
