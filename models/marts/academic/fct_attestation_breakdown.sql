@@ -10,9 +10,28 @@
 {%- set failing_letters = codes['failing_letters'] %}
 {%- set passing_letters = codes['passing_letters'] %}
 -- depends_on: {{ ref('grade_scale') }}
-with attempts as (
+with first_attempts as (
+    -- a session's first attempts; a counted recognition never shares a term with a session result
+    -- of the same discipline (rules B13), so the flags rank the session attempts among themselves
     select * from {{ ref('int_attempts_ranked') }}
-    where source = 'session'
+    where source = 'session' and is_first_in_term
+),
+
+retakes as (
+    -- the last attempt of a term whose first attempt was retaken in the same term
+    select * from {{ ref('int_attempts_ranked') }}
+    where source = 'session' and is_last_in_term and not is_first_in_term
+),
+
+session_terms as (
+    -- each student's terms with a session result
+    select distinct
+        student_id,
+        academic_year,
+        term,
+        term_seq
+    from {{ ref('int_attempts_ranked') }}
+    where source = 'session' and is_first_in_term
 ),
 
 enrollments as (
@@ -51,52 +70,53 @@ sittings as (
     -- one row per student × discipline × term: the first attempt, and whether the last attempt
     -- of the same term passed (as fct_attestation_results, rules B9)
     select
-        student_id,
-        discipline_code,
-        academic_year,
-        academic_year_start,
-        term,
-        term_order,
-        arg_min(letter_grade, attempt) as letter_grade,
-        arg_min(traditional_grade, attempt) as traditional_grade,
-        arg_min(final_score, attempt) as final_score,
-        arg_min(grade_basis, attempt) as grade_basis,
-        arg_min(is_passed, attempt) as is_passed,
-        arg_max(is_passed, attempt) as is_passed_after_retakes
-    from attempts
-    group by student_id, discipline_code, academic_year, academic_year_start, term, term_order
+        first_attempts.student_id,
+        first_attempts.discipline_code,
+        first_attempts.academic_year,
+        first_attempts.academic_year_start,
+        first_attempts.term,
+        first_attempts.term_order,
+        first_attempts.term_seq,
+        first_attempts.letter_grade,
+        first_attempts.traditional_grade,
+        first_attempts.final_score,
+        first_attempts.grade_basis,
+        first_attempts.is_passed,
+        coalesce(retakes.is_passed, first_attempts.is_passed) as is_passed_after_retakes
+    from first_attempts
+    left join retakes
+        on
+            first_attempts.student_id = retakes.student_id
+            and first_attempts.discipline_code = retakes.discipline_code
+            and first_attempts.term_seq = retakes.term_seq
 ),
 
 student_terms as (
-    -- the student's form and language of study at the end of the term (the orders in force, rules
-    -- B10; today's record when no period covers it) and the course of the academic year
+    -- the student's programme and faculty, form and language of study at the end of the term (the
+    -- orders in force, rules B10; today's record when no period covers it) and the course of the
+    -- academic year
     select
-        student_sessions.student_id,
-        student_sessions.academic_year,
-        student_sessions.term,
+        session_terms.student_id,
+        session_terms.term_seq,
+        students.program_code,
+        students.faculty_code,
         student_years.course,
         coalesce(status_history.study_form, students.study_form) as study_form,
         coalesce(status_history.study_language, students.study_language) as study_language
-    from (
-        select distinct
-            student_id,
-            academic_year,
-            term
-        from sittings
-    ) as student_sessions
-    inner join students on student_sessions.student_id = students.student_id
+    from session_terms
+    inner join students on session_terms.student_id = students.student_id
     left join terms
         on
-            student_sessions.academic_year = terms.academic_year
-            and student_sessions.term = terms.term
+            session_terms.academic_year = terms.academic_year
+            and session_terms.term = terms.term
     left join student_years
         on
-            student_sessions.student_id = student_years.student_id
-            and student_sessions.academic_year = student_years.academic_year
+            session_terms.student_id = student_years.student_id
+            and session_terms.academic_year = student_years.academic_year
     -- periods follow one another without overlaps: at most one is in force on the last day
     left join status_history
         on
-            student_sessions.student_id = status_history.student_id
+            session_terms.student_id = status_history.student_id
             and {{ contingent_period_in_force('terms.ends_on', 'status_history') }}
 ),
 
@@ -106,8 +126,8 @@ placed as (
         -- group and teacher from the registration; a result without one keeps them empty
         enrollments.group_code,
         enrollments.teacher_id,
-        students.program_code,
-        students.faculty_code,
+        student_terms.program_code,
+        student_terms.faculty_code,
         student_terms.course,
         student_terms.study_form,
         student_terms.study_language,
@@ -119,12 +139,10 @@ placed as (
             and sittings.discipline_code = enrollments.discipline_code
             and sittings.academic_year = enrollments.academic_year
             and sittings.term = enrollments.term
-    inner join students on sittings.student_id = students.student_id
     inner join student_terms
         on
             sittings.student_id = student_terms.student_id
-            and sittings.academic_year = student_terms.academic_year
-            and sittings.term = student_terms.term
+            and sittings.term_seq = student_terms.term_seq
     left join traditional_grades on sittings.traditional_grade = traditional_grades.traditional_grade
 ),
 
