@@ -54,6 +54,24 @@
     {%- endfor -%}
 {%- endmacro %}
 
+{#- `coalesce(bool_or(dimension = 'a'), false) as names_a, ...`: whether the rows of a `conditions`
+    CTE (grouped) name each of the dimensions given. -#}
+{% macro stat_form_named_flags(dimensions) -%}
+    {%- for dimension in dimensions -%}
+        coalesce(bool_or(dimension = '{{ dimension }}'), false) as names_{{ dimension }}{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#- Each dimension of `source` as text where `flags` (stat_form_named_flags) names it, else null:
+    `... as a, ...`, or `a := ..., ...` inside struct_pack when `as_struct`. -#}
+{% macro stat_form_named_values(dimensions, flags, source, as_struct=false) -%}
+    {%- for dimension in dimensions -%}
+        {%- set value = 'case when ' ~ flags ~ '.names_' ~ dimension ~ ' then cast(' ~ source ~ '.' ~ dimension
+            ~ ' as varchar) end' -%}
+        {{ (dimension ~ ' := ' ~ value) if as_struct else (value ~ ' as ' ~ dimension) }}{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
 {#- The CTEs that turn a population (rpt_census_population), the labels of its values
     (rpt_census_value_labels) and a layout (a stat_form_*_layout seed) into the form's cells, ending
     in a CTE `cells`. A filter is `dimension=value` conditions joined by `;`; a value may list
@@ -66,7 +84,6 @@
     faculty kept): such items fall into the same cells, so their counts are added and the rows and
     columns are evaluated once for all of them. -#}
 {% macro stat_form_cells(population, value_labels, layout) -%}
-{%- set dimensions = stat_form_dimensions() -%}
 lines as (
     select
         -- a number per line, so that the evaluation groups and joins by one integer
@@ -121,24 +138,18 @@ sized_conditions as (
 part_filter_dimensions as (
     -- whether any part line's filter names each dimension (one row, also for a layout without parts)
     select
-        {%- for dimension in dimensions %}
-        coalesce(bool_or(dimension = '{{ dimension }}'), false) as names_{{ dimension }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ stat_form_named_flags(stat_form_dimensions()) }}
     from conditions
     where axis = 'part'
 ),
 
 keyed_population as (
-    -- each item with its combination of the dimensions the part filters name (the others null): the
+    -- each item with its combination of the stat_form_dimensions() the part filters name (the others null): the
     -- part filters are evaluated once per combination, not once per item
     select
         population.item_id,
         struct_pack(
-            {%- for dimension in dimensions %}
-            {{ dimension }} := case
-                when part_filter_dimensions.names_{{ dimension }} then cast(population.{{ dimension }} as varchar)
-            end{{ ',' if not loop.last }}
-            {%- endfor %}
+            {{ stat_form_named_values(stat_form_dimensions(), 'part_filter_dimensions', 'population', as_struct=true) }}
         ) as part_key
     from {{ population }} as population
     cross join part_filter_dimensions
@@ -152,7 +163,7 @@ key_attributes as (
             unnest(part_key)
         from (select distinct part_key from keyed_population)
     )
-    on {{ dimensions | join(', ') }}
+    on {{ stat_form_dimensions() | join(', ') }}
     into name dimension value value
 ),
 
@@ -192,9 +203,7 @@ part_dimensions as (
     -- per part, whether its rows and columns name each dimension
     select
         part,
-        {%- for dimension in dimensions %}
-        bool_or(dimension = '{{ dimension }}') as names_{{ dimension }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ stat_form_named_flags(stat_form_dimensions()) }}
     from conditions
     where axis in ('row', 'column')
     group by part
@@ -206,10 +215,7 @@ merged_items as (
         part_members.part,
         population.census_date,
         population.faculty_code as census_faculty_code,
-        {%- for dimension in dimensions %}
-        case when part_dimensions.names_{{ dimension }} then cast(population.{{ dimension }} as varchar) end
-            as {{ dimension }},
-        {%- endfor %}
+        {{ stat_form_named_values(stat_form_dimensions(), 'part_dimensions', 'population') }},
         sum(population.n) as n
     from part_members
     inner join {{ population }} as population on part_members.item_id = population.item_id
@@ -221,7 +227,7 @@ part_items as (
     select
         -- an id of the merged item, the same on every read of this CTE
         row_number() over (
-            order by part, census_date, census_faculty_code, {{ dimensions | join(', ') }}
+            order by part, census_date, census_faculty_code, {{ stat_form_dimensions() | join(', ') }}
         ) as item_id,
         *
     from merged_items
@@ -233,10 +239,10 @@ part_attributes as (
         select
             part,
             item_id,
-            {{ dimensions | join(', ') }}
+            {{ stat_form_dimensions() | join(', ') }}
         from part_items
     )
-    on {{ dimensions | join(', ') }}
+    on {{ stat_form_dimensions() | join(', ') }}
     into name dimension value value
 ),
 

@@ -106,7 +106,7 @@ final as (
         counted.snapshot_date,
         snapshot_dates.is_month_end,
         snapshot_dates.is_census_date,
-        counted.* exclude (snapshot_date),
+        counted.* exclude (counted.snapshot_date),
         {{ code_label_columns('levels', 'counted.level', 'level') }},
         levels.sort_order as level_sort_order,
         {{ code_label_columns('fundings', 'counted.funding', 'funding') }},

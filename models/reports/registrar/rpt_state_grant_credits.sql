@@ -21,7 +21,7 @@ student_credits as (
     -- counts in no quarter)
     select
         student_id,
-        list({'mastered_quarter': mastered_quarter, 'credits': credits} order by mastered_quarter) as by_quarter
+        list({ 'mastered_quarter': mastered_quarter, 'credits': credits } order by mastered_quarter) as by_quarter
     from (
         select
             student_id,
@@ -30,7 +30,7 @@ student_credits as (
         from mastered
         where mastered_on is not null
         group by student_id, mastered_quarter
-    )
+    ) as quarter_sums
     group by student_id
 ),
 
@@ -60,20 +60,24 @@ credited_faculty_days as (
     -- the credits mastered in the quarter, and up to its end: of the student's quarters with credits
     -- up to this one (in order), the sum, and the last one's if it is this quarter
     select
-        *,
-        coalesce(list_sum(list_transform(credits_to_date, lambda c: c.credits)), 0) as credits_total,
+        filtered.*,
+        coalesce(list_sum([c.credits for c in filtered.credits_to_date]), 0) as credits_total,
         case
-            when credits_to_date[-1].mastered_quarter = quarter_start then credits_to_date[-1].credits else 0
+            when filtered.credits_to_date[-1].mastered_quarter = filtered.quarter_start
+                then filtered.credits_to_date[-1].credits
+            else 0
         end as credits_quarter
     from (
         select
             faculty_days.*,
-            list_filter(
-                student_credits.by_quarter, lambda c: c.mastered_quarter <= faculty_days.quarter_start
-            ) as credits_to_date
+            -- c: an element of the list (sqlfluff takes it for a table)
+            [
+                c for c in student_credits.by_quarter  -- noqa: RF01, RF02
+                if c.mastered_quarter <= faculty_days.quarter_start  -- noqa: RF01
+            ] as credits_to_date
         from faculty_days
         left join student_credits on faculty_days.student_id = student_credits.student_id
-    )
+    ) as filtered
 ),
 
 days as (
