@@ -54,27 +54,40 @@
     {%- endfor -%}
 {%- endmacro %}
 
+{#- `coalesce(bool_or(dimension = 'a'), false) as names_a, ...`: whether the rows of a `conditions`
+    CTE (grouped) name each of the dimensions given. -#}
+{% macro stat_form_named_flags(dimensions) -%}
+    {%- for dimension in dimensions -%}
+        coalesce(bool_or(dimension = '{{ dimension }}'), false) as names_{{ dimension }}{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+{#- Each dimension of `source` as text where `flags` (stat_form_named_flags) names it, else null:
+    `... as a, ...`, or `a := ..., ...` inside struct_pack when `as_struct`. -#}
+{% macro stat_form_named_values(dimensions, flags, source, as_struct=false) -%}
+    {%- for dimension in dimensions -%}
+        {%- set value = 'case when ' ~ flags ~ '.names_' ~ dimension ~ ' then cast(' ~ source ~ '.' ~ dimension
+            ~ ' as varchar) end' -%}
+        {{ (dimension ~ ' := ' ~ value) if as_struct else (value ~ ' as ' ~ dimension) }}{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
 {#- The CTEs that turn a population (rpt_census_population), the labels of its values
     (rpt_census_value_labels) and a layout (a stat_form_*_layout seed) into the form's cells, ending
     in a CTE `cells`. A filter is `dimension=value` conditions joined by `;`; a value may list
     alternatives (`a|b`) or be `*` (one row or column per value found). An item counts in a cell when
-    it meets every condition of its part, its row and its column. -#}
-{% macro stat_form_cells(population, value_labels, layout) -%}
-attributes as (
-    -- every attribute of every population item as (dimension, value): what the filters compare
-    unpivot (
-        select
-            item_id,
-            -- unpivot needs one type: every dimension as text
-            {{ stat_form_as_text(stat_form_dimensions()) }}
-        from {{ population }}
-    )
-    on {{ stat_form_dimensions() | join(', ') }}
-    into name dimension value value
-),
+    it meets every condition of its part, its row and its column.
 
+    The filters are evaluated in two steps, so that each is cheap: first which items each part counts
+    (its part line's filter), then, per part, the rows and columns. Before the second step a part's items
+    are merged where they agree on every dimension the part's rows and columns name (census date and
+    faculty kept): such items fall into the same cells, so their counts are added and the rows and
+    columns are evaluated once for all of them. -#}
+{% macro stat_form_cells(population, value_labels, layout) -%}
 lines as (
     select
+        -- a number per line, so that the evaluation groups and joins by one integer
+        row_number() over (order by part, axis, code) as line_id,
         part,
         axis,
         code,
@@ -90,9 +103,9 @@ lines as (
 conditions as (
     -- one row per condition of a line; accepted is the list of its values (['*'] = any, expanded)
     select
+        lines.line_id,
         lines.part,
         lines.axis,
-        lines.code,
         split_part(parts.condition, '=', 1) as dimension,
         string_split(split_part(parts.condition, '=', 2), '|') as accepted
     from lines
@@ -102,6 +115,7 @@ conditions as (
 
 line_sizes as (
     select
+        lines.line_id,
         lines.part,
         lines.axis,
         lines.code,
@@ -109,85 +123,171 @@ line_sizes as (
         -- the dimension a line expands into one row or column per value (its `*` condition)
         max(conditions.dimension) filter (where conditions.accepted = ['*']) as expanded_dimension
     from lines
-    left join conditions
-        on lines.part = conditions.part and lines.axis = conditions.axis and lines.code = conditions.code
-    group by lines.part, lines.axis, lines.code
+    left join conditions on lines.line_id = conditions.line_id
+    group by lines.line_id, lines.part, lines.axis, lines.code
 ),
 
-met_conditions as (
+sized_conditions as (
     select
-        conditions.part,
-        conditions.axis,
-        conditions.code,
-        attributes.item_id,
-        case when conditions.accepted = ['*'] then attributes.value end as expanded_value
+        conditions.*,
+        line_sizes.n_conditions
     from conditions
-    inner join attributes
-        on
-            conditions.dimension = attributes.dimension
-            and (conditions.accepted = ['*'] or list_contains(conditions.accepted, attributes.value))
+    inner join line_sizes on conditions.line_id = line_sizes.line_id
 ),
 
-line_items as (
-    -- an item belongs to a line when it meets every condition of the line's filter
+part_filter_dimensions as (
+    -- whether any part line's filter names each dimension (one row, also for a layout without parts)
     select
-        met_conditions.part,
-        met_conditions.axis,
-        met_conditions.code,
-        met_conditions.item_id,
-        coalesce(max(met_conditions.expanded_value), '') as value
-    from met_conditions
-    inner join line_sizes
+        {{ stat_form_named_flags(stat_form_dimensions()) }}
+    from conditions
+    where axis = 'part'
+),
+
+keyed_population as (
+    -- each item with its combination of the stat_form_dimensions() the part filters name (the others null): the
+    -- part filters are evaluated once per combination, not once per item
+    select
+        population.item_id,
+        struct_pack(
+            {{ stat_form_named_values(stat_form_dimensions(), 'part_filter_dimensions', 'population', as_struct=true) }}
+        ) as part_key
+    from {{ population }} as population
+    cross join part_filter_dimensions
+),
+
+key_attributes as (
+    -- every named attribute of every combination as (dimension, value): what the part filters compare
+    unpivot (
+        select
+            part_key,
+            unnest(part_key)
+        from (select distinct part_key from keyed_population)
+    )
+    on {{ stat_form_dimensions() | join(', ') }}
+    into name dimension value value
+),
+
+part_keys as (
+    -- the combinations each part counts: those meeting every condition of its part line's filter
+    select
+        sized_conditions.part,
+        key_attributes.part_key
+    from sized_conditions
+    inner join key_attributes
         on
-            met_conditions.part = line_sizes.part
-            and met_conditions.axis = line_sizes.axis
-            and met_conditions.code = line_sizes.code
-    group by all
-    having count(*) = any_value(line_sizes.n_conditions)
+            sized_conditions.dimension = key_attributes.dimension
+            and (sized_conditions.accepted = ['*'] or list_contains(sized_conditions.accepted, key_attributes.value))
+    where sized_conditions.axis = 'part'
+    group by sized_conditions.line_id, sized_conditions.part, key_attributes.part_key
+    having count(*) = any_value(sized_conditions.n_conditions)
     union all
-    -- a line with an empty filter takes every item
+    -- a part line with an empty filter takes every item
     select
         line_sizes.part,
-        line_sizes.axis,
-        line_sizes.code,
-        population.item_id,
-        '' as value
+        keys.part_key
     from line_sizes
-    cross join {{ population }} as population
-    where line_sizes.n_conditions = 0
+    cross join (select distinct part_key from keyed_population) as keys
+    where line_sizes.axis = 'part' and line_sizes.n_conditions = 0
+),
+
+part_members as (
+    -- the items of each part
+    select
+        part_keys.part,
+        keyed_population.item_id
+    from part_keys
+    inner join keyed_population on part_keys.part_key is not distinct from keyed_population.part_key
+),
+
+part_dimensions as (
+    -- per part, whether its rows and columns name each dimension
+    select
+        part,
+        {{ stat_form_named_flags(stat_form_dimensions()) }}
+    from conditions
+    where axis in ('row', 'column')
+    group by part
+),
+
+merged_items as (
+    -- a part's items, each dimension its rows and columns do not name dropped, and merged
+    select
+        part_members.part,
+        population.census_date,
+        population.faculty_code as census_faculty_code,
+        {{ stat_form_named_values(stat_form_dimensions(), 'part_dimensions', 'population') }},
+        sum(population.n) as n
+    from part_members
+    inner join {{ population }} as population on part_members.item_id = population.item_id
+    left join part_dimensions on part_members.part = part_dimensions.part
+    group by all
 ),
 
 part_items as (
     select
-        line_items.part,
-        line_items.item_id,
-        population.census_date,
-        population.faculty_code,
-        population.n
-    from line_items
-    inner join {{ population }} as population on line_items.item_id = population.item_id
-    where line_items.axis = 'part'
+        -- an id of the merged item, the same on every read of this CTE
+        row_number() over (
+            order by part, census_date, census_faculty_code, {{ stat_form_dimensions() | join(', ') }}
+        ) as item_id,
+        *
+    from merged_items
 ),
 
-row_items as (
-    select
-        part_items.*,
-        line_items.code,
-        line_items.value
-    from line_items
-    inner join part_items on line_items.part = part_items.part and line_items.item_id = part_items.item_id
-    where line_items.axis = 'row'
+part_attributes as (
+    -- the named attributes of each part's merged items as (dimension, value)
+    unpivot (
+        select
+            part,
+            item_id,
+            {{ stat_form_dimensions() | join(', ') }}
+        from part_items
+    )
+    on {{ stat_form_dimensions() | join(', ') }}
+    into name dimension value value
 ),
 
-column_items as (
+line_items as (
+    -- a merged item belongs to a row or column line of its part when it meets every condition of the
+    -- line's filter
     select
-        line_items.part,
-        line_items.item_id,
-        line_items.code,
-        line_items.value
+        sized_conditions.line_id,
+        part_attributes.item_id,
+        coalesce(max(part_attributes.value) filter (where sized_conditions.accepted = ['*']), '') as value
+    from sized_conditions
+    inner join part_attributes
+        on
+            sized_conditions.part = part_attributes.part
+            and sized_conditions.dimension = part_attributes.dimension
+            and (sized_conditions.accepted = ['*'] or list_contains(sized_conditions.accepted, part_attributes.value))
+    where sized_conditions.axis in ('row', 'column')
+    group by sized_conditions.line_id, part_attributes.item_id
+    having count(*) = any_value(sized_conditions.n_conditions)
+    union all
+    -- a line with an empty filter takes every item of its part
+    select
+        line_sizes.line_id,
+        part_items.item_id,
+        '' as value
+    from line_sizes
+    inner join part_items on line_sizes.part = part_items.part
+    where line_sizes.axis in ('row', 'column') and line_sizes.n_conditions = 0
+),
+
+placed_items as (
+    -- the lines each merged item belongs to, with its part, census date, faculty and count
+    select
+        line_sizes.part,
+        line_sizes.axis,
+        line_sizes.code,
+        line_sizes.expanded_dimension,
+        line_items.value,
+        part_items.item_id,
+        part_items.census_date,
+        part_items.census_faculty_code as faculty_code,
+        part_items.n
     from line_items
-    inner join part_items on line_items.part = part_items.part and line_items.item_id = part_items.item_id
-    where line_items.axis = 'column'
+    inner join line_sizes on line_items.line_id = line_sizes.line_id
+    inner join part_items on line_items.item_id = part_items.item_id
 ),
 
 counted as (
@@ -200,9 +300,10 @@ counted as (
         column_items.code as column_code,
         column_items.value as column_value,
         sum(row_items.n) as n
-    from row_items
-    inner join column_items
-        on row_items.part = column_items.part and row_items.item_id = column_items.item_id
+    from placed_items as row_items
+    inner join placed_items as column_items
+        on row_items.item_id = column_items.item_id and column_items.axis = 'column'
+    where row_items.axis = 'row'
     group by all
 ),
 
@@ -231,20 +332,14 @@ grid_lines as (
     where line_sizes.axis in ('row', 'column') and line_sizes.expanded_dimension is null
     union
     select
-        part_items.census_date,
-        part_items.faculty_code,
-        line_items.part,
-        line_items.axis,
-        line_items.code,
-        line_items.value
-    from line_items
-    inner join part_items on line_items.part = part_items.part and line_items.item_id = part_items.item_id
-    inner join line_sizes
-        on
-            line_items.part = line_sizes.part
-            and line_items.axis = line_sizes.axis
-            and line_items.code = line_sizes.code
-    where line_items.axis in ('row', 'column') and line_sizes.expanded_dimension is not null
+        census_date,
+        faculty_code,
+        part,
+        axis,
+        code,
+        value
+    from placed_items
+    where expanded_dimension is not null
 ),
 
 described_lines as (

@@ -44,8 +44,6 @@ on_snapshot as (
     -- the period each enrolled student is in on each snapshot date
     select
         snapshot_dates.snapshot_date,
-        snapshot_dates.is_month_end,
-        snapshot_dates.is_census_date,
         enrolled_periods.student_id,
         enrolled_periods.status,
         enrolled_periods.counts_in_headcount,
@@ -61,21 +59,28 @@ on_snapshot as (
         on {{ contingent_period_in_force('snapshot_dates.snapshot_date', 'enrolled_periods') }}
 ),
 
-described as (
+aged as (
     select
         on_snapshot.*,
         students.gender,
         students.citizenship_group,
-        {{ contingent_age_band(contingent_age_on('students.birth_date', 'on_snapshot.snapshot_date')) }} as age_band
+        -- the age once per row, then its band (the band's conditions would each repeat it)
+        {{ contingent_age_on('students.birth_date', 'on_snapshot.snapshot_date') }} as age
     from on_snapshot
     left join students on on_snapshot.student_id = students.student_id
 ),
 
+described as (
+    select
+        * exclude (age),
+        {{ contingent_age_band('age') }} as age_band
+    from aged
+),
+
 counted as (
+    -- grouped by the date alone: its flags are added after grouping
     select
         snapshot_date,
-        is_month_end,
-        is_census_date,
         faculty_code,
         program_code,
         level,
@@ -98,7 +103,10 @@ counted as (
 final as (
     -- the labels and seed order of the coded breakdowns, so that the page reads no seed
     select
-        counted.*,
+        counted.snapshot_date,
+        snapshot_dates.is_month_end,
+        snapshot_dates.is_census_date,
+        counted.* exclude (counted.snapshot_date),
         {{ code_label_columns('levels', 'counted.level', 'level') }},
         levels.sort_order as level_sort_order,
         {{ code_label_columns('fundings', 'counted.funding', 'funding') }},
@@ -108,6 +116,7 @@ final as (
         {{ code_label_columns('study_languages', 'counted.study_language', 'study_language') }},
         study_languages.sort_order as study_language_sort_order
     from counted
+    inner join snapshot_dates on counted.snapshot_date = snapshot_dates.snapshot_date
     left join levels on counted.level = levels.level
     left join fundings on counted.funding = fundings.funding
     left join study_forms on counted.study_form = study_forms.study_form

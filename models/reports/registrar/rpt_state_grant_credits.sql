@@ -16,79 +16,119 @@ programs as (
     select * from {{ ref('dim_programs') }}
 ),
 
-scoped as (
-    -- each period twice: in the every-faculty scope (null) and in its own faculty's
+student_credits as (
+    -- each student's credits by the quarter they were mastered in, as one list (a credit without a date
+    -- counts in no quarter)
     select
-        periods.*,
-        null::varchar as faculty_scope
-    from periods
-    union all
-    select
-        periods.*,
-        periods.faculty_code as faculty_scope
-    from periods
-    where periods.faculty_code is not null
-),
-
-days as (
-    select
-        quarter,
-        faculty_scope,
         student_id,
-        min(period_from) as first_day,
-        max(period_to) as last_day,
-        sum(date_diff('day', period_from, period_to) + 1)::integer as n_days,
-        count(*) as n_periods,
-        -- programme and course of the last period in the scope
-        arg_max(program_code, valid_from) as program_code,
-        arg_max(course, valid_from) as course
-    from scoped
-    group by quarter, faculty_scope, student_id
+        list({ 'mastered_quarter': mastered_quarter, 'credits': credits } order by mastered_quarter) as by_quarter
+    from (
+        select
+            student_id,
+            date_trunc('quarter', mastered_on)::date as mastered_quarter,
+            sum(credits) as credits
+        from mastered
+        where mastered_on is not null
+        group by student_id, mastered_quarter
+    ) as quarter_sums
+    group by student_id
 ),
 
-listed as (
-    select distinct
+faculty_days as (
+    -- each quarter, student and faculty of the student's periods (a quarter's dates and the student's
+    -- name are one per quarter and student)
+    select
         quarter,
         quarter_start,
         quarter_end,
         student_id,
-        full_name
+        full_name,
+        faculty_code,
+        min(period_from) as first_day,
+        max(period_to) as last_day,
+        sum(date_diff('day', period_from, period_to) + 1) as n_days,
+        count(*) as n_periods,
+        -- programme and course of the last period in the faculty
+        max(valid_from) as last_valid_from,
+        arg_max(program_code, valid_from) as program_code,
+        arg_max(course, valid_from) as course
     from periods
+    group by quarter, quarter_start, quarter_end, student_id, full_name, faculty_code
 ),
 
-credits_by_quarter as (
+credited_faculty_days as (
+    -- the credits mastered in the quarter, and up to its end: of the student's quarters with credits
+    -- up to this one (in order), the sum, and the last one's if it is this quarter
     select
+        filtered.*,
+        coalesce(list_sum([c.credits for c in filtered.credits_to_date]), 0) as credits_total,
+        case
+            when filtered.credits_to_date[-1].mastered_quarter = filtered.quarter_start
+                then filtered.credits_to_date[-1].credits
+            else 0
+        end as credits_quarter
+    from (
+        select
+            faculty_days.*,
+            -- c: an element of the list (sqlfluff takes it for a table)
+            [
+                c for c in student_credits.by_quarter  -- noqa: RF01, RF02
+                if c.mastered_quarter <= faculty_days.quarter_start  -- noqa: RF01
+            ] as credits_to_date
+        from faculty_days
+        left join student_credits on faculty_days.student_id = student_credits.student_id
+    ) as filtered
+),
+
+days as (
+    -- the university-wide scope (faculty_scope null) sums a student's faculties of the quarter ...
+    select
+        quarter,
+        quarter_start,
+        quarter_end,
         student_id,
-        date_trunc('quarter', mastered_on)::date as mastered_quarter,
-        sum(credits) as credits
-    from mastered
-    group by student_id, mastered_quarter
-),
-
-credits as (
-    -- mastered in the quarter, and up to its end
+        full_name,
+        null::varchar as faculty_scope,
+        min(first_day) as first_day,
+        max(last_day) as last_day,
+        sum(n_days)::integer as n_days,
+        sum(n_periods)::bigint as n_periods,
+        -- programme and course of the last period of all
+        arg_max(program_code, last_valid_from) as program_code,
+        arg_max(course, last_valid_from) as course,
+        -- the same in every faculty
+        any_value(credits_quarter) as credits_quarter,
+        any_value(credits_total) as credits_total
+    from credited_faculty_days
+    group by quarter, quarter_start, quarter_end, student_id, full_name
+    union all
+    -- ... and a faculty's scope only its periods (a period without a faculty is in no faculty's list)
     select
-        listed.quarter,
-        listed.student_id,
-        coalesce(sum(credits_by_quarter.credits) filter (
-            where credits_by_quarter.mastered_quarter = listed.quarter_start
-        ), 0) as credits_quarter,
-        coalesce(sum(credits_by_quarter.credits), 0) as credits_total
-    from listed
-    left join credits_by_quarter
-        on
-            listed.student_id = credits_by_quarter.student_id
-            and listed.quarter_start >= credits_by_quarter.mastered_quarter
-    group by listed.quarter, listed.student_id
+        quarter,
+        quarter_start,
+        quarter_end,
+        student_id,
+        full_name,
+        faculty_code as faculty_scope,
+        first_day,
+        last_day,
+        n_days::integer as n_days,
+        n_periods,
+        program_code,
+        course,
+        credits_quarter,
+        credits_total
+    from credited_faculty_days
+    where faculty_code is not null
 )
 
 select
-    listed.quarter,
-    listed.quarter_start,
-    listed.quarter_end,
+    days.quarter,
+    days.quarter_start,
+    days.quarter_end,
     days.faculty_scope as faculty_code,
-    listed.student_id,
-    listed.full_name,
+    days.student_id,
+    days.full_name,
     days.program_code,
     programs.name_kk as program_name_kk,
     programs.name_ru as program_name_ru,
@@ -98,15 +138,7 @@ select
     days.last_day,
     days.n_days,
     days.n_periods,
-    credits.credits_quarter,
-    credits.credits_total
+    days.credits_quarter,
+    days.credits_total
 from days
-inner join listed
-    on
-        days.quarter = listed.quarter
-        and days.student_id = listed.student_id
-inner join credits
-    on
-        days.quarter = credits.quarter
-        and days.student_id = credits.student_id
 left join programs on days.program_code = programs.program_code
