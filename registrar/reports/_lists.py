@@ -10,6 +10,7 @@ Private to `registrar.reports.library`; the catalogue only discovers modules of 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from collections.abc import Callable
 
@@ -114,44 +115,65 @@ warnings.filterwarnings("ignore", message="Arrow output on a DB-API result makes
 def section(con: duckdb.DuckDBPyConnection, heading: str, sql: str, args: list[object] | dict[str, object],
             headers: dict[str, str], lang: str) -> Section:
     """Run `sql` (parameters bound) and keep the columns of `headers` (column → translation key),
-    renamed to their translated headers, in that order. The rows come as Arrow and each column is made
-    as `tidy(<the DataFrame>)` would hold it (`_column`), without the Python strings that the DataFrame
-    conversion makes, pandas turns into Arrow strings and `tidy` back into objects (0.2-0.3 s of CPU for
-    a whole university's 90,000 promoted students); a query with a column of another type goes through
-    the DataFrame (`_via_dataframe`)."""
-    table = con.execute(sql, args).to_arrow_table()
-    columns = {name: _column(table.column(name).combine_chunks()) for name in headers}
-    if any(values is None for values in columns.values()):
-        return _via_dataframe(con, heading, sql, args, headers, lang)
-    return Section(heading, pd.DataFrame({t(key, lang): columns[name] for name, key in headers.items()}))
+    renamed to their translated headers, in that order. When every kept column is of a type `_converter`
+    knows, the rows come as Arrow and each column is made as `tidy(<the DataFrame>)` would hold it,
+    without the Python strings that the DataFrame conversion makes, pandas turns into Arrow strings and
+    `tidy` back into objects (0.2-0.3 s of CPU for a whole university's 90,000 promoted students);
+    otherwise the same result goes through the DataFrame (`_dataframe_section`). The query runs once."""
+    result = con.execute(sql, args)
+    kinds = {name: str(kind) for name, kind, *_ in result.description}
+    converters = [_converter(kinds[name]) for name in headers]
+    if any(convert is None for convert in converters):
+        return _dataframe_section(result, heading, headers, lang)
+    table = result.to_arrow_table()
+    return Section(heading, pd.DataFrame({
+        t(key, lang): convert(table.column(name).combine_chunks())  # type: ignore[misc]
+        for (name, key), convert in zip(headers.items(), converters, strict=True)}))
 
 
-def _via_dataframe(con: duckdb.DuckDBPyConnection, heading: str, sql: str, args: list[object] | dict[str, object],
-                   headers: dict[str, str], lang: str) -> Section:
-    """`section` through DuckDB's DataFrame and `tidy`: any column type."""
-    frame = con.execute(sql, args).df()
+def _dataframe_section(result: duckdb.DuckDBPyConnection, heading: str, headers: dict[str, str],
+                       lang: str) -> Section:
+    """`section` of an executed query through DuckDB's DataFrame and `tidy`: any column type."""
+    frame = result.df()
     frame = frame[list(headers)].rename(columns={col: t(key, lang) for col, key in headers.items()})
     return Section(heading, tidy(frame))
 
 
-def _column(values: pa.Array) -> pd.Series | None:
-    """A column as `tidy(con.execute(...).df())` holds it: texts as objects (None where missing), integers as
-    numpy's (nullable where one is missing), decimals of up to 18 digits as floats (NaN where missing) computed
-    as DuckDB computes them (the unscaled integer over ten to the scale); None for any other type."""
-    kind, missing = values.type, values.is_null().to_numpy(zero_copy_only=False)
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
-    if pa.types.is_integer(kind):
-        if not values.null_count:
-            return pd.Series(values.to_numpy())
-        return pd.Series(pd.arrays.IntegerArray(values.fill_null(0).to_numpy(), missing))
-    if pa.types.is_decimal128(kind) and kind.precision <= 18:
-        # the low 64 bits of each 128-bit two's-complement value hold the whole of an 18-digit one
-        unscaled = np.frombuffer(values.buffers()[1], dtype="<i8")[::2][values.offset:values.offset + len(values)]
-        numbers = unscaled.astype(np.float64) / 10.0 ** kind.scale
-        numbers[missing] = np.nan
-        return pd.Series(numbers)
-    return None
+_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+_DECIMAL_TYPE = re.compile(r"DECIMAL\((\d+),\s*\d+\)")
+
+
+def _converter(kind: str) -> Callable[[pa.Array], pd.Series] | None:
+    """How a column of DuckDB type `kind` becomes what `tidy(con.execute(...).df())` holds, from its Arrow
+    array: texts, integers and decimals of up to 18 digits; None for any other type."""
+    if kind == "VARCHAR":
+        return _texts
+    if kind in _INTEGER_TYPES:
+        return _integers
+    decimal = _DECIMAL_TYPE.fullmatch(kind)
+    return _decimals if decimal and int(decimal[1]) <= 18 else None
+
+
+def _texts(values: pa.Array) -> pd.Series:
+    """Texts as objects, None where missing."""
+    return pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _integers(values: pa.Array) -> pd.Series:
+    """Integers as numpy's, nullable where one is missing."""
+    if not values.null_count:
+        return pd.Series(values.to_numpy())
+    missing = values.is_null().to_numpy(zero_copy_only=False)
+    return pd.Series(pd.arrays.IntegerArray(values.fill_null(0).to_numpy(), missing))
+
+
+def _decimals(values: pa.Array) -> pd.Series:
+    """Decimals as floats (NaN where missing), computed as DuckDB computes them: the unscaled integer over ten
+    to the scale. The low 64 bits of each 128-bit two's-complement value hold the whole of an 18-digit one."""
+    unscaled = np.frombuffer(values.buffers()[1], dtype="<i8")[::2][values.offset:values.offset + len(values)]
+    numbers = unscaled.astype(np.float64) / 10.0 ** values.type.scale
+    numbers[values.is_null().to_numpy(zero_copy_only=False)] = np.nan
+    return pd.Series(numbers)
 
 
 def tidy(frame: pd.DataFrame) -> pd.DataFrame:

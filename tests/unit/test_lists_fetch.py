@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from registrar.reports._lists import _via_dataframe, section
+from registrar.reports._lists import _dataframe_section, section
 
 SQL = """
     select * from (values
@@ -26,7 +26,7 @@ def test_the_arrow_fetch_makes_the_frame_the_dataframe_makes() -> None:
     con.execute(f"create table rows as {SQL.replace('$last', '3')}")
     query = "select * from rows where course <= $last order by course"
     for last in (3, 1, 0):  # nulls, none, no row
-        expected = _via_dataframe(con, "H", query, {"last": last}, HEADERS, "kk")
+        expected = _dataframe_section(con.execute(query, {"last": last}), "H", HEADERS, "kk")
         got = section(con, "H", query, {"last": last}, HEADERS, "kk")
         assert got.heading == expected.heading
         pd.testing.assert_frame_equal(got.frame, expected.frame, check_exact=True)
@@ -38,5 +38,5 @@ def test_a_column_it_does_not_convert_goes_the_way_section_takes() -> None:
     con = duckdb.connect()
     query = "select date '2025-09-01' as day, 'a' as name"
     headers = {"day": "lists_course", "name": "lists_full_name"}
-    expected = _via_dataframe(con, "H", query, {}, headers, "en")
+    expected = _dataframe_section(con.execute(query, {}), "H", headers, "en")
     pd.testing.assert_frame_equal(section(con, "H", query, {}, headers, "en").frame, expected.frame)
