@@ -11,7 +11,10 @@ points on the same extracts: the pandas reference (bench/reference_pandas.py) an
 floor (bench/floor_duckdb.py), each checked to give the marts' numbers exactly. A reference
 that disagrees with the marts fails the bench. A size written `5000q` is the same extracts fully
 quoted (every field in quotes, as many exports write them: bench/quoted.py), so the table shows
-what quoting costs next to the size's unquoted row. Results go to bench/results/<stamp>.json and
+what quoting costs next to the size's unquoted row. A size written `5000n` is the nightly scenario
+(bench/nightly.py): its row is the first refresh, from night 1 of the size's extracts, and then night 2
+(one day later) is refreshed in the same home and rebuilt in a fresh one, the two compared relation by
+relation; the pages, reports and references then run on night 2. Results go to bench/results/<stamp>.json and
 bench/RESULTS.md. A measurement, not a test: tests/warehouse/test_bench.py only runs it small.
 """
 
@@ -26,14 +29,16 @@ import sys
 from pathlib import Path
 
 from bench import check as bench_check
+from bench import compare_marts
 from bench import measure as bench_measure
+from bench.nightly import nightly_pair
 from bench.quoted import quoted_copy
 from bench.shared import RESULTS, cached_extracts
 from bench.shared import commit as _commit
 from registrar.common.paths import PROJECT_DIR, Home
 
 SUMMARY = PROJECT_DIR / "bench" / "RESULTS.md"
-SIZES = ("5000", "5000q", "50000", "50000q", "200000", "200000q", "600000", "600000q")
+SIZES = ("5000", "5000q", "5000n", "50000", "50000q", "200000", "200000q", "200000n", "600000", "600000q")
 
 
 def _python(*args: str) -> list[str]:
@@ -52,16 +57,63 @@ def _reference(script: str, extracts: Path, out: Path, warehouse: Path) -> dict[
             "check": comparison, "matched": bench_check.matched(comparison)}
 
 
+def _fresh_home(root: Path, name: str, parsed: Path) -> Home:
+    """An empty home under `root`, holding dbt's parsed project of the size when one is kept (as a
+    university's nightly refresh keeps it: only a size's first bench parses the whole project)."""
+    home = Home(root / name)
+    shutil.rmtree(home.root, ignore_errors=True)
+    if parsed.exists():
+        home.root.mkdir(parents=True)
+        shutil.copyfile(parsed, home.dbt_parse_cache)
+    return home
+
+
+def _refresh(home: Home, extracts: Path, what: str) -> dict[str, object]:
+    """`registrar refresh` of `extracts` in `home`, measured: wall and CPU seconds, peak memory, the steps."""
+    env = {**os.environ, "REGISTRAR_HOME": str(home.root), "PYTHONUNBUFFERED": "1"}
+    refreshed = bench_measure.run_measured(_python("-m", "registrar.cli", "refresh", str(extracts)), env=env,
+                                           cwd=PROJECT_DIR)
+    if refreshed.returncode != 0:
+        raise RuntimeError(f"refresh of {what} failed:\n{refreshed.output[-5000:]}")
+    log = [json.loads(line) for line in home.load_log.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {"wall_seconds": refreshed.seconds, "cpu_seconds": refreshed.cpu_seconds,
+            "peak_rss_bytes": refreshed.peak_rss_bytes, "steps": log[-1]["seconds"]}
+
+
+def _nightly(home: Home, night2: Path, root: Path, tag: str, parsed: Path, first: dict[str, object],
+             label: str, say=print) -> dict[str, object]:
+    """The nightly scenario after night 1's refresh in `home`: night 2's refresh in the same home, a full
+    rebuild of night 2 in a fresh home, and whether the two warehouses' marts and reports are identical
+    (bench/compare_marts.py: EXCEPT ALL both ways, every dim_/fct_/rpt_)."""
+    say(f"[{label}] nightly refresh (night 2 in the same home)")
+    nightly = _refresh(home, night2, f"{label} night 2")
+    say(f"[{label}] nightly refresh {nightly['wall_seconds']} s; full rebuild of night 2")
+    full_home = _fresh_home(root, f"home-{tag}-full", parsed)
+    full = _refresh(full_home, night2, f"{label} night 2, full")
+    compared = compare_marts.compare(full_home.warehouse, home.warehouse)
+    differing = [c.name for c in compared if not c.identical]
+    say(f"[{label}] nightly ÷ first {_ratio(nightly['wall_seconds'], first['wall_seconds'])}; "
+        f"{len(compared) - len(differing)} of {len(compared)} relations identical to the full rebuild")
+    return {**nightly, "full_rebuild": full, "relations_compared": len(compared), "differing": differing,
+            "identical": not differing,
+            "over_first": _ratio(nightly["wall_seconds"], first["wall_seconds"])}
+
+
 def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, repeat: int,
                say=print, save=lambda _partial: None, quoted: bool = False,
-               report_repeat: int = 3) -> dict[str, object]:
-    """Refresh, latency and both references for one size (`quoted`: on its fully quoted copy);
-    `save` gets the result so far after each stage, so a run stopped at the country's size still
-    keeps what it measured."""
+               report_repeat: int = 3, nightly: bool = False) -> dict[str, object]:
+    """Refresh, latency and both references for one size (`quoted`: on its fully quoted copy; `nightly`:
+    the first refresh from night 1 of bench/nightly.py, then the nightly scenario, `_nightly`, with
+    the pages, reports and references on night 2); `save` gets the result so far after each stage, so a
+    run stopped at the country's size still keeps what it measured."""
     extracts, info = cached_extracts(cache, students, years, seed, say)
     if quoted:
         extracts = quoted_copy(extracts, extracts.with_name(extracts.name + "-quoted"))
-    tag, label = f"{students}{'q' if quoted else ''}", f"{students:,}{' quoted' if quoted else ''}"
+    pair = nightly_pair(extracts, extracts.with_name(extracts.name + "-nightly")) if nightly else None
+    if pair is not None:
+        extracts = Path(str(pair["night1"]))
+    suffix = "q" if quoted else "n" if nightly else ""
+    tag, label = f"{students}{suffix}", f"{students:,}{' quoted' if quoted else ' nightly' if nightly else ''}"
     files = [p for p in extracts.iterdir() if p.suffix == ".csv"]
     result: dict[str, object] = {
         "students": students, "quoted": quoted, "years": years, "seed": seed,
@@ -70,32 +122,24 @@ def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, re
                      "generate_seconds": info["seconds"]},
         "load_average_before": bench_measure.load_average(),
     }
-    home = Home(root / f"home-{tag}")
-    # a fresh home, but dbt's parsed project is kept per size, as a university's nightly refresh keeps
-    # it (the build's memory limit, part of dbt's profile, follows the size): only a size's first
-    # bench parses the whole project
-    parsed = root / f"dbt_partial_parse-{students}.msgpack"
-    shutil.rmtree(home.root, ignore_errors=True)
-    if parsed.exists():
-        home.root.mkdir(parents=True)
-        shutil.copyfile(parsed, home.dbt_parse_cache)
+    parsed = root / f"dbt_partial_parse-{students}.msgpack"  # dbt's profile (memory limit) follows the size
+    home = _fresh_home(root, f"home-{tag}", parsed)
     env = {**os.environ, "REGISTRAR_HOME": str(home.root), "PYTHONUNBUFFERED": "1"}
     say(f"[{label}] refresh ({info['counts']['grades']:,} grade rows)")
-    refreshed = bench_measure.run_measured(_python("-m", "registrar.cli", "refresh", str(extracts)), env=env,
-                                           cwd=PROJECT_DIR)
-    if refreshed.returncode != 0:
-        raise RuntimeError(f"refresh of {students:,} students failed:\n{refreshed.output[-5000:]}")
-    log = [json.loads(line) for line in home.load_log.read_text(encoding="utf-8").splitlines() if line.strip()]
-    result["refresh"] = {"wall_seconds": refreshed.seconds, "cpu_seconds": refreshed.cpu_seconds,
-                         "peak_rss_bytes": refreshed.peak_rss_bytes,
-                         "steps": log[-1]["seconds"]}
+    result["refresh"] = _refresh(home, extracts, f"{students:,} students")
     result["dbt"] = bench_measure.dbt_timings(home.root / "last_build")
-    result["refresh"]["parse_cache_used"] = parsed.exists()
+    result["refresh"]["parse_cache_used"] = parsed.exists()  # type: ignore[index]
     if home.dbt_parse_cache.exists():
         shutil.copyfile(home.dbt_parse_cache, parsed)
     result["warehouse_bytes"] = home.warehouse.stat().st_size
-    say(f"[{label}] refresh {refreshed.seconds} s, peak {refreshed.peak_rss_bytes / 2**30:.2f} GiB")
+    refreshed = result["refresh"]
+    say(f"[{label}] refresh {refreshed['wall_seconds']} s, peak {int(refreshed['peak_rss_bytes']) / 2**30:.2f} GiB")  # type: ignore[index,call-overload]
     save(result)
+    if pair is not None:
+        result["nightly_pair"] = pair
+        extracts = Path(str(pair["night2"]))
+        result["nightly"] = _nightly(home, extracts, root, tag, parsed, refreshed, label, say)  # type: ignore[arg-type]
+        save(result)
 
     say(f"[{label}] dashboard latency")
     latency_file = root / f"latency-{tag}.json"
@@ -121,15 +165,15 @@ def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, re
         result[name] = _reference(script, extracts, root / f"{name}-{tag}", home.warehouse)
         say(f"[{label}] {name}: {result[name]['seconds']} s, matched {result[name]['matched']}")
         save(result)
-    wall = refreshed.seconds
+    wall = float(refreshed["wall_seconds"])  # type: ignore[index,arg-type]
     floor = float(result["floor"]["seconds"])  # type: ignore[index]
     result["ratios"] = {
         "refresh_over_pandas": round(wall / float(result["pandas"]["seconds"]), 2),  # type: ignore[index]
         "refresh_over_floor": round(wall / floor, 2),
         "core_marts_over_floor": round(float(result["dbt"]["core_marts_seconds"]) / floor, 2),  # type: ignore[index]
         # the same on CPU seconds, which other processes on a shared machine inflate less than wall time
-        "refresh_over_pandas_cpu": _ratio(refreshed.cpu_seconds, result["pandas"]["cpu_seconds"]),  # type: ignore[index]
-        "refresh_over_floor_cpu": _ratio(refreshed.cpu_seconds, result["floor"]["cpu_seconds"]),  # type: ignore[index]
+        "refresh_over_pandas_cpu": _ratio(refreshed["cpu_seconds"], result["pandas"]["cpu_seconds"]),  # type: ignore[index]
+        "refresh_over_floor_cpu": _ratio(refreshed["cpu_seconds"], result["floor"]["cpu_seconds"]),  # type: ignore[index]
     }
     result["load_average_after"] = bench_measure.load_average()
     return result
@@ -180,7 +224,7 @@ def _row(s: dict) -> str:
 
 
 def _label(s: dict) -> str:
-    return f"{s['students']:,}{' quoted' if s.get('quoted') else ''}"
+    return f"{s['students']:,}{' quoted' if s.get('quoted') else ' nightly' if 'nightly_pair' in s else ''}"
 
 
 def _quoting_costs(sizes: list[dict]) -> list[str]:
@@ -195,6 +239,26 @@ def _quoting_costs(sizes: list[dict]) -> list[str]:
             lines.append(f"- {q['students']:,}: refresh {refresh}, "
                          f"load {_ratio(q['refresh']['steps'][load], p['refresh']['steps'][load])}")
     return ["", "Fully quoted ÷ unquoted, the same data (wall seconds):", "", *lines] if lines else []
+
+
+def _nightly_lines(sizes: list[dict]) -> list[str]:
+    """Each nightly size's first refresh (night 1, its row above), the nightly refresh of night 2 in the same
+    home, and the full rebuild of night 2 it must equal."""
+    lines = []
+    for s in sizes:
+        n = s.get("nightly")
+        if n:
+            pair, corrected = s["nightly_pair"], s["nightly_pair"]["corrected_grade"]["key"]
+            lines.append(
+                f"- {s['students']:,}: first {s['refresh']['wall_seconds']} s, nightly {n['wall_seconds']} s "
+                f"(÷ first {n['over_first']}; load {n['steps'].get('validate and load extracts')}, "
+                f"dbt {n['steps'].get('dbt build (models and tests)')}), full rebuild of night 2 "
+                f"{n['full_rebuild']['wall_seconds']} s; identical to it: "
+                f"{'yes' if n['identical'] else 'NO: ' + ', '.join(n['differing'])} "
+                f"({n['relations_compared']} relations); night 2 adds {pair['rows_only_in_night2']} rows "
+                f"and corrects one grade of {corrected[2]} term {corrected[3]}")
+    return ["", "Nightly scenario (bench/nightly.py: night 2 is night 1 one day later), wall seconds:", "",
+            *lines] if lines else []
 
 
 def _load_after(s: dict) -> object:
@@ -219,6 +283,7 @@ def markdown(run: dict[str, object]) -> str:
     for s in run["sizes"]:  # type: ignore[union-attr]
         lines.append(_row(s))
     lines += _quoting_costs(run["sizes"])  # type: ignore[arg-type]
+    lines += _nightly_lines(run["sizes"])  # type: ignore[arg-type]
     lines += ["", "Slowest dbt nodes (seconds; models run on 2 threads, so they overlap):", ""]
     for s in run["sizes"]:  # type: ignore[union-attr]
         d = s["dbt"]
@@ -254,9 +319,9 @@ def run_bench(sizes: list[int | str], years: int, seed: int, root: Path, cache: 
         target.write_text(json.dumps(run, indent=1, ensure_ascii=False), encoding="utf-8")
 
     for n in sizes:
-        quoted = str(n).endswith("q")
-        done.append(bench_size(int(str(n).rstrip("q")), years, seed, root, cache, repeat, say, save, quoted,
-                               report_repeat))
+        kind = str(n)[-1] if str(n)[-1] in "qn" else ""
+        done.append(bench_size(int(str(n).rstrip("qn")), years, seed, root, cache, repeat, say, save,
+                               kind == "q", report_repeat, kind == "n"))
         save()
     (out / f"{stamp}.md").write_text(markdown(run), encoding="utf-8")
     return target, run

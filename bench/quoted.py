@@ -32,7 +32,7 @@ from extract.read import _detect_delimiter, detect_encoding
 MARKER = "quoted.json"  # written last: a folder holding it is a complete copy
 
 
-def _dialect(path: Path, encoding: str) -> tuple[str, str]:
+def dialect(path: Path, encoding: str) -> tuple[str, str]:
     """The file's delimiter and line ending, as its header line shows them."""
     with path.open("r", encoding=encoding, newline="") as fh:
         first = fh.readline()
@@ -46,7 +46,7 @@ def quote_file(source: Path, target: Path) -> int:
     if encoding is None:
         shutil.copyfile(source, target)  # not text: copied as it is
         return 0
-    delimiter, ending = _dialect(source, encoding)
+    delimiter, ending = dialect(source, encoding)
     n = 0
     with source.open("r", encoding=encoding, newline="") as src, \
             target.open("w", encoding=encoding, newline="") as out:

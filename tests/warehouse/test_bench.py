@@ -26,8 +26,9 @@ SIZE_FIELDS = {"students", "years", "seed", "extracts", "load_average_before", "
 def test_bench_500_students(tmp_path: Path) -> None:
     out = tmp_path / "results"
     env = {**os.environ, "REGISTRAR_HOME": str(tmp_path / "home")}
-    # latency sampled twice and each report timed once: every stage runs for real, a handful of times less
-    done = subprocess.run([sys.executable, "-m", "bench.cli", "--sizes", "500", "--out", str(out),
+    # latency sampled twice and each report timed once: every stage runs for real, a handful of times less;
+    # the nightly variant, so the first refresh (night 1) is the plain size's and the nightly scenario runs too
+    done = subprocess.run([sys.executable, "-m", "bench.cli", "--sizes", "500n", "--out", str(out),
                            "--repeat", "2", "--report-repeat", "1"], cwd=PROJECT_DIR, env=env, capture_output=True,
                           text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -57,12 +58,21 @@ def test_bench_500_students(tmp_path: Path) -> None:
         assert size[reference]["matched"], check
         assert set(check) == {"student_terms", "attestation", "headcount"}
         assert all(c["mart_rows"] > 0 and c["mismatches"] == 0 for c in check.values())
-    # the table names every size
-    assert "| 500 |" in (out / results.name.replace(".json", ".md")).read_text(encoding="utf-8")
+    # the nightly scenario: night 2 refreshed in the same home, equal to its full rebuild in a fresh one
+    pair, nightly = size["nightly_pair"], size["nightly"]
+    assert pair["rows_only_in_night2"]["orders"] > 0 and pair["rows_only_in_night2"]["grades"] > 0
+    assert pair["corrected_grade"]["exam_night2"] == str(int(pair["corrected_grade"]["exam_night1"]) + 1)
+    assert {"validate and load extracts", "dbt build (models and tests)"} <= nightly["steps"].keys()
+    assert nightly["full_rebuild"]["wall_seconds"] > 0 and nightly["over_first"] > 0
+    assert nightly["identical"] and not nightly["differing"] and nightly["relations_compared"] > 50
+    assert size["extracts"]["dir"].endswith("night1")
+    # the table names every size, and the nightly line says whether the warehouses were identical
+    table = (out / results.name.replace(".json", ".md")).read_text(encoding="utf-8")
+    assert "| 500 nightly |" in table and "identical to it: yes" in table
 
     # and the check can fail: one student-term's earned credits changed in the floor's numbers
-    floor = tmp_path / "home" / "bench" / "floor-500"
-    warehouse = tmp_path / "home" / "bench" / "home-500" / "warehouse.duckdb"
+    floor = tmp_path / "home" / "bench" / "floor-500n"
+    warehouse = tmp_path / "home" / "bench" / "home-500n" / "warehouse.duckdb"
     con = duckdb.connect()
     con.execute(f"copy (select * replace (credits_earned + (row_number() over () = 1)::int as credits_earned) "
                 f"from read_parquet('{floor / 'student_terms.parquet'}')) to '{tmp_path / 'x.parquet'}' "
