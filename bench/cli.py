@@ -68,11 +68,15 @@ def _fresh_home(root: Path, name: str, parsed: Path) -> Home:
     return home
 
 
+def _env(home: Home) -> dict[str, str]:
+    """The environment of a command run on `home`."""
+    return {**os.environ, "REGISTRAR_HOME": str(home.root), "PYTHONUNBUFFERED": "1"}
+
+
 def _refresh(home: Home, extracts: Path, what: str) -> dict[str, object]:
     """`registrar refresh` of `extracts` in `home`, measured: wall and CPU seconds, peak memory, the steps."""
-    env = {**os.environ, "REGISTRAR_HOME": str(home.root), "PYTHONUNBUFFERED": "1"}
-    refreshed = bench_measure.run_measured(_python("-m", "registrar.cli", "refresh", str(extracts)), env=env,
-                                           cwd=PROJECT_DIR)
+    refreshed = bench_measure.run_measured(_python("-m", "registrar.cli", "refresh", str(extracts)),
+                                           env=_env(home), cwd=PROJECT_DIR)
     if refreshed.returncode != 0:
         raise RuntimeError(f"refresh of {what} failed:\n{refreshed.output[-5000:]}")
     log = [json.loads(line) for line in home.load_log.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -124,7 +128,7 @@ def bench_size(students: int, years: int, seed: int, root: Path, cache: Path, re
     }
     parsed = root / f"dbt_partial_parse-{students}.msgpack"  # dbt's profile (memory limit) follows the size
     home = _fresh_home(root, f"home-{tag}", parsed)
-    env = {**os.environ, "REGISTRAR_HOME": str(home.root), "PYTHONUNBUFFERED": "1"}
+    env = _env(home)
     say(f"[{label}] refresh ({info['counts']['grades']:,} grade rows)")
     result["refresh"] = _refresh(home, extracts, f"{students:,} students")
     result["dbt"] = bench_measure.dbt_timings(home.root / "last_build")

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bench.quoted import dialect
+from extract.contract import entity
 from extract.read import detect_encoding
 from registrar.common.paths import PROJECT_DIR
 
@@ -46,25 +47,29 @@ _RECORDED = ("program_code", "funding")  # what the students file records of the
 Row = dict[str, str]
 
 
-def _rows(path: Path) -> Iterator[Row]:
+def _format(path: Path) -> tuple[str, str, str]:
+    """The file's encoding, delimiter and line ending."""
     encoding = detect_encoding(path) or "utf-8"
-    delimiter, _ending = dialect(path, encoding)
+    return (encoding, *dialect(path, encoding))
+
+
+def _rows(path: Path) -> Iterator[Row]:
+    encoding, delimiter, _ending = _format(path)
     with path.open("r", encoding=encoding, newline="") as fh:
         yield from csv.DictReader(fh, delimiter=delimiter)
 
 
 def _columns(path: Path) -> list[str]:
-    encoding = detect_encoding(path) or "utf-8"
+    encoding, delimiter, _ending = _format(path)
     with path.open("r", encoding=encoding, newline="") as fh:
-        return next(csv.reader(fh, delimiter=dialect(path, encoding)[0]), [])
+        return next(csv.reader(fh, delimiter=delimiter), [])
 
 
 def _rewrite(source: Path, target: Path, keep: Callable[[Row], bool],
              change: Callable[[Row], Row] = lambda row: row) -> int:
     """`source` as `target`, in its encoding, delimiter and line ending, with the rows `keep` keeps, each
     as `change` gives it; the rows left out."""
-    encoding = detect_encoding(source) or "utf-8"
-    delimiter, ending = dialect(source, encoding)
+    encoding, delimiter, ending = _format(source)
     dropped = 0
     with source.open("r", encoding=encoding, newline="") as src, \
             target.open("w", encoding=encoding, newline="") as out:
@@ -105,17 +110,26 @@ def _record_before(orders: list[Row], day: dt.date) -> dict[str, Row]:
     return record
 
 
-def _corrected_grade(source_dir: Path) -> tuple[tuple[str, ...], str, str]:
-    """The key of the grade night 2 corrects (student, discipline, year, term, attempt), its exam score and
-    the corrected one: the first grade line of the earliest academic year's first term with an exam below
-    the maximum."""
+def _grading(source_dir: Path) -> tuple[dt.date, tuple[str, ...], str, str]:
+    """From one read of the grades: the last day of grading, and the grade night 2 corrects (its key:
+    student, discipline, year, term, attempt), its exam score and the corrected one. That grade is the
+    first line of the earliest academic year's first term whose exam is below the contract's maximum."""
     key_columns = ("student_id", "discipline_code", "academic_year", "term", "attempt")
     earliest = min((row["academic_year"], row["term"]) for row in _rows(source_dir / "calendar.csv"))
+    top = entity("grades").column("exam").max
+    last: dt.date | None = None
+    corrected: tuple[tuple[str, ...], str, str] | None = None
     for row in _rows(source_dir / "grades.csv"):
+        day = _day(row["graded_on"])
+        if day and (last is None or day > last):
+            last = day
         exam = row["exam"].strip()
-        if (row["academic_year"], row["term"]) == earliest and exam.isdigit() and int(exam) < 100:
-            return tuple(row[c] for c in key_columns), exam, str(int(exam) + 1)
-    raise ValueError(f"no grade of {earliest} to correct in {source_dir / 'grades.csv'}")
+        if corrected is None and (row["academic_year"], row["term"]) == earliest and exam.isdigit() \
+                and int(exam) < top:
+            corrected = tuple(row[c] for c in key_columns), exam, str(int(exam) + 1)
+    if last is None or corrected is None:
+        raise ValueError(f"no graded day or no grade of {earliest} to correct in {source_dir / 'grades.csv'}")
+    return last, *corrected
 
 
 def nightly_pair(source_dir: Path, target_dir: Path) -> dict[str, object]:
@@ -133,9 +147,8 @@ def nightly_pair(source_dir: Path, target_dir: Path) -> dict[str, object]:
     signed_last = {row[_STUDENT] for row in orders if _day(row["order_date"]) == last_order_day}
     earlier = {row[_STUDENT] for row in orders if _day(row["order_date"]) != last_order_day}
     new_students = signed_last - earlier  # admitted on the last day: in no file of night 1
-    last_graded = max(day for row in _rows(source_dir / "grades.csv") if (day := _day(row["graded_on"])))
+    last_graded, key, exam, corrected = _grading(source_dir)
     new_grades_from = last_graded - dt.timedelta(days=NEW_GRADE_DAYS - 1)
-    key, exam, corrected = _corrected_grade(source_dir)
     record = _record_before(orders, last_order_day)
 
     def is_corrected(row: Row) -> bool:
