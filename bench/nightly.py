@@ -25,6 +25,7 @@ written once: a complete pair (its MARKER) is reused.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -42,9 +43,13 @@ MARKER = "nightly.json"  # written last: a folder holding it is a complete pair
 NEW_GRADE_DAYS = 3  # the days of grading that night 2 adds to night 1
 _STUDENT = "student_id"
 MOVEMENT_TYPES = PROJECT_DIR / "seeds" / "movement_types.csv"
-_RECORDED = ("program_code", "funding")  # what the students file records of the orders besides the status
+# what the students file records of the orders besides the status: the attributes rpt_contingent_mismatches
+# compares with the replayed orders (a check night 1 must pass as night 2 does)
+_RECORDED = ("program_code", "funding")
 
 Row = dict[str, str]
+Output = tuple[Path, Callable[[Row], bool], Callable[[Row], Row]]  # a file written, the rows it keeps, each as
+# the function gives it
 
 
 def _format(path: Path) -> tuple[str, str, str]:
@@ -65,23 +70,32 @@ def _columns(path: Path) -> list[str]:
         return next(csv.reader(fh, delimiter=delimiter), [])
 
 
-def _rewrite(source: Path, target: Path, keep: Callable[[Row], bool],
-             change: Callable[[Row], Row] = lambda row: row) -> int:
-    """`source` as `target`, in its encoding, delimiter and line ending, with the rows `keep` keeps, each
-    as `change` gives it; the rows left out."""
+def _keep_all(_row: Row) -> bool:
+    return True
+
+
+def _as_is(row: Row) -> Row:
+    return row
+
+
+def _rewrite(source: Path, outputs: list[Output]) -> list[int]:
+    """`source` written to each output's file in one read, in its encoding, delimiter and line ending, with
+    the rows the output keeps, each as it gives it; per output, the rows left out."""
     encoding, delimiter, ending = _format(source)
-    dropped = 0
-    with source.open("r", encoding=encoding, newline="") as src, \
-            target.open("w", encoding=encoding, newline="") as out:
+    dropped = [0] * len(outputs)
+    with source.open("r", encoding=encoding, newline="") as src, contextlib.ExitStack() as files:
         reader = csv.DictReader(src, delimiter=delimiter)
-        writer = csv.DictWriter(out, fieldnames=list(reader.fieldnames or ()), delimiter=delimiter,
-                                lineterminator=ending)
-        writer.writeheader()
+        writers = [csv.DictWriter(files.enter_context(target.open("w", encoding=encoding, newline="")),
+                                  fieldnames=list(reader.fieldnames or ()), delimiter=delimiter,
+                                  lineterminator=ending) for target, _keep, _change in outputs]
+        for writer in writers:
+            writer.writeheader()
         for row in reader:
-            if keep(row):
-                writer.writerow(change(row))
-            else:
-                dropped += 1
+            for i, (writer, (_target, keep, change)) in enumerate(zip(writers, outputs, strict=True)):
+                if keep(row):
+                    writer.writerow(change(row))
+                else:
+                    dropped[i] += 1
     return dropped
 
 
@@ -92,13 +106,12 @@ def _day(text: str) -> dt.date | None:
         return None
 
 
-def _record_before(orders: list[Row], day: dt.date) -> dict[str, Row]:
-    """Per student with an order signed on `day`: the status, programme and funding their orders signed
-    before it leave, replayed by effective date and the movement's sequence (seed movement_types); a
-    value no earlier order sets is left out."""
+def _record_before(earlier_orders: list[Row], students: set[str]) -> dict[str, Row]:
+    """Per student of `students`: the status, programme and funding their `earlier_orders` leave, replayed
+    by effective date and the movement's sequence (seed movement_types); a value no earlier order sets is
+    left out."""
     movements = {row["movement"]: row for row in _rows(MOVEMENT_TYPES)}
-    on_day = {row[_STUDENT] for row in orders if _day(row["order_date"]) == day}
-    before = sorted((row for row in orders if row[_STUDENT] in on_day and _day(row["order_date"]) != day),
+    before = sorted((row for row in earlier_orders if row[_STUDENT] in students),
                     key=lambda row: (row["effective_date"], int(movements[row["movement"]]["sequence_in_order"])))
     record: dict[str, Row] = {}
     for row in before:
@@ -114,7 +127,6 @@ def _grading(source_dir: Path) -> tuple[dt.date, tuple[str, ...], str, str]:
     """From one read of the grades: the last day of grading, and the grade night 2 corrects (its key:
     student, discipline, year, term, attempt), its exam score and the corrected one. That grade is the
     first line of the earliest academic year's first term whose exam is below the contract's maximum."""
-    key_columns = ("student_id", "discipline_code", "academic_year", "term", "attempt")
     earliest = min((row["academic_year"], row["term"]) for row in _rows(source_dir / "calendar.csv"))
     top = entity("grades").column("exam").max
     last: dt.date | None = None
@@ -126,7 +138,7 @@ def _grading(source_dir: Path) -> tuple[dt.date, tuple[str, ...], str, str]:
         exam = row["exam"].strip()
         if corrected is None and (row["academic_year"], row["term"]) == earliest and exam.isdigit() \
                 and int(exam) < top:
-            corrected = tuple(row[c] for c in key_columns), exam, str(int(exam) + 1)
+            corrected = tuple(row[c] for c in entity("grades").key), exam, str(int(exam) + 1)
     if last is None or corrected is None:
         raise ValueError(f"no graded day or no grade of {earliest} to correct in {source_dir / 'grades.csv'}")
     return last, *corrected
@@ -142,21 +154,19 @@ def nightly_pair(source_dir: Path, target_dir: Path) -> dict[str, object]:
     night1.mkdir(parents=True)
     night2.mkdir()
 
-    orders = list(_rows(source_dir / "orders.csv"))
-    last_order_day = max(day for row in orders if (day := _day(row["order_date"])))
-    signed_last = {row[_STUDENT] for row in orders if _day(row["order_date"]) == last_order_day}
-    earlier = {row[_STUDENT] for row in orders if _day(row["order_date"]) != last_order_day}
-    new_students = signed_last - earlier  # admitted on the last day: in no file of night 1
+    orders = [(_day(row["order_date"]), row) for row in _rows(source_dir / "orders.csv")]
+    last_order_day = max(day for day, _row in orders if day)
+    signed_last = {row[_STUDENT] for day, row in orders if day == last_order_day}
+    earlier_orders = [row for day, row in orders if day != last_order_day]
+    new_students = signed_last - {row[_STUDENT] for row in earlier_orders}  # admitted on the last day: in no
+    # file of night 1
     last_graded, key, exam, corrected = _grading(source_dir)
     new_grades_from = last_graded - dt.timedelta(days=NEW_GRADE_DAYS - 1)
-    record = _record_before(orders, last_order_day)
-
-    def is_corrected(row: Row) -> bool:
-        return (row["student_id"], row["discipline_code"], row["academic_year"], row["term"],
-                row["attempt"]) == key
+    record = _record_before(earlier_orders, signed_last)
+    grade_key = entity("grades").key
 
     def correct(row: Row) -> Row:
-        return {**row, "exam": corrected} if is_corrected(row) else row
+        return {**row, "exam": corrected} if tuple(row[c] for c in grade_key) == key else row
 
     def as_before(row: Row) -> Row:
         return {**row, **record.get(row[_STUDENT], {})}
@@ -179,16 +189,19 @@ def nightly_pair(source_dir: Path, target_dir: Path) -> dict[str, object]:
                 shutil.copyfile(path, night2 / path.name)
             continue
         name = path.stem.lower()
-        if name == "grades":
-            _rewrite(path, night2 / path.name, lambda _row: True, correct)
-        else:
-            shutil.copyfile(path, night2 / path.name)
+        outputs: list[Output] = []
         if name == "students":
-            removed[name] = _rewrite(path, night1 / path.name, in_night1(name), as_before)
+            outputs.append((night1 / path.name, in_night1(name), as_before))
         elif name in ("orders", "grades", "diplomas") or (new_students and _STUDENT in _columns(path)):
-            removed[name] = _rewrite(path, night1 / path.name, in_night1(name))
+            outputs.append((night1 / path.name, in_night1(name), _as_is))
         else:
             shutil.copyfile(path, night1 / path.name)
+        if name == "grades":  # both nights from one read
+            outputs.append((night2 / path.name, _keep_all, correct))
+        else:
+            shutil.copyfile(path, night2 / path.name)
+        if outputs:
+            removed[name] = _rewrite(path, outputs)[0]
 
     summary: dict[str, object] = {
         "source": str(source_dir), "night1": str(night1), "night2": str(night2),
