@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+import policy
 from dashboards import auth
 from dashboards.data import failing_rows, last_refresh, quality_checks, refresh_status, warehouse
 from dashboards.ui import data_as_of_line, dataframe, download, fmt_int, fmt_num, localised, table
@@ -23,7 +24,7 @@ from registrar.access import audit
 from registrar.access.roles import may_refresh
 from registrar.common.i18n import has, key_of_english, md, t
 from registrar.common.paths import Home
-from registrar.pipeline import background, history, upload
+from registrar.pipeline import background, changes, history, upload
 from registrar.pipeline.lock import RefreshBusy, describe
 
 STATUS_ORDER = ["fail", "warn", "pass"]
@@ -154,6 +155,42 @@ def _param_label(name: str) -> str:
 
 ROLLBACK_KEY = "_registrar_rollback_pending"
 ROLLED_BACK_KEY = "_registrar_rolled_back"
+
+
+CHANGE_STATES = {changes.CLOSED: "changes_state_closed", changes.OPEN: "changes_state_open",
+                 changes.NOT_IN_CALENDAR: "changes_state_not_in_calendar",
+                 changes.BEFORE_CALENDAR: "changes_state_before_calendar"}
+
+
+def _changes(found: dict[str, Any]) -> None:
+    """What the published refresh changed against the warehouse before it, term by term (rules C8):
+    counts of rows only, so every role that sees this page may see it."""
+    st.subheader(t("changes_heading", lang))
+    if found.get("not_compared"):
+        st.caption(t("changes_not_compared", lang))
+        return
+    st.caption(t("changes_caption", lang, run=md(found.get("compared_with") or "—"),
+                 files=md(", ".join(found.get("files_changed") or []) or "—"),
+                 unchanged=fmt_int(len(found.get("files_unchanged") or []), lang)))
+    terms = found.get("terms") or []
+    if not terms:
+        st.info(t("changes_none", lang))
+        return
+    closed = int(found.get("closed_terms_changed") or 0)
+    if closed:
+        st.warning(t("changes_closed", lang, n=fmt_int(closed, lang)))
+    labels = {r["term"]: r[f"label_{lang}"] for r in policy.seed_rows("terms")}
+    dataframe(pd.DataFrame({
+        t("changes_term", lang): [f"{c['academic_year']} {labels.get(c['term'], c['term'])}" if c["term"]
+                                  else t("changes_state_before_calendar", lang) for c in terms],
+        t("changes_source", lang): [t(f"changes_source_{c['source']}", lang) for c in terms],
+        t("changes_state", lang): [t(CHANGE_STATES[c["state"]], lang) for c in terms],
+        t("changes_exams_end_on", lang): [c["exams_end_on"] or "" for c in terms],
+        t("changes_rows_before", lang): [c["rows_before"] for c in terms],
+        t("changes_rows_after", lang): [c["rows_after"] for c in terms],
+        t("changes_added", lang): [c["added"] for c in terms],
+        t("changes_removed", lang): [c["removed"] for c in terms],
+    }))
 
 
 def _size(n: float) -> str:
@@ -554,6 +591,9 @@ dataframe(_checks_frame(checks))
 not_passed = [c for c in checks.to_dict("records") if c["status"] != "pass"]
 _unknown_codes(not_passed)
 _failing_rows_viewer(not_passed, key="published_check", published=True)
+
+if last and last.get("run_id") == status["run_id"] and last.get("changes"):
+    _changes(last["changes"])
 
 row_counts = pd.read_json(pd.io.common.StringIO(status["row_counts"]), typ="series")
 st.subheader(t("rows_loaded", lang))

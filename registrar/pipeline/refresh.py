@@ -30,7 +30,7 @@ import duckdb
 from extract.defects import Defect, format_report
 from extract.load import LoadResult, load_extracts
 from registrar.common.paths import WAREHOUSE_NAME, Home, private_files
-from registrar.pipeline import guard, history
+from registrar.pipeline import changes, guard, history
 from registrar.pipeline.checks import dbt_test_outcomes, run_checks, store_failing_rows
 from registrar.pipeline.dbt import DbtResult, run_dbt
 from registrar.pipeline.expectations import import_in_background
@@ -212,6 +212,7 @@ def write_refresh_meta(database: Path, run_id: str, extract_dir: Path, result: L
              figures.extract_date, figures.headcount, started_by],
         )
         quality.write_table(con)
+        changes.write_fingerprints(con)
     finally:
         con.close()
     return figures
@@ -245,7 +246,7 @@ def write_last_refresh(home: Home, entry: dict[str, object], quality: QualityRep
     the code, its rows and the seed) and the checks with their failing rows."""
     failing = [asdict(c) for c in quality.checks if c.status != "pass"] if quality else []
     last = {
-        **{k: entry.get(k) for k in ("run_id", "started_at", "finished_at", "outcome", "failed_step")},
+        **{k: entry.get(k) for k in ("run_id", "started_at", "finished_at", "outcome", "failed_step", "changes")},
         "report": "\n".join(report.splitlines()[:MAX_REPORT_LINES]),
         "counts": quality.counts() if quality else None,
         "warnings": [f"{c.name}: {c.message}" for c in quality.warnings] if quality else [],
@@ -413,6 +414,18 @@ def _guard(home: Home, figures: guard.Figures, accept_drop: bool, quality: Quali
     return drops
 
 
+def _changes_since_published(home: Home, database: Path, result: LoadResult, files: list[dict[str, object]],
+                              progress: Progress) -> dict[str, object]:
+    """Print and return what changed since the warehouse served now, file by file and term by term (C8)."""
+    current = history.current_record(home)
+    found = changes.compare(database, home.warehouse if home.warehouse.exists() else None,
+                            current.run_id if current else "the warehouse served now", result.extract_date, files,
+                            current.files if current else [])
+    for line in found.lines():
+        progress(f"  {line}")
+    return found.as_dict()
+
+
 def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: float, accept_drop: bool,
              started_by: str) -> RefreshOutcome:
     home.ensure()
@@ -456,6 +469,7 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
                 figures = write_refresh_meta(database, run_id, extract_dir, result, quality, started_by)
                 files = [{"file": f.path.name, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows}
                          for f in result.files]
+                entry["changes"] = _changes_since_published(home, database, result, files, progress)
                 record = history.RunRecord(
                     run_id=run_id, published_at=dt.datetime.now().isoformat(timespec="seconds"),
                     extract_dir=str(extract_dir.resolve()), extract_sha256=history.folder_checksum(files),
