@@ -5,6 +5,7 @@ order). Each test changes or spoils the folder after it was published, loads it 
 
 from __future__ import annotations
 
+import random
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +15,12 @@ import numpy as np
 import openpyxl
 import pytest
 
+from extract.contract import entity
 from extract.load import LoadResult, PreviousLoad, load_extracts
+from extract.read import ReadResult, normalise, read_header
 from tests.support.extracts import MINI, Row, edit_rows, read_rows
+from tests.unit.test_read_equivalence import FILES, KNOWN, generate
+from tests.unit.test_read_formats import write_variant
 
 # The published folder holds, besides the mini university: an unknown column in a CSV and in an XLSX
 # file (a warning on every load), and a student whose age the row rules judge by the extract date
@@ -170,3 +175,35 @@ def test_a_table_the_published_warehouse_lacks_is_loaded_in_full(published: tupl
     unreadable.write_text("not a database")
     files = {f.name for f in folder.iterdir()}
     same_as_full(folder, PreviousLoad(unreadable, previous.sha256), tmp_path / "unreadable", files)
+
+
+def _header_of(read: ReadResult) -> tuple:
+    """What a reused file's load takes from reading it: its header, how it was read, the header's defects."""
+    return (read.columns, read.encoding, read.delimiter,
+            [str(d) for d in read.defects if not d.rule.startswith("row length")])
+
+
+def test_the_header_alone_reads_as_normalise_reads_it(tmp_path: Path) -> None:
+    rng = random.Random(9)
+    source = tmp_path / "students.csv"
+    for i in range(FILES):
+        data, how = generate(rng)
+        source.write_bytes(data)
+        assert _header_of(read_header(source, KNOWN)) == _header_of(normalise(source, tmp_path / "n.csv", KNOWN)), \
+            f"file {i} ({how}): {data[:300]!r}"
+    for data in (b"\r\n;;\r\n \t\r\n\"\";\" \"\r\nStudent_ID;iin;x\r\nS1;1;2\r\n",  # blank rows above the header
+                 b"student_id,\"la\nst\",iin,iin\nS1,a,1,2\n",  # a cell spanning lines, a column named twice
+                 b"", b"\r\n\r\n"):  # no header at all
+        source.write_bytes(data)
+        assert _header_of(read_header(source, KNOWN)) == _header_of(normalise(source, tmp_path / "n.csv", KNOWN)), data
+    book = openpyxl.Workbook()
+    for row in (["  ", None], ["Student_ID", "iin", "x"], ["S1", "1", "2"]):  # a blank row above the header
+        book.active.append(row)
+    book.save(tmp_path / "students.xlsx")
+    assert _header_of(read_header(tmp_path / "students.xlsx", KNOWN)) == \
+        _header_of(normalise(tmp_path / "students.xlsx", tmp_path / "n.csv", KNOWN))
+    for variant in ("utf8", "bom_semicolon", "cp1251", "quoted", "xlsx"):
+        for path in sorted(write_variant(tmp_path / variant, variant).iterdir()):
+            ent = path.stem
+            assert _header_of(read_header(path, entity(ent).column_names)) == \
+                _header_of(normalise(path, tmp_path / "n.csv", entity(ent).column_names)), path
