@@ -2,7 +2,8 @@
 
 The result is one schema `raw` with a typed table per contract entity, which the dbt
 sources read. When any rule is broken nothing typed is written and every defect is
-returned, so the caller can report them all at once.
+returned, so the caller can report them all at once. A nightly load may reuse the raw table of a file
+unchanged since the published warehouse (`extract.reuse`, `load_extracts(previous=...)`).
 """
 
 from __future__ import annotations
