@@ -2,7 +2,8 @@
 
 The result is one schema `raw` with a typed table per contract entity, which the dbt
 sources read. When any rule is broken nothing typed is written and every defect is
-returned, so the caller can report them all at once.
+returned, so the caller can report them all at once. A nightly load may reuse the raw table of a file
+unchanged since the published warehouse (`extract.reuse`, `load_extracts(previous=...)`).
 """
 
 from __future__ import annotations
@@ -19,14 +20,12 @@ import duckdb
 import policy
 from extract.contract import ENTITIES, EXTRACT_DATE_COLUMNS, Entity, entity
 from extract.defects import Defect
-from extract.read import ReadResult, find_extract, normalise
-from extract.validate import RAW_TYPES, RuleContext, Validator, lit, parse_expr, q
+from extract.read import ReadResult, find_extract, normalise, read_header
+from extract.reuse import PreviousLoad, Reuse
+from extract.validate import RAW_TYPES, SOURCE_ROW_COLUMN, SOURCE_ROW_TYPE, RuleContext, Validator, lit, parse_expr, q
 
 Progress = Callable[[str], None]
 
-# The column the loader adds to every raw table (staging passes it on as source_row)
-SOURCE_ROW_COLUMN = "_source_row"
-SOURCE_ROW_TYPE = "integer"
 SOURCE_ROW_DOC = "Row of the source file (header = row 1), to find the record in the extract."
 
 
@@ -82,17 +81,17 @@ def locate_extracts(extract_dir: Path) -> tuple[dict[str, Path], list[Defect]]:
     return found, defects
 
 
-def extract_date(con: duckdb.DuckDBPyConnection, landed: dict[str, ReadResult],
+def extract_date(validator: Validator, landed: dict[str, ReadResult],
                  today: dt.date | None = None) -> tuple[dt.date, str]:
     """The extract date and how it was found: the latest order, grade-sheet or protocol date of
     the extract (its last signed document), never later than the day of the load; the day of
     the load when the extract dates no document."""
     today = today or dt.date.today()
     parts = [
-        f"select max({parse_expr(entity(name).column(col), True)}) as d from landing.{q(name)}"
+        f"select max({q(col)}) as d from {validator.parsed(entity(name), landed[name].columns)}"
         for name, col in EXTRACT_DATE_COLUMNS if name in landed and col in landed[name].columns
     ]
-    latest = con.execute(f"select max(d) from ({' union all '.join(parts)})").fetchone()[0] if parts else None
+    latest = validator.con.execute(f"select max(d) from ({' union all '.join(parts)})").fetchone()[0] if parts else None
     if latest is None:
         return today, "the day of the load: the extract dates no order, grade sheet or protocol"
     if latest > today:
@@ -120,19 +119,47 @@ def _create_empty(con: duckdb.DuckDBPyConnection, ent: Entity) -> None:
                 f"select {exprs}, cast(NULL as {SOURCE_ROW_TYPE}) as {q(SOURCE_ROW_COLUMN)} where false")
 
 
+def _read(ent: Entity, path: Path, out_csv: Path, reuse: Reuse) -> tuple[str, ReadResult, bool]:
+    """The file's sha256 and what reading it gives: of a file unchanged since the published warehouse
+    its header alone (and True), of any other the file normalised into `out_csv`."""
+    sha256 = sha256_of(path)
+    if reuse.unchanged(ent, sha256):
+        return sha256, read_header(path, ent.column_names), True
+    return sha256, normalise(path, out_csv, ent.column_names), False
+
+
 def load_extracts(
     extract_dir: Path,
     con: duckdb.DuckDBPyConnection,
     work_dir: Path,
     progress: Progress = lambda _msg: None,
+    previous: PreviousLoad | None = None,
 ) -> LoadResult:
-    """Read, validate and (when clean) load every extract of `extract_dir` into `con`."""
+    """Read, validate and (when clean) load every extract of `extract_dir` into `con`.
+
+    With `previous` (the published warehouse and the sha256 each of its raw tables was loaded from),
+    a file whose sha256 is the same is reused: its raw table is copied from there instead of read,
+    landed, checked and typed. Its header is still read (for the unknown-column warning), and it is
+    still judged by what may differ from when it was published: the references between it and the
+    files that changed, and the row rules (the extract date moves), on the copied rows. Two reused
+    files are not checked against each other: they were then. The defects, warnings, row counts and
+    raw tables are those of a full load; a file that cannot be reused is loaded in full.
+    """
     result = LoadResult()
     found, missing = locate_extracts(extract_dir)
     result.defects += missing
     work_dir.mkdir(parents=True, exist_ok=True)
+    reuse = Reuse(con, previous)
+    try:
+        return _load(found, con, work_dir, progress, reuse, result)
+    finally:
+        reuse.close()
+
+
+def _load(found: dict[str, Path], con: duckdb.DuckDBPyConnection, work_dir: Path, progress: Progress,
+          reuse: Reuse, result: LoadResult) -> LoadResult:
     con.execute("create schema if not exists landing")
-    landed: dict[str, ReadResult] = {}
+    landed: dict[str, ReadResult] = {}  # the files landed or reused: what reading each gave
     validator = Validator(con)
 
     # Python normalises the next files while DuckDB lands and checks the one before (DuckDB
@@ -140,25 +167,35 @@ def load_extracts(
     # the progress lines come in the same order as one file at a time
     normalised = {ent.name: work_dir / f"{ent.name}.csv" for ent in ENTITIES if ent.name in found}
     with ThreadPoolExecutor(max_workers=1) as reader:
-        reads = {ent.name: reader.submit(normalise, found[ent.name], normalised[ent.name], ent.column_names)
+        reads = {ent.name: reader.submit(_read, ent, found[ent.name], normalised[ent.name], reuse)
                  for ent in ENTITIES if ent.name in found}
         for ent in ENTITIES:
             if ent.name not in found:
                 continue
             path = found[ent.name]
-            result.files.append(ExtractFile(ent.name, path, sha256_of(path), path.stat().st_size))
-            read = reads[ent.name].result()
+            sha256, read, unchanged = reads[ent.name].result()
+            result.files.append(ExtractFile(ent.name, path, sha256, path.stat().st_size))
+            if unchanged:
+                taken = reuse.take(ent, read)
+                if taken is None:
+                    read = normalise(path, normalised[ent.name], ent.column_names)
+                else:
+                    validator.read_typed(ent.name, f"raw.{q(ent.name)}")
             result.defects += read.defects
             if not read.columns or any(d.row <= 1 for d in read.defects):
                 continue  # unreadable or header-less: nothing more can be checked in it
             unknown = [c for c in read.columns if c not in ent.column_names and c]
             if unknown:
                 result.warnings.append(Defect(path.name, 0, "", "", f"unknown column(s) ignored: {', '.join(unknown)}"))
-            _land(con, ent, normalised[ent.name], read)
             landed[ent.name] = read
             result.files[-1].rows = read.rows
+            if ent.name in reuse.taken:
+                progress(f"  reused {path.name}: {read.rows:,} rows (unchanged since the published warehouse)")
+                continue  # its column, value and key rules held when it was published: the same bytes
+            _land(con, ent, normalised[ent.name], read)
             progress(f"  read {path.name}: {read.rows:,} rows ({read.encoding or 'text'})")
             validator.check_entity(ent, path.name, read.columns)
+    reuse.close()
 
     for ent in ENTITIES:
         if ent.name not in landed:
@@ -166,10 +203,10 @@ def load_extracts(
         for col in ent.columns:
             if col.references and col.name in landed[ent.name].columns and col.references[0] in landed:
                 target = col.references
-                if target[1] in landed[target[0]].columns:
-                    validator.check_reference(ent, found[ent.name].name, col, f"landing.{q(target[0])}")
+                if target[1] in landed[target[0]].columns and not {ent.name, target[0]} <= reuse.taken.keys():
+                    validator.check_reference(ent, found[ent.name].name, col)
     if landed:
-        date, basis = extract_date(con, landed)
+        date, basis = extract_date(validator, landed)
         result.extract_date = date
         progress(f"  extract date {date.isoformat()} ({basis})")
         context = RuleContext(date, basis, policy.dbt_vars())
@@ -186,6 +223,9 @@ def load_extracts(
                 _create_empty(con, ent)
                 continue
             read = landed[ent.name]
+            result.row_counts[ent.name] = read.rows
+            if ent.name in reuse.taken:
+                continue  # copied from the published warehouse
             present = set(read.columns)
             exprs = ", ".join(f"{parse_expr(c, c.name in present)} as {q(c.name)}" for c in ent.columns)
             # no sort: the landed table is in file order already (DuckDB keeps insertion order)
@@ -194,6 +234,7 @@ def load_extracts(
                 f"select {exprs}, try_cast(_row as {SOURCE_ROW_TYPE}) as {q(SOURCE_ROW_COLUMN)} "
                 f"from landing.{q(ent.name)}"
             )
-            result.row_counts[ent.name] = read.rows
+    else:
+        reuse.drop()
     con.execute("drop schema if exists landing cascade")
     return result

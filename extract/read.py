@@ -11,6 +11,7 @@ value it cannot read.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -149,8 +150,38 @@ def normalise(path: Path, out_csv: Path, known_columns: tuple[str, ...]) -> Read
         encoding = _open_csv(path, result)
         if encoding is not None:
             _write_csv_lines(path, encoding, out_csv, known, result)
-    if not result.columns and not result.defects:
+    return _headed(result)
+
+
+def read_header(path: Path, known_columns: tuple[str, ...]) -> ReadResult:
+    """What `normalise` finds of `path` up to its header, without reading on: the encoding, the
+    delimiter, the columns and any defect of the header (`rows` stays 0). For a file whose rows were
+    read before: the encoding is found as `normalise` finds it, and the records are the same records."""
+    result = ReadResult(file=path.name)
+    if path.stat().st_size == 0:
         result.defects.append(Defect(path.name, 0, "", "", "empty file: no header row"))
+        return result
+    header = _Normalised(io.StringIO(), ",", set(known_columns), result)  # the header is written nowhere
+    if path.suffix.lower() == ".xlsx":
+        source = _xlsx_rows(path, result)
+        if source is not None:
+            with contextlib.closing(source):  # closes the workbook
+                for line, record in source:
+                    if not header.add(line, record) or header.header is not None:
+                        break
+    elif (encoding := _open_csv(path, result)) is not None:
+        with path.open("r", encoding=encoding, newline="") as fh:
+            reader = csv.reader(fh, delimiter=result.delimiter)
+            for record in reader:
+                if not header.add(reader.line_num, record) or header.header is not None:
+                    break
+    return _headed(result)
+
+
+def _headed(result: ReadResult) -> ReadResult:
+    """`result`, with a defect when reading found neither a header nor a reason for none."""
+    if not result.columns and not result.defects:
+        result.defects.append(Defect(result.file, 0, "", "", "empty file: no header row"))
     return result
 
 

@@ -15,8 +15,12 @@ from dataclasses import dataclass
 
 import duckdb
 
-from extract.contract import ACADEMIC_YEAR_PATTERN, Column, Entity
+from extract.contract import ACADEMIC_YEAR_PATTERN, Column, Entity, entity
 from extract.defects import Defect
+
+# The column the loader adds to every raw table (staging passes it on as source_row)
+SOURCE_ROW_COLUMN = "_source_row"
+SOURCE_ROW_TYPE = "integer"
 
 LISTED_PER_RULE = 200  # rows listed one by one per file, column and rule; the rest are counted
 _TRUE = ("true", "1", "yes", "y", "t", "да", "иә")
@@ -67,6 +71,13 @@ def parse_expr(col: Column, present: bool) -> str:
             return f"case lower({v}) {whens} end" if whens else "NULL::varchar"
         case _:
             return v
+
+
+def reads_as_landed(col: Column) -> bool:
+    """Whether the column's loaded (raw) value reads as its landed text does through `text_expr`: a
+    text column without a default holds exactly `nullif(trim(text), '')`; any other is parsed (an enum
+    or code canonicalised, a default filled in), so its raw value may differ from the text."""
+    return col.kind == "text" and col.default is None
 
 
 def _type_rule(col: Column) -> str:
@@ -159,13 +170,44 @@ def column_checks(col: Column, present: bool) -> list[Check]:
 
 
 class Validator:
-    """Runs the contract's checks on landed tables and collects defects."""
+    """Runs the contract's checks on landed tables and collects defects.
+
+    An entity may be read from a table typed as the loader types raw.<entity> instead (a file
+    loaded before, see `read_typed`): `landed` and `parsed` give the same rows either way, so every
+    check is one query whatever it reads.
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, schema: str = "landing") -> None:
         self.con = con
         self.schema = schema
         self.defects: list[Defect] = []
         self.warnings: list[Defect] = []
+        self.typed: dict[str, str] = {}  # entity -> the typed table read instead of its landed one
+
+    def read_typed(self, entity_name: str, table: str) -> None:
+        """Read `entity_name` from `table`, which holds what the loader types from its landed table (the
+        contract's columns, parsed, and `SOURCE_ROW_COLUMN`). The row rules read its parsed values, the
+        references its columns that `reads_as_landed`; the column and key rules need the text itself."""
+        self.typed[entity_name] = table
+
+    def landed(self, ent: Entity) -> str:
+        """The entity's rows as landed text: `_row` and the columns (of a typed table, those that
+        `reads_as_landed`: a check of any other fails rather than judge a changed value)."""
+        table = self.typed.get(ent.name)
+        if table is None:
+            return f"{self.schema}.{q(ent.name)}"
+        columns = "".join(f", {q(c.name)}" for c in ent.columns if reads_as_landed(c))
+        return f"(select {q(SOURCE_ROW_COLUMN)} as _row{columns} from {table})"
+
+    def parsed(self, ent: Entity, columns: list[str]) -> str:
+        """The entity's rows with every contract column parsed (`columns`: those of its file's header)."""
+        table = self.typed.get(ent.name)
+        if table is not None:
+            names = ", ".join(q(c.name) for c in ent.columns)
+            return f"(select {q(SOURCE_ROW_COLUMN)} as _row, {names} from {table})"
+        present = set(columns)
+        exprs = ", ".join(f"{parse_expr(c, c.name in present)} as {q(c.name)}" for c in ent.columns)
+        return f"(select _row, {exprs} from {self.schema}.{q(ent.name)})"
 
     def _collect(self, file: str, check: Check, table: str, into: list[Defect] | None = None) -> None:
         sql = f"""
@@ -187,7 +229,7 @@ class Validator:
         for col in ent.columns:
             if col.required and col.name not in present:
                 self.defects.append(Defect(file, 1, col.name, "", "required column: missing from the header"))
-        table = f"{self.schema}.{q(ent.name)}"
+        table = self.landed(ent)
         checks = [check for col in ent.columns for check in column_checks(col, col.name in present)]
         if checks:
             # one scan of the file for every column rule: the rows breaking any of them (none in a clean
@@ -211,8 +253,7 @@ class Validator:
         rule may name the extract date). Rows whose values did not parse are not judged here:
         their type defects already say why."""
         present = set(columns)
-        exprs = ", ".join(f"{parse_expr(c, c.name in present)} as {q(c.name)}" for c in ent.columns)
-        parsed = f"(select _row, {exprs} from {self.schema}.{q(ent.name)})"
+        parsed = self.parsed(ent, columns)
         sql, text = context.sql(), context.text()
         for r in ent.checks:
             if r.column not in present:
@@ -235,14 +276,15 @@ class Validator:
         rule = f"unique key ({', '.join(ent.key)}): the same key is on an earlier row"
         self._collect(file, Check(", ".join(ent.key), rule, "n_same > 1 and nth > 1", "key_text"), dup)
 
-    def check_reference(self, ent: Entity, file: str, col: Column, target_table: str) -> None:
+    def check_reference(self, ent: Entity, file: str, col: Column) -> None:
         """Every non-empty value must exist in the referenced file's column."""
         assert col.references is not None
         target_ent, target_col = col.references
         raw = text_expr(col.name)
         sql_from = (
-            f"(select t._row, {raw} as v from {self.schema}.{q(ent.name)} t "
-            f"anti join (select distinct {text_expr(target_col)} as k from {target_table}) r on {raw} = r.k "
+            f"(select t._row, {raw} as v from {self.landed(ent)} t "
+            f"anti join (select distinct {text_expr(target_col)} as k from {self.landed(entity(target_ent))}) r "
+            f"on {raw} = r.k "
             f"where {raw} is not null)"
         )
         rule = f"reference: must exist in {target_ent}.{target_col}"
