@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,10 +119,11 @@ def _create_empty(con: duckdb.DuckDBPyConnection, ent: Entity) -> None:
                 f"select {exprs}, cast(NULL as {SOURCE_ROW_TYPE}) as {q(SOURCE_ROW_COLUMN)} where false")
 
 
-def _read(ent: Entity, path: Path, out_csv: Path, reuse: Reuse) -> tuple[str, ReadResult, bool]:
+def _read(ent: Entity, path: Path, out_csv: Path, reuse: Reuse,
+          sha256: str | None = None) -> tuple[str, ReadResult, bool]:
     """The file's sha256 and what reading it gives: of a file unchanged since the published warehouse
     its header alone (and True), of any other the file normalised into `out_csv`."""
-    sha256 = sha256_of(path)
+    sha256 = sha256 or sha256_of(path)
     if reuse.unchanged(ent, sha256):
         return sha256, read_header(path, ent.column_names), True
     return sha256, normalise(path, out_csv, ent.column_names), False
@@ -134,6 +135,7 @@ def load_extracts(
     work_dir: Path,
     progress: Progress = lambda _msg: None,
     previous: PreviousLoad | None = None,
+    checksums: Mapping[str, str] | None = None,
 ) -> LoadResult:
     """Read, validate and (when clean) load every extract of `extract_dir` into `con`.
 
@@ -144,6 +146,7 @@ def load_extracts(
     files that changed, and the row rules (the extract date moves), on the copied rows. Two reused
     files are not checked against each other: they were then. The defects, warnings, row counts and
     raw tables are those of a full load; a file that cannot be reused is loaded in full.
+    `checksums` (file name -> sha256) are the files' checksums when the caller has taken them already.
     """
     result = LoadResult()
     found, missing = locate_extracts(extract_dir)
@@ -151,13 +154,13 @@ def load_extracts(
     work_dir.mkdir(parents=True, exist_ok=True)
     reuse = Reuse(con, previous)
     try:
-        return _load(found, con, work_dir, progress, reuse, result)
+        return _load(found, con, work_dir, progress, reuse, result, checksums or {})
     finally:
         reuse.close()
 
 
 def _load(found: dict[str, Path], con: duckdb.DuckDBPyConnection, work_dir: Path, progress: Progress,
-          reuse: Reuse, result: LoadResult) -> LoadResult:
+          reuse: Reuse, result: LoadResult, checksums: Mapping[str, str]) -> LoadResult:
     con.execute("create schema if not exists landing")
     landed: dict[str, ReadResult] = {}  # the files landed or reused: what reading each gave
     validator = Validator(con)
@@ -167,7 +170,8 @@ def _load(found: dict[str, Path], con: duckdb.DuckDBPyConnection, work_dir: Path
     # the progress lines come in the same order as one file at a time
     normalised = {ent.name: work_dir / f"{ent.name}.csv" for ent in ENTITIES if ent.name in found}
     with ThreadPoolExecutor(max_workers=1) as reader:
-        reads = {ent.name: reader.submit(_read, ent, found[ent.name], normalised[ent.name], reuse)
+        reads = {ent.name: reader.submit(_read, ent, found[ent.name], normalised[ent.name], reuse,
+                                         checksums.get(found[ent.name].name))
                  for ent in ENTITIES if ent.name in found}
         for ent in ENTITIES:
             if ent.name not in found:

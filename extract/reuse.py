@@ -35,6 +35,9 @@ class PreviousLoad:
 
     warehouse: Path
     sha256: Mapping[str, str]  # entity name -> sha256 of the file that entity was loaded from
+    # the load's own database is a copy of `warehouse` (a nightly build starts from one): its raw tables
+    # are taken where they stand instead of copied again
+    in_place: bool = False
 
 
 def _referenced_columns(ent: Entity) -> list[str]:
@@ -72,19 +75,23 @@ class Reuse:
         the file is then loaded in full."""
         if header.defects or not header.columns or not self._attach():
             return None
+        assert self.previous is not None
+        in_place = self.previous.in_place
+        catalog = self.con.execute("select current_database()").fetchone()[0] if in_place else PREVIOUS
         source, target = f"{PREVIOUS}.raw.{q(ent.name)}", f"raw.{q(ent.name)}"
         expected = [(c.name, RAW_TYPES[c.kind].upper()) for c in ent.columns]
         expected.append((SOURCE_ROW_COLUMN, SOURCE_ROW_TYPE.upper()))
         try:
             columns = self.con.execute(
                 "select column_name, data_type from information_schema.columns where table_catalog = ? "
-                "and table_schema = 'raw' and table_name = ? order by ordinal_position", [PREVIOUS, ent.name]
+                "and table_schema = 'raw' and table_name = ? order by ordinal_position", [catalog, ent.name]
             ).fetchall()
             if columns != expected:
                 return None
-            self.con.execute("create schema if not exists raw")
-            # a plain scan keeps the table's order (DuckDB keeps insertion order): the file's order
-            self.con.execute(f"create or replace table {target} as select * from {source}")
+            if not in_place:
+                self.con.execute("create schema if not exists raw")
+                # a plain scan keeps the table's order (DuckDB keeps insertion order): the file's order
+                self.con.execute(f"create or replace table {target} as select * from {source}")
             rows = self.con.execute(f"select count(*) from {target}").fetchone()[0]
         except duckdb.Error:
             with contextlib.suppress(duckdb.Error):
@@ -95,8 +102,10 @@ class Reuse:
         return header
 
     def _attach(self) -> bool:
+        assert self.previous is not None
+        if self.previous.in_place:
+            return True  # nothing to attach: the tables are in this database
         if self.attached is None:
-            assert self.previous is not None
             try:
                 self.con.execute(f"attach {lit(str(self.previous.warehouse))} as {PREVIOUS} (read_only)")
                 self.attached = True

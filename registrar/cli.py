@@ -66,7 +66,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     _print(f"Refreshing {home.warehouse} from {extract_dir}")
     try:
         outcome = refresh(extract_dir, home, Console(args.verbose), wait_seconds=args.wait,
-                          accept_drop=args.accept_drop, started_by=by)
+                          accept_drop=args.accept_drop, started_by=by, full=args.full)
     except RefreshBusy as busy:
         print(f"registrar refresh: {busy}", file=sys.stderr)
         audit.record("refresh_finished", by, "", home, outcome="refused", reason=str(busy), **where)
@@ -479,6 +479,9 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("--accept-drop", action="store_true",
                      help="publish even when the headcount, students or grade rows fell by more than the "
                           "publish guard allows (rules C7); without it such a refresh is held (exit 4)")
+    ref.add_argument("--full", action="store_true",
+                     help="build the whole warehouse from the extracts, even where a nightly build could start "
+                          "from the served warehouse and rebuild only the changed students (rules C8)")
     ref.add_argument("--started-by", metavar="USER",
                      help="the dashboard user who started it (the Data refresh page passes it); "
                           "default: this OS account")

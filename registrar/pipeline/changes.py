@@ -29,7 +29,6 @@ PUBLISHED = "published"  # the published warehouse's name while attached
 CLOSED, OPEN = "closed", "open"
 NOT_IN_CALENDAR = "not in the calendar"  # a term the records name but the calendar does not
 BEFORE_CALENDAR = "before the calendar"  # orders effective before the calendar's first term
-FULL_REBUILD = "every term: each refresh builds the whole warehouse from the extracts"
 
 
 def _term_rows(database: str, source: str) -> str:
@@ -93,7 +92,7 @@ class Changes:
     files_changed: list[str] = field(default_factory=list)
     files_unchanged: list[str] = field(default_factory=list)
     terms: list[TermChange] = field(default_factory=list)
-    rebuilt: str = FULL_REBUILD
+    rebuilt: str = ""  # what the build rebuilt (incremental.Plan.rebuilt)
 
     @property
     def closed_terms_changed(self) -> list[TermChange]:

@@ -31,7 +31,7 @@ QUALITY = "quality_report.json"
 CURRENT = "current"
 # what decides whether a build is still the build of the same extracts (the held build's reuse)
 PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt", "expectations",
-                  "extract", "policy", "registrar/pipeline")
+                  "extract", "policy", "registrar/pipeline", "requirements.lock")
 
 
 class RollbackRefused(RuntimeError):
@@ -53,6 +53,7 @@ class RunRecord:
     accepted_drop: bool = False
     sha256: str = ""  # of the warehouse file as published
     bytes: int = 0
+    project_fingerprint: str = ""  # project_fingerprint() of the build: a nightly build starts from it only if equal
     current: bool = False  # being served now (not stored)
 
     @property
@@ -102,7 +103,8 @@ def folder_checksum(files: list[dict[str, object]]) -> str:
 
 def project_fingerprint() -> str:
     """A digest of what a build is made from besides the extracts (models, seeds, vars, checks, the
-    loader): a held build is reused only while this is unchanged."""
+    loader, the pinned packages): a held build is reused, and a nightly build starts from the served
+    warehouse (incremental.py), only while this is unchanged."""
     digest = hashlib.sha256()
     for name in PROJECT_INPUTS:
         root = PROJECT_DIR / name

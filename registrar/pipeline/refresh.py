@@ -30,7 +30,7 @@ import duckdb
 from extract.defects import Defect, format_report
 from extract.load import LoadResult, load_extracts
 from registrar.common.paths import WAREHOUSE_NAME, Home, private_files
-from registrar.pipeline import changes, guard, history
+from registrar.pipeline import changes, guard, history, incremental
 from registrar.pipeline.checks import dbt_test_outcomes, run_checks, store_failing_rows
 from registrar.pipeline.dbt import DbtResult, run_dbt
 from registrar.pipeline.expectations import import_in_background
@@ -130,11 +130,16 @@ def append_load_log(home: Home, entry: dict[str, object]) -> None:
         os.fsync(fh.fileno())
 
 
-def load_step(extract_dir: Path, database: Path, work_dir: Path, progress: Progress) -> LoadResult:
-    """Validate and load the extracts into `database` (a fresh file)."""
+def load_step(extract_dir: Path, database: Path, work_dir: Path, progress: Progress,
+              plan: incremental.Plan | None = None, checksums: dict[str, str] | None = None) -> LoadResult:
+    """Validate and load the extracts into `database`: a new file, or with an incremental `plan` a copy
+    of the served warehouse (incremental.py)."""
+    if plan is not None and plan.base is not None:
+        incremental.start_from(plan.base, database)
     con = duckdb.connect(str(database))
     try:
-        return load_extracts(extract_dir, con, work_dir / "normalised", progress)
+        return load_extracts(extract_dir, con, work_dir / "normalised", progress,
+                             plan.previous if plan is not None else None, checksums)
     finally:
         con.close()
 
@@ -281,16 +286,17 @@ def prune_runs(home: Home, keep: str | None = None) -> None:
 
 
 def refresh(extract_dir: Path, home: Home, progress: Progress = print, wait_seconds: float = 0.0,
-            accept_drop: bool = False, started_by: str | None = None) -> RefreshOutcome:
+            accept_drop: bool = False, started_by: str | None = None, full: bool = False) -> RefreshOutcome:
     """The whole refresh under the refresh lock, every file it makes private to the account
     (folders 0700, files 0600). Raises RefreshFailed when it publishes nothing (RefreshHeld when
     the publish guard held it; `accept_drop` publishes it). `started_by` is who asked for it (the
-    dashboard's user), the OS account by default."""
+    dashboard's user), the OS account by default. `full` builds the whole warehouse from the extracts
+    even where a nightly build could start from the served one (incremental.py)."""
     started_by = started_by or history.who()
     with private_files():
         status = RefreshStatus(home, started_by, extract_dir, progress)
         try:
-            outcome = _refresh(extract_dir, home, status, wait_seconds, accept_drop, started_by)
+            outcome = _refresh(extract_dir, home, status, wait_seconds, accept_drop, started_by, full)
         except RefreshFailed as failure:
             status.finish("held" if isinstance(failure, RefreshHeld) else "failed", step=failure.step)
             raise
@@ -415,19 +421,20 @@ def _guard(home: Home, figures: guard.Figures, accept_drop: bool, quality: Quali
 
 
 def _changes_since_published(home: Home, database: Path, result: LoadResult, files: list[dict[str, object]],
-                              progress: Progress) -> dict[str, object]:
+                              progress: Progress, rebuilt: str) -> dict[str, object]:
     """Print and return what changed since the warehouse served now, file by file and term by term (C8)."""
     current = history.current_record(home)
     found = changes.compare(database, home.warehouse if home.warehouse.exists() else None,
                             current.run_id if current else "the warehouse served now", result.extract_date, files,
                             current.files if current else [])
+    found.rebuilt = rebuilt
     for line in found.lines():
         progress(f"  {line}")
     return found.as_dict()
 
 
 def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: float, accept_drop: bool,
-             started_by: str) -> RefreshOutcome:
+             started_by: str, full: bool = False) -> RefreshOutcome:
     home.ensure()
     with refresh_lock(home.lock, wait_seconds, by=started_by):
         prune_runs(home)
@@ -447,8 +454,22 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
         try:
             if not extract_dir.is_dir():
                 raise RefreshFailed("validate and load", f"{extract_dir}: not a folder of extracts")
-            result = steps.run("validate and load extracts",
-                               lambda: load_step(extract_dir, database, run_dir, progress))  # type: ignore[assignment]
+            today = _extract_files(extract_dir)  # hashed once: for the plan and the load
+            build_plan = incremental.plan(home.warehouse, history.current_record(home), today, full)
+            progress(f"  build: {build_plan.describe()}")
+            entry["build"] = build_plan.describe()
+            changed_students: list[int | None] = [None]
+
+            def _load() -> LoadResult:
+                loaded = load_step(extract_dir, database, run_dir, progress, build_plan,
+                                   {str(f["file"]): str(f["sha256"]) for f in today})
+                if loaded.ok:  # C8: which students the per-student models rebuild
+                    changed_students[0] = incremental.mark_changed_students(database, build_plan.incremental)
+                    if changed_students[0] is not None:
+                        progress(f"  students whose records changed: {changed_students[0]:,}")
+                return loaded
+
+            result = steps.run("validate and load extracts", _load)  # type: ignore[assignment]
             archive_extracts(home, run_id, result, extract_dir)
             for w in result.warnings:
                 progress(f"  warning: {w}")
@@ -469,11 +490,13 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
                 figures = write_refresh_meta(database, run_id, extract_dir, result, quality, started_by)
                 files = [{"file": f.path.name, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows}
                          for f in result.files]
-                entry["changes"] = _changes_since_published(home, database, result, files, progress)
+                entry["changes"] = _changes_since_published(home, database, result, files, progress,
+                                                            build_plan.rebuilt(changed_students[0]))
                 record = history.RunRecord(
                     run_id=run_id, published_at=dt.datetime.now().isoformat(timespec="seconds"),
                     extract_dir=str(extract_dir.resolve()), extract_sha256=history.folder_checksum(files),
-                    started_by=started_by, checks=quality.counts(), figures=figures.as_dict(), files=files)
+                    started_by=started_by, checks=quality.counts(), figures=figures.as_dict(), files=files,
+                    project_fingerprint=history.project_fingerprint())
                 try:
                     accepted[:] = _guard(home, figures, accept_drop, quality, progress)
                 except RefreshHeld:

@@ -46,3 +46,29 @@ def edit_rows(path: Path, fn: Callable[[list[Row]], list[Row]]) -> None:
         writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def mini_night_two(mini_dir: Path) -> None:
+    """The mini university one night later (rules C8): three rows of its closed first term changed, each of
+    another student (a corrected exam of S0001, a corrected recognition of S0002, an order of S0004
+    back-dated), nothing else."""
+    def corrected_exam(rows: list[Row]) -> list[Row]:
+        for r in rows:
+            if (r["student_id"], r["discipline_code"], r["attempt"]) == ("S0001", "HIS1101", "1"):
+                r["exam"] = "82"
+        return rows
+
+    def corrected_score(rows: list[Row]) -> list[Row]:
+        rows[0]["final_score"] = "88"
+        return rows
+
+    def back_dated(rows: list[Row]) -> list[Row]:
+        for r in rows:
+            if r["order_no"] == "180-С":
+                r["effective_date"] = "2024-09-15"
+        return rows
+
+    edit_rows(mini_dir / "grades.csv", corrected_exam)
+    edit_rows(mini_dir / "recognitions.csv", corrected_score)
+    edit_rows(mini_dir / "orders.csv", back_dated)
+

@@ -10,33 +10,10 @@ import pytest
 
 from registrar.common.paths import Home
 from registrar.pipeline.refresh import refresh
-from tests.support.extracts import edit_rows
+from tests.support.extracts import mini_night_two
 from tests.support.homes import copy_home
 
 pytestmark = pytest.mark.xdist_group("mini_refresh")
-
-
-def _night_two(mini_dir: Path) -> None:
-    """The mini university one night later: three rows of its closed first term changed, nothing else."""
-    def corrected_exam(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-        for r in rows:
-            if (r["student_id"], r["discipline_code"], r["attempt"]) == ("S0001", "HIS1101", "1"):
-                r["exam"] = "82"
-        return rows
-
-    def corrected_score(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-        rows[0]["final_score"] = "88"
-        return rows
-
-    def back_dated(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-        for r in rows:
-            if r["order_no"] == "180-С":
-                r["effective_date"] = "2024-09-15"
-        return rows
-
-    edit_rows(mini_dir / "grades.csv", corrected_exam)
-    edit_rows(mini_dir / "recognitions.csv", corrected_score)
-    edit_rows(mini_dir / "orders.csv", back_dated)
 
 
 def test_first_refresh_compares_with_nothing(published_mini: Home) -> None:
@@ -53,7 +30,7 @@ def test_changes_in_a_closed_term_are_named(mini_dir: Path, tmp_path: Path, publ
     assert "    no term's grades, enrollments, recognitions or orders changed" in lines
     assert "    files changed: none (11 unchanged)" in lines
 
-    _night_two(mini_dir)
+    mini_night_two(mini_dir)
     lines.clear()
     refresh(mini_dir, home, lines.append)
     # term 1's exams ended 2025-01-25; the extract date (the last grade sheet) is 2025-06-10
@@ -102,7 +79,7 @@ def test_a_term_closes_only_after_the_var(mini_dir: Path, tmp_path: Path, publis
     import policy
 
     home = copy_home(published_mini, tmp_path / "home")
-    _night_two(mini_dir)
+    mini_night_two(mini_dir)
     days_since = 136  # 2025-01-25 → 2025-06-10: not more than the var, so not closed
     project_vars = policy.dbt_vars()
     monkeypatch.setattr(policy, "dbt_vars", lambda: project_vars | {"term_closed_after_days": days_since})

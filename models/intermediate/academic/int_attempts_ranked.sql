@@ -5,6 +5,7 @@
 -- attempts as peers, so DuckDB computes all five in a single window pass.
 with results as (
     select * from {{ ref('int_grades_unioned') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 ranked as (

@@ -1,0 +1,141 @@
+"""The nightly refresh: build on a copy of the published warehouse and rebuild per-student models only
+for the students whose extract rows changed (rules C8; issue 20).
+
+A refresh builds *incrementally* when the warehouse served now was built by this very project (models,
+seeds, vars, checks, the loader and the pinned packages: `history.project_fingerprint`) and no extract
+file other than the per-student ones changed (a new curriculum, calendar or discipline list can change
+every student). It then starts from a copy of the served warehouse, loads the extracts into it as a full
+refresh does, and lists in `meta.changed_students` every student whose rows in a per-student file differ
+from the served warehouse's: the models configured with `per_student_incremental` (macros/
+incremental_students.sql) delete and rebuild those students' rows only; every other model is built in
+full as always. Otherwise, or with `registrar refresh --full`, the whole warehouse is built from the
+extracts. Either way the published warehouse is the same (tests/warehouse/test_incremental.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from extract.contract import ENTITIES
+from extract.reuse import PreviousLoad
+from extract.validate import SOURCE_ROW_COLUMN
+from registrar.pipeline import history
+
+STUDENT_COLUMN = "student_id"
+# the extract files whose rows each belong to one student: any other file changing rebuilds everything
+STUDENT_ENTITIES = tuple(e.name for e in ENTITIES if STUDENT_COLUMN in e.column_names)
+STUDENT_FINGERPRINTS = "meta.student_fingerprints"
+CHANGED_STUDENTS = "meta.changed_students"  # macros/incremental_students.sql reads it
+STALE_SCHEMAS = ("test_failures",)  # rows of the served build's failing tests: this build stores its own
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How this refresh builds: on a copy of `base` (incremental), or from nothing, and why; and the
+    published load whose raw tables the loader may reuse for unchanged files (`extract.reuse`)."""
+
+    base: Path | None
+    reason: str
+    previous: PreviousLoad | None = None
+
+    @property
+    def incremental(self) -> bool:
+        return self.base is not None
+
+    def describe(self) -> str:
+        return ("incremental: on a copy of the warehouse served now, rebuilding the changed students"
+                if self.incremental else f"full: {self.reason}")
+
+    def rebuilt(self, changed_students: int | None) -> str:
+        """What the build rebuilt, as the refresh prints it (rules C8)."""
+        if not self.incremental:
+            return f"every term of every model (a full build: {self.reason})"
+        return (f"the per-student models for the {changed_students or 0:,} students whose records changed; "
+                "every other model in full")
+
+
+def plan(served: Path, record: history.RunRecord | None, files: list[dict[str, object]], full: bool) -> Plan:
+    """The build this refresh can make, given the served warehouse, its kept record and today's files."""
+    if full:
+        return Plan(None, "a full rebuild was asked for (--full)")
+    if record is None or not served.exists():
+        return Plan(None, "no warehouse is published yet")
+    if record.project_fingerprint != history.project_fingerprint():
+        return Plan(None, "the project changed since the served warehouse was built "
+                          "(models, seeds, vars, checks, the loader or the packages)")
+    # the same project loads the same bytes to the same raw table: an unchanged file's is reused
+    loaded = {Path(str(f["file"])).stem: str(f["sha256"]) for f in record.files}
+    before = {str(f["file"]): f["sha256"] for f in record.files}
+    now = {str(f["file"]): f["sha256"] for f in files}
+    per_student = {f"{name}.{ext}" for name in STUDENT_ENTITIES for ext in ("csv", "xlsx")}
+    other = sorted(name for name in before.keys() | now.keys()
+                   if name not in per_student and before.get(name) != now.get(name))
+    if other:
+        return Plan(None, f"{', '.join(other)} changed, which can change every student",
+                    PreviousLoad(served, loaded))
+    if not _has_table(served, STUDENT_FINGERPRINTS):
+        return Plan(None, "the served warehouse was built before student fingerprints were kept",
+                    PreviousLoad(served, loaded))
+    return Plan(served, "", PreviousLoad(served, loaded, in_place=True))
+
+
+def _has_table(database: Path, table: str) -> bool:
+    schema, name = table.split(".")
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return bool(con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                                [schema, name]).fetchone()[0])
+    finally:
+        con.close()
+
+
+def start_from(base: Path, database: Path) -> None:
+    """`database` a copy of `base`, without what belongs to `base`'s build alone."""
+    shutil.copyfile(base, database)
+    con = duckdb.connect(str(database))
+    try:
+        for schema in STALE_SCHEMAS:
+            con.execute(f"drop schema if exists {schema} cascade")
+    finally:
+        con.close()
+
+
+def _fingerprints_sql() -> str:
+    """Per student and file: the rows and the sum of their hashes. Where a row stands in its file is
+    left out: a row inserted above moves every later row, and no per-student model carries the source
+    row (tests/warehouse/test_incremental.py checks it), so a student whose rows only moved is unchanged."""
+    return " union all ".join(
+        f"select '{name}' as source, {STUDENT_COLUMN} as student_id, count(*) as row_count, "
+        f"sum(hash(*columns(* exclude ({SOURCE_ROW_COLUMN}))))::hugeint as fingerprint from raw.{name} group by all"
+        for name in STUDENT_ENTITIES
+    )
+
+
+def mark_changed_students(database: Path, incremental: bool) -> int | None:
+    """Write this build's student fingerprints and, when it builds incrementally, list in
+    meta.changed_students the students whose fingerprint differs from the served warehouse's (still
+    in the copy), or who are in one of the two only. Returns how many (None for a full build)."""
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("create schema if not exists meta")
+        con.execute(f"create or replace temp table fingerprints_now as {_fingerprints_sql()}")
+        changed = None
+        if incremental:
+            con.execute(f"""
+                create or replace table {CHANGED_STUDENTS} as
+                select distinct coalesce(now.student_id, before.student_id) as student_id
+                from fingerprints_now as now
+                full join {STUDENT_FINGERPRINTS} as before
+                    on now.source = before.source and now.student_id is not distinct from before.student_id
+                where now.fingerprint is distinct from before.fingerprint
+                    or now.row_count is distinct from before.row_count
+            """)
+            changed = int(con.execute(f"select count(*) from {CHANGED_STUDENTS}").fetchone()[0])
+        con.execute(f"create or replace table {STUDENT_FINGERPRINTS} as select * from fingerprints_now")
+        return changed
+    finally:
+        con.close()
