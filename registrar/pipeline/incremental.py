@@ -23,7 +23,7 @@ import duckdb
 from extract.contract import ENTITIES
 from extract.reuse import PreviousLoad
 from extract.validate import SOURCE_ROW_COLUMN
-from registrar.pipeline import history
+from registrar.pipeline import changes, history
 
 STUDENT_COLUMN = "student_id"
 # the extract files whose rows each belong to one student: any other file changing rebuilds everything
@@ -115,26 +115,42 @@ def _fingerprints_sql() -> str:
     )
 
 
-def mark_changed_students(database: Path, incremental: bool) -> int | None:
+def _terms_changed(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the terms the records name (grades, enrollments, recognitions) differ from those of the
+    served warehouse (its term fingerprints, still in the copy): models may list a student's terms from
+    them, so then every student is rebuilt."""
+    named = " union ".join(f"select academic_year, term from raw.{name}" for name in changes.TERM_COLUMN_SOURCES)
+    sources = ", ".join(f"'{name}'" for name in changes.TERM_COLUMN_SOURCES)
+    before = f"select academic_year, term from {changes.FINGERPRINTS} where source in ({sources})"
+    return bool(con.execute(f"select exists ({named} except {before}) or exists ({before} except {named})"
+                            ).fetchone()[0])
+
+
+def mark_changed_students(database: Path, incremental: bool) -> tuple[int, str] | None:
     """Write this build's student fingerprints and, when it builds incrementally, list in
     meta.changed_students the students whose fingerprint differs from the served warehouse's (still
-    in the copy), or who are in one of the two only. Returns how many (None for a full build)."""
+    in the copy), or who are in one of the two only; every student when the terms named changed.
+    Returns how many and why (None for a full build)."""
     con = duckdb.connect(str(database))
     try:
         con.execute("create schema if not exists meta")
         con.execute(f"create or replace temp table fingerprints_now as {_fingerprints_sql()}")
         changed = None
         if incremental:
+            every = _terms_changed(con)
+            differs = "true" if every else """now.fingerprint is distinct from before.fingerprint
+                    or now.row_count is distinct from before.row_count"""
             con.execute(f"""
                 create or replace table {CHANGED_STUDENTS} as
                 select distinct coalesce(now.student_id, before.student_id) as student_id
                 from fingerprints_now as now
                 full join {STUDENT_FINGERPRINTS} as before
                     on now.source = before.source and now.student_id is not distinct from before.student_id
-                where now.fingerprint is distinct from before.fingerprint
-                    or now.row_count is distinct from before.row_count
+                where {differs}
             """)
-            changed = int(con.execute(f"select count(*) from {CHANGED_STUDENTS}").fetchone()[0])
+            count = int(con.execute(f"select count(*) from {CHANGED_STUDENTS}").fetchone()[0])
+            changed = (count, "every student: a term appeared in the records or left them" if every
+                       else "their rows in a per-student file changed")
         con.execute(f"create or replace table {STUDENT_FINGERPRINTS} as select * from fingerprints_now")
         return changed
     finally:

@@ -464,9 +464,10 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
                 loaded = load_step(extract_dir, database, run_dir, progress, build_plan,
                                    {str(f["file"]): str(f["sha256"]) for f in today})
                 if loaded.ok:  # C8: which students the per-student models rebuild
-                    changed_students[0] = incremental.mark_changed_students(database, build_plan.incremental)
-                    if changed_students[0] is not None:
-                        progress(f"  students whose records changed: {changed_students[0]:,}")
+                    marked = incremental.mark_changed_students(database, build_plan.incremental)
+                    if marked is not None:
+                        changed_students[0] = marked[0]
+                        progress(f"  students whose records changed: {marked[0]:,} ({marked[1]})")
                 return loaded
 
             result = steps.run("validate and load extracts", _load)  # type: ignore[assignment]

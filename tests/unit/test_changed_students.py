@@ -1,0 +1,60 @@
+"""Which students a nightly build rebuilds (registrar/pipeline/incremental.py, rules C8), on a small
+warehouse of raw tables: those whose rows changed, or every student when a term appears."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from registrar.pipeline import changes, incremental
+
+TERM_TABLES = ("enrollments", "grades", "recognitions")
+
+
+def _warehouse(path: Path) -> Path:
+    con = duckdb.connect(str(path))
+    con.execute("create schema raw")
+    for name in incremental.STUDENT_ENTITIES:
+        extra = ", academic_year varchar, term varchar, exam int" if name in TERM_TABLES else ""
+        con.execute(f"create table raw.{name} (student_id varchar{extra}, _source_row integer)")
+    con.execute("insert into raw.grades values ('S1', '2024-2025', '1', 80, 2), ('S2', '2024-2025', '1', 70, 3), "
+                "('S3', '2024-2025', '1', 60, 4)")
+    con.execute("insert into raw.students values ('S1', 2), ('S2', 3), ('S3', 4)")
+    con.close()
+    assert incremental.mark_changed_students(path, incremental=False) is None  # a full build: fingerprints only
+    con = duckdb.connect(str(path))
+    con.execute(f"create table {changes.FINGERPRINTS} as select 'grades' as source, '2024-2025' as academic_year, "
+                "'1' as term")
+    con.close()
+    return path
+
+
+def _changed(path: Path) -> tuple[list[str], str]:
+    marked = incremental.mark_changed_students(path, incremental=True)
+    assert marked is not None
+    con = duckdb.connect(str(path), read_only=True)
+    students = sorted(r[0] for r in con.execute(f"select student_id from {incremental.CHANGED_STUDENTS}").fetchall())
+    con.close()
+    assert marked[0] == len(students)
+    return students, marked[1]
+
+
+def test_only_the_students_whose_rows_changed(tmp_path: Path) -> None:
+    path = _warehouse(tmp_path / "w.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute("update raw.grades set exam = 81 where student_id = 'S1'")
+    con.execute("update raw.students set _source_row = _source_row + 1")  # a row inserted above: moved only
+    con.execute("delete from raw.students where student_id = 'S3'")
+    con.execute("delete from raw.grades where student_id = 'S3'")
+    con.close()
+    assert _changed(path) == (["S1", "S3"], "their rows in a per-student file changed")
+    assert _changed(path) == ([], "their rows in a per-student file changed")  # against the fingerprints just kept
+
+
+def test_every_student_when_a_term_appears(tmp_path: Path) -> None:
+    path = _warehouse(tmp_path / "w.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute("insert into raw.grades values ('S2', '2024-2025', 'summer', 90, 5)")
+    con.close()
+    assert _changed(path) == (["S1", "S2", "S3"], "every student: a term appeared in the records or left them")
