@@ -119,9 +119,10 @@ def _terms_changed(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the terms the records name (grades, enrollments, recognitions) differ from those of the
     served warehouse (its term fingerprints, still in the copy): models may list a student's terms from
     them, so then every student is rebuilt."""
-    named = " union ".join(f"select academic_year, term from raw.{name}" for name in changes.TERM_COLUMN_SOURCES)
+    named = "select * from (" + " union ".join(
+        f"select academic_year, term from raw.{name}" for name in changes.TERM_COLUMN_SOURCES) + ")"
     sources = ", ".join(f"'{name}'" for name in changes.TERM_COLUMN_SOURCES)
-    before = f"select academic_year, term from {changes.FINGERPRINTS} where source in ({sources})"
+    before = f"select * from (select academic_year, term from {changes.FINGERPRINTS} where source in ({sources}))"
     return bool(con.execute(f"select exists ({named} except {before}) or exists ({before} except {named})"
                             ).fetchone()[0])
 
