@@ -6,9 +6,9 @@ seeds, vars, checks, the loader and the pinned packages: `history.project_finger
 file other than the per-student ones changed (a new curriculum, calendar or discipline list can change
 every student). It then starts from a copy of the served warehouse, loads the extracts into it as a full
 refresh does, and lists in `meta.changed_students` every student whose rows in a per-student file differ
-from the served warehouse's: the models configured with `per_student_incremental` (macros/
-incremental_students.sql) delete and rebuild those students' rows only; every other model is built in
-full as always. Otherwise, or with `registrar refresh --full`, the whole warehouse is built from the
+from the served warehouse's: the models dbt_project.yml makes incremental per student
+(macros/incremental_students.sql) delete and rebuild those students' rows only; every other model is
+built in full as always. Otherwise, or with `registrar refresh --full`, the whole warehouse is built from the
 extracts. Either way the published warehouse is the same (tests/warehouse/test_incremental.py).
 """
 
@@ -71,9 +71,8 @@ def plan(served: Path, record: history.RunRecord | None, files: list[dict[str, o
     loaded = {Path(str(f["file"])).stem: str(f["sha256"]) for f in record.files}
     before = {str(f["file"]): f["sha256"] for f in record.files}
     now = {str(f["file"]): f["sha256"] for f in files}
-    per_student = {f"{name}.{ext}" for name in STUDENT_ENTITIES for ext in ("csv", "xlsx")}
     other = sorted(name for name in before.keys() | now.keys()
-                   if name not in per_student and before.get(name) != now.get(name))
+                   if Path(name).stem not in STUDENT_ENTITIES and before.get(name) != now.get(name))
     if other:
         return Plan(None, f"{', '.join(other)} changed, which can change every student",
                     PreviousLoad(served, loaded))
