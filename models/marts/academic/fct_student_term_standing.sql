@@ -4,6 +4,7 @@
 -- student record. The reports read the same replay as the contingent marts; none of their own.
 with results as (
     select * from {{ ref('int_attempts_ranked') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 terms as (
@@ -12,10 +13,12 @@ terms as (
 
 status_history as (
     select * from {{ ref('fct_student_status_history') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 students as (
     select * from {{ ref('stg_ais__students') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 movement_types as (

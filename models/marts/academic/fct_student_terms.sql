@@ -7,7 +7,7 @@
 -- joined to every earlier result.
 with attempts as (
     select * from {{ ref('int_attempts_ranked') }}
-    where is_last_in_term
+    where is_last_in_term and {{ changed_students_only('student_id') }}
 ),
 
 traditional_grades as (

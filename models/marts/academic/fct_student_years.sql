@@ -3,14 +3,17 @@
 -- was on, approximated from the curriculum semesters of the disciplines taken that year.
 with attempts as (
     select * from {{ ref('int_attempts_ranked') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 plans as (
     select * from {{ ref('int_student_plans') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 plan_semesters as (
     select * from {{ ref('int_student_plan_disciplines') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 terms as (
