@@ -3,6 +3,7 @@
 -- (fct_student_years) and the progress against the curriculum (fct_student_standing).
 with plans as (
     select * from {{ ref('int_student_plans') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 curriculum as (

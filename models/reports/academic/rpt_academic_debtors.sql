@@ -2,10 +2,12 @@
 -- pass/fail): who owes what, since when, and what clears it.
 with attempts as (
     select * from {{ ref('fct_grades') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 students as (
     select * from {{ ref('dim_students') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 programs as (

@@ -5,16 +5,19 @@
 -- The report `plan_gaps --as-of D` lists the rows due by D and not passed by D.
 with plans as (
     select * from {{ ref('int_student_plans') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 plan_disciplines as (
     select * from {{ ref('int_student_plan_disciplines') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 entrant_plan_disciplines as (
     -- the same plans, read again for the academic difference of the few late entrants: a CTE read
     -- twice is stored whole first (9.9 million rows at 200,000 students), two reads cost less
     select * from {{ ref('int_student_plan_disciplines') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 disciplines as (
@@ -23,11 +26,13 @@ disciplines as (
 
 grades as (
     select * from {{ ref('fct_grades') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 student_terms as (
     -- the terms in which each student has a result (one row per student and term, as in fct_grades)
     select * from {{ ref('fct_student_terms') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 terms as (
@@ -36,6 +41,7 @@ terms as (
 
 movements as (
     select * from {{ ref('fct_contingent_movements') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 student_semesters as (

@@ -4,6 +4,7 @@
 -- year's summer term), and whether and when a later attempt cleared it.
 with attempts as (
     select * from {{ ref('fct_grades') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 terms as (
@@ -12,10 +13,12 @@ terms as (
 
 standing as (
     select * from {{ ref('fct_student_term_standing') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 students as (
     select * from {{ ref('dim_students') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 programs as (

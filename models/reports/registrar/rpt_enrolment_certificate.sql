@@ -4,10 +4,12 @@
 -- The certificate's build picks the period containing the requested date.
 with periods as (
     select * from {{ ref('fct_student_status_history') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 movements as (
     select * from {{ ref('fct_contingent_movements') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 programs as (
