@@ -1,20 +1,32 @@
 {#
   A nightly refresh starts from the published warehouse and rebuilds a per-student model only for the
   students whose extract rows changed (rules C8): the refresh lists them in meta.changed_students before
-  dbt runs. A per-student model is one whose rows for a student follow from that student's rows alone
-  (and the seeds and vars): dbt_project.yml makes it incremental (strategy append, pre-hook
-  `delete_changed_students()`), it filters its inputs with
-  `changed_students_only('<its student column>')`, and dbt deletes the changed students' rows before it
-  appends their rows again. It carries no source row: a student whose rows only moved in the file is not
-  changed. A full build (a new file) has no such table to start from: every row is built.
+  dbt runs, and renames the list to meta.rebuilt_students when it publishes. A per-student model is one
+  whose rows for a student follow from that student's rows alone (and the reference files, seeds, vars and
+  the list of terms): dbt_project.yml makes it incremental (`*per_student`: strategy append, pre-hook
+  `delete_changed_students()`), it filters its inputs with `changed_students_only('<its student column>')`,
+  and dbt deletes the changed students' rows before it appends their rows again. It carries no source row:
+  a student whose rows only moved in the file is not changed.
+  Only a nightly build prepared by the refresh has meta.changed_students. A build from nothing creates
+  every table; any other dbt run on an existing warehouse (a developer's, a test's) deletes every row of a
+  per-student model and builds them all again, as a table would be.
 #}
 
 {% macro changed_students_relation() -%}
     meta.changed_students
 {%- endmacro %}
 
+{% macro nightly_build() -%}
+    {#- a nightly build prepared by the refresh: the model's table exists and the changed students are listed -#}
+    {%- if execute and is_incremental() -%}
+        {%- set listed = adapter.get_relation(database=this.database, schema='meta', identifier='changed_students') -%}
+        {{ return(listed is not none) }}
+    {%- endif -%}
+    {{ return(false) }}
+{%- endmacro %}
+
 {% macro changed_students_only(column) -%}
-    {%- if is_incremental() -%}
+    {%- if nightly_build() -%}
         {{ column }} in (select student_id from {{ changed_students_relation() }})
     {%- else -%}
         true
@@ -22,7 +34,9 @@
 {%- endmacro %}
 
 {% macro delete_changed_students(column='student_id') -%}
-    {%- if is_incremental() -%}
+    {%- if nightly_build() -%}
         delete from {{ this }} where {{ column }} in (select student_id from {{ changed_students_relation() }})
+    {%- elif is_incremental() -%}
+        delete from {{ this }}
     {%- endif -%}
 {%- endmacro %}

@@ -30,6 +30,9 @@ STUDENT_COLUMN = "student_id"
 STUDENT_ENTITIES = tuple(e.name for e in ENTITIES if STUDENT_COLUMN in e.column_names)
 STUDENT_FINGERPRINTS = "meta.student_fingerprints"
 CHANGED_STUDENTS = "meta.changed_students"  # macros/incremental_students.sql reads it
+# the list as the published warehouse keeps it: under the other name, a copy of a published warehouse is
+# no nightly build (macros/incremental_students.sql)
+REBUILT_STUDENTS = "meta.rebuilt_students"
 STALE_SCHEMAS = ("test_failures",)  # rows of the served build's failing tests: this build stores its own
 
 
@@ -155,3 +158,12 @@ def mark_changed_students(database: Path, incremental: bool) -> tuple[int, str] 
         return changed
     finally:
         con.close()
+
+
+def keep_rebuilt_students(con: duckdb.DuckDBPyConnection) -> None:
+    """Before publishing: keep the changed students of a nightly build as meta.rebuilt_students (none of
+    a build from nothing), so that dbt on a copy of the published warehouse builds every row again."""
+    con.execute(f"drop table if exists {REBUILT_STUDENTS}")
+    if con.execute("select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = ?",
+                   [CHANGED_STUDENTS.split(".")[1]]).fetchone()[0]:
+        con.execute(f"alter table {CHANGED_STUDENTS} rename to {REBUILT_STUDENTS.split('.')[1]}")

@@ -218,6 +218,7 @@ def write_refresh_meta(database: Path, run_id: str, extract_dir: Path, result: L
         )
         quality.write_table(con)
         changes.write_fingerprints(con)
+        incremental.keep_rebuilt_students(con)
     finally:
         con.close()
     return figures

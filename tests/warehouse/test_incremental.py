@@ -76,7 +76,7 @@ def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
     assert "  reused enrollments.csv: 6 rows (unchanged since the published warehouse)" not in lines  # S0003 left
     assert "  reused faculties.csv: 2 rows (unchanged since the published warehouse)" in lines
     con = duckdb.connect(str(home.warehouse), read_only=True)
-    changed = sorted(r[0] for r in con.execute(f"select student_id from {incremental.CHANGED_STUDENTS}").fetchall())
+    changed = sorted(r[0] for r in con.execute(f"select student_id from {incremental.REBUILT_STUDENTS}").fetchall())
     con.close()
     assert changed == ["S0001", "S0002", "S0003", "S0004"]
 
