@@ -140,9 +140,9 @@ def compare(build: Path, published: Path | None, published_run: str, extract_dat
 
 def _not_comparable(con: duckdb.DuckDBPyConnection) -> str:
     """Why the published warehouse's fingerprints cannot be compared with the build's, or ''."""
-    found = con.execute(
-        "select count(*) from duckdb_tables() where database_name = ? and schema_name = 'meta' "
-        "and table_name = 'term_fingerprints'", [PUBLISHED]).fetchone()[0]
+    schema, name = FINGERPRINTS.split(".")
+    found = con.execute("select count(*) from duckdb_tables() where database_name = ? and schema_name = ? "
+                        "and table_name = ?", [PUBLISHED, schema, name]).fetchone()[0]
     if not found:
         return "the published warehouse was built before term fingerprints were kept"
     versions = con.execute(f"select distinct hashed_by from {PUBLISHED}.{FINGERPRINTS} "

@@ -61,13 +61,15 @@ class Plan:
                 "every other model in full")
 
 
-def plan(served: Path, record: history.RunRecord | None, files: list[dict[str, object]], full: bool) -> Plan:
-    """The build this refresh can make, given the served warehouse, its kept record and today's files."""
+def plan(served: Path, record: history.RunRecord | None, files: list[dict[str, object]], full: bool,
+         project: str) -> Plan:
+    """The build this refresh can make, given the served warehouse, its kept record, today's files and
+    the project's fingerprint (`history.project_fingerprint`)."""
     if full:
         return Plan(None, "a full rebuild was asked for (--full)")
     if record is None or not served.exists():
         return Plan(None, "no warehouse is published yet")
-    if record.project_fingerprint != history.project_fingerprint():
+    if record.project_fingerprint != project:
         return Plan(None, "the project changed since the served warehouse was built "
                           "(models, seeds, vars, checks, the loader or the packages)")
     # the same project loads the same bytes to the same raw table: an unchanged file's is reused
@@ -86,13 +88,19 @@ def plan(served: Path, record: history.RunRecord | None, files: list[dict[str, o
 
 
 def _has_table(database: Path, table: str) -> bool:
-    schema, name = table.split(".")
     con = duckdb.connect(str(database), read_only=True)
     try:
-        return bool(con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                                [schema, name]).fetchone()[0])
+        return _listed(con, table)
     finally:
         con.close()
+
+
+def _listed(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether `table` (schema.name) exists in the database `con` is open on."""
+    schema, name = table.split(".")
+    found = con.execute("select count(*) from duckdb_tables() where database_name = current_database() "
+                        "and schema_name = ? and table_name = ?", [schema, name]).fetchone()[0]
+    return bool(found)
 
 
 def start_from(base: Path, database: Path) -> None:
@@ -164,6 +172,5 @@ def keep_rebuilt_students(con: duckdb.DuckDBPyConnection) -> None:
     """Before publishing: keep the changed students of a nightly build as meta.rebuilt_students (none of
     a build from nothing), so that dbt on a copy of the published warehouse builds every row again."""
     con.execute(f"drop table if exists {REBUILT_STUDENTS}")
-    if con.execute("select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = ?",
-                   [CHANGED_STUDENTS.split(".")[1]]).fetchone()[0]:
+    if _listed(con, CHANGED_STUDENTS):
         con.execute(f"alter table {CHANGED_STUDENTS} rename to {REBUILT_STUDENTS.split('.')[1]}")

@@ -456,7 +456,8 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
             if not extract_dir.is_dir():
                 raise RefreshFailed("validate and load", f"{extract_dir}: not a folder of extracts")
             today = _extract_files(extract_dir)  # hashed once: for the plan and the load
-            build_plan = incremental.plan(home.warehouse, history.current_record(home), today, full)
+            project = history.project_fingerprint()  # read once: for the plan and the record
+            build_plan = incremental.plan(home.warehouse, history.current_record(home), today, full, project)
             progress(f"  build: {build_plan.describe()}")
             entry["build"] = build_plan.describe()
             changed_students: list[int | None] = [None]
@@ -498,7 +499,7 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
                     run_id=run_id, published_at=dt.datetime.now().isoformat(timespec="seconds"),
                     extract_dir=str(extract_dir.resolve()), extract_sha256=history.folder_checksum(files),
                     started_by=started_by, checks=quality.counts(), figures=figures.as_dict(), files=files,
-                    project_fingerprint=history.project_fingerprint())
+                    project_fingerprint=project)
                 try:
                     accepted[:] = _guard(home, figures, accept_drop, quality, progress)
                 except RefreshHeld:

@@ -107,9 +107,10 @@ def test_plan_refuses_a_warehouse_of_another_project(published_mini: Home, tmp_p
     record = history.current_record(published_mini)
     assert record is not None and record.project_fingerprint == history.project_fingerprint()
     files = [{"file": f["file"], "sha256": f["sha256"]} for f in record.files]
-    assert incremental.plan(published_mini.warehouse, record, files, full=False).incremental
+    project = history.project_fingerprint()
+    assert incremental.plan(published_mini.warehouse, record, files, full=False, project=project).incremental
     record.project_fingerprint = "built by another version"
-    refused = incremental.plan(published_mini.warehouse, record, files, full=False)
+    refused = incremental.plan(published_mini.warehouse, record, files, full=False, project=project)
     assert not refused.incremental and refused.previous is None
     assert refused.reason.startswith("the project changed since the served warehouse was built")
-    assert not incremental.plan(tmp_path / "none.duckdb", record, files, full=False).incremental
+    assert not incremental.plan(tmp_path / "none.duckdb", record, files, full=False, project=project).incremental
