@@ -421,10 +421,10 @@ def _guard(home: Home, figures: guard.Figures, accept_drop: bool, quality: Quali
     return drops
 
 
-def _changes_since_published(home: Home, database: Path, result: LoadResult, files: list[dict[str, object]],
-                              progress: Progress, rebuilt: str) -> dict[str, object]:
-    """Print and return what changed since the warehouse served now, file by file and term by term (C8)."""
-    current = history.current_record(home)
+def _changes_since_published(home: Home, current: history.RunRecord | None, database: Path, result: LoadResult,
+                              files: list[dict[str, object]], progress: Progress, rebuilt: str) -> dict[str, object]:
+    """Print and return what changed since the warehouse served now (its record `current`), file by file and
+    term by term (C8)."""
     found = changes.compare(database, home.warehouse if home.warehouse.exists() else None,
                             current.run_id if current else "the warehouse served now", result.extract_date, files,
                             current.files if current else [])
@@ -457,7 +457,8 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
                 raise RefreshFailed("validate and load", f"{extract_dir}: not a folder of extracts")
             today = _extract_files(extract_dir)  # hashed once: for the plan and the load
             project = history.project_fingerprint()  # read once: for the plan and the record
-            build_plan = incremental.plan(home.warehouse, history.current_record(home), today, full, project)
+            served = history.current_record(home)  # read once: for the plan and the changes since it
+            build_plan = incremental.plan(home.warehouse, served, today, full, project)
             progress(f"  build: {build_plan.describe()}")
             entry["build"] = build_plan.describe()
             changed_students: list[int | None] = [None]
@@ -493,7 +494,7 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
                 figures = write_refresh_meta(database, run_id, extract_dir, result, quality, started_by)
                 files = [{"file": f.path.name, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows}
                          for f in result.files]
-                entry["changes"] = _changes_since_published(home, database, result, files, progress,
+                entry["changes"] = _changes_since_published(home, served, database, result, files, progress,
                                                             build_plan.rebuilt(changed_students[0]))
                 record = history.RunRecord(
                     run_id=run_id, published_at=dt.datetime.now().isoformat(timespec="seconds"),
