@@ -2,32 +2,15 @@
 -- group), the intake and plan the record is read against, and the name keys of the student
 -- search. No grade model is read here: the standing (GPA, credits, debts, plan progress) is
 -- fct_student_standing, so the contingent marts and the state forms never wait on grades.
-with students as (
+-- Everything that follows from the student's own row is int_students_described (per student,
+-- rebuilt for the changed students only on a nightly refresh); this model adds what needs every
+-- student (the places in the alphabetical lists) and the source row.
+with described as (
+    select * from {{ ref('int_students_described') }}
+),
+
+students as (
     select * from {{ ref('stg_ais__students') }}
-),
-
-programs as (
-    select * from {{ ref('dim_programs') }}
-),
-
-plans as (
-    select * from {{ ref('int_student_plans') }}
-),
-
-statuses as (
-    select * from {{ ref('contingent_statuses') }}
-),
-
-levels as (
-    select * from {{ ref('study_levels') }}
-),
-
-fundings as (
-    select * from {{ ref('fundings') }}
-),
-
-study_forms as (
-    select * from {{ ref('study_forms') }}
 ),
 
 name_orders as (
@@ -36,58 +19,55 @@ name_orders as (
     -- fragment matches thousands)
     select
         student_id,
+        source_row,
         row_number() over (order by full_name collate kk, student_id) as name_order_kk,
         row_number() over (order by full_name collate ru, student_id) as name_order_ru
     from students
 )
 
 select
-    students.student_id,
-    students.full_name,
-    students.last_name,
-    students.first_name,
-    students.middle_name,
-    -- the name in lower case and in Latin letters (macro latin_search_name), so that the student
-    -- page finds a name with a plain LIKE: ILIKE lower-cases every Cyrillic name on every search
-    lower(students.full_name) as full_name_lower,
-    {{ latin_search_name('students.full_name') }} as full_name_latin,
+    described.student_id,
+    described.full_name,
+    described.last_name,
+    described.first_name,
+    described.middle_name,
+    described.full_name_lower,
+    described.full_name_latin,
     name_orders.name_order_kk,
     name_orders.name_order_ru,
-    students.iin,
-    students.gender,
-    students.birth_date,
-    students.citizenship,
-    -- the one definition of the group the contingent marts and the state forms count by (rules A4)
-    case
-        when students.citizenship = '{{ var("domestic_citizenship") }}' then 'domestic' else 'foreign'
-    end as citizenship_group,
-    students.program_code,
-    programs.faculty_code,
-    programs.level,
-    {{ code_label_columns('levels', 'programs.level', 'level') }},
-    students.study_form,
-    {{ code_label_columns('study_forms', 'students.study_form', 'study_form') }},
-    students.study_language,
-    students.funding,
-    {{ code_label_columns('fundings', 'students.funding', 'funding') }},
-    students.status,
-    {{ code_label_columns('statuses', 'students.status', 'status') }},
-    -- studying now, as seed contingent_statuses.is_studying says (the Home page's count)
-    coalesce(statuses.is_studying, false) as is_studying,
-    students.group_code,
-    students.advisor_id,
-    students.social_benefit,
-    students.admission_basis,
-    plans.entry_year_start,
-    plans.entry_course,
-    plans.cohort_year,
-    plans.curriculum_intake_year,
-    students.source_row
-from students
-inner join programs on students.program_code = programs.program_code
-left join plans on students.student_id = plans.student_id
-inner join name_orders on students.student_id = name_orders.student_id
-left join statuses on students.status = statuses.status
-left join levels on programs.level = levels.level
-left join fundings on students.funding = fundings.funding
-left join study_forms on students.study_form = study_forms.study_form
+    described.iin,
+    described.gender,
+    described.birth_date,
+    described.citizenship,
+    described.citizenship_group,
+    described.program_code,
+    described.faculty_code,
+    described.level,
+    described.level_label_kk,
+    described.level_label_ru,
+    described.level_label_en,
+    described.study_form,
+    described.study_form_label_kk,
+    described.study_form_label_ru,
+    described.study_form_label_en,
+    described.study_language,
+    described.funding,
+    described.funding_label_kk,
+    described.funding_label_ru,
+    described.funding_label_en,
+    described.status,
+    described.status_label_kk,
+    described.status_label_ru,
+    described.status_label_en,
+    described.is_studying,
+    described.group_code,
+    described.advisor_id,
+    described.social_benefit,
+    described.admission_basis,
+    described.entry_year_start,
+    described.entry_course,
+    described.cohort_year,
+    described.curriculum_intake_year,
+    name_orders.source_row
+from described
+inner join name_orders on described.student_id = name_orders.student_id

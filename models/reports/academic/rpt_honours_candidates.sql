@@ -3,6 +3,7 @@
 -- a final attestation of A or A- once taken (empty while not yet taken).
 with attempts as (
     select * from {{ ref('fct_grades') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 scale as (
@@ -10,12 +11,14 @@ scale as (
     where scale_version = {{ academic_text_var('grade_scale_version') }}
 ),
 
-dim_students as (
-    select * from {{ ref('dim_students') }}
+students as (
+    select * from {{ ref('int_students_described') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 standing as (
-    select * from {{ ref('fct_student_standing') }}
+    select * from {{ ref('int_standings_measured') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 lowest_allowed as (
@@ -42,13 +45,13 @@ checked as (
 )
 
 select
-    dim_students.student_id,
-    dim_students.full_name,
-    dim_students.program_code,
-    dim_students.faculty_code,
-    dim_students.group_code,
-    dim_students.funding,
-    dim_students.status,
+    students.student_id,
+    students.full_name,
+    students.program_code,
+    students.faculty_code,
+    students.group_code,
+    students.funding,
+    students.status,
     standing.cumulative_gpa,
     standing.credits_earned,
     standing.credits_required,
@@ -60,7 +63,7 @@ select
     -- would not be listed)
     checked.n_final_attestation > 0 as is_eligible
 from checked
-inner join dim_students on checked.student_id = dim_students.student_id
+inner join students on checked.student_id = students.student_id
 inner join standing on checked.student_id = standing.student_id
 left join scale as worst on checked.worst_sort_order = worst.sort_order
 where

@@ -4,14 +4,17 @@
 -- rule when exactly one is (which one, with its label).
 with attempts as (
     select * from {{ ref('fct_grades') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 student_years as (
     select * from {{ ref('fct_student_years') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 student_terms as (
     select * from {{ ref('fct_student_terms') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 scale as (
@@ -20,7 +23,8 @@ scale as (
 ),
 
 students as (
-    select * from {{ ref('dim_students') }}
+    select * from {{ ref('int_students_described') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 programs as (

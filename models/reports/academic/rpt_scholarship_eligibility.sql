@@ -3,7 +3,7 @@
 -- (rules B11).
 with attempts as (
     select * from {{ ref('fct_grades') }}
-    where source = 'session' and is_first_in_term
+    where source = 'session' and is_first_in_term and {{ changed_students_only('student_id') }}
 ),
 
 terms as (
@@ -20,6 +20,7 @@ fundings as (
 
 standing as (
     select * from {{ ref('fct_student_term_standing') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 statuses as (
@@ -27,7 +28,8 @@ statuses as (
 ),
 
 students as (
-    select * from {{ ref('dim_students') }}
+    select * from {{ ref('int_students_described') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 programs as (
@@ -36,6 +38,7 @@ programs as (
 
 status_history as (
     select * from {{ ref('fct_student_status_history') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 labels as (
