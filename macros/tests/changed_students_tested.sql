@@ -14,18 +14,18 @@
   Anywhere else (a full build, a developer's dbt test) there is no list and every test reads every row.
 -#}
 
+{#- this test (a generic or a singular one) reads the changed students' rows only: an error-level test
+    in a nightly build -#}
 {% macro tests_changed_students_only() -%}
-    {#- this test (a generic or a singular one) reads the changed students' rows only: an error-level test
-        in a nightly build -#}
     {%- if execute and config.get('severity', 'error') | lower == 'error' -%}
         {{ return(changed_students_listed()) }}
     {%- endif -%}
     {{ return(false) }}
 {%- endmacro %}
 
+{#- a singular test's condition on the student column of a per-student relation it reads: `true` unless
+    the test reads the changed students' rows only -#}
 {% macro changed_students_tested(column) -%}
-    {#- a singular test's condition on the student column of a per-student relation it reads: `true` unless
-        the test reads the changed students' rows only -#}
     {%- if tests_changed_students_only() -%}
         {{ in_changed_students(column) }}
     {%- else -%}
@@ -33,10 +33,13 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- the student column a generic test narrows its model by, or none: the model is per student and the
+    test's verdict for a student follows from that student's rows (a row-wise check, or a key that
+    holds the student column) -#}
 {% macro per_student_tested_column() -%}
-    {#- the student column a generic test narrows its model by, or none: the model is per student and the
-        test's verdict for a student follows from that student's rows (a row-wise check, or a key that
-        holds the student column) -#}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- set tested = graph.nodes.get(model.get('attached_node') or '') -%}
     {%- set column = tested.config.meta.get('per_student') if tested else none -%}
     {%- set test = model.get('test_metadata') or {} -%}
@@ -53,21 +56,16 @@
     {{ return(none) }}
 {%- endmacro %}
 
+{#- dbt's own (global_project: materializations/tests/where_subquery.sql), which every generic test reads
+    its model through, honouring the test's `where`; narrowed to the changed students as said above -#}
 {% macro get_where_subquery(relation) -%}
-    {#- dbt's own (global_project: materializations/tests/where_subquery.sql), which every generic test reads
-        its model through, honouring the test's `where`; narrowed to the changed students as said above -#}
     {%- set where = config.get('where', '') -%}
-    {%- set column = per_student_tested_column() if tests_changed_students_only() else none -%}
-    {%- if column -%}
-        {%- set filtered -%}
-            (select * from {{ relation }} where {{ in_changed_students(column) }}{% if where %} and ({{ where }}){% endif %}) dbt_subquery
-        {%- endset -%}
-        {{ return(filtered) }}
-    {%- elif where -%}
-        {%- set filtered -%}
-            (select * from {{ relation }} where {{ where }}) dbt_subquery
-        {%- endset -%}
-        {{ return(filtered) }}
+    {%- set column = per_student_tested_column() -%}
+    {%- if column and tests_changed_students_only() -%}
+        {%- set where = in_changed_students(column) ~ (' and (' ~ where ~ ')' if where else '') -%}
+    {%- endif -%}
+    {%- if where -%}
+        {{ return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') }}
     {%- endif -%}
     {{ return(relation) }}
 {%- endmacro %}
