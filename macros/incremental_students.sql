@@ -16,18 +16,27 @@
     meta.changed_students
 {%- endmacro %}
 
+{% macro changed_students_listed() -%}
+    {#- the refresh listed the changed students in the build's database: only a nightly build has the list -#}
+    {%- set listed = adapter.get_relation(database=target.database, schema='meta', identifier='changed_students') -%}
+    {{ return(listed is not none) }}
+{%- endmacro %}
+
 {% macro nightly_build() -%}
     {#- a nightly build prepared by the refresh: the model's table exists and the changed students are listed -#}
     {%- if execute and is_incremental() -%}
-        {%- set listed = adapter.get_relation(database=this.database, schema='meta', identifier='changed_students') -%}
-        {{ return(listed is not none) }}
+        {{ return(changed_students_listed()) }}
     {%- endif -%}
     {{ return(false) }}
 {%- endmacro %}
 
+{% macro in_changed_students(column) -%}
+    {{ column }} in (select student_id from {{ changed_students_relation() }})
+{%- endmacro %}
+
 {% macro changed_students_only(column) -%}
     {%- if nightly_build() -%}
-        {{ column }} in (select student_id from {{ changed_students_relation() }})
+        {{ in_changed_students(column) }}
     {%- else -%}
         true
     {%- endif -%}
@@ -35,7 +44,7 @@
 
 {% macro delete_changed_students(column='student_id') -%}
     {%- if nightly_build() -%}
-        delete from {{ this }} where {{ column }} in (select student_id from {{ changed_students_relation() }})
+        delete from {{ this }} where {{ in_changed_students(column) }}
     {%- elif is_incremental() -%}
         delete from {{ this }}
     {%- endif -%}

@@ -6,7 +6,8 @@
 select
     data.{{ column_name }} as unknown_code,
     count(*) as n_rows
-from {{ model }} as data
+-- a subquery: the model may come aliased already (get_where_subquery: a `where`, or a nightly build's changed students)
+from (select * from {{ model }}) as data
 where data.{{ column_name }} is not null
     and data.{{ column_name }} not in (select seed.{{ field }} from {{ to }} as seed where seed.{{ field }} is not null)
 group by data.{{ column_name }}

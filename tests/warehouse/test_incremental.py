@@ -5,15 +5,19 @@ same warehouse as a full build of the same files."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from registrar.common.paths import Home
+from registrar.common.paths import PROJECT_DIR, WAREHOUSE_NAME, Home
 from registrar.pipeline import history, incremental
-from registrar.pipeline.refresh import refresh
-from tests.support.extracts import edit_rows, mini_night_two
+from registrar.pipeline.dbt import dbt_executable
+from registrar.pipeline.refresh import RefreshFailed, refresh
+from tests.support.extracts import edit_rows, file_digest, mini_night_two
 from tests.support.homes import copy_home
 
 pytestmark = pytest.mark.xdist_group("mini_refresh")
@@ -44,6 +48,13 @@ def _assert_same_warehouse(nightly: Home, full: Home) -> None:
     assert "intermediate.int_attempts_ranked" in models
     for relation in models:
         assert _rows(nightly.warehouse, relation) == _rows(full.warehouse, relation), relation
+
+
+def _narrowed_tests(home: Home) -> set[str]:
+    """The data tests of the home's last build that read the changed students' rows only (rules C8)."""
+    results = json.loads((home.root / "last_build" / "run_results.json").read_text(encoding="utf-8"))
+    return {r["unique_id"].split(".")[2] for r in results["results"]
+            if r["unique_id"].startswith("test.") and incremental.CHANGED_STUDENTS in (r.get("compiled_code") or "")}
 
 
 def test_no_per_student_model_carries_the_source_row(published_mini: Home) -> None:
@@ -86,6 +97,18 @@ def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
     assert "  build: full: no warehouse is published yet" in full_lines
     _assert_same_warehouse(home, full)
     assert not any(r[0] == "S0003" for r in _rows(home.warehouse, "intermediate.int_attempts_ranked"))
+    # the nightly build's error-level tests of per-student relations read the changed students only; a test of
+    # a relation across students does not, nor does any test of a full build
+    narrowed = _narrowed_tests(home)
+    assert {"unique_combination_fct_grades_student_id__discipline_code__academic_year__term__attempt",
+            "unique_combination_rpt_transcript_student_id__term_seq__discipline_code",
+            "assert_academic_gpa_recomputes_from_grades"} <= narrowed
+    manifest = json.loads((home.root / "last_build" / "manifest.json").read_text(encoding="utf-8"))
+    per_student = {uid for uid, n in manifest["nodes"].items() if n["config"].get("meta", {}).get("per_student")}
+    attached = {n["name"]: n.get("attached_node") for n in manifest["nodes"].values() if n["resource_type"] == "test"}
+    singular = {"assert_academic_gpa_recomputes_from_grades", "assert_academic_grades_map_to_one_scale_row"}
+    assert all(attached[name] in per_student or name in singular for name in narrowed)
+    assert not _narrowed_tests(full)
 
 
 def test_a_changed_reference_file_or_full_builds_everything(mini_dir: Path, tmp_path: Path,
@@ -114,3 +137,130 @@ def test_plan_refuses_a_warehouse_of_another_project(published_mini: Home, tmp_p
     assert not refused.incremental and refused.previous is None
     assert refused.reason.startswith("the project changed since the served warehouse was built")
     assert not incremental.plan(tmp_path / "none.duckdb", record, files, full=False, project=project).incremental
+
+
+def test_a_nightly_build_still_stops_on_a_defect_in_a_changed_students_rows(
+        mini_dir: Path, tmp_path: Path, published_mini: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The nightly build tests the changed students' rows (rules C8): a defect there stops the refresh and
+    nothing is published. The defect (a grade row twice) is one the loader refuses in a file, so it is
+    planted in the loaded rows, once for S0001 (changed) and once for S0003 (unchanged, where the argument
+    says no defect can be: last night's warehouse passed the test) to show which rows the test read."""
+    home = copy_home(published_mini, tmp_path / "home")
+    served = file_digest(home.warehouse)
+    mini_night_two(mini_dir)  # S0001, S0002 and S0004 change; S0003 does not
+    mark = incremental.mark_changed_students
+
+    def marked_then_planted(database: Path, nightly: bool) -> tuple[int, str] | None:
+        marked = mark(database, nightly)
+        con = duckdb.connect(str(database))
+        try:
+            for student in ("S0001", "S0003"):
+                con.execute("insert into raw.grades select * from raw.grades where student_id = ? limit 1", [student])
+        finally:
+            con.close()
+        return marked
+
+    monkeypatch.setattr(incremental, "mark_changed_students", marked_then_planted)
+    lines: list[str] = []
+    with pytest.raises(RefreshFailed) as failed:
+        refresh(mini_dir, home, lines.append)
+    assert "  build: incremental: on a copy of the warehouse served now, rebuilding the changed students" in lines
+    assert failed.value.step == "dbt build" and failed.value.quality is not None
+    assert file_digest(home.warehouse) == served  # nothing published
+    key = "student_id__discipline_code__academic_year__term__attempt"
+    check = next(c for c in failed.value.quality.checks
+                 if c.name.startswith(f"unique_combination_stg_ais__grades_{key}."))  # name.hash
+    assert (check.severity, check.status) == ("error", "fail")
+    assert [row["student_id"] for row in check.failing_sample] == ["S0001"]  # S0003's rows were not read
+
+
+def test_only_error_level_tests_whose_verdict_is_the_students_own_are_narrowed(
+        published_mini: Home, tmp_path: Path) -> None:
+    """Which tests read the changed students only (macros/tests/changed_students_tested.sql), seen in the SQL
+    dbt compiles for probe tests added to a copy of the project, in a nightly build and outside one."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy2(PROJECT_DIR / name, project / name)
+    for folder in ("models", "macros", "seeds", "tests/dbt"):
+        shutil.copytree(PROJECT_DIR / folder, project / folder)
+    key = "[student_id, discipline_code, academic_year, term, attempt]"
+    for name in ("probe_grades", "probe_grades_whole"):
+        (project / "models" / f"{name}.sql").write_text("select * from {{ ref('fct_grades') }}\n", encoding="utf-8")
+    (project / "models" / "probe_grades.yml").write_text(f"""version: 2
+models:
+- name: probe_grades
+  config: {{materialized: view, meta: {{per_student: student_id}}}}
+  data_tests:
+  - unique_combination: {{columns: {key}}}
+  - unique_combination:
+      columns: [attempt, student_id, discipline_code, academic_year, term]
+      config: {{severity: warn}}
+  - unique_combination: {{columns: [discipline_code, academic_year, term, attempt]}}
+  columns:
+  - name: student_id
+    data_tests:
+    - not_null: {{config: {{where: "attempt = 1"}}}}
+    - relationships: {{to: "ref('dim_students')", field: student_id}}
+- name: probe_grades_whole
+  config: {{materialized: view}}
+  data_tests:
+  - unique_combination: {{columns: {key}}}
+""", encoding="utf-8")
+    (project / "tests" / "dbt" / "values" / "assert_probe_warn.sql").write_text(
+        "{{ config(severity='warn') }}\nselect * from {{ ref('probe_grades') }}\n"
+        "where {{ changed_students_tested('student_id') }} and false\n", encoding="utf-8")
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    database = run_dir / WAREHOUSE_NAME
+    shutil.copy2(published_mini.warehouse, database)
+
+    def compiled() -> dict[str, str]:
+        env = {**os.environ, "REGISTRAR_DUCKDB_PATH": str(database), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        done = subprocess.run(
+            [dbt_executable(), "--no-use-colors", "compile", "--select", "probe_grades", "probe_grades_whole",
+             "assert_academic_gpa_recomputes_from_grades", "assert_academic_grades_map_to_one_scale_row",
+             "--project-dir", str(project), "--profiles-dir", str(project),
+             "--target-path", str(run_dir / "target"), "--log-path", str(run_dir / "logs")],
+            cwd=project, env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stdout[-4000:]
+        manifest = json.loads((run_dir / "target" / "manifest.json").read_text(encoding="utf-8"))
+        return {n["name"]: n.get("compiled_code") or "" for n in manifest["nodes"].values()
+                if n["resource_type"] == "test" and n.get("compiled_code")}
+
+    con = duckdb.connect(str(database))
+    con.execute(f"create or replace table {incremental.CHANGED_STUDENTS} as select 'S0001' as student_id")
+    con.close()
+    nightly = compiled()
+    reads = {name: code.count(incremental.CHANGED_STUDENTS) for name, code in nightly.items()}
+    whole = "unique_combination_probe_grades_whole_student_id__discipline_code__academic_year__term__attempt"
+    assert reads == {
+        "unique_combination_probe_grades_student_id__discipline_code__academic_year__term__attempt": 2,
+        "unique_combination_probe_grades_attempt__student_id__discipline_code__academic_year__term": 0,  # warn
+        "unique_combination_probe_grades_discipline_code__academic_year__term__attempt": 0,  # key across students
+        "not_null_probe_grades_student_id": 1,
+        "relationships_probe_grades_student_id__student_id__ref_dim_students_": 1,  # dim_students read whole
+        whole: 0,  # not per student
+        "assert_probe_warn": 0,  # warn
+        "assert_academic_gpa_recomputes_from_grades": 2,
+        "assert_academic_grades_map_to_one_scale_row": 1,
+    }
+    assert "attempt = 1" in nightly["not_null_probe_grades_student_id"]  # the test's own where still holds
+
+    con = duckdb.connect(str(database))
+    con.execute(f"drop table {incremental.CHANGED_STUDENTS}")
+    con.close()
+    assert not any(incremental.CHANGED_STUDENTS in code for code in compiled().values())  # no list: every row
+
+
+def test_a_per_student_relationship_points_where_an_unchanged_student_keeps_the_key(published_mini: Home) -> None:
+    """A relationships test of a per-student relation reads its own rows of the changed students only and the
+    other side whole (rules C8): the other side must give an unchanged student the same keys as last night,
+    as the student's own row in dim_students and the reference files in dim_programs and dim_disciplines do."""
+    manifest = json.loads((published_mini.root / "last_build" / "manifest.json").read_text(encoding="utf-8"))
+    per_student = {uid for uid, n in manifest["nodes"].items() if n["config"].get("meta", {}).get("per_student")}
+    assert len(per_student) == 15
+    parents = {n["test_metadata"]["kwargs"]["to"] for n in manifest["nodes"].values()
+               if n["resource_type"] == "test" and n.get("attached_node") in per_student
+               and n.get("test_metadata", {}).get("name") == "relationships"}
+    assert parents == {"ref('dim_students')", "ref('dim_programs')", "ref('dim_disciplines')"}

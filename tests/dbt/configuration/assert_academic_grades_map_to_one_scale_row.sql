@@ -1,6 +1,10 @@
+-- Per student (rules C8): each grade row is judged on its own against the scale, so a nightly build tests
+-- the changed students' rows only (macros/tests/changed_students_tested.sql).
 with grades as (
     select * from {{ ref('fct_grades') }}
-    where letter_grade != '{{ var("letter_pass") }}'
+    where
+        letter_grade != '{{ var("letter_pass") }}'
+        and {{ changed_students_tested('student_id') }}
 ),
 
 scale as (

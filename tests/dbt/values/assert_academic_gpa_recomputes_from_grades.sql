@@ -1,7 +1,11 @@
 -- The GPA of every student and term recomputed apart from the GPA models (rules B6, B7): from the
 -- graded attempts of fct_grades and the points of the scale in use, not from the models' sums.
+-- Per student (rules C8): a student's verdict reads that student's rows of the two marts (every window and
+-- group is by student) and the scale, so a nightly build tests the changed students only
+-- (macros/tests/changed_students_tested.sql).
 with grades as (
     select * from {{ ref('fct_grades') }}
+    where {{ changed_students_tested('student_id') }}
 ),
 
 scale as (
@@ -11,6 +15,7 @@ scale as (
 
 student_terms as (
     select * from {{ ref('fct_student_terms') }}
+    where {{ changed_students_tested('student_id') }}
 ),
 
 graded as (
