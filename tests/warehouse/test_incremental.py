@@ -49,7 +49,7 @@ def _student_files_read(manifest: dict, node: str) -> set[str]:
             name = manifest["sources"][current]["name"]
             files |= {name} & set(incremental.STUDENT_ENTITIES)
         else:
-            todo.extend(manifest["nodes"][current]["depends_on"]["nodes"])
+            todo.extend(manifest["nodes"][current]["depends_on"].get("nodes", []))  # a seed depends on none
     return files
 
 
