@@ -5,8 +5,9 @@
   whose rows for a student follow from that student's rows alone (and the reference files, seeds, vars and
   the list of terms): dbt_project.yml makes it incremental (`*per_student`: strategy append, pre-hook
   `delete_changed_students()`), it filters its inputs with `changed_students_only('<its student column>')`,
-  and dbt deletes the changed students' rows before it appends their rows again. It carries no source row:
-  a student whose rows only moved in the file is not changed.
+  and dbt deletes the changed students' rows before it appends their rows again. It carries no source row
+  but that of a file whose row numbers the student's fingerprint includes (SOURCE_ROW_FINGERPRINTED in
+  registrar/pipeline/incremental.py: orders); a student whose rows only moved in another file is not changed.
   Only a nightly build prepared by the refresh has meta.changed_students. A build from nothing creates
   every table; any other dbt run on an existing warehouse (a developer's, a test's) deletes every row of a
   per-student model and builds them all again, as a table would be.

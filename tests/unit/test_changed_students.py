@@ -21,6 +21,7 @@ def _warehouse(path: Path) -> Path:
     con.execute("insert into raw.grades values ('S1', '2024-2025', '1', 80, 2), ('S2', '2024-2025', '1', 70, 3), "
                 "('S3', '2024-2025', '1', 60, 4)")
     con.execute("insert into raw.students values ('S1', 2), ('S2', 3), ('S3', 4)")
+    con.execute("insert into raw.orders values ('S1', 2), ('S2', 3), ('S3', 4)")
     con.execute("insert into raw.enrollments select student_id, academic_year, term, null, _source_row from raw.grades")
     con.close()
     assert incremental.mark_changed_students(path, incremental=False) is None  # a full build: fingerprints only
@@ -47,11 +48,23 @@ def test_only_the_students_whose_rows_changed(tmp_path: Path) -> None:
     con.execute("update raw.grades set exam = 81 where student_id = 'S1'")
     con.execute("update raw.students set _source_row = _source_row + 1")  # a row inserted above: moved only
     con.execute("delete from raw.students where student_id = 'S3'")
+    con.execute("delete from raw.orders where student_id = 'S3'")
     con.execute("delete from raw.grades where student_id = 'S3'")
     con.execute("delete from raw.enrollments where student_id = 'S3'")
     con.close()
     assert _changed(path) == (["S1", "S3"], "their rows in a per-student file changed")
     assert _changed(path) == ([], "their rows in a per-student file changed")  # against the fingerprints just kept
+
+
+def test_a_moved_order_changes_its_student(tmp_path: Path) -> None:
+    """Per-student models carry the orders file's source row (incremental.SOURCE_ROW_FINGERPRINTED): a
+    student whose order line only moved is changed, one whose line in another file moved is not."""
+    path = _warehouse(tmp_path / "w.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute("update raw.orders set _source_row = _source_row + 10 where student_id = 'S2'")
+    con.execute("update raw.grades set _source_row = _source_row + 10 where student_id = 'S3'")
+    con.close()
+    assert _changed(path) == (["S2"], "their rows in a per-student file changed")
 
 
 def test_every_student_when_a_term_appears(tmp_path: Path) -> None:

@@ -23,12 +23,37 @@ from tests.support.homes import copy_home
 pytestmark = pytest.mark.xdist_group("mini_refresh")
 
 
+def _manifest(home: Home) -> dict:
+    return json.loads((home.root / "last_build" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _incremental_nodes(home: Home) -> dict[str, str]:
+    """schema.name -> node id of every model the build made incremental (per student), from its kept manifest."""
+    return {f"{n['schema']}.{n['name']}": key for key, n in _manifest(home)["nodes"].items()
+            if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"}
+
 
 def _incremental_models(home: Home) -> list[str]:
-    """schema.name of every model the build made incremental (per student), from its kept manifest."""
-    manifest = json.loads((home.root / "last_build" / "manifest.json").read_text(encoding="utf-8"))
-    return sorted(f"{n['schema']}.{n['name']}" for n in manifest["nodes"].values()
-                  if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental")
+    """schema.name of every model the build made incremental (per student)."""
+    return sorted(_incremental_nodes(home))
+
+
+def _student_files_read(manifest: dict, node: str) -> set[str]:
+    """The per-student extract files a model reads, through every model and source upstream of it."""
+    seen: set[str] = set()
+    files: set[str] = set()
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current in manifest["sources"]:
+            name = manifest["sources"][current]["name"]
+            files |= {name} & set(incremental.STUDENT_ENTITIES)
+        else:
+            todo.extend(manifest["nodes"][current]["depends_on"].get("nodes", []))  # a seed depends on none
+    return files
 
 
 def _rows(database: Path, relation: str) -> list[tuple]:
@@ -57,17 +82,24 @@ def _narrowed_tests(home: Home) -> set[str]:
             if r["unique_id"].startswith("test.") and incremental.CHANGED_STUDENTS in (r.get("compiled_code") or "")}
 
 
-def test_no_per_student_model_carries_the_source_row(published_mini: Home) -> None:
-    """A student whose rows only moved in a file is not a changed student (incremental.py): so no
-    per-student model may name where a row stands in its file."""
+def test_a_per_student_model_carries_only_a_fingerprinted_source_row(published_mini: Home) -> None:
+    """A student whose rows only moved in a file is a changed student only for the files whose row
+    numbers the fingerprint includes (incremental.SOURCE_ROW_FINGERPRINTED): so a per-student model may
+    name where a row stands in its file only when every per-student file it reads is one of those."""
+    fingerprinted = set(incremental.SOURCE_ROW_FINGERPRINTED)
+    assert fingerprinted <= set(incremental.STUDENT_ENTITIES)
+    manifest = _manifest(published_mini)
     con = duckdb.connect(str(published_mini.warehouse), read_only=True)
     try:
-        for relation in _incremental_models(published_mini):
+        for relation, node in _incremental_nodes(published_mini).items():
             schema, name = relation.split(".")
             found = con.execute("select column_name from information_schema.columns where table_schema = ? "
                                 "and table_name = ?", [schema, name]).fetchall()
             columns = {r[0] for r in found}
-            assert columns and not {"source_row", "_source_row"} & columns, relation
+            assert columns, relation
+            if {"source_row", "_source_row"} & columns:
+                files = _student_files_read(manifest, node)
+                assert files and files <= fingerprinted, (relation, sorted(files))
     finally:
         con.close()
 
@@ -259,7 +291,7 @@ def test_a_per_student_relationship_points_where_an_unchanged_student_keeps_the_
     as the student's own row in dim_students and the reference files in dim_programs and dim_disciplines do."""
     manifest = json.loads((published_mini.root / "last_build" / "manifest.json").read_text(encoding="utf-8"))
     per_student = {uid for uid, n in manifest["nodes"].items() if n["config"].get("meta", {}).get("per_student")}
-    assert len(per_student) == 15
+    assert len(per_student) == 23
     parents = {n["test_metadata"]["kwargs"]["to"] for n in manifest["nodes"].values()
                if n["resource_type"] == "test" and n.get("attached_node") in per_student
                and n.get("test_metadata", {}).get("name") == "relationships"}

@@ -2,6 +2,7 @@
 -- in replay order, with the student's state after it.
 with orders as (
     select * from {{ ref('stg_ais__orders') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 movement_types as (

@@ -2,6 +2,7 @@
 -- the student's programme, funding, course and status before and after it (rules B10).
 with order_states as (
     select * from {{ ref('int_orders_replayed') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 programs as (

@@ -2,6 +2,7 @@
 -- (rules B10). The status on a date d is the row with valid_from <= d < valid_to.
 with order_states as (
     select * from {{ ref('int_orders_replayed') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 programs as (
