@@ -104,6 +104,30 @@ def test_a_per_student_model_carries_only_a_fingerprinted_source_row(published_m
         con.close()
 
 
+def test_a_per_student_relation_reads_only_what_is_the_students_own(published_mini: Home) -> None:
+    """A per-student relation (meta per_student, rules C8) reads per-student relations, the extracts, seeds,
+    relations made of reference files only, and relations marked the same for every student (the list of
+    terms, whose change marks every student). A relation across students (dim_students' name places, a
+    headcount) would leave the rows of a student a nightly build does not rebuild stale: refused here, so
+    each per-student model states its purity in dbt_project.yml and dbt's lineage checks it."""
+    manifest = _manifest(published_mini)
+    nodes = manifest["nodes"]
+
+    def meta(node: str) -> dict:
+        return nodes[node]["config"].get("meta", {}) if node in nodes else {}
+
+    per_student = [key for key, n in nodes.items() if n["resource_type"] == "model" and meta(key).get("per_student")]
+    assert set(_incremental_nodes(published_mini).values()) <= set(per_student)  # every stored one is declared
+    refused = {
+        nodes[key]["name"]: sorted(nodes[parent]["name"] for parent in nodes[key]["depends_on"]["nodes"]
+                                   if parent in nodes and not meta(parent).get("per_student")
+                                   and not meta(parent).get("same_for_every_student")
+                                   and _student_files_read(manifest, parent))
+        for key in per_student
+    }
+    assert {name: parents for name, parents in refused.items() if parents} == {}
+
+
 def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
         mini_dir: Path, tmp_path: Path, published_mini: Home) -> None:
     home = copy_home(published_mini, tmp_path / "home")
@@ -291,7 +315,7 @@ def test_a_per_student_relationship_points_where_an_unchanged_student_keeps_the_
     as the student's own row in dim_students and the reference files in dim_programs and dim_disciplines do."""
     manifest = json.loads((published_mini.root / "last_build" / "manifest.json").read_text(encoding="utf-8"))
     per_student = {uid for uid, n in manifest["nodes"].items() if n["config"].get("meta", {}).get("per_student")}
-    assert len(per_student) == 23
+    assert len(per_student) == 30
     parents = {n["test_metadata"]["kwargs"]["to"] for n in manifest["nodes"].values()
                if n["resource_type"] == "test" and n.get("attached_node") in per_student
                and n.get("test_metadata", {}).get("name") == "relationships"}

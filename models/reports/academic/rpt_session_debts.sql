@@ -17,7 +17,7 @@ standing as (
 ),
 
 students as (
-    select * from {{ ref('dim_students') }}
+    select * from {{ ref('int_students_described') }}
     where {{ changed_students_only('student_id') }}
 ),
 

@@ -18,7 +18,7 @@ student_years as (
 ),
 
 students as (
-    select * from {{ ref('dim_students') }}
+    select * from {{ ref('int_students_described') }}
 ),
 
 programs as (
