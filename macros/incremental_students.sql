@@ -19,7 +19,8 @@
 
 {% macro changed_students_listed() -%}
     {#- the refresh listed the changed students in the build's database: only a nightly build has the list -#}
-    {%- set listed = adapter.get_relation(database=target.database, schema='meta', identifier='changed_students') -%}
+    {%- set schema, identifier = changed_students_relation().split('.') -%}
+    {%- set listed = adapter.get_relation(database=target.database, schema=schema, identifier=identifier) -%}
     {{ return(listed is not none) }}
 {%- endmacro %}
 

@@ -27,15 +27,20 @@ def _manifest(home: Home) -> dict:
     return json.loads((home.root / "last_build" / "manifest.json").read_text(encoding="utf-8"))
 
 
-def _incremental_nodes(home: Home) -> dict[str, str]:
-    """schema.name -> node id of every model the build made incremental (per student), from its kept manifest."""
-    return {f"{n['schema']}.{n['name']}": key for key, n in _manifest(home)["nodes"].items()
+def _incremental_nodes(manifest: dict) -> dict[str, str]:
+    """schema.name -> node id of every model the build made incremental (per student), from its manifest."""
+    return {f"{n['schema']}.{n['name']}": key for key, n in manifest["nodes"].items()
             if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"}
 
 
 def _incremental_models(home: Home) -> list[str]:
     """schema.name of every model the build made incremental (per student)."""
-    return sorted(_incremental_nodes(home))
+    return sorted(_incremental_nodes(_manifest(home)))
+
+
+def _per_student_nodes(manifest: dict) -> set[str]:
+    """Node ids of the relations declared per student (meta per_student in dbt_project.yml, rules C8)."""
+    return {key for key, n in manifest["nodes"].items() if n["config"].get("meta", {}).get("per_student")}
 
 
 def _student_files_read(manifest: dict, node: str) -> set[str]:
@@ -91,7 +96,7 @@ def test_a_per_student_model_carries_only_a_fingerprinted_source_row(published_m
     manifest = _manifest(published_mini)
     con = duckdb.connect(str(published_mini.warehouse), read_only=True)
     try:
-        for relation, node in _incremental_nodes(published_mini).items():
+        for relation, node in _incremental_nodes(manifest).items():
             schema, name = relation.split(".")
             found = con.execute("select column_name from information_schema.columns where table_schema = ? "
                                 "and table_name = ?", [schema, name]).fetchall()
@@ -116,8 +121,8 @@ def test_a_per_student_relation_reads_only_what_is_the_students_own(published_mi
     def meta(node: str) -> dict:
         return nodes[node]["config"].get("meta", {}) if node in nodes else {}
 
-    per_student = [key for key, n in nodes.items() if n["resource_type"] == "model" and meta(key).get("per_student")]
-    assert set(_incremental_nodes(published_mini).values()) <= set(per_student)  # every stored one is declared
+    per_student = _per_student_nodes(manifest)
+    assert set(_incremental_nodes(manifest).values()) <= per_student  # every stored one is declared
     refused = {
         nodes[key]["name"]: sorted(nodes[parent]["name"] for parent in nodes[key]["depends_on"]["nodes"]
                                    if parent in nodes and not meta(parent).get("per_student")
@@ -159,8 +164,8 @@ def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
     assert {"unique_combination_fct_grades_student_id__discipline_code__academic_year__term__attempt",
             "unique_combination_rpt_transcript_student_id__term_seq__discipline_code",
             "assert_academic_gpa_recomputes_from_grades"} <= narrowed
-    manifest = json.loads((home.root / "last_build" / "manifest.json").read_text(encoding="utf-8"))
-    per_student = {uid for uid, n in manifest["nodes"].items() if n["config"].get("meta", {}).get("per_student")}
+    manifest = _manifest(home)
+    per_student = _per_student_nodes(manifest)
     attached = {n["name"]: n.get("attached_node") for n in manifest["nodes"].values() if n["resource_type"] == "test"}
     singular = {"assert_academic_gpa_recomputes_from_grades", "assert_academic_grades_map_to_one_scale_row"}
     assert all(attached[name] in per_student or name in singular for name in narrowed)
@@ -313,8 +318,8 @@ def test_a_per_student_relationship_points_where_an_unchanged_student_keeps_the_
     """A relationships test of a per-student relation reads its own rows of the changed students only and the
     other side whole (rules C8): the other side must give an unchanged student the same keys as last night,
     as the student's own row in dim_students and the reference files in dim_programs and dim_disciplines do."""
-    manifest = json.loads((published_mini.root / "last_build" / "manifest.json").read_text(encoding="utf-8"))
-    per_student = {uid for uid, n in manifest["nodes"].items() if n["config"].get("meta", {}).get("per_student")}
+    manifest = _manifest(published_mini)
+    per_student = _per_student_nodes(manifest)
     assert len(per_student) == 30
     parents = {n["test_metadata"]["kwargs"]["to"] for n in manifest["nodes"].values()
                if n["resource_type"] == "test" and n.get("attached_node") in per_student
