@@ -189,6 +189,7 @@ def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
     narrowed = _narrowed_tests(home)
     assert {"unique_combination_fct_grades_student_id__discipline_code__academic_year__term__attempt",
             "unique_combination_rpt_transcript_student_id__term_seq__discipline_code",
+            "unique_combination_rpt_state_grant_credit_periods_quarter__student_id__valid_from",  # the quarters stayed
             "assert_academic_gpa_recomputes_from_grades"} <= narrowed
     manifest = _manifest(home)
     per_student = _per_student_nodes(manifest)
@@ -228,6 +229,12 @@ def test_a_nightly_build_whose_orders_move_the_quarters_rebuilds_every_student(
         _rows(home.warehouse, "meta.int_state_grant_quarters_listed_moved")[0][1]
     grant = _rows(home.warehouse, "main.rpt_state_grant_credits")
     assert {r[0] for r in grant if r[4] == "S0001"} >= {after[-1]}  # an unchanged student's new quarter
+    # the lists that rebuilt every student test every row; the grant periods, which do not read the quarters,
+    # still test the changed student's rows only
+    narrowed = _narrowed_tests(home)
+    assert "unique_combination_rpt_state_grant_periods_student_id__valid_from" in narrowed
+    assert not any(name.startswith(("not_null_rpt_state_grant_credit", "unique_combination_rpt_state_grant_credit"))
+                   for name in narrowed)
 
     full = Home(tmp_path / "full")
     refresh(mini_dir, full, lambda _line: None)
