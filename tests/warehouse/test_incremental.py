@@ -111,10 +111,14 @@ def test_a_per_student_model_carries_only_a_fingerprinted_source_row(published_m
 
 def test_a_per_student_relation_reads_only_what_is_the_students_own(published_mini: Home) -> None:
     """A per-student relation (meta per_student, rules C8) reads per-student relations, the extracts, seeds,
-    relations made of reference files only, and relations marked the same for every student (the list of
-    terms, whose change marks every student). A relation across students (dim_students' name places, a
-    headcount) would leave the rows of a student a nightly build does not rebuild stale: refused here, so
-    each per-student model states its purity in dbt_project.yml and dbt's lineage checks it."""
+    relations made of reference files only, and relations marked the same for every student. A relation
+    across students (dim_students' name places, a headcount) would leave the rows of a student a nightly
+    build does not rebuild stale: refused here, so each per-student model states its purity in
+    dbt_project.yml and dbt's lineage checks it. A relation the same for every student says how its change
+    reaches every student: the list of terms, `marked_by_the_refresh` (registrar/pipeline/incremental.py
+    marks every student); a list over all students, `rebuilt_when_moved`, which every per-student model whose
+    rows follow from it (directly or through per-student models) names in `meta: rebuilt_when_moved`, so it
+    rebuilds every student when the list moved (macros/incremental_students.sql)."""
     manifest = _manifest(published_mini)
     nodes = manifest["nodes"]
 
@@ -131,6 +135,28 @@ def test_a_per_student_relation_reads_only_what_is_the_students_own(published_mi
         for key in per_student
     }
     assert {name: parents for name, parents in refused.items() if parents} == {}
+
+    same = {key: meta(key)["same_for_every_student"] for key in nodes if meta(key).get("same_for_every_student")}
+    assert {nodes[key]["name"] for key, how in same.items() if how == "marked_by_the_refresh"} == {"dim_terms"}
+    moving = {key for key, how in same.items() if how == "rebuilt_when_moved"}
+    assert set(same.values()) == {"marked_by_the_refresh", "rebuilt_when_moved"}
+
+    def lists_read(node: str) -> set[str]:
+        """The moving lists a per-student model's rows follow from: read by it or by a per-student parent."""
+        found: set[str] = set()
+        for parent in nodes[node]["depends_on"]["nodes"]:
+            if parent in moving:
+                found.add(nodes[parent]["name"])
+            elif parent in per_student:
+                found |= lists_read(parent)
+        return found
+
+    declared = {nodes[key]["name"]: sorted(meta(key).get("rebuilt_when_moved", [])) for key in per_student}
+    assert declared == {nodes[key]["name"]: sorted(lists_read(key)) for key in per_student}
+    assert declared["rpt_state_grant_credits"] == ["int_state_grant_quarters_listed"]
+    for key in moving:  # each moving list keeps the list before and now for the comparison
+        hooks = [h["sql"] for h in nodes[key]["config"]["pre-hook"] + nodes[key]["config"]["post-hook"]]
+        assert hooks == ["{{ keep_list_before() }}", "{{ keep_list_now() }}"], nodes[key]["name"]
 
 
 def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
@@ -163,6 +189,7 @@ def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
     narrowed = _narrowed_tests(home)
     assert {"unique_combination_fct_grades_student_id__discipline_code__academic_year__term__attempt",
             "unique_combination_rpt_transcript_student_id__term_seq__discipline_code",
+            "unique_combination_rpt_state_grant_credit_periods_quarter__student_id__valid_from",  # the quarters stayed
             "assert_academic_gpa_recomputes_from_grades"} <= narrowed
     manifest = _manifest(home)
     per_student = _per_student_nodes(manifest)
@@ -170,6 +197,51 @@ def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
     singular = {"assert_academic_gpa_recomputes_from_grades", "assert_academic_grades_map_to_one_scale_row"}
     assert all(attached[name] in per_student or name in singular for name in narrowed)
     assert not _narrowed_tests(full)
+
+
+def test_a_nightly_build_whose_orders_move_the_quarters_rebuilds_every_student(
+        mini_dir: Path, tmp_path: Path, published_mini: Home) -> None:
+    """The state-grant lists span the quarters of all students' orders (int_state_grant_quarters_listed, rules
+    B21): S0002 (paid, no grant) alone changes, its admission back-dated into an earlier quarter and its leave
+    dated after the span's end, so the list of quarters moves at both ends. The grant students S0001 and
+    S0004 did not change, but their open periods reach the new last quarter: the nightly build rebuilds every
+    student of the lists that read the quarters (rules C8) and equals a full build."""
+    home = copy_home(published_mini, tmp_path / "home")
+
+    def moved(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        for r in rows:
+            if (r["order_no"], r["student_id"]) == ("101-С", "S0002"):
+                r["order_date"], r["effective_date"] = "2024-06-10", "2024-06-20"
+            if (r["order_no"], r["student_id"]) == ("215-С", "S0002"):
+                r["order_date"], r["effective_date"] = "2025-09-20", "2025-10-01"
+        return rows
+
+    edit_rows(mini_dir / "orders.csv", moved)
+    quarters = "intermediate.int_state_grant_quarters_listed"
+    before = [r[0] for r in _rows(home.warehouse, quarters)]
+    lines: list[str] = []
+    refresh(mini_dir, home, lines.append)
+    assert "  build: incremental: on a copy of the warehouse served now, rebuilding the changed students" in lines
+    assert "  students whose records changed: 1 (their rows in a per-student file changed)" in lines
+    after = [r[0] for r in _rows(home.warehouse, quarters)]
+    assert after[0] < before[0] and after[-1] > before[-1]
+    assert _rows(home.warehouse, "meta.int_state_grant_quarters_listed_moved")[0][0] != \
+        _rows(home.warehouse, "meta.int_state_grant_quarters_listed_moved")[0][1]
+    grant = _rows(home.warehouse, "main.rpt_state_grant_credits")
+    assert {r[0] for r in grant if r[4] == "S0001"} >= {after[-1]}  # an unchanged student's new quarter
+    # the lists that rebuilt every student test every row; the grant periods, which do not read the quarters,
+    # still test the changed student's rows only
+    narrowed = _narrowed_tests(home)
+    assert "unique_combination_rpt_state_grant_periods_student_id__valid_from" in narrowed
+    assert not any(name.startswith(("not_null_rpt_state_grant_credit", "unique_combination_rpt_state_grant_credit"))
+                   for name in narrowed)
+
+    full = Home(tmp_path / "full")
+    refresh(mini_dir, full, lambda _line: None)
+    for relation in ("main.rpt_state_grant_periods", "main.rpt_state_grant_credit_periods",
+                     "main.rpt_state_grant_credits", quarters):
+        assert _rows(home.warehouse, relation) == _rows(full.warehouse, relation), relation
+    _assert_same_warehouse(home, full)
 
 
 def test_a_changed_reference_file_or_full_builds_everything(mini_dir: Path, tmp_path: Path,
@@ -320,7 +392,7 @@ def test_a_per_student_relationship_points_where_an_unchanged_student_keeps_the_
     as the student's own row in dim_students and the reference files in dim_programs and dim_disciplines do."""
     manifest = _manifest(published_mini)
     per_student = _per_student_nodes(manifest)
-    assert len(per_student) == 30
+    assert len(per_student) == 33
     parents = {n["test_metadata"]["kwargs"]["to"] for n in manifest["nodes"].values()
                if n["resource_type"] == "test" and n.get("attached_node") in per_student
                and n.get("test_metadata", {}).get("name") == "relationships"}

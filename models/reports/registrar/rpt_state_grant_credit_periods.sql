@@ -1,48 +1,24 @@
 -- One row per quarter × state-grant period overlapping it (rules B21): the period clipped to the
 -- quarter, as the accounting department's quarterly list shows it. The quarters run from the one of
--- the first order to the one of the last day the warehouse has data for (the span the reports accept).
+-- the first order to the one of the last day the warehouse has data for (the span the reports accept:
+-- int_state_grant_quarters_listed).
 with grant_periods as (
     select * from {{ ref('rpt_state_grant_periods') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
-movements as (
-    select * from {{ ref('fct_contingent_movements') }}
-),
-
-terms as (
-    select * from {{ ref('dim_terms') }}
+quarters as (
+    -- the same list for every student (rules C8: its move rebuilds every student)
+    select * from {{ ref('int_state_grant_quarters_listed') }}
 ),
 
 students as (
-    select * from {{ ref('dim_students') }}
+    select * from {{ ref('int_students_described') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 statuses as (
     select * from {{ ref('contingent_statuses') }}
-),
-
-data_span as (
-    -- as registrar.reports.params.data_span: the first order to the later of the last order and term end
-    select
-        min(movements.effective_date) as first_day,
-        greatest(max(movements.effective_date), (select max(terms.ends_on) from terms)) as last_day
-    from movements
-),
-
-quarter_starts as (
-    select
-        unnest(generate_series(
-            date_trunc('quarter', first_day), date_trunc('quarter', last_day), interval 3 month
-        ))::date as quarter_start
-    from data_span
-),
-
-quarters as (
-    select
-        quarter_start,
-        (quarter_start + interval 3 month - interval 1 day)::date as quarter_end,
-        strftime(quarter_start, '%Y') || 'Q' || quarter(quarter_start)::varchar as quarter
-    from quarter_starts
 ),
 
 clipped as (

@@ -6,10 +6,12 @@
 -- up to its end (rpt_credits_mastered), whatever the faculty.
 with periods as (
     select * from {{ ref('rpt_state_grant_credit_periods') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 mastered as (
     select * from {{ ref('rpt_credits_mastered') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 programs as (

@@ -2,6 +2,7 @@
 -- enrolled (rules B21): the accounting department's quarterly list clips these to the quarter.
 with status_history as (
     select * from {{ ref('fct_student_status_history') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 fundings as (
