@@ -146,8 +146,9 @@ def test_an_aggregate_counted_by_changed_keys_reads_its_per_student_rows_by_its_
     """An aggregate counted by changed keys (rules C8, macros/incremental_keys.sql) recomputes a group from the
     rows of that group alone: so it reads, of what holds any student's rows, only the per-student relation it
     groups, which keeps its changed students' rows as they were, or an aggregate counted by changed keys of the
-    same rows with at least its keys (a group of it is made of whole groups of that one); and it groups
-    exactly by the declared keys (its key test's columns are among them, so no two rows share a group)."""
+    same rows with at least its keys (a group of it is made of whole groups of that one), besides the list of
+    terms (a term's dates come from the calendar, whose change builds everything); and it groups exactly by
+    the declared keys (its key test's columns are among them, so no two rows share a group)."""
     manifest = _manifest(published_mini)
     nodes = manifest["nodes"]
     aggregates = _changed_keys_nodes(manifest)
@@ -162,7 +163,8 @@ def test_an_aggregate_counted_by_changed_keys_reads_its_per_student_rows_by_its_
         finer = {k for k, other in aggregates.items()
                  if other["of"] == settings["of"] and set(settings["keys"]) <= set(other["keys"])}
         across = sorted(nodes[p]["name"] for p in node["depends_on"]["nodes"]
-                        if p not in {grouped} | finer and p in nodes and _student_files_read(manifest, p))
+                        if p not in {grouped} | finer and p in nodes and _student_files_read(manifest, p)
+                        and not nodes[p]["config"].get("meta", {}).get("same_for_every_student"))
         assert across == [], node["name"]
         keyed = [n["test_metadata"]["kwargs"]["columns"] for n in nodes.values()
                  if n["resource_type"] == "test" and n.get("attached_node") == key
@@ -369,7 +371,7 @@ def test_a_per_student_relationship_points_where_an_unchanged_student_keeps_the_
     as the student's own row in dim_students and the reference files in dim_programs and dim_disciplines do."""
     manifest = _manifest(published_mini)
     per_student = _per_student_nodes(manifest)
-    assert len(per_student) == 31
+    assert len(per_student) == 32
     parents = {n["test_metadata"]["kwargs"]["to"] for n in manifest["nodes"].values()
                if n["resource_type"] == "test" and n.get("attached_node") in per_student
                and n.get("test_metadata", {}).get("name") == "relationships"}
