@@ -62,8 +62,8 @@ class Plan:
         """What the build rebuilt, as the refresh prints it (rules C8)."""
         if not self.incremental:
             return f"every term of every model (a full build: {self.reason})"
-        return (f"the per-student models for the {changed_students or 0:,} students whose records changed; "
-                "every other model in full")
+        return (f"the per-student models for the {changed_students or 0:,} students whose records changed, "
+                "the aggregates counted by changed keys for the groups their rows fall in; every other model in full")
 
 
 def plan(served: Path, record: history.RunRecord | None, files: list[dict[str, object]], full: bool,

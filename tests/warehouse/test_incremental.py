@@ -28,19 +28,26 @@ def _manifest(home: Home) -> dict:
 
 
 def _incremental_nodes(manifest: dict) -> dict[str, str]:
-    """schema.name -> node id of every model the build made incremental (per student), from its manifest."""
+    """schema.name -> node id of every model the build made incremental (per student, or counted by changed
+    keys), from its manifest."""
     return {f"{n['schema']}.{n['name']}": key for key, n in manifest["nodes"].items()
             if n["resource_type"] == "model" and n["config"]["materialized"] == "incremental"}
 
 
 def _incremental_models(home: Home) -> list[str]:
-    """schema.name of every model the build made incremental (per student)."""
+    """schema.name of every model the build made incremental (per student, or counted by changed keys)."""
     return sorted(_incremental_nodes(_manifest(home)))
 
 
 def _per_student_nodes(manifest: dict) -> set[str]:
     """Node ids of the relations declared per student (meta per_student in dbt_project.yml, rules C8)."""
     return {key for key, n in manifest["nodes"].items() if n["config"].get("meta", {}).get("per_student")}
+
+
+def _changed_keys_nodes(manifest: dict) -> dict[str, dict]:
+    """Node id -> changed_keys settings of the aggregates counted by changed keys (macros/incremental_keys.sql)."""
+    return {key: n["config"]["meta"]["changed_keys"] for key, n in manifest["nodes"].items()
+            if n["config"].get("meta", {}).get("changed_keys")}
 
 
 def _student_files_read(manifest: dict, node: str) -> set[str]:
@@ -126,7 +133,8 @@ def test_a_per_student_relation_reads_only_what_is_the_students_own(published_mi
         return nodes[node]["config"].get("meta", {}) if node in nodes else {}
 
     per_student = _per_student_nodes(manifest)
-    assert set(_incremental_nodes(manifest).values()) <= per_student  # every stored one is declared
+    # every stored one is declared
+    assert set(_incremental_nodes(manifest).values()) <= per_student | set(_changed_keys_nodes(manifest))
     refused = {
         nodes[key]["name"]: sorted(nodes[parent]["name"] for parent in nodes[key]["depends_on"]["nodes"]
                                    if parent in nodes and not meta(parent).get("per_student")
@@ -159,6 +167,40 @@ def test_a_per_student_relation_reads_only_what_is_the_students_own(published_mi
         assert hooks == ["{{ keep_list_before() }}", "{{ keep_list_now() }}"], nodes[key]["name"]
 
 
+def test_an_aggregate_counted_by_changed_keys_reads_its_per_student_rows_by_its_own_group(
+        published_mini: Home) -> None:
+    """An aggregate counted by changed keys (rules C8, macros/incremental_keys.sql) recomputes a group from the
+    rows of that group alone: so it reads, of what holds any student's rows, only the per-student relation it
+    groups, which keeps its changed students' rows as they were, or an aggregate counted by changed keys of the
+    same rows with at least its keys (a group of it is made of whole groups of that one), besides the list of
+    terms (a term's dates come from the calendar, whose change builds everything); and it groups exactly by
+    the declared keys (its key test's columns are among them, so no two rows share a group)."""
+    manifest = _manifest(published_mini)
+    nodes = manifest["nodes"]
+    aggregates = _changed_keys_nodes(manifest)
+    assert {nodes[key]["name"] for key in aggregates} == {"fct_attestation_breakdown", "fct_attestation_results",
+                                                          "rpt_grade_sheet_timeliness"}
+    for key, settings in aggregates.items():
+        node = nodes[key]
+        grouped = next(k for k, n in nodes.items() if n["resource_type"] == "model" and n["name"] == settings["of"])
+        assert nodes[grouped]["config"]["meta"].get("per_student") == "student_id", settings["of"]
+        assert nodes[grouped]["config"]["meta"].get("keeps_changed_rows") is True, settings["of"]
+        assert node["config"]["materialized"] == "incremental"
+        finer = {k for k, other in aggregates.items()
+                 if other["of"] == settings["of"] and set(settings["keys"]) <= set(other["keys"])}
+        across = sorted(nodes[p]["name"] for p in node["depends_on"]["nodes"]
+                        if p not in {grouped} | finer and p in nodes and _student_files_read(manifest, p)
+                        and not nodes[p]["config"].get("meta", {}).get("same_for_every_student"))
+        assert across == [], node["name"]
+        keyed = [n["test_metadata"]["kwargs"]["columns"] for n in nodes.values()
+                 if n["resource_type"] == "test" and n.get("attached_node") == key
+                 and n.get("test_metadata", {}).get("name") == "unique_combination"]
+        assert keyed and all(set(columns) <= set(settings["keys"]) for columns in keyed), node["name"]
+        group_by = node["raw_code"].split("group by", 1)[1].split(")", 1)[0]
+        columns = sorted(c.strip().split(".")[-1] for c in group_by.replace("\n", " ").split(","))
+        assert columns == sorted(settings["keys"]), node["name"]
+
+
 def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
         mini_dir: Path, tmp_path: Path, published_mini: Home) -> None:
     home = copy_home(published_mini, tmp_path / "home")
@@ -184,6 +226,15 @@ def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
     assert "  build: full: no warehouse is published yet" in full_lines
     _assert_same_warehouse(home, full)
     assert not any(r[0] == "S0003" for r in _rows(home.warehouse, "intermediate.int_attempts_ranked"))
+    # the breakdown counted again only the groups whose rows changed, and no kept rows are published
+    results = json.loads((home.root / "last_build" / "run_results.json").read_text(encoding="utf-8"))
+    for name in ("fct_attestation_breakdown", "fct_attestation_results", "rpt_grade_sheet_timeliness"):
+        counted = next(r for r in results["results"] if r["unique_id"] == f"model.registrar.{name}")
+        assert "meta.int_sittings_placed__before" in counted["compiled_code"], name
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    kept = con.execute("select table_name from duckdb_tables() where ends_with(table_name, '__before')").fetchall()
+    con.close()
+    assert kept == []
     # the nightly build's error-level tests of per-student relations read the changed students only; a test of
     # a relation across students does not, nor does any test of a full build
     narrowed = _narrowed_tests(home)

@@ -4,14 +4,18 @@
 -- fct_attestation_breakdown; this mart sums its rows over course, form and language of study and
 -- takes each rate as a ratio of the sums. The count columns by traditional grade and by letter
 -- are generated from the seeds at compile time (macro sum_by_code, as count_by_code there), so a
--- new scale version brings its own columns instead of silently counting zeros.
+-- new scale version brings its own columns instead of silently counting zeros. A nightly build sums
+-- again only the grade sheets a changed student's first attempts fall in (rules C8,
+-- macros/incremental_keys.sql): their breakdown rows are tonight's.
 {%- set codes = grade_scale_codes() %}
 {%- set grade_classes = codes['traditional_grades'] %}
 {%- set failing_letters = codes['failing_letters'] %}
 {%- set passing_letters = codes['passing_letters'] %}
 -- depends_on: {{ ref('grade_scale') }}
+-- its changed keys are those of the rows the breakdown counts: depends_on: {{ ref('int_sittings_placed') }}
 with breakdown as (
     select * from {{ ref('fct_attestation_breakdown') }}
+    where {{ changed_keys_only('fct_attestation_breakdown') }}
 )
 
 select

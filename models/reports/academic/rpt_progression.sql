@@ -4,18 +4,22 @@
 -- expulsion for academic failure (var expulsion_candidate_min_debts).
 with student_years as (
     select * from {{ ref('fct_student_years') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 student_terms as (
     select * from {{ ref('fct_student_terms') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 standing as (
     select * from {{ ref('fct_student_term_standing') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 students as (
-    select * from {{ ref('dim_students') }}
+    select * from {{ ref('int_students_described') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 fundings as (

@@ -6,6 +6,7 @@
 -- narrow the final attestation the same way (issue 23).
 with grades as (
     select * from {{ ref('fct_grades') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 terms as (
@@ -13,23 +14,28 @@ terms as (
 ),
 
 students as (
-    select * from {{ ref('dim_students') }}
+    select * from {{ ref('int_students_described') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 enrollments as (
     select * from {{ ref('fct_enrollments') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 student_years as (
     select * from {{ ref('fct_student_years') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 status_history as (
     select * from {{ ref('fct_student_status_history') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 honours as (
     select * from {{ ref('rpt_honours_candidates') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 traditional_grades as (

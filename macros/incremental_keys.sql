@@ -1,0 +1,99 @@
+{#
+  An aggregate over a per-student relation in a nightly build (rules C8): only its groups that a changed
+  student's rows fall in, before or after tonight, are computed again. The aggregate (config meta
+  `changed_keys: {of: <per-student relation>, keys: [<its group columns>]}`, dbt_project.yml) groups that
+  relation's rows by those columns, and a group's row follows from the group's rows alone (and seeds,
+  vars and reference files): so a group none of whose rows changed keeps last night's row.
+  The per-student relation keeps the changed students' rows as they were before it deletes them
+  (pre-hook keep_changed_students_rows(), config meta `keeps_changed_rows: true`), in
+  meta.<relation>__before; the rows that differ between those and tonight's rows of the same students
+  (EXCEPT ALL both ways) name the groups to compute again. The aggregate deletes those groups
+  (delete_changed_keys()) and appends them computed from every row of the relation in those groups
+  (changed_keys_only()). The kept rows are dropped when the run ends (drop_changed_students_rows()).
+  Outside a nightly build these render as a full build: every row deleted, every group computed.
+#}
+
+{% macro changed_rows_relation(name) -%}
+    meta.{{ name }}__before
+{%- endmacro %}
+
+{#- pre-hook of a per-student relation that an aggregate reads by changed keys, before delete_changed_students() -#}
+{% macro keep_changed_students_rows(column='student_id') -%}
+    {%- if nightly_build() -%}
+        create or replace table {{ changed_rows_relation(this.identifier) }} as
+        select * from {{ this }} where {{ in_changed_students(column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- the aggregate's changed_keys settings: the per-student relation it groups and its group columns -#}
+{% macro changed_keys_config() -%}
+    {%- set settings = config.get('meta', {}).get('changed_keys') -%}
+    {%- if not settings -%}
+        {{ exceptions.raise_compiler_error(this.identifier ~ ' has no meta changed_keys: {of: ..., keys: [...]}') }}
+    {%- endif -%}
+    {{ return(settings) }}
+{%- endmacro %}
+
+{#- whether this nightly build kept the changed students' rows of the relation the aggregate groups (asked
+    of the database: a pre-hook made the table, so dbt's cache of relations does not know it) -#}
+{% macro changed_rows_kept() -%}
+    {%- if not nightly_build() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set schema, identifier = changed_rows_relation(changed_keys_config()['of']).split('.') -%}
+    {%- set kept = run_query(
+        "select count(*) from information_schema.tables where table_catalog = '" ~ target.database
+        ~ "' and table_schema = '" ~ schema ~ "' and table_name = '" ~ identifier ~ "'") -%}
+    {{ return(kept.columns[0].values()[0] > 0) }}
+{%- endmacro %}
+
+{#- the groups whose rows changed tonight: rows of the changed students kept from before, or built
+    tonight, that are not among the other (EXCEPT ALL both ways) -#}
+{% macro changed_keys_query() -%}
+    {%- set settings = changed_keys_config() -%}
+    {%- set grouped = ref(settings['of']) -%}
+    {%- set keys = settings['keys'] | join(', ') -%}
+    select distinct {{ keys }} from (
+        (select * from {{ changed_rows_relation(settings['of']) }}
+            except all
+            select * from {{ grouped }} where {{ in_changed_students('student_id') }})
+        union all
+        (select * from {{ grouped }} where {{ in_changed_students('student_id') }}
+            except all
+            select * from {{ changed_rows_relation(settings['of']) }})
+    )
+{%- endmacro %}
+
+{#- condition on a row of the aggregate's input (alias): its group changed tonight; `true` outside a
+    nightly build. A group column may be null: a group is matched with IS NOT DISTINCT FROM -#}
+{% macro changed_keys_only(alias) -%}
+    {%- if changed_rows_kept() -%}
+        exists (
+            select 1 from ({{ changed_keys_query() }}) as changed_keys
+            where
+            {%- for key in changed_keys_config()['keys'] %}
+                {% if not loop.first %}and {% endif %}changed_keys.{{ key }} is not distinct from {{ alias }}.{{ key }}
+            {%- endfor %}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{#- pre-hook of the aggregate: delete the changed groups (every row outside a nightly build) -#}
+{% macro delete_changed_keys() -%}
+    {%- if changed_rows_kept() -%}
+        delete from {{ this }} where {{ changed_keys_only(this.identifier) }}
+    {%- elif is_incremental() -%}
+        delete from {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- on-run-end: the kept rows are the build's own; the published warehouse holds none -#}
+{% macro drop_changed_students_rows() -%}
+    {%- if execute and changed_students_listed() -%}
+        {%- for node in graph.nodes.values() if node.config.meta.get('keeps_changed_rows') -%}
+            {%- do run_query('drop table if exists ' ~ changed_rows_relation(node.alias)) -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
