@@ -1,7 +1,9 @@
 -- One row per recognition line (protocol × student × discipline): the letter its given score
--- carries, every check of rule 4.1.16 it fails, and whether it counts in the record.
+-- carries, every check of rule 4.1.16 it fails, and whether it counts in the record. Per student
+-- (rules C8): no source row (fct_recognition_lines adds it), every check reads the student's own rows.
 with recognitions as (
     select * from {{ ref('stg_ais__recognitions') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 disciplines as (
@@ -14,10 +16,12 @@ curriculum as (
 
 plans as (
     select * from {{ ref('int_student_plans') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 session_grades as (
-    -- only the students with a recognition line: the checks below look up no one else's results
+    -- only the students with a recognition line (of the changed students in a nightly build): the checks
+    -- below look up no one else's results
     select * from {{ ref('int_grades_scored') }}
     where student_id in (select recognitions.student_id from recognitions)
 ),
@@ -53,7 +57,6 @@ rated as (
         recognitions.final_score as given_score,
         recognitions.origin,
         recognitions.original_grade,
-        recognitions.source_row,
         coalesce(disciplines.assessment, 'graded') as assessment,
         coalesce(disciplines.is_final_attestation, false) as is_final_attestation,
         coalesce(disciplines.counts_in_gpa, true) and coalesce(disciplines.assessment, 'graded') = 'graded'
@@ -257,6 +260,5 @@ select
     and {{ academic_text_var('recognition_issue_scope') }} = 'protocol'
     and protocol_has_issues as is_voided_by_protocol,
     not has_line_issues
-    and not ({{ academic_text_var('recognition_issue_scope') }} = 'protocol' and protocol_has_issues) as is_counted,
-    source_row
+    and not ({{ academic_text_var('recognition_issue_scope') }} = 'protocol' and protocol_has_issues) as is_counted
 from protocol_scope

@@ -1,12 +1,16 @@
 -- The enrolled periods of fct_student_status_history with every breakdown of the headcount that
--- does not depend on the date (citizenship group beside the period's own), sorted by valid_from:
--- the headcount on any date, by any of them, is one scan of this table (rules B10).
+-- does not depend on the date (citizenship group beside the period's own): the headcount on any date,
+-- by any of them, is one scan of this table (rules B10). Per student (rules C8): the student's own
+-- periods and record only.
 with status_history as (
     select * from {{ ref('fct_student_status_history') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 students as (
-    select * from {{ ref('dim_students') }}
+    -- the student's own record (dim_students without the name places across students)
+    select * from {{ ref('int_students_described') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 levels as (
@@ -62,5 +66,7 @@ final as (
     where status_history.is_enrolled
 )
 
+-- stored by valid_from, so that a date skips the later periods' row groups: a full build sorts them all, a
+-- nightly build appends the changed students' periods after the rest; no read relies on the order
 select * from final
 order by valid_from

@@ -4,6 +4,7 @@
 -- the start plus var academic_leave_max_months. The report picks the stays open on its date.
 with history as (
     select * from {{ ref('fct_student_status_history') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 statuses as (
@@ -12,10 +13,13 @@ statuses as (
 
 orders as (
     select * from {{ ref('stg_ais__orders') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 students as (
-    select * from {{ ref('dim_students') }}
+    -- the student's own record (dim_students without the name places across students)
+    select * from {{ ref('int_students_described') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 flagged as (

@@ -4,10 +4,13 @@
 -- due for the archive personal_file_archive_after_months months after the effective date.
 with movements as (
     select * from {{ ref('fct_contingent_movements') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 students as (
-    select * from {{ ref('dim_students') }}
+    -- the student's own record (dim_students without the name places across students)
+    select * from {{ ref('int_students_described') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 statuses as (

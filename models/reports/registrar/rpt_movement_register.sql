@@ -9,7 +9,8 @@ with movements as (
 ),
 
 students as (
-    select * from {{ ref('dim_students') }}
+    -- the student's own record (dim_students without the name places across students)
+    select * from {{ ref('int_students_described') }}
 )
 
 select
