@@ -67,17 +67,15 @@
 {#- condition on a row of the aggregate's input (alias): its group changed tonight; `true` outside a
     nightly build. A group column may be null: a group is matched with IS NOT DISTINCT FROM -#}
 {% macro changed_keys_only(alias) -%}
-    {%- if changed_rows_kept() -%}
-        exists (
-            select 1 from ({{ changed_keys_query() }}) as changed_keys
-            where
-            {%- for key in changed_keys_config()['keys'] %}
-                {% if not loop.first %}and {% endif %}changed_keys.{{ key }} is not distinct from {{ alias }}.{{ key }}
-            {%- endfor %}
-        )
-    {%- else -%}
-        true
+    {%- if not changed_rows_kept() -%}
+        {{ return('true') }}
     {%- endif -%}
+    {%- set matched = [] -%}
+    {%- for key in changed_keys_config()['keys'] -%}
+        {%- do matched.append('changed_keys.' ~ key ~ ' is not distinct from ' ~ alias ~ '.' ~ key) -%}
+    {%- endfor -%}
+    {{ return('exists (select 1 from (' ~ changed_keys_query() ~ ') as changed_keys where '
+        ~ matched | join(' and ') ~ ')') }}
 {%- endmacro %}
 
 {#- pre-hook of the aggregate: delete the changed groups (every row outside a nightly build) -#}
