@@ -6,22 +6,43 @@
   vars and reference files): so a group none of whose rows changed keeps last night's row.
   The per-student relation keeps the changed students' rows as they were before it deletes them
   (pre-hook keep_changed_students_rows(), config meta `keeps_changed_rows: true`), in
-  meta.<relation>__before; the rows that differ between those and tonight's rows of the same students
-  (EXCEPT ALL both ways) name the groups to compute again. The aggregate deletes those groups
-  (delete_changed_keys()) and appends them computed from every row of the relation in those groups
-  (changed_keys_only()). The kept rows are dropped when the run ends (drop_changed_students_rows()).
+  meta.<relation>__before, and once it is built lists the rows that differ between those and tonight's
+  rows of the same students (EXCEPT ALL both ways; post-hook list_changed_rows()) in
+  meta.<relation>__changed, once for all its aggregates: their groups are the ones to compute again. The
+  aggregate deletes those groups (delete_changed_keys()) and appends them computed from every row of the
+  relation in those groups (changed_keys_only()). Both tables are dropped when the run ends
+  (drop_changed_students_rows()).
   Outside a nightly build these render as a full build: every row deleted, every group computed.
 #}
 
-{% macro changed_rows_relation(name) -%}
+{% macro kept_rows_relation(name) -%}
     meta.{{ name }}__before
+{%- endmacro %}
+
+{% macro changed_rows_relation(name) -%}
+    meta.{{ name }}__changed
 {%- endmacro %}
 
 {#- pre-hook of a per-student relation that an aggregate reads by changed keys, before delete_changed_students() -#}
 {% macro keep_changed_students_rows(column='student_id') -%}
     {%- if nightly_build() -%}
-        create or replace table {{ changed_rows_relation(this.identifier) }} as
+        create or replace table {{ kept_rows_relation(this.identifier) }} as
         select * from {{ this }} where {{ in_changed_students(column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- post-hook of the same relation: its rows that changed tonight, kept from before or built tonight and
+    not among the other (EXCEPT ALL both ways) -#}
+{% macro list_changed_rows(column='student_id') -%}
+    {%- if nightly_build() -%}
+        create or replace table {{ changed_rows_relation(this.identifier) }} as
+        (select * from {{ kept_rows_relation(this.identifier) }}
+            except all
+            select * from {{ this }} where {{ in_changed_students(column) }})
+        union all
+        (select * from {{ this }} where {{ in_changed_students(column) }}
+            except all
+            select * from {{ kept_rows_relation(this.identifier) }})
     {%- endif -%}
 {%- endmacro %}
 
@@ -34,8 +55,8 @@
     {{ return(settings) }}
 {%- endmacro %}
 
-{#- whether this nightly build kept the changed students' rows of the relation the aggregate groups (asked
-    of the database: a pre-hook made the table, so dbt's cache of relations does not know it) -#}
+{#- whether this nightly build listed the changed rows of the relation the aggregate groups (asked of the
+    database: a hook made the table, so dbt's cache of relations does not know it) -#}
 {% macro changed_rows_kept() -%}
     {%- if not nightly_build() -%}
         {{ return(false) }}
@@ -47,21 +68,10 @@
     {{ return(kept.columns[0].values()[0] > 0) }}
 {%- endmacro %}
 
-{#- the groups whose rows changed tonight: rows of the changed students kept from before, or built
-    tonight, that are not among the other (EXCEPT ALL both ways) -#}
+{#- the groups whose rows changed tonight -#}
 {% macro changed_keys_query() -%}
     {%- set settings = changed_keys_config() -%}
-    {%- set grouped = ref(settings['of']) -%}
-    {%- set keys = settings['keys'] | join(', ') -%}
-    select distinct {{ keys }} from (
-        (select * from {{ changed_rows_relation(settings['of']) }}
-            except all
-            select * from {{ grouped }} where {{ in_changed_students('student_id') }})
-        union all
-        (select * from {{ grouped }} where {{ in_changed_students('student_id') }}
-            except all
-            select * from {{ changed_rows_relation(settings['of']) }})
-    )
+    select distinct {{ settings['keys'] | join(', ') }} from {{ changed_rows_relation(settings['of']) }}
 {%- endmacro %}
 
 {#- condition on a row of the aggregate's input (alias): its group changed tonight; `true` outside a
@@ -87,10 +97,11 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- on-run-end: the kept rows are the build's own; the published warehouse holds none -#}
+{#- on-run-end: the kept and the changed rows are the build's own; the published warehouse holds none -#}
 {% macro drop_changed_students_rows() -%}
     {%- if execute and changed_students_listed() -%}
         {%- for node in graph.nodes.values() if node.config.meta.get('keeps_changed_rows') -%}
+            {%- do run_query('drop table if exists ' ~ kept_rows_relation(node.alias)) -%}
             {%- do run_query('drop table if exists ' ~ changed_rows_relation(node.alias)) -%}
         {%- endfor -%}
     {%- endif -%}
