@@ -10,7 +10,9 @@
   registrar/pipeline/incremental.py: orders); a student whose rows only moved in another file is not changed.
   Only a nightly build prepared by the refresh has meta.changed_students. A build from nothing creates
   every table; any other dbt run on an existing warehouse (a developer's, a test's) deletes every row of a
-  per-student model and builds them all again, as a table would be.
+  per-student model and builds them all again, as a table would be. If the model's columns changed (a seed
+  that names columns, such as the grade scale's counts) dbt refuses the stored table (on_schema_change:
+  fail): such a run needs --full-refresh, as the refresh builds from nothing whenever a seed changed.
 
   A per-student model may also read a relation that is the same for every student (config meta
   `same_for_every_student`), each kind with one way its change reaches every student:
