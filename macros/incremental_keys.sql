@@ -57,7 +57,7 @@
 
 {#- whether this nightly build listed the changed rows of the relation the aggregate groups (asked of the
     database: a hook made the table, so dbt's cache of relations does not know it) -#}
-{% macro changed_rows_kept() -%}
+{% macro changed_rows_listed() -%}
     {%- if not nightly_build() -%}
         {{ return(false) }}
     {%- endif -%}
@@ -77,7 +77,7 @@
 {#- condition on a row of the aggregate's input (alias): its group changed tonight; `true` outside a
     nightly build. A group column may be null: a group is matched with IS NOT DISTINCT FROM -#}
 {% macro changed_keys_only(alias) -%}
-    {%- if not changed_rows_kept() -%}
+    {%- if not changed_rows_listed() -%}
         {{ return('true') }}
     {%- endif -%}
     {%- set matched = [] -%}
@@ -90,7 +90,7 @@
 
 {#- pre-hook of the aggregate: delete the changed groups (every row outside a nightly build) -#}
 {% macro delete_changed_keys() -%}
-    {%- if changed_rows_kept() -%}
+    {%- if changed_rows_listed() -%}
         delete from {{ this }} where {{ changed_keys_only(this.identifier) }}
     {%- elif is_incremental() -%}
         delete from {{ this }}
