@@ -27,6 +27,9 @@ DBT_TEST_STATUS = {"pass": "pass", "warn": "warn", "fail": "fail", "error": "fai
 # The dbt statuses of a test whose failing rows the refresh stores (store_failing_rows); a test that
 # errored returned no rows, and one that passed has none.
 ROWS_STORED = ("warn", "fail")
+# A data test a nightly build did not select (incremental.Plan.selection): nothing it reads changed since the
+# served warehouse was published, which every test with severity error passed (warn-level tests always run)
+NOT_RUN_AGAIN = "not run again: nothing it reads changed since the published warehouse, which passed it"
 
 
 def dbt_test_outcomes(result: DbtResult, database: Path | None = None) -> list[CheckOutcome]:
@@ -51,6 +54,11 @@ def dbt_test_outcomes(result: DbtResult, database: Path | None = None) -> list[C
             failures_table=node.failures_table if node and status in ROWS_STORED else "",
             guidance=node.guidance if node else "", seed=node.seed if node else "",
         ))
+    if result.selective and result.ok:
+        for uid in result.not_run("test"):
+            node = result.tests[uid]
+            out.append(CheckOutcome(name=uid.split(".", 2)[-1], source="dbt_test", severity="error", status="pass",
+                                    message=NOT_RUN_AGAIN, tier=node.tier, guidance=node.guidance, seed=node.seed))
     if database is not None:
         _read_failing_rows(database, [c for c in out if c.status != "pass" and c.failures_table])
     return out

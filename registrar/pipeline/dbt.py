@@ -50,7 +50,16 @@ class DbtResult:
     ok: bool
     failures: list[dict[str, str]] = field(default_factory=list)
     results: list[dict[str, object]] = field(default_factory=list)
-    tests: dict[str, DataTestNode] = field(default_factory=dict)
+    tests: dict[str, DataTestNode] = field(default_factory=dict)  # every data test of the project
+    models: tuple[str, ...] = ()  # every model of the project (unique ids), run or not
+    selective: bool = False  # the command ran a selection of the project (a nightly build), not all of it
+
+    def not_run(self, kind: str) -> list[str]:
+        """The unique ids of the project's data tests (`kind` "test") or models ("model") that this command did
+        not run (a build with a selection: incremental.Plan.selection)."""
+        ran = {str(r.get("unique_id")) for r in self.results}
+        project = self.tests if kind == "test" else self.models
+        return sorted(uid for uid in project if uid not in ran)
 
 
 TIERS = ("configuration", "integrity", "values")
@@ -63,10 +72,13 @@ def _guidance(node: dict[str, Any]) -> str:
     return "\n".join(f"{label}: {str(text).strip()}" for label, text in lines if text)
 
 
-def _test_nodes(manifest_path: Path) -> dict[str, DataTestNode]:
+def _manifest_nodes(manifest_path: Path) -> dict[str, dict[str, Any]]:
     if not manifest_path.exists():
         return {}
-    nodes = json.loads(manifest_path.read_text(encoding="utf-8")).get("nodes", {})
+    return json.loads(manifest_path.read_text(encoding="utf-8")).get("nodes", {})
+
+
+def _test_nodes(nodes: dict[str, dict[str, Any]]) -> dict[str, DataTestNode]:
     out: dict[str, DataTestNode] = {}
     for uid, node in nodes.items():
         if node.get("resource_type") != "test":
@@ -192,4 +204,6 @@ def run_dbt(
     ]
     if code != 0 and not failures:
         failures.append({"node": "dbt", "status": "error", "message": f"dbt exited with code {code}"})
-    return DbtResult(ok=code == 0, failures=failures, results=results, tests=_test_nodes(target / "manifest.json"))
+    nodes = _manifest_nodes(target / "manifest.json")
+    return DbtResult(ok=code == 0, failures=failures, results=results, tests=_test_nodes(nodes),
+                     models=tuple(uid for uid, node in nodes.items() if node.get("resource_type") == "model"))

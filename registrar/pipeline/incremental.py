@@ -7,8 +7,9 @@ file other than the per-student ones changed (a new curriculum, calendar or disc
 every student). It then starts from a copy of the served warehouse, loads the extracts into it as a full
 refresh does, and lists in `meta.changed_students` every student whose rows in a per-student file differ
 from the served warehouse's: the models dbt_project.yml makes incremental per student
-(macros/incremental_students.sql) delete and rebuild those students' rows only; every other model is
-built in full as always. Otherwise, or with `registrar refresh --full`, the whole warehouse is built from the
+(macros/incremental_students.sql) delete and rebuild those students' rows only; every other model that
+reads a changed file is built in full as always, and a model that reads none keeps its table
+(`Plan.selection`). Otherwise, or with `registrar refresh --full`, the whole warehouse is built from the
 extracts. Either way the published warehouse is the same (tests/warehouse/test_incremental.py).
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from extract.contract import ENTITIES
+from extract.dbt_docs import SOURCE_NAME
 from extract.reuse import PreviousLoad
 from extract.validate import SOURCE_ROW_COLUMN
 from registrar.pipeline import changes, history
@@ -39,6 +41,10 @@ CHANGED_STUDENTS = "meta.changed_students"  # macros/incremental_students.sql re
 # no nightly build (macros/incremental_students.sql)
 REBUILT_STUDENTS = "meta.rebuilt_students"
 STALE_SCHEMAS = ("test_failures",)  # rows of the served build's failing tests: this build stores its own
+# What a nightly build builds besides what reads a changed file (dbt selection, rules C8): the warn-level
+# tests, whose failing rows the quality report lists, and the lists over all students whose change
+# rebuilds every student (macros/incremental_students.sql), so that their comparison is tonight's
+ALWAYS_BUILT = ("config.severity:warn", "config.meta.same_for_every_student:rebuilt_when_moved")
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Plan:
     base: Path | None
     reason: str
     previous: PreviousLoad | None = None
+    changed_files: tuple[str, ...] = ()  # of an incremental build: the extract files that differ (entity names)
 
     @property
     def incremental(self) -> bool:
@@ -58,12 +65,25 @@ class Plan:
         return ("incremental: on a copy of the warehouse served now, rebuilding the changed students"
                 if self.incremental else f"full: {self.reason}")
 
-    def rebuilt(self, changed_students: int | None) -> str:
+    def selection(self) -> tuple[str, ...]:
+        """The dbt selection of this build: of a nightly build, the models and tests that read a changed file
+        (and ALWAYS_BUILT); none (everything) of a build from nothing. A model nothing upstream of which
+        changed keeps the served warehouse's table, which the same files, seeds, vars and SQL (the project's
+        fingerprint) would build again the same; a test of it with severity error passed on it when that
+        warehouse was published (checks.dbt_test_outcomes says so of each)."""
+        if not self.incremental:
+            return ()
+        return ("--select", *(f"source:{SOURCE_NAME}.{name}+" for name in self.changed_files), *ALWAYS_BUILT)
+
+    def rebuilt(self, changed_students: int | None, models_kept: int = 0) -> str:
         """What the build rebuilt, as the refresh prints it (rules C8)."""
         if not self.incremental:
             return f"every term of every model (a full build: {self.reason})"
+        kept = (f"; {models_kept:,} models that read none of the changed files ({', '.join(self.changed_files)}) "
+                "kept as published" if models_kept else "")
         return (f"the per-student models for the {changed_students or 0:,} students whose records changed, "
-                "the aggregates counted by changed keys for the groups their rows fall in; every other model in full")
+                f"the aggregates counted by changed keys for the groups their rows fall in; every other model "
+                f"that reads a changed file in full{kept}")
 
 
 def plan(served: Path, record: history.RunRecord | None, files: list[dict[str, object]], full: bool,
@@ -89,7 +109,8 @@ def plan(served: Path, record: history.RunRecord | None, files: list[dict[str, o
     if not _has_table(served, STUDENT_FINGERPRINTS):
         return Plan(None, "the served warehouse was built before student fingerprints were kept",
                     PreviousLoad(served, loaded))
-    return Plan(served, "", PreviousLoad(served, loaded, in_place=True))
+    changed = {Path(name).stem for name in before.keys() | now.keys() if before.get(name) != now.get(name)}
+    return Plan(served, "", PreviousLoad(served, loaded, in_place=True), tuple(sorted(changed)))
 
 
 def _has_table(database: Path, table: str) -> bool:

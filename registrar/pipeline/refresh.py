@@ -161,12 +161,14 @@ def build_memory_limit(extract_bytes: int) -> str:
 
 
 def build_step(database: Path, run_dir: Path, progress: Progress, parse_cache: Path | None = None,
-               extract_bytes: int = 0) -> DbtResult:
-    """dbt build (seeds, models, data tests; not the unit tests) on `database`; raise RefreshFailed on any failure,
-    with the outcome of every test that ran and the rows of those that failed."""
+               extract_bytes: int = 0, selection: tuple[str, ...] = ()) -> DbtResult:
+    """dbt build (seeds, models, data tests; not the unit tests) on `database`, or only `selection` of them (a
+    nightly build: incremental.Plan.selection); raise RefreshFailed on any failure, with the outcome of every
+    test that ran and the rows of those that failed."""
     import_in_background()  # the checks after the build need it
-    result = run_dbt(["build", *BUILD_SELECTION], database, run_dir, progress, parse_cache=parse_cache,
+    result = run_dbt(["build", *selection, *BUILD_SELECTION], database, run_dir, progress, parse_cache=parse_cache,
                      memory_limit=build_memory_limit(extract_bytes))
+    result.selective = bool(selection)
     store_failing_rows(database, result)
     if not result.ok:
         lines = [f"  {f['node']}: {f['status']} — {f['message']}" for f in result.failures]
@@ -481,7 +483,7 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
                 raise RefreshFailed("validate and load", format_report(result.defects, result.warnings))
             built = steps.run("dbt build (models and tests)",
                               lambda: build_step(database, run_dir, progress, home.dbt_parse_cache,
-                                                 sum(f.bytes for f in result.files)))
+                                                 sum(f.bytes for f in result.files), build_plan.selection()))
             assert isinstance(built, DbtResult)
             quality = steps.run("quality checks", lambda: run_checks(database, built, progress))
             assert isinstance(quality, QualityReport)
@@ -495,7 +497,8 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
                 files = [{"file": f.path.name, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows}
                          for f in result.files]
                 entry["changes"] = _changes_since_published(home, served, database, result, files, progress,
-                                                            build_plan.rebuilt(changed_students[0]))
+                                                            build_plan.rebuilt(changed_students[0],
+                                                                               len(built.not_run("model"))))
                 record = history.RunRecord(
                     run_id=run_id, published_at=dt.datetime.now().isoformat(timespec="seconds"),
                     extract_dir=str(extract_dir.resolve()), extract_sha256=history.folder_checksum(files),

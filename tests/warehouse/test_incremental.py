@@ -15,6 +15,7 @@ import pytest
 
 from registrar.common.paths import PROJECT_DIR, WAREHOUSE_NAME, Home
 from registrar.pipeline import history, incremental
+from registrar.pipeline.checks import NOT_RUN_AGAIN
 from registrar.pipeline.dbt import dbt_executable
 from registrar.pipeline.refresh import RefreshFailed, refresh
 from tests.support.extracts import edit_rows, file_digest, mini_night_two
@@ -25,6 +26,11 @@ pytestmark = pytest.mark.xdist_group("mini_refresh")
 
 def _manifest(home: Home) -> dict:
     return json.loads((home.root / "last_build" / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _manifest_tests(home: Home) -> list[str]:
+    """The data tests of the project, as the manifest of the home's last build lists them."""
+    return [key for key, n in _manifest(home)["nodes"].items() if n["resource_type"] == "test"]
 
 
 def _incremental_nodes(manifest: dict) -> dict[str, str]:
@@ -275,6 +281,20 @@ def test_a_nightly_build_whose_orders_move_the_quarters_rebuilds_every_student(
     refresh(mini_dir, home, lines.append)
     assert "  build: incremental: on a copy of the warehouse served now, rebuilding the changed students" in lines
     assert "  students whose records changed: 1 (their rows in a per-student file changed)" in lines
+    # only orders changed: dbt built what reads them (incremental.Plan.selection); the grades' and the
+    # disciplines' models, the seeds and their tests kept the published warehouse's, and the quality report
+    # lists each such test as passed, not run again
+    ran = {r["unique_id"] for r in
+           json.loads((home.root / "last_build" / "run_results.json").read_text(encoding="utf-8"))["results"]}
+    assert {"model.registrar.int_orders_replayed", "model.registrar.rpt_state_grant_credits"} <= ran
+    assert not {"model.registrar.stg_ais__grades", "model.registrar.dim_disciplines",
+                "seed.registrar.grade_scale"} & ran
+    assert any("models that read none of the changed files (orders) kept as published" in line for line in lines)
+    checks = {c["name"]: c for c in json.loads(home.quality_report.read_text(encoding="utf-8"))["checks"]}
+    unique_grade = "unique_combination_stg_ais__grades_student_id__discipline_code__academic_year__term__attempt"
+    kept = next(c for name, c in checks.items() if name.startswith(unique_grade))
+    assert (kept["status"], kept["message"]) == ("pass", NOT_RUN_AGAIN)
+    assert {key.split(".", 2)[-1] for key in _manifest_tests(home)} <= checks.keys()  # every test, run or not
     after = [r[0] for r in _rows(home.warehouse, quarters)]
     assert after[0] < before[0] and after[-1] > before[-1]
     assert _rows(home.warehouse, "meta.int_state_grant_quarters_listed_moved")[0][0] != \
@@ -293,6 +313,36 @@ def test_a_nightly_build_whose_orders_move_the_quarters_rebuilds_every_student(
     for relation in ("main.rpt_state_grant_periods", "main.rpt_state_grant_credit_periods",
                      "main.rpt_state_grant_credits", quarters):
         assert _rows(home.warehouse, relation) == _rows(full.warehouse, relation), relation
+    _assert_same_warehouse(home, full)
+
+
+def test_a_nightly_build_whose_only_changed_file_is_the_grades_builds_what_reads_them(
+        mini_dir: Path, tmp_path: Path, published_mini: Home) -> None:
+    """A corrected exam of S0001 and nothing else (rules C8, incremental.Plan.selection): dbt builds only what
+    reads the grades, and the lists over all students whose change rebuilds every student are built too, so
+    their comparison is tonight's: the quarters did not move, and the state-grant lists test S0001 alone
+    (after a build from nothing the kept comparison says moved). The warehouse equals a full build."""
+    home = copy_home(published_mini, tmp_path / "home")
+
+    def corrected_exam(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        for r in rows:
+            if (r["student_id"], r["discipline_code"], r["attempt"]) == ("S0001", "HIS1101", "1"):
+                r["exam"] = "82"
+        return rows
+
+    edit_rows(mini_dir / "grades.csv", corrected_exam)
+    lines: list[str] = []
+    refresh(mini_dir, home, lines.append)
+    assert "  students whose records changed: 1 (their rows in a per-student file changed)" in lines
+    ran = {r["unique_id"] for r in
+           json.loads((home.root / "last_build" / "run_results.json").read_text(encoding="utf-8"))["results"]}
+    assert {"model.registrar.int_attempts_ranked", "model.registrar.int_state_grant_quarters_listed",
+            "test.registrar.assert_contingent_movement_reasons_cover_orders"} <= ran  # warn-level: always runs
+    assert not {"model.registrar.int_orders_replayed", "model.registrar.stg_ais__orders"} & ran
+    assert "unique_combination_rpt_state_grant_credit_periods_quarter__student_id__valid_from" in _narrowed_tests(home)
+
+    full = Home(tmp_path / "full")
+    refresh(mini_dir, full, lambda _line: None)
     _assert_same_warehouse(home, full)
 
 
