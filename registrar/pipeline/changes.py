@@ -13,6 +13,7 @@ it) is what a registrar most needs to see.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -47,18 +48,25 @@ def _database(con: duckdb.DuckDBPyConnection) -> str:
     return str(con.execute("select current_database()").fetchone()[0])
 
 
-def write_fingerprints(con: duckdb.DuckDBPyConnection) -> None:
+def write_fingerprints(con: duckdb.DuckDBPyConnection, unchanged: Collection[str] = ()) -> None:
     """meta.term_fingerprints of the warehouse `con` is open on: one row per source and term with its
-    rows and fingerprint, and the DuckDB version whose hash made it (another version's do not compare)."""
+    rows and fingerprint, and the DuckDB version whose hash made it (another version's do not compare).
+    A source `unchanged` since the warehouse this one is a copy of (a nightly build: the same raw table,
+    calendar and DuckDB) keeps the rows that warehouse stored."""
     database = _database(con)
     parts = " union all ".join(
+        f"select source, academic_year, term, row_count, fingerprint from {FINGERPRINTS} where source = '{source}'"
+        if source in unchanged else
         f"select '{source}' as source, academic_year, term, count(*) as row_count, "
         f"sum(row_hash)::hugeint as fingerprint from ({_term_rows(database, source)}) as t group by all"
         for source in SOURCES
     )
     con.execute("create schema if not exists meta")
+    # through a temp table: the new rows may read the stored ones
+    con.execute(f"create or replace temp table term_fingerprints_now as select * from ({parts}) as fingerprints")
     con.execute(f"create or replace table {FINGERPRINTS} as "
-                f"select *, version() as hashed_by from ({parts}) as fingerprints")
+                "select *, version() as hashed_by from temp.term_fingerprints_now")
+    con.execute("drop table temp.term_fingerprints_now")
 
 
 @dataclass

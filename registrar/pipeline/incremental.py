@@ -16,6 +16,7 @@ extracts. Either way the published warehouse is the same (tests/warehouse/test_i
 from __future__ import annotations
 
 import shutil
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,12 @@ class Plan:
     def describe(self) -> str:
         return ("incremental: on a copy of the warehouse served now, rebuilding the changed students"
                 if self.incremental else f"full: {self.reason}")
+
+    @property
+    def unchanged_files(self) -> tuple[str, ...]:
+        """Of a nightly build: the per-student files the same as the served warehouse's, whose raw tables the
+        copy holds as that warehouse stored them (none of a build from nothing)."""
+        return tuple(name for name in STUDENT_ENTITIES if name not in self.changed_files) if self.incremental else ()
 
     def selection(self) -> tuple[str, ...]:
         """The dbt selection of this build: of a nightly build, the models and tests that read a changed file
@@ -140,13 +147,15 @@ def start_from(base: Path, database: Path) -> None:
         con.close()
 
 
-def _fingerprints_sql() -> str:
+def _fingerprints_sql(unchanged: Collection[str] = ()) -> str:
     """Per student and file: the rows and the sum of their hashes. Where a row stands in its file counts
     only in the files of SOURCE_ROW_FINGERPRINTED, whose source row per-student models carry; elsewhere
     it is left out: a row inserted above moves every later row, and no per-student model carries that
     file's source row (tests/warehouse/test_incremental.py checks both), so a student whose rows only
-    moved there is unchanged."""
+    moved there is unchanged. A file `unchanged` since the served warehouse keeps the fingerprints stored
+    of the same raw table, which the copy holds (hashing them again would give the same)."""
     return " union all ".join(
+        f"select * from {STUDENT_FINGERPRINTS} where source = '{name}'" if name in unchanged else
         f"select '{name}' as source, {STUDENT_COLUMN} as student_id, count(*) as row_count, "
         f"sum(hash(*columns(*{'' if name in SOURCE_ROW_FINGERPRINTED else f' exclude ({SOURCE_ROW_COLUMN})'})))"
         f"::hugeint as fingerprint from raw.{name} group by all"
@@ -166,15 +175,17 @@ def _terms_changed(con: duckdb.DuckDBPyConnection) -> bool:
                             ).fetchone()[0])
 
 
-def mark_changed_students(database: Path, incremental: bool) -> tuple[int, str] | None:
+def mark_changed_students(database: Path, incremental: bool, unchanged: Collection[str] = ()) -> tuple[int, str] | None:
     """Write this build's student fingerprints and, when it builds incrementally, list in
     meta.changed_students the students whose fingerprint differs from the served warehouse's (still
     in the copy), or who are in one of the two only; every student when the terms named changed.
+    The files `unchanged` (Plan.unchanged_files) keep their stored fingerprints.
     Returns how many and why (None for a full build)."""
     con = duckdb.connect(str(database))
     try:
         con.execute("create schema if not exists meta")
-        con.execute(f"create or replace temp table fingerprints_now as {_fingerprints_sql()}")
+        kept = unchanged if incremental else ()
+        con.execute(f"create or replace temp table fingerprints_now as {_fingerprints_sql(kept)}")
         changed = None
         if incremental:
             every = _terms_changed(con)

@@ -204,9 +204,10 @@ def contract_outcomes(result: LoadResult) -> list[CheckOutcome]:
 
 
 def write_refresh_meta(database: Path, run_id: str, extract_dir: Path, result: LoadResult,
-                       quality: QualityReport, started_by: str = "") -> guard.Figures:
+                       quality: QualityReport, started_by: str = "", unchanged: tuple[str, ...] = ()) -> guard.Figures:
     """Record inside the warehouse when and from what it was built, by whom, and its quality report;
-    return its figures for the publish guard."""
+    return its figures for the publish guard. The per-student files `unchanged` since the warehouse a nightly
+    build copied (incremental.Plan.unchanged_files) keep the term fingerprints it stored."""
     con = duckdb.connect(str(database))
     try:
         figures = guard.figures_of(con, result.extract_date, result.row_counts)
@@ -220,7 +221,7 @@ def write_refresh_meta(database: Path, run_id: str, extract_dir: Path, result: L
              figures.extract_date, figures.headcount, started_by],
         )
         quality.write_table(con)
-        changes.write_fingerprints(con)
+        changes.write_fingerprints(con, unchanged)
         incremental.keep_rebuilt_students(con)
     finally:
         con.close()
@@ -474,7 +475,8 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
                 loaded = load_step(extract_dir, database, run_dir, progress, build_plan,
                                    {str(f["file"]): str(f["sha256"]) for f in today})
                 if loaded.ok:  # C8: which students the per-student models rebuild
-                    marked = incremental.mark_changed_students(database, build_plan.incremental)
+                    marked = incremental.mark_changed_students(database, build_plan.incremental,
+                                                               build_plan.unchanged_files)
                     if marked is not None:
                         changed_students[0] = marked[0]
                         progress(f"  students whose records changed: {marked[0]:,} ({marked[1]})")
@@ -498,7 +500,8 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
             accepted: list[guard.Drop] = []
 
             def _publish() -> None:
-                figures = write_refresh_meta(database, run_id, extract_dir, result, quality, started_by)
+                figures = write_refresh_meta(database, run_id, extract_dir, result, quality, started_by,
+                                             build_plan.unchanged_files)
                 files = [{"file": f.path.name, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows}
                          for f in result.files]
                 entry["changes"] = _changes_since_published(home, served, database, result, files, progress,

@@ -22,6 +22,10 @@ def _warehouse(path: Path) -> Path:
                 "('S3', '2024-2025', '1', 60, 4)")
     con.execute("insert into raw.students values ('S1', 2), ('S2', 3), ('S3', 4)")
     con.execute("insert into raw.orders values ('S1', 2), ('S2', 3), ('S3', 4)")
+    # orders fall into the term of the calendar that holds their date (changes.write_fingerprints)
+    con.execute("alter table raw.orders add column effective_date date default date '2024-10-01'")
+    con.execute("create table raw.calendar as select '2024-2025' as academic_year, '1' as term, "
+                "date '2024-09-01' as starts_on")
     con.execute("insert into raw.enrollments select student_id, academic_year, term, null, _source_row from raw.grades")
     con.close()
     assert incremental.mark_changed_students(path, incremental=False) is None  # a full build: fingerprints only
@@ -73,3 +77,27 @@ def test_every_student_when_a_term_appears(tmp_path: Path) -> None:
     con.execute("insert into raw.grades values ('S2', '2024-2025', 'summer', 90, 5)")
     con.close()
     assert _changed(path) == (["S1", "S2", "S3"], "every student: a term appeared in the records or left them")
+
+
+def test_a_file_unchanged_since_the_served_warehouse_keeps_its_stored_fingerprints(tmp_path: Path) -> None:
+    """incremental.Plan.unchanged_files: a nightly build's raw table of a file whose checksum is the served
+    warehouse's is that warehouse's table, so the student and term fingerprints stored of it stand and are
+    not hashed again. Shown by a change to such a table that the build is told is unchanged: unseen there, seen
+    once the file counts as changed."""
+    path = _warehouse(tmp_path / "w.duckdb")
+    con = duckdb.connect(str(path))
+    changes.write_fingerprints(con)
+    stored = con.execute(f"select * from {changes.FINGERPRINTS} order by all").fetchall()
+    con.execute("update raw.enrollments set exam = 1 where student_id = 'S2'")
+    con.execute("update raw.grades set exam = 99 where student_id = 'S1'")
+    changes.write_fingerprints(con, unchanged=("enrollments", "recognitions", "orders"))
+    now = con.execute(f"select * from {changes.FINGERPRINTS} order by all").fetchall()
+    con.close()
+    assert [r for r in now if r[0] != "grades"] == [r for r in stored if r[0] != "grades"]
+    assert [r for r in now if r[0] == "grades"] != [r for r in stored if r[0] == "grades"]
+    assert incremental.mark_changed_students(path, incremental=True, unchanged=("enrollments",)) == \
+        (1, "their rows in a per-student file changed")  # S1's grade; S2's enrollment not seen
+    con = duckdb.connect(str(path))
+    con.execute("update raw.grades set exam = 80 where student_id = 'S1'")  # as stored again
+    con.close()
+    assert _changed(path) == (["S1", "S2"], "their rows in a per-student file changed")
