@@ -151,11 +151,12 @@ def set_current(home: Home, run_id: str) -> None:
     _write(home.published / CURRENT, run_id + "\n")
 
 
-def keep(home: Home, database: Path, quality_json: str, record: RunRecord) -> RunRecord:
-    """Keep the warehouse about to be published (before it is renamed into place) with its record."""
+def keep(home: Home, database: Path, quality_json: str, record: RunRecord, sha256: str | None = None) -> RunRecord:
+    """Keep the warehouse about to be published (before it is renamed into place) with its record; `sha256`
+    is the file's when the caller has taken it already."""
     target = home.published / record.run_id
     target.mkdir(parents=True, exist_ok=True)
-    record.sha256 = file_sha256(database)
+    record.sha256 = sha256 or file_sha256(database)
     record.bytes = database.stat().st_size
     _link_or_copy(database, target / WAREHOUSE_NAME)
     _write(target / QUALITY, quality_json)

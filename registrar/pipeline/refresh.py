@@ -231,10 +231,13 @@ def write_refresh_meta(database: Path, run_id: str, extract_dir: Path, result: L
 def publish(database: Path, home: Home, quality: QualityReport, record: history.RunRecord | None = None) -> None:
     """Replace the served warehouse in one rename; readers that reopen see the new one. With a
     `record`, the warehouse is kept for rollback first (history.py) and older kept ones pruned."""
-    with database.open("rb") as fh:
-        os.fsync(fh.fileno())
-    if record is not None:
-        history.keep(home, database, quality.to_json(), record)
+    # the kept file's checksum is taken while the file is flushed to disk: each waits on its own (I/O, hashlib)
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        digest = hashing.submit(history.file_sha256, database) if record is not None else None
+        with database.open("rb") as fh:
+            os.fsync(fh.fileno())
+        if record is not None and digest is not None:
+            history.keep(home, database, quality.to_json(), record, digest.result())
     os.replace(database, home.warehouse)
     report_tmp = home.root / ".quality_report.json.tmp"
     report_tmp.write_text(quality.to_json(), encoding="utf-8")
