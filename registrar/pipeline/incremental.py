@@ -86,8 +86,13 @@ class Plan:
         """What the build rebuilt, as the refresh prints it (rules C8)."""
         if not self.incremental:
             return f"every term of every model (a full build: {self.reason})"
-        kept = (f"; {models_kept:,} models that read none of the changed files ({', '.join(self.changed_files)}) "
-                "kept as published" if models_kept else "")
+        if not models_kept:
+            kept = ""
+        elif self.changed_files:
+            kept = f"; {models_kept:,} models that read none of the changed files ({', '.join(self.changed_files)}) "
+            kept += "kept as published"
+        else:
+            kept = f"; no extract file changed: {models_kept:,} models kept as published"
         return (f"the per-student models for the {changed_students or 0:,} students whose records changed, "
                 f"the aggregates counted by changed keys for the groups their rows fall in; every other model "
                 f"that reads a changed file in full{kept}")
