@@ -35,10 +35,11 @@ def lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-# The schema of the landed tables: scratch, dropped at the end of the load. A table of the database file,
-# not a temp (in-memory) one: DuckDB writes it compressed, and every check and the typing then read each
-# distinct value once rather than every row (at 200,000 students a temp table landed grades 6 s faster but
-# was typed and referenced 5 s slower, and checked far slower)
+# The schema of the landed tables: scratch, dropped at the end of the load. Tables of the database file,
+# not temp (in-memory) ones: DuckDB writes them compressed (dictionaries), and the typing and the checks
+# then parse a repeated value once. Measured on a nightly load at 200,000 students (3 changed files):
+# temp tables landed in 4.1 s instead of 10.9 s, but were typed in 8.4 s instead of 4.4 s and referenced
+# and checked slower: the load took 25.1 s against 22.7 s
 LANDING_SCHEMA = "landing"
 
 
