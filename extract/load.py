@@ -22,7 +22,18 @@ from extract.contract import ENTITIES, EXTRACT_DATE_COLUMNS, Entity, entity
 from extract.defects import Defect
 from extract.read import ReadResult, find_extract, normalise, read_header
 from extract.reuse import PreviousLoad, Reuse
-from extract.validate import RAW_TYPES, SOURCE_ROW_COLUMN, SOURCE_ROW_TYPE, RuleContext, Validator, lit, parse_expr, q
+from extract.validate import (
+    LANDING_SCHEMA,
+    RAW_TYPES,
+    SOURCE_ROW_COLUMN,
+    SOURCE_ROW_TYPE,
+    RuleContext,
+    Validator,
+    landed_table,
+    lit,
+    parse_expr,
+    q,
+)
 
 Progress = Callable[[str], None]
 
@@ -100,12 +111,12 @@ def extract_date(validator: Validator, landed: dict[str, ReadResult],
 
 
 def _land(con: duckdb.DuckDBPyConnection, ent: Entity, csv_path: Path, read: ReadResult) -> None:
-    """Create landing.<entity> with every column as text, exactly as normalised (a CSV keeps
-    its own delimiter, an XLSX sheet was written with commas)."""
+    """Create the entity's landed table (`landed_table`) with every column as text, exactly as normalised
+    (a CSV keeps its own delimiter, an XLSX sheet was written with commas)."""
     names = ["_row", *read.columns]
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names) + "}"
     con.execute(
-        f"create or replace table landing.{q(ent.name)} as select * from read_csv({lit(str(csv_path))}, "
+        f"create or replace table {landed_table(ent.name)} as select * from read_csv({lit(str(csv_path))}, "
         f"header = true, delim = {lit(read.delimiter or ',')}, quote = '\"', escape = '\"', columns = {columns}, "
         "auto_detect = false, null_padding = false)"
     )
@@ -161,7 +172,7 @@ def load_extracts(
 
 def _load(found: dict[str, Path], con: duckdb.DuckDBPyConnection, work_dir: Path, progress: Progress,
           reuse: Reuse, result: LoadResult, checksums: Mapping[str, str]) -> LoadResult:
-    con.execute("create schema if not exists landing")
+    con.execute(f"create schema if not exists {LANDING_SCHEMA}")
     landed: dict[str, ReadResult] = {}  # the files landed or reused: what reading each gave
     validator = Validator(con)
 
@@ -236,9 +247,9 @@ def _load(found: dict[str, Path], con: duckdb.DuckDBPyConnection, work_dir: Path
             con.execute(
                 f"create or replace table raw.{q(ent.name)} as "
                 f"select {exprs}, try_cast(_row as {SOURCE_ROW_TYPE}) as {q(SOURCE_ROW_COLUMN)} "
-                f"from landing.{q(ent.name)}"
+                f"from {landed_table(ent.name)}"
             )
     else:
         reuse.drop()
-    con.execute("drop schema if exists landing cascade")
+    con.execute(f"drop schema if exists {LANDING_SCHEMA} cascade")
     return result
