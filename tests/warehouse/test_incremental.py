@@ -385,8 +385,8 @@ def test_a_nightly_build_still_stops_on_a_defect_in_a_changed_students_rows(
     mini_night_two(mini_dir)  # S0001, S0002 and S0004 change; S0003 does not
     mark = incremental.mark_changed_students
 
-    def marked_then_planted(database: Path, nightly: bool) -> tuple[int, str] | None:
-        marked = mark(database, nightly)
+    def marked_then_planted(database: Path, nightly: bool, unchanged: tuple[str, ...]) -> tuple[int, str] | None:
+        marked = mark(database, nightly, unchanged)
         con = duckdb.connect(str(database))
         try:
             for student in ("S0001", "S0003"):
