@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.contract import ENTITIES
-from extract.load import locate_extracts
+from extract.load import locate_extracts, sha256_of
 from policy import settings
 from registrar.common.paths import Home
 from registrar.pipeline import history
@@ -98,7 +98,7 @@ def exports(drop_dir: Path, now: float | None = None, quiet: float | None = None
 def checksum(folder: Path) -> str:
     """The extract checksum a refresh of `folder` records (history.folder_checksum)."""
     found, _defects = locate_extracts(folder)
-    return history.folder_checksum([{"file": p.name, "sha256": history.file_sha256(p)} for p in found.values()])
+    return history.folder_checksum([{"file": p.name, "sha256": sha256_of(p)} for p in found.values()])
 
 
 @dataclass(frozen=True)

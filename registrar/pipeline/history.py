@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from extract.load import sha256_of
 from policy import PROJECT_DIR, settings
 from registrar.common.paths import WAREHOUSE_NAME, Home, private_files
 from registrar.pipeline.lock import refresh_lock
@@ -87,14 +88,6 @@ def keep_count() -> int:
     return max(int(settings().get("published_keep", 7)), 1)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def folder_checksum(files: list[dict[str, object]]) -> str:
     """One checksum of an extract folder: its file names and each file's sha256, in name order."""
     lines = sorted(f"{f['file']} {f['sha256']}" for f in files)
@@ -156,7 +149,7 @@ def keep(home: Home, database: Path, quality_json: str, record: RunRecord, sha25
     is the file's when the caller has taken it already."""
     target = home.published / record.run_id
     target.mkdir(parents=True, exist_ok=True)
-    record.sha256 = sha256 or file_sha256(database)
+    record.sha256 = sha256 or sha256_of(database)
     record.bytes = database.stat().st_size
     _link_or_copy(database, target / WAREHOUSE_NAME)
     _write(target / QUALITY, quality_json)
@@ -234,7 +227,7 @@ def rollback(home: Home, run_id: str | None = None, progress: Callable[[str], No
         before = current_run_id(home)
         source = home.published / target.run_id / WAREHOUSE_NAME
         progress(f"Checking the kept warehouse of run {target.run_id} …")
-        if target.sha256 and file_sha256(source) != target.sha256:
+        if target.sha256 and sha256_of(source) != target.sha256:
             raise RollbackRefused(f"the kept warehouse of run {target.run_id} changed since it was published "
                                   "(its sha256 differs); not served")
         staged = home.root / f".rollback.{WAREHOUSE_NAME}"

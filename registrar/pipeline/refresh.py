@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 from extract.defects import Defect, format_report
-from extract.load import LoadResult, load_extracts
+from extract.load import LoadResult, load_extracts, locate_extracts, sha256_of
 from registrar.common.paths import WAREHOUSE_NAME, Home, private_files
 from registrar.pipeline import changes, guard, history, incremental
 from registrar.pipeline.checks import dbt_test_outcomes, run_checks, store_failing_rows
@@ -233,7 +233,7 @@ def publish(database: Path, home: Home, quality: QualityReport, record: history.
     `record`, the warehouse is kept for rollback first (history.py) and older kept ones pruned."""
     # the kept file's checksum is taken while the file is flushed to disk: each waits on its own (I/O, hashlib)
     with ThreadPoolExecutor(max_workers=1) as hashing:
-        digest = hashing.submit(history.file_sha256, database) if record is not None else None
+        digest = hashing.submit(sha256_of, database) if record is not None else None
         with database.open("rb") as fh:
             os.fsync(fh.fileno())
         if record is not None and digest is not None:
@@ -373,8 +373,6 @@ HELD_META = "held.json"
 
 def _extract_files(extract_dir: Path) -> list[dict[str, object]]:
     """The extract files of a folder with their checksums, as a load would record them."""
-    from extract.load import locate_extracts, sha256_of
-
     found, _missing = locate_extracts(extract_dir)
     paths = sorted(found.values())
     # two at a time: hashlib lets go of the GIL while it hashes, and the largest files are two (grades, enrollments)

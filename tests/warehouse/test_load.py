@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from bench import load
+from extract.load import sha256_of
 from registrar.common.paths import WAREHOUSE_NAME, Home
 from registrar.pipeline import history
 
@@ -37,7 +38,7 @@ def home_with_an_older_run(published_mini: Home, tmp_path: Path) -> tuple[Home, 
     con.execute("update meta.refresh set refreshed_at = refreshed_at - interval 1 day")
     con.close()
     record = json.loads((folder / history.RECORD).read_text(encoding="utf-8"))
-    record.update(run_id=older, sha256=history.file_sha256(folder / WAREHOUSE_NAME))
+    record.update(run_id=older, sha256=sha256_of(folder / WAREHOUSE_NAME))
     (folder / history.RECORD).write_text(json.dumps(record), encoding="utf-8")
     return home, older
 
