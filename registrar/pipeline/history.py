@@ -144,12 +144,12 @@ def set_current(home: Home, run_id: str) -> None:
     _write(home.published / CURRENT, run_id + "\n")
 
 
-def keep(home: Home, database: Path, quality_json: str, record: RunRecord, sha256: str | None = None) -> RunRecord:
-    """Keep the warehouse about to be published (before it is renamed into place) with its record; `sha256`
-    is the file's when the caller has taken it already."""
+def keep(home: Home, database: Path, quality_json: str, record: RunRecord, sha256: str) -> RunRecord:
+    """Keep the warehouse about to be published (before it is renamed into place) with its record and its
+    file's `sha256` (refresh.publish takes it while the file is flushed)."""
     target = home.published / record.run_id
     target.mkdir(parents=True, exist_ok=True)
-    record.sha256 = sha256 or sha256_of(database)
+    record.sha256 = sha256
     record.bytes = database.stat().st_size
     _link_or_copy(database, target / WAREHOUSE_NAME)
     _write(target / QUALITY, quality_json)

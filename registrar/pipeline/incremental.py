@@ -113,16 +113,16 @@ def plan(served: Path, record: history.RunRecord | None, files: list[dict[str, o
     loaded = {Path(str(f["file"])).stem: str(f["sha256"]) for f in record.files}
     before = {str(f["file"]): f["sha256"] for f in record.files}
     now = {str(f["file"]): f["sha256"] for f in files}
-    other = sorted(name for name in before.keys() | now.keys()
-                   if Path(name).stem not in STUDENT_ENTITIES and before.get(name) != now.get(name))
+    differ = {name for name in before.keys() | now.keys() if before.get(name) != now.get(name)}
+    other = sorted(name for name in differ if Path(name).stem not in STUDENT_ENTITIES)
     if other:
         return Plan(None, f"{', '.join(other)} changed, which can change every student",
                     PreviousLoad(served, loaded))
     if not _has_table(served, STUDENT_FINGERPRINTS):
         return Plan(None, "the served warehouse was built before student fingerprints were kept",
                     PreviousLoad(served, loaded))
-    changed = {Path(name).stem for name in before.keys() | now.keys() if before.get(name) != now.get(name)}
-    return Plan(served, "", PreviousLoad(served, loaded, in_place=True), tuple(sorted(changed)))
+    return Plan(served, "", PreviousLoad(served, loaded, in_place=True),
+                tuple(sorted({Path(name).stem for name in differ})))
 
 
 def _has_table(database: Path, table: str) -> bool:

@@ -228,16 +228,15 @@ def write_refresh_meta(database: Path, run_id: str, extract_dir: Path, result: L
     return figures
 
 
-def publish(database: Path, home: Home, quality: QualityReport, record: history.RunRecord | None = None) -> None:
-    """Replace the served warehouse in one rename; readers that reopen see the new one. With a
-    `record`, the warehouse is kept for rollback first (history.py) and older kept ones pruned."""
+def publish(database: Path, home: Home, quality: QualityReport, record: history.RunRecord) -> None:
+    """Replace the served warehouse in one rename; readers that reopen see the new one. The warehouse is
+    kept for rollback first, with its `record` (history.py), and older kept ones pruned."""
     # the kept file's checksum is taken while the file is flushed to disk: each waits on its own (I/O, hashlib)
     with ThreadPoolExecutor(max_workers=1) as hashing:
-        digest = hashing.submit(sha256_of, database) if record is not None else None
+        digest = hashing.submit(sha256_of, database)
         with database.open("rb") as fh:
             os.fsync(fh.fileno())
-        if record is not None and digest is not None:
-            history.keep(home, database, quality.to_json(), record, digest.result())
+        history.keep(home, database, quality.to_json(), record, digest.result())
     os.replace(database, home.warehouse)
     report_tmp = home.root / ".quality_report.json.tmp"
     report_tmp.write_text(quality.to_json(), encoding="utf-8")
@@ -247,9 +246,8 @@ def publish(database: Path, home: Home, quality: QualityReport, record: history.
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
-    if record is not None:
-        history.set_current(home, record.run_id)
-        history.prune(home)
+    history.set_current(home, record.run_id)
+    history.prune(home)
 
 
 def write_last_refresh(home: Home, entry: dict[str, object], quality: QualityReport | None,

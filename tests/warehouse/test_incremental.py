@@ -93,10 +93,14 @@ def _assert_same_warehouse(nightly: Home, full: Home) -> None:
         assert _rows(nightly.warehouse, relation) == _rows(full.warehouse, relation), relation
 
 
+def _run_results(home: Home) -> list[dict]:
+    """What the home's last build ran: one entry per node, with its compiled SQL."""
+    return json.loads((home.root / "last_build" / "run_results.json").read_text(encoding="utf-8"))["results"]
+
+
 def _narrowed_tests(home: Home) -> set[str]:
     """The data tests of the home's last build that read the changed students' rows only (rules C8)."""
-    results = json.loads((home.root / "last_build" / "run_results.json").read_text(encoding="utf-8"))
-    return {r["unique_id"].split(".")[2] for r in results["results"]
+    return {r["unique_id"].split(".")[2] for r in _run_results(home)
             if r["unique_id"].startswith("test.") and incremental.CHANGED_STUDENTS in (r.get("compiled_code") or "")}
 
 
@@ -233,9 +237,9 @@ def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
     _assert_same_warehouse(home, full)
     assert not any(r[0] == "S0003" for r in _rows(home.warehouse, "intermediate.int_attempts_ranked"))
     # the breakdown counted again only the groups whose rows changed, and no kept rows are published
-    results = json.loads((home.root / "last_build" / "run_results.json").read_text(encoding="utf-8"))
+    results = _run_results(home)
     for name in ("fct_attestation_breakdown", "fct_attestation_results", "rpt_grade_sheet_timeliness"):
-        counted = next(r for r in results["results"] if r["unique_id"] == f"model.registrar.{name}")
+        counted = next(r for r in results if r["unique_id"] == f"model.registrar.{name}")
         assert "meta.int_sittings_placed__changed" in counted["compiled_code"], name
     con = duckdb.connect(str(home.warehouse), read_only=True)
     kept = con.execute("select table_name from duckdb_tables() "
@@ -284,8 +288,7 @@ def test_a_nightly_build_whose_orders_move_the_quarters_rebuilds_every_student(
     # only orders changed: dbt built what reads them (incremental.Plan.selection); the grades' and the
     # disciplines' models, the seeds and their tests kept the published warehouse's, and the quality report
     # lists each such test as passed, not run again
-    ran = {r["unique_id"] for r in
-           json.loads((home.root / "last_build" / "run_results.json").read_text(encoding="utf-8"))["results"]}
+    ran = {r["unique_id"] for r in _run_results(home)}
     assert {"model.registrar.int_orders_replayed", "model.registrar.rpt_state_grant_credits"} <= ran
     assert not {"model.registrar.stg_ais__grades", "model.registrar.dim_disciplines",
                 "seed.registrar.grade_scale"} & ran
@@ -334,8 +337,7 @@ def test_a_nightly_build_whose_only_changed_file_is_the_grades_builds_what_reads
     lines: list[str] = []
     refresh(mini_dir, home, lines.append)
     assert "  students whose records changed: 1 (their rows in a per-student file changed)" in lines
-    ran = {r["unique_id"] for r in
-           json.loads((home.root / "last_build" / "run_results.json").read_text(encoding="utf-8"))["results"]}
+    ran = {r["unique_id"] for r in _run_results(home)}
     assert {"model.registrar.int_attempts_ranked", "model.registrar.int_state_grant_quarters_listed",
             "test.registrar.assert_contingent_movement_reasons_cover_orders"} <= ran  # warn-level: always runs
     assert not {"model.registrar.int_orders_replayed", "model.registrar.stg_ais__orders"} & ran
