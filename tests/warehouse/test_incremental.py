@@ -496,7 +496,7 @@ def test_a_per_student_relationship_points_where_an_unchanged_student_keeps_the_
     as the student's own row in dim_students and the reference files in dim_programs and dim_disciplines do."""
     manifest = _manifest(published_mini)
     per_student = _per_student_nodes(manifest)
-    assert len(per_student) == 41
+    assert len(per_student) == 42
     parents = {n["test_metadata"]["kwargs"]["to"] for n in manifest["nodes"].values()
                if n["resource_type"] == "test" and n.get("attached_node") in per_student
                and n.get("test_metadata", {}).get("name") == "relationships"}

@@ -6,7 +6,8 @@
 {{ config(materialized='view') }}
 
 with students as (
-    select * from {{ ref('dim_students') }}
+    -- the student's own record (dim_students without the name places across students): per student
+    select * from {{ ref('int_students_described') }}
 ),
 
 movements as (
