@@ -70,3 +70,33 @@ def test_checks_by_distinct_value_give_the_defects_of_every_row(seed: int) -> No
     assert checked.defects == plain.defects
     assert bool(checked.defects) != clean
     assert any(d.count > 1 for d in checked.defects) == (rows == 700 and not clean)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_reference_asked_of_distinct_values_gives_the_defects_of_every_row(seed: int) -> None:
+    """`Validator.check_reference` asks whether any distinct value is missing before it lists rows: the
+    same defects as listing every row whose value the referenced file lacks."""
+    rng = random.Random(seed)
+    rows = (5, 700)[seed % 2]
+    clean = seed < 2
+    known = ["S1", "S2", "S3"]
+    values = known if clean else [*known, " S1", "S9", "", " ", "s1"]
+    con = duckdb.connect()
+    con.execute(f"create schema {LANDING_SCHEMA}")
+    con.execute(f"create table {landed_table('students')} as select * from (values "
+                + ", ".join("(?, ?)" for _ in known) + ") t(_row, student_id)",
+                [v for i, s in enumerate(known) for v in (str(i + 2), s)])
+    con.execute(f"create table {landed_table('grades')} as select * from (values "
+                + ", ".join("(?, ?)" for _ in range(rows)) + ") t(_row, student_id)",
+                [v for r in range(rows) for v in (str(r + 2), rng.choice(values) if r or clean else "S9")])
+    grades = entity("grades")
+    checked = Validator(con)
+    checked.check_reference(grades, "grades.csv", grades.column("student_id"))
+    plain = Validator(con)
+    raw = text_expr("student_id")
+    plain._collect("grades.csv", Check("student_id", "reference: must exist in students.student_id", "true", "v"),
+                   f"(select t._row, {raw} as v from {landed_table('grades')} t anti join "
+                   f"(select distinct {raw} as k from {landed_table('students')}) r on {raw} = r.k "
+                   f"where {raw} is not null)")
+    assert checked.defects == plain.defects
+    assert bool(checked.defects) != clean
