@@ -2,10 +2,12 @@
 -- version of their programme's curriculum their record is read against.
 with students as (
     select * from {{ ref('stg_ais__students') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 orders as (
     select * from {{ ref('stg_ais__orders') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 movement_types as (
@@ -18,10 +20,12 @@ curriculum as (
 
 grades as (
     select * from {{ ref('stg_ais__grades') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 enrollments as (
     select * from {{ ref('stg_ais__enrollments') }}
+    where {{ changed_students_only('student_id') }}
 ),
 
 entry_orders as (
