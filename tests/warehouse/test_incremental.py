@@ -252,11 +252,14 @@ def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
     assert {"unique_combination_fct_grades_student_id__discipline_code__academic_year__term__attempt",
             "unique_combination_rpt_transcript_student_id__term_seq__discipline_code",
             "unique_combination_rpt_state_grant_credit_periods_quarter__student_id__valid_from",  # the quarters stayed
-            "assert_academic_gpa_recomputes_from_grades"} <= narrowed
+            "assert_academic_gpa_recomputes_from_grades", "assert_contingent_periods_do_not_overlap",
+            "assert_contingent_one_current_period_per_admitted_student"} <= narrowed
     manifest = _manifest(home)
     per_student = _per_student_nodes(manifest)
     attached = {n["name"]: n.get("attached_node") for n in manifest["nodes"].values() if n["resource_type"] == "test"}
-    singular = {"assert_academic_gpa_recomputes_from_grades", "assert_academic_grades_map_to_one_scale_row"}
+    singular = {"assert_academic_gpa_recomputes_from_grades", "assert_academic_grades_map_to_one_scale_row",
+                "assert_contingent_periods_do_not_overlap", "assert_contingent_periods_leave_no_gaps",
+                "assert_contingent_one_current_period_per_admitted_student"}
     assert all(attached[name] in per_student or name in singular for name in narrowed)
     assert not _narrowed_tests(full)
 

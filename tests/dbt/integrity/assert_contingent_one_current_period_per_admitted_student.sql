@@ -1,9 +1,14 @@
+-- Per student (rules C8): a student's verdict reads that student's replayed orders and periods alone (each
+-- group is by student), so a nightly build tests the changed students only
+-- (macros/tests/changed_students_tested.sql).
 with order_states as (
     select * from {{ ref('int_orders_replayed') }}
+    where {{ changed_students_tested('student_id') }}
 ),
 
 status_history as (
     select * from {{ ref('fct_student_status_history') }}
+    where {{ changed_students_tested('student_id') }}
 ),
 
 admitted as (

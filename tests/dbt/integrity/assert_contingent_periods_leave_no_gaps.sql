@@ -1,5 +1,8 @@
+-- Per student (rules C8): a student's verdict reads that student's periods alone (the window is by
+-- student), so a nightly build tests the changed students only (macros/tests/changed_students_tested.sql).
 with status_history as (
     select * from {{ ref('fct_student_status_history') }}
+    where {{ changed_students_tested('student_id') }}
 ),
 
 ordered as (
