@@ -207,7 +207,15 @@ def mark_changed_students(database: Path, incremental: bool, unchanged: Collecti
             count = int(con.execute(f"select count(*) from {CHANGED_STUDENTS}").fetchone()[0])
             changed = (count, "every student: a term appeared in the records or left them" if every
                        else "their rows in a per-student file changed")
-        con.execute(f"create or replace table {STUDENT_FINGERPRINTS} as select * from fingerprints_now")
+            # an unchanged student's stored rows are tonight's already: only the changed students' are
+            # written again (the whole table, 1.2 M rows at 200,000 students, took 0.75 s to write)
+            of_changed = (f"exists (select 1 from {CHANGED_STUDENTS} as changed "
+                          "where changed.student_id is not distinct from fingerprints.student_id)")
+            con.execute(f"delete from {STUDENT_FINGERPRINTS} as fingerprints where {of_changed}")
+            con.execute(f"insert into {STUDENT_FINGERPRINTS} select * from fingerprints_now as fingerprints "
+                        f"where {of_changed}")
+        else:
+            con.execute(f"create or replace table {STUDENT_FINGERPRINTS} as select * from fingerprints_now")
         return changed
     finally:
         con.close()

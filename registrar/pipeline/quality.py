@@ -88,11 +88,15 @@ class QualityReport:
             "severity varchar, status varchar, message varchar, failing_rows bigint, failing_keys varchar[], "
             "failures_table varchar, failing_sample json, guidance varchar, seed varchar, unknown_codes json)"
         )
-        con.executemany(
-            "insert into meta.quality_checks values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[c.name, c.source, c.tier, c.severity, c.status, c.message, c.failing_rows, c.failing_keys,
-              c.failures_table, _json(c.failing_sample), c.guidance, c.seed, _json(c.unknown_codes)]
-             for c in self.checks],
+        rows = [[c.name, c.source, c.tier, c.severity, c.status, c.message, c.failing_rows, c.failing_keys,
+                 c.failures_table, _json(c.failing_sample), c.guidance, c.seed, _json(c.unknown_codes)]
+                for c in self.checks]
+        # one statement of a list per column, in the table's column order: a statement per check (executemany)
+        # took 0.7 s of every publish for the 561 checks at 200,000 students
+        types = ("varchar",) * 6 + ("bigint", "varchar[]", "varchar", "json", "varchar", "varchar", "json")
+        con.execute(
+            "insert into meta.quality_checks select " + ", ".join(f"unnest(?::{t}[])" for t in types),
+            [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in types],
         )
 
 

@@ -60,6 +60,30 @@ def test_only_the_students_whose_rows_changed(tmp_path: Path) -> None:
     assert _changed(path) == ([], "their rows in a per-student file changed")  # against the fingerprints just kept
 
 
+def _stored(path: Path) -> list[tuple]:
+    con = duckdb.connect(str(path), read_only=True)
+    rows = con.execute(f"select * from {incremental.STUDENT_FINGERPRINTS} order by all").fetchall()
+    con.close()
+    return rows
+
+
+def test_a_nightly_mark_stores_what_a_full_mark_stores(tmp_path: Path) -> None:
+    """A nightly mark writes again only the changed students' fingerprints: the table it leaves is the one a
+    full mark of the same raw tables writes, a student who left and one who came included."""
+    path = _warehouse(tmp_path / "w.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute("update raw.grades set exam = 81 where student_id = 'S1'")
+    con.execute("delete from raw.orders where student_id = 'S3'")
+    con.execute("delete from raw.students where student_id = 'S3'")
+    con.execute("insert into raw.students values ('S4', 5)")
+    con.close()
+    assert _changed(path) == (["S1", "S3", "S4"], "their rows in a per-student file changed")
+    nightly = _stored(path)
+    assert incremental.mark_changed_students(path, incremental=False) is None
+    assert nightly == _stored(path)
+    assert ("students", "S4") in {row[:2] for row in nightly} and ("orders", "S3") not in {row[:2] for row in nightly}
+
+
 def test_a_moved_order_changes_its_student(tmp_path: Path) -> None:
     """Per-student models carry the orders file's source row (incremental.SOURCE_ROW_FINGERPRINTED): a
     student whose order line only moved is changed, one whose line in another file moved is not."""
