@@ -241,6 +241,10 @@ def test_nightly_build_rebuilds_the_changed_students_and_equals_a_full_build(
     for name in ("fct_attestation_breakdown", "fct_attestation_results", "rpt_grade_sheet_timeliness"):
         counted = next(r for r in results if r["unique_id"] == f"model.registrar.{name}")
         assert "meta.int_sittings_placed__changed" in counted["compiled_code"], name
+    # the scoring view's consumers name the changed students, so that DuckDB filters the grades below its joins
+    for name in ("int_attempts_ranked", "int_recognitions_checked"):
+        ranked = next(r for r in results if r["unique_id"] == f"model.registrar.{name}")
+        assert "student_id in ('S0001', 'S0002', 'S0003', 'S0004')" in ranked["compiled_code"], name
     con = duckdb.connect(str(home.warehouse), read_only=True)
     kept = con.execute("select table_name from duckdb_tables() "
                        "where regexp_matches(table_name, '__(before|changed)$')").fetchall()

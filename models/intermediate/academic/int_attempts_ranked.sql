@@ -5,7 +5,8 @@
 -- attempts as peers, so DuckDB computes all five in a single window pass.
 with results as (
     select * from {{ ref('int_grades_unioned') }}
-    where {{ changed_students_only('student_id') }}
+    -- the students named: a view over the scoring's joins (macros/incremental_students.sql)
+    where {{ changed_students_named('student_id') }}
 ),
 
 ranked as (

@@ -23,7 +23,9 @@ session_grades as (
     -- only the students with a recognition line (of the changed students in a nightly build): the checks
     -- below look up no one else's results
     select * from {{ ref('int_grades_scored') }}
-    where student_id in (select recognitions.student_id from recognitions)
+    where
+        {{ changed_students_named('student_id') }}
+        and student_id in (select recognitions.student_id from recognitions)
 ),
 
 terms as (
