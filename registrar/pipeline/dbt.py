@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from registrar.common.paths import PROJECT_DIR
+from registrar.pipeline.dbt_launch import GO
 
 Progress = Callable[[str], None]
 # dbt's line for a node that finished, e.g. "12 of 312 OK created sql table model <schema>.<model>"
@@ -129,16 +130,16 @@ def _keep(parsed: Path, where: Path) -> None:
     fresh.replace(where)
 
 
-def run_dbt(
+def start_dbt(
     command: list[str],
     database: Path,
     run_dir: Path,
-    progress: Progress = print,
     vars_: dict[str, object] | None = None,
     parse_cache: Path | None = None,
     memory_limit: str | None = None,
-) -> DbtResult:
-    """Run `dbt <command>` on `database`; stream its progress lines; read run_results.json.
+) -> DbtProcess:
+    """Start dbt for `dbt <command>` on `database` (registrar/pipeline/dbt_launch.py): it imports and parses
+    the project at once and opens no database until DbtProcess.run; `database` need not exist yet.
 
     With `parse_cache` (a file kept between runs) dbt parses only what changed since the run that
     wrote it: a few seconds of every refresh. dbt re-parses everything when the project, its vars,
@@ -162,22 +163,68 @@ def run_dbt(
     }
     if memory_limit and "REGISTRAR_DUCKDB_MEMORY_LIMIT" not in os.environ:
         env["REGISTRAR_DUCKDB_MEMORY_LIMIT"] = memory_limit
-    args = [
-        dbt_executable(), "--no-use-colors", *command,
+    common = [
         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
         "--target-path", str(target), "--log-path", str(run_dir / "dbt_logs"),
         # the file log keeps what ran, how long and every error, not each statement: at the debug level
         # writing it held dbt's threads about 2 s of a nightly build at 200,000 (run_results.json keeps
         # each node's SQL)
         "--log-level-file", "info",
+        *(["--vars", json.dumps(vars_)] if vars_ else []),
     ]
-    if vars_:
-        args += ["--vars", json.dumps(vars_)]
+    launch = {"parse": ["--no-use-colors", "parse", *common], "run": ["--no-use-colors", *command, *common]}
     proc = subprocess.Popen(
-        args, cwd=database.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", "registrar.pipeline.dbt_launch", json.dumps(launch)], cwd=database.parent, env=env,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         preexec_fn=_die_with(os.getpid()),
     )
+    return DbtProcess(proc, target, parse_cache)
+
+
+@dataclass
+class DbtProcess:
+    """A dbt started by start_dbt: parsed (or parsing), waiting to run its command (`run`) or to end (`stop`)."""
+
+    proc: subprocess.Popen[str]
+    target: Path
+    parse_cache: Path | None
+
+    def stop(self) -> None:
+        """End it without running the command (the refresh stopped before its build): it has not opened the
+        warehouse, and what it parsed is its run's alone."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                if pipe is not None:
+                    pipe.close()
+
+    def run(self, progress: Progress = print) -> DbtResult:
+        """Run the command; stream its progress lines; read run_results.json."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        with contextlib.suppress(OSError):  # a dbt that ended already (it could not parse) tells why below
+            self.proc.stdin.write(f"{GO}\n")
+            self.proc.stdin.close()
+        return _finish(self.proc, self.target, self.parse_cache, progress)
+
+
+def run_dbt(
+    command: list[str],
+    database: Path,
+    run_dir: Path,
+    progress: Progress = print,
+    vars_: dict[str, object] | None = None,
+    parse_cache: Path | None = None,
+    memory_limit: str | None = None,
+) -> DbtResult:
+    """Run `dbt <command>` on `database` now (start_dbt, then DbtProcess.run)."""
+    return start_dbt(command, database, run_dir, vars_, parse_cache, memory_limit).run(progress)
+
+
+def _finish(proc: subprocess.Popen[str], target: Path, parse_cache: Path | None, progress: Progress) -> DbtResult:
     assert proc.stdout is not None
+    cached = target / "partial_parse.msgpack"
     done, reported = 0, 0.0
     for line in proc.stdout:
         text = line.rstrip()

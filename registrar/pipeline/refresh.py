@@ -13,6 +13,7 @@ again. Each published warehouse is kept for rollback (history.py).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -33,7 +34,7 @@ from extract.load import LoadResult, load_extracts, locate_extracts, sha256_of
 from registrar.common.paths import WAREHOUSE_NAME, Home, private_files
 from registrar.pipeline import changes, guard, history, incremental
 from registrar.pipeline.checks import dbt_test_outcomes, run_checks, store_failing_rows
-from registrar.pipeline.dbt import DbtResult, run_dbt
+from registrar.pipeline.dbt import DbtProcess, DbtResult, start_dbt
 from registrar.pipeline.expectations import import_in_background
 from registrar.pipeline.lock import RefreshBusy, refresh_lock
 from registrar.pipeline.quality import CheckOutcome, QualityReport
@@ -161,14 +162,22 @@ def build_memory_limit(extract_bytes: int) -> str:
     return f"{min(wanted_gib, max(int(machine_gib), 1))}GiB"
 
 
-def build_step(database: Path, run_dir: Path, progress: Progress, parse_cache: Path | None = None,
-               extract_bytes: int = 0, selection: tuple[str, ...] = ()) -> DbtResult:
-    """dbt build (seeds, models, data tests; not the unit tests) on `database`, or only `selection` of them (a
-    nightly build: incremental.Plan.selection); raise RefreshFailed on any failure, with the outcome of every
-    test that ran and the rows of those that failed."""
-    import_in_background()  # the checks after the build need it
-    result = run_dbt(["build", *selection, *BUILD_SELECTION], database, run_dir, progress, parse_cache=parse_cache,
+def start_build(database: Path, run_dir: Path, parse_cache: Path | None = None, extract_bytes: int = 0,
+                selection: tuple[str, ...] = ()) -> DbtProcess:
+    """dbt for the build of `database` (build_step), started now: it parses the project while the extracts load."""
+    return start_dbt(["build", *selection, *BUILD_SELECTION], database, run_dir, parse_cache=parse_cache,
                      memory_limit=build_memory_limit(extract_bytes))
+
+
+def build_step(database: Path, run_dir: Path, progress: Progress, parse_cache: Path | None = None,
+               extract_bytes: int = 0, selection: tuple[str, ...] = (), started: DbtProcess | None = None) -> DbtResult:
+    """dbt build (seeds, models, data tests; not the unit tests) on `database`, or only `selection` of them (a
+    nightly build: incremental.Plan.selection), with the dbt `started` for it (start_build, the same arguments)
+    or one started now; raise RefreshFailed on any failure, with the outcome of every test that ran and the rows
+    of those that failed."""
+    import_in_background()  # the checks after the build need it
+    dbt = started or start_build(database, run_dir, parse_cache, extract_bytes, selection)
+    result = dbt.run(progress)
     result.selective = bool(selection)
     store_failing_rows(database, result)
     if not result.ok:
@@ -376,7 +385,8 @@ def _extract_files(extract_dir: Path) -> list[dict[str, object]]:
     # two at a time: hashlib lets go of the GIL while it hashes, and the largest files are two (grades, enrollments)
     with ThreadPoolExecutor(max_workers=2) as hashing:
         digests = list(hashing.map(sha256_of, paths))
-    return [{"file": p.name, "sha256": digest} for p, digest in zip(paths, digests, strict=True)]
+    return [{"file": p.name, "sha256": digest, "bytes": p.stat().st_size}
+            for p, digest in zip(paths, digests, strict=True)]
 
 
 def _held_build(home: Home, extract_dir: Path) -> dict[str, object] | None:
@@ -444,7 +454,7 @@ def _changes_since_published(home: Home, current: history.RunRecord | None, data
 def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: float, accept_drop: bool,
              started_by: str, full: bool = False) -> RefreshOutcome:
     home.ensure()
-    with refresh_lock(home.lock, wait_seconds, by=started_by):
+    with refresh_lock(home.lock, wait_seconds, by=started_by), contextlib.ExitStack() as stack:
         prune_runs(home)
         held = _held_build(home, extract_dir)
         if held is not None:
@@ -468,6 +478,9 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
             build_plan = incremental.plan(home.warehouse, served, today, full, project)
             progress(f"  build: {build_plan.describe()}")
             entry["build"] = build_plan.describe()
+            build_args = (home.dbt_parse_cache, sum(int(str(f["bytes"])) for f in today), build_plan.selection())
+            dbt = start_build(database, run_dir, *build_args)  # dbt parses while the extracts load
+            stack.callback(dbt.stop)  # a refresh that stops before its build ends it, the warehouse unopened
             changed_students: list[int | None] = [None]
 
             def _load() -> LoadResult:
@@ -488,8 +501,7 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
             if not result.ok:
                 raise RefreshFailed("validate and load", format_report(result.defects, result.warnings))
             built = steps.run("dbt build (models and tests)",
-                              lambda: build_step(database, run_dir, progress, home.dbt_parse_cache,
-                                                 sum(f.bytes for f in result.files), build_plan.selection()))
+                              lambda: build_step(database, run_dir, progress, *build_args, started=dbt))
             assert isinstance(built, DbtResult)
             quality = steps.run("quality checks", lambda: run_checks(database, built, progress))
             assert isinstance(quality, QualityReport)
