@@ -46,16 +46,23 @@ def _changed(path: Path) -> tuple[list[str], str]:
     return students, marked[1]
 
 
+def _edit(path: Path, *statements: str) -> None:
+    """Tonight's raw tables: the extracts' rows as they arrive changed."""
+    con = duckdb.connect(str(path))
+    for statement in statements:
+        con.execute(statement)
+    con.close()
+
+
 def test_only_the_students_whose_rows_changed(tmp_path: Path) -> None:
     path = _warehouse(tmp_path / "w.duckdb")
-    con = duckdb.connect(str(path))
-    con.execute("update raw.grades set exam = 81 where student_id = 'S1'")
-    con.execute("update raw.students set _source_row = _source_row + 1")  # a row inserted above: moved only
-    con.execute("delete from raw.students where student_id = 'S3'")
-    con.execute("delete from raw.orders where student_id = 'S3'")
-    con.execute("delete from raw.grades where student_id = 'S3'")
-    con.execute("delete from raw.enrollments where student_id = 'S3'")
-    con.close()
+    _edit(path,
+          "update raw.grades set exam = 81 where student_id = 'S1'",
+          "update raw.students set _source_row = _source_row + 1",  # a row inserted above: moved only
+          "delete from raw.students where student_id = 'S3'",
+          "delete from raw.orders where student_id = 'S3'",
+          "delete from raw.grades where student_id = 'S3'",
+          "delete from raw.enrollments where student_id = 'S3'")
     assert _changed(path) == (["S1", "S3"], "their rows in a per-student file changed")
     assert _changed(path) == ([], "their rows in a per-student file changed")  # against the fingerprints just kept
 
@@ -71,12 +78,11 @@ def test_a_nightly_mark_stores_what_a_full_mark_stores(tmp_path: Path) -> None:
     """A nightly mark writes again only the changed students' fingerprints: the table it leaves is the one a
     full mark of the same raw tables writes, a student who left and one who came included."""
     path = _warehouse(tmp_path / "w.duckdb")
-    con = duckdb.connect(str(path))
-    con.execute("update raw.grades set exam = 81 where student_id = 'S1'")
-    con.execute("delete from raw.orders where student_id = 'S3'")
-    con.execute("delete from raw.students where student_id = 'S3'")
-    con.execute("insert into raw.students values ('S4', 5)")
-    con.close()
+    _edit(path,
+          "update raw.grades set exam = 81 where student_id = 'S1'",
+          "delete from raw.orders where student_id = 'S3'",
+          "delete from raw.students where student_id = 'S3'",
+          "insert into raw.students values ('S4', 5)")
     assert _changed(path) == (["S1", "S3", "S4"], "their rows in a per-student file changed")
     nightly = _stored(path)
     assert incremental.mark_changed_students(path, incremental=False) is None
@@ -88,18 +94,15 @@ def test_a_moved_order_changes_its_student(tmp_path: Path) -> None:
     """Per-student models carry the orders file's source row (incremental.SOURCE_ROW_FINGERPRINTED): a
     student whose order line only moved is changed, one whose line in another file moved is not."""
     path = _warehouse(tmp_path / "w.duckdb")
-    con = duckdb.connect(str(path))
-    con.execute("update raw.orders set _source_row = _source_row + 10 where student_id = 'S2'")
-    con.execute("update raw.grades set _source_row = _source_row + 10 where student_id = 'S3'")
-    con.close()
+    _edit(path,
+          "update raw.orders set _source_row = _source_row + 10 where student_id = 'S2'",
+          "update raw.grades set _source_row = _source_row + 10 where student_id = 'S3'")
     assert _changed(path) == (["S2"], "their rows in a per-student file changed")
 
 
 def test_every_student_when_a_term_appears(tmp_path: Path) -> None:
     path = _warehouse(tmp_path / "w.duckdb")
-    con = duckdb.connect(str(path))
-    con.execute("insert into raw.grades values ('S2', '2024-2025', 'summer', 90, 5)")
-    con.close()
+    _edit(path, "insert into raw.grades values ('S2', '2024-2025', 'summer', 90, 5)")
     assert _changed(path) == (["S1", "S2", "S3"], "every student: a term appeared in the records or left them")
 
 
@@ -121,7 +124,5 @@ def test_a_file_unchanged_since_the_served_warehouse_keeps_its_stored_fingerprin
     assert [r for r in now if r[0] == "grades"] != [r for r in stored if r[0] == "grades"]
     assert incremental.mark_changed_students(path, incremental=True, unchanged=("enrollments",)) == \
         (1, "their rows in a per-student file changed")  # S1's grade; S2's enrollment not seen
-    con = duckdb.connect(str(path))
-    con.execute("update raw.grades set exam = 80 where student_id = 'S1'")  # as stored again
-    con.close()
+    _edit(path, "update raw.grades set exam = 80 where student_id = 'S1'")  # as stored again
     assert _changed(path) == (["S1", "S2"], "their rows in a per-student file changed")
