@@ -113,19 +113,28 @@
     200,000); the students named as literals it moves down to the grades (0.1 s). A night that rebuilds more
     than `named_students_limit` students (every student, when a term appears) keeps the semi join: the
     statement would carry the whole roster. -#}
-{% macro changed_students_named(column, named_students_limit=10000) -%}
+{% macro changed_students_named(column) -%}
     {%- if changed_students_rebuilt() -%}
-        {%- set named = run_query(
-            "select count(*), string_agg('''' || replace(student_id, '''', '''''') || '''', ', ' order by student_id) "
-            ~ "from " ~ changed_students_relation()) -%}
-        {%- if named.rows[0][0] <= named_students_limit -%}
-            {{ column }} in ({{ named.rows[0][1] or 'null' }})
-        {%- else -%}
-            {{ in_changed_students(column) }}
-        {%- endif -%}
+        {{ changed_students_as_literals(column) }}
     {%- else -%}
         true
     {%- endif -%}
+{%- endmacro %}
+
+{#- the condition of changed_students_named in a nightly build: the students as a list of literals, or the semi
+    join when there are more than `named_students_limit` -#}
+{% macro changed_students_as_literals(column, named_students_limit=10000) -%}
+    {%- set named = run_query(
+        'select student_id from ' ~ changed_students_relation() ~ ' order by student_id'
+    ).columns[0].values() -%}
+    {%- if named | length > named_students_limit -%}
+        {{ return(in_changed_students(column)) }}
+    {%- endif -%}
+    {%- set quoted = [] -%}
+    {%- for student in named -%}
+        {%- do quoted.append("'" ~ (student | replace("'", "''")) ~ "'") -%}
+    {%- endfor -%}
+    {{ return(column ~ ' in (' ~ (quoted | join(', ') or 'null') ~ ')') }}
 {%- endmacro %}
 
 {% macro delete_changed_students(column='student_id') -%}
