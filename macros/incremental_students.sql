@@ -99,30 +99,22 @@
     {{ return(nightly_build() and not every_student_rebuilt()) }}
 {%- endmacro %}
 
-{% macro changed_students_only(column) -%}
+{#- the condition on an input's student column that keeps the changed students in a nightly build (`true`
+    anywhere else). `named=true` names them as literals (changed_students_as_literals), for an input that is a
+    view with LEFT JOINs (int_grades_scored: the letter by score, the points by letter): DuckDB leaves a semi
+    join (`in (select ...)`) above those joins, so the view would score every grade row of the university for
+    2,000 changed students (0.7 s at 200,000); literals it moves down to the grades (0.1 s). On a stored table
+    the semi join is as fast, so the other inputs keep it. -#}
+{% macro changed_students_only(column, named=false) -%}
     {%- if changed_students_rebuilt() -%}
-        {{ in_changed_students(column) }}
+        {{ changed_students_as_literals(column) if named else in_changed_students(column) }}
     {%- else -%}
         true
     {%- endif -%}
 {%- endmacro %}
 
-{#- changed_students_only(column) for an input that is a view with LEFT JOINs (int_grades_scored, the
-    letter by score and the points by letter): DuckDB leaves a semi join (`in (select ...)`) above those
-    joins, so the view would score every grade row of the university for 2,000 changed students (0.7 s at
-    200,000); the students named as literals it moves down to the grades (0.1 s). A night that rebuilds more
-    than `named_students_limit` students (every student, when a term appears) keeps the semi join: the
-    statement would carry the whole roster. -#}
-{% macro changed_students_named(column) -%}
-    {%- if changed_students_rebuilt() -%}
-        {{ changed_students_as_literals(column) }}
-    {%- else -%}
-        true
-    {%- endif -%}
-{%- endmacro %}
-
-{#- the condition of changed_students_named in a nightly build: the students as a list of literals, or the semi
-    join when there are more than `named_students_limit` -#}
+{#- the changed students as a list of literals; the semi join when there are more than `named_students_limit`
+    (every student, when a term appears): the statement would carry the whole roster -#}
 {% macro changed_students_as_literals(column, named_students_limit=10000) -%}
     {%- set named = run_query(
         'select student_id from ' ~ changed_students_relation() ~ ' order by student_id'

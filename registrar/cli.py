@@ -192,7 +192,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     so that every published warehouse has its extracts archived, its load logged and its meta."""
     from registrar.common.paths import WAREHOUSE_NAME
     from registrar.pipeline.checks import run_checks
-    from registrar.pipeline.refresh import RefreshFailed, build_step
+    from registrar.pipeline.refresh import RefreshFailed, build_step, start_build
 
     home = Home.from_env()
     database = home.work / WAREHOUSE_NAME
@@ -200,7 +200,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("registrar build: nothing loaded; run `registrar load EXTRACT_DIR` first", file=sys.stderr)
         return 2
     try:
-        built = build_step(database, home.work, Console(args.verbose))
+        built = build_step(database, Console(args.verbose), start_build(database, home.work))
         quality = run_checks(database, built, Console(args.verbose))
     except RefreshFailed as failure:
         print(failure.report, file=sys.stderr)

@@ -202,11 +202,45 @@ class DbtProcess:
 
     def run(self, progress: Progress = print) -> DbtResult:
         """Run the command; stream its progress lines; read run_results.json."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
+        proc, target = self.proc, self.target
+        assert proc.stdin is not None and proc.stdout is not None
         with contextlib.suppress(OSError):  # a dbt that ended already (it could not parse) tells why below
-            self.proc.stdin.write(f"{GO}\n")
-            self.proc.stdin.close()
-        return _finish(self.proc, self.target, self.parse_cache, progress)
+            proc.stdin.write(f"{GO}\n")
+            proc.stdin.close()
+        cached = target / "partial_parse.msgpack"
+        done, reported = 0, 0.0
+        for line in proc.stdout:
+            text = line.rstrip()
+            # Models and seeds as they finish, every problem, and the closing tally; passing tests
+            # are counted in the tally rather than listed.
+            if any(k in text for k in (" OK created", " OK loaded", "ERROR", "FAIL", "WARN", "Done.", "Error")):
+                progress(f"  dbt: {text.split('  ', 1)[-1].strip()}")
+            # and, at most every NODES_EVERY_SECONDS and at the last, "dbt: N of M nodes done" (the
+            # Data refresh page shows it; refresh.RefreshStatus reads it)
+            if finished := NODE_FINISHED.match(text.split("  ", 1)[-1].strip()):
+                done, total = done + 1, int(finished[1])
+                if done == total or time.monotonic() - reported >= NODES_EVERY_SECONDS:
+                    progress(f"  dbt: {done} of {total} nodes done")
+                    reported = time.monotonic()
+        code = proc.wait()
+        if self.parse_cache is not None and code == 0 and cached.exists():
+            _keep(cached, self.parse_cache)
+            with contextlib.suppress(OSError):  # a checkout the service account may not write to: the home keeps it
+                _keep(cached, SHARED_PARSE_CACHE)
+        results: list[dict[str, object]] = []
+        rr = target / "run_results.json"
+        if rr.exists():
+            results = json.loads(rr.read_text(encoding="utf-8")).get("results", [])
+        failures = [
+            {"node": str(r.get("unique_id")), "status": str(r.get("status")), "message": str(r.get("message") or "")}
+            for r in results
+            if r.get("status") in ("error", "fail", "runtime error")
+        ]
+        if code != 0 and not failures:
+            failures.append({"node": "dbt", "status": "error", "message": f"dbt exited with code {code}"})
+        nodes = _manifest_nodes(target / "manifest.json")
+        return DbtResult(ok=code == 0, failures=failures, results=results, tests=_test_nodes(nodes),
+                         models=tuple(uid for uid, node in nodes.items() if node.get("resource_type") == "model"))
 
 
 def run_dbt(
@@ -220,41 +254,3 @@ def run_dbt(
 ) -> DbtResult:
     """Run `dbt <command>` on `database` now (start_dbt, then DbtProcess.run)."""
     return start_dbt(command, database, run_dir, vars_, parse_cache, memory_limit).run(progress)
-
-
-def _finish(proc: subprocess.Popen[str], target: Path, parse_cache: Path | None, progress: Progress) -> DbtResult:
-    assert proc.stdout is not None
-    cached = target / "partial_parse.msgpack"
-    done, reported = 0, 0.0
-    for line in proc.stdout:
-        text = line.rstrip()
-        # Models and seeds as they finish, every problem, and the closing tally; passing tests
-        # are counted in the tally rather than listed.
-        if any(k in text for k in (" OK created", " OK loaded", "ERROR", "FAIL", "WARN", "Done.", "Error")):
-            progress(f"  dbt: {text.split('  ', 1)[-1].strip()}")
-        # and, at most every NODES_EVERY_SECONDS and at the last, "dbt: N of M nodes done" (the
-        # Data refresh page shows it; refresh.RefreshStatus reads it)
-        if finished := NODE_FINISHED.match(text.split("  ", 1)[-1].strip()):
-            done, total = done + 1, int(finished[1])
-            if done == total or time.monotonic() - reported >= NODES_EVERY_SECONDS:
-                progress(f"  dbt: {done} of {total} nodes done")
-                reported = time.monotonic()
-    code = proc.wait()
-    if parse_cache is not None and code == 0 and cached.exists():
-        _keep(cached, parse_cache)
-        with contextlib.suppress(OSError):  # a checkout the service account may not write to: the home keeps it
-            _keep(cached, SHARED_PARSE_CACHE)
-    results: list[dict[str, object]] = []
-    rr = target / "run_results.json"
-    if rr.exists():
-        results = json.loads(rr.read_text(encoding="utf-8")).get("results", [])
-    failures = [
-        {"node": str(r.get("unique_id")), "status": str(r.get("status")), "message": str(r.get("message") or "")}
-        for r in results
-        if r.get("status") in ("error", "fail", "runtime error")
-    ]
-    if code != 0 and not failures:
-        failures.append({"node": "dbt", "status": "error", "message": f"dbt exited with code {code}"})
-    nodes = _manifest_nodes(target / "manifest.json")
-    return DbtResult(ok=code == 0, failures=failures, results=results, tests=_test_nodes(nodes),
-                     models=tuple(uid for uid, node in nodes.items() if node.get("resource_type") == "model"))

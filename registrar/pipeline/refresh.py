@@ -169,16 +169,13 @@ def start_build(database: Path, run_dir: Path, parse_cache: Path | None = None, 
                      memory_limit=build_memory_limit(extract_bytes))
 
 
-def build_step(database: Path, run_dir: Path, progress: Progress, parse_cache: Path | None = None,
-               extract_bytes: int = 0, selection: tuple[str, ...] = (), started: DbtProcess | None = None) -> DbtResult:
-    """dbt build (seeds, models, data tests; not the unit tests) on `database`, or only `selection` of them (a
-    nightly build: incremental.Plan.selection), with the dbt `started` for it (start_build, the same arguments)
-    or one started now; raise RefreshFailed on any failure, with the outcome of every test that ran and the rows
-    of those that failed."""
+def build_step(database: Path, progress: Progress, dbt: DbtProcess, selective: bool = False) -> DbtResult:
+    """dbt build (seeds, models, data tests; not the unit tests) on `database` with the dbt start_build started
+    for it, of a `selective` build only a selection (a nightly build: incremental.Plan.selection); raise
+    RefreshFailed on any failure, with the outcome of every test that ran and the rows of those that failed."""
     import_in_background()  # the checks after the build need it
-    dbt = started or start_build(database, run_dir, parse_cache, extract_bytes, selection)
     result = dbt.run(progress)
-    result.selective = bool(selection)
+    result.selective = selective
     store_failing_rows(database, result)
     if not result.ok:
         lines = [f"  {f['node']}: {f['status']} — {f['message']}" for f in result.failures]
@@ -478,8 +475,9 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
             build_plan = incremental.plan(home.warehouse, served, today, full, project)
             progress(f"  build: {build_plan.describe()}")
             entry["build"] = build_plan.describe()
-            build_args = (home.dbt_parse_cache, sum(int(str(f["bytes"])) for f in today), build_plan.selection())
-            dbt = start_build(database, run_dir, *build_args)  # dbt parses while the extracts load
+            selection = build_plan.selection()
+            dbt = start_build(database, run_dir, home.dbt_parse_cache, sum(int(str(f["bytes"])) for f in today),
+                              selection)  # dbt parses while the extracts load
             stack.callback(dbt.stop)  # a refresh that stops before its build ends it, the warehouse unopened
             changed_students: list[int | None] = [None]
 
@@ -501,7 +499,7 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
             if not result.ok:
                 raise RefreshFailed("validate and load", format_report(result.defects, result.warnings))
             built = steps.run("dbt build (models and tests)",
-                              lambda: build_step(database, run_dir, progress, *build_args, started=dbt))
+                              lambda: build_step(database, progress, dbt, bool(selection)))
             assert isinstance(built, DbtResult)
             quality = steps.run("quality checks", lambda: run_checks(database, built, progress))
             assert isinstance(quality, QualityReport)

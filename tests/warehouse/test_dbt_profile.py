@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from registrar.pipeline.dbt import start_dbt
+from registrar.pipeline.dbt_launch import READY
 from registrar.pipeline.refresh import build_memory_limit
 from tests.support.dbt_run import run_dbt_as_a_refresh
 
@@ -31,11 +34,6 @@ def test_dbt_started_early_parses_without_the_warehouse_and_runs_once_told(tmp_p
     """start_dbt parses while the refresh still loads (registrar/pipeline/dbt_launch.py): the parse opens no
     database, so a warehouse another connection holds (as the load does) stops nothing; told to run, dbt opens it.
     Stopped instead, it ends without opening it."""
-    import duckdb
-
-    from registrar.pipeline.dbt import start_dbt
-    from registrar.pipeline.dbt_launch import READY
-
     database = tmp_path / "warehouse.duckdb"
     held = duckdb.connect(str(database))  # the load's connection: another process cannot open the file now
     held.execute("create table answer as select 42 as n")

@@ -6,7 +6,7 @@
 with results as (
     select * from {{ ref('int_grades_unioned') }}
     -- the students named: a view over the scoring's joins (macros/incremental_students.sql)
-    where {{ changed_students_named('student_id') }}
+    where {{ changed_students_only('student_id', named=true) }}
 ),
 
 ranked as (

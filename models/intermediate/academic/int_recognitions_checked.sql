@@ -24,7 +24,7 @@ session_grades as (
     -- below look up no one else's results
     select * from {{ ref('int_grades_scored') }}
     where
-        {{ changed_students_named('student_id') }}
+        {{ changed_students_only('student_id', named=true) }}
         and student_id in (select recognitions.student_id from recognitions)
 ),
 
