@@ -103,14 +103,25 @@ class Steps:
             self.progress(f"[{self.k}/{self.total}] {name}: {self.seconds[name]:.1f} s")
 
 
-def archive_extracts(home: Home, run_id: str, result: LoadResult, extract_dir: Path) -> Path:
-    """Keep a copy of every extract received, with checksums, under archive/<run_id>/."""
+def archive_extracts(home: Home, run_id: str, result: LoadResult, extract_dir: Path,
+                     served: history.RunRecord | None = None) -> Path:
+    """Keep a copy of every extract received, with checksums, under archive/<run_id>/.
+
+    A file with the name and sha256 of one the warehouse served now was loaded from (`served`) is the
+    archived copy of that run, linked rather than copied again: a nightly export repeats most files
+    unchanged, and the archive keeps every night's (at 200,000 students 645 MB a night, of which the
+    registrations' 264 MB and the reference files are the same bytes every night)."""
     target = home.archive / run_id
     target.mkdir(parents=True, exist_ok=True)
+    kept = {str(f["file"]): str(f["sha256"]) for f in served.files} if served else {}
     for f in result.files:
-        shutil.copyfile(f.path, target / f.path.name)  # made 0600 (umask 077), not the sender's mode
-        shutil.copystat(f.path, target / f.path.name)
-        os.chmod(target / f.path.name, 0o600)
+        name = f.path.name
+        if served and kept.get(name) == f.sha256 and _link_archived(home.archive / served.run_id / name,
+                                                                   target / name, f.bytes):
+            continue
+        shutil.copyfile(f.path, target / name)  # made 0600 (umask 077), not the sender's mode
+        shutil.copystat(f.path, target / name)
+        os.chmod(target / name, 0o600)
     manifest = {
         "run_id": run_id,
         "source": str(extract_dir.resolve()),
@@ -121,6 +132,18 @@ def archive_extracts(home: Home, run_id: str, result: LoadResult, extract_dir: P
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     return target
+
+
+def _link_archived(archived: Path, link: Path, size: int) -> bool:
+    """Link `link` to the archived file `archived` of the same bytes; False (nothing made) when it is
+    gone or another size, or the file system makes no links: the caller copies instead."""
+    try:
+        if archived.stat().st_size != size:
+            return False
+        os.link(archived, link)
+    except OSError:
+        return False
+    return True
 
 
 def append_load_log(home: Home, entry: dict[str, object]) -> None:
@@ -493,7 +516,7 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
                 return loaded
 
             result = steps.run("validate and load extracts", _load)  # type: ignore[assignment]
-            archive_extracts(home, run_id, result, extract_dir)
+            archive_extracts(home, run_id, result, extract_dir, served)
             for w in result.warnings:
                 progress(f"  warning: {w}")
             if not result.ok:

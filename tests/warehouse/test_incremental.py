@@ -331,8 +331,12 @@ def test_a_nightly_build_whose_only_changed_file_is_the_grades_builds_what_reads
     """A corrected exam of S0001 and nothing else (rules C8, incremental.Plan.selection): dbt builds only what
     reads the grades, and the lists over all students whose change rebuilds every student are built too, so
     their comparison is tonight's: the quarters did not move, and the state-grant lists test S0001 alone
-    (after a build from nothing the kept comparison says moved). The warehouse equals a full build."""
+    (after a build from nothing the kept comparison says moved). The warehouse equals a full build. The
+    archive keeps tonight's grades as a copy of their own and every other file as a link to the file of
+    the served warehouse's run, the same bytes."""
     home = copy_home(published_mini, tmp_path / "home")
+    served = history.current_record(home)
+    assert served is not None
 
     def corrected_exam(rows: list[dict[str, str]]) -> list[dict[str, str]]:
         for r in rows:
@@ -349,6 +353,14 @@ def test_a_nightly_build_whose_only_changed_file_is_the_grades_builds_what_reads
             "test.registrar.assert_contingent_movement_reasons_cover_orders"} <= ran  # warn-level: always runs
     assert not {"model.registrar.int_orders_replayed", "model.registrar.stg_ais__orders"} & ran
     assert "unique_combination_rpt_state_grant_credit_periods_quarter__student_id__valid_from" in _narrowed_tests(home)
+    tonight = history.current_record(home)
+    assert tonight is not None and tonight.run_id != served.run_id
+    archived = sorted(str(f["file"]) for f in tonight.files)
+    assert "grades.csv" in archived and len(archived) > 1
+    for name in archived:
+        kept, now = home.archive / served.run_id / name, home.archive / tonight.run_id / name
+        assert now.read_bytes() == (mini_dir / name).read_bytes(), name
+        assert os.path.samefile(kept, now) == (name != "grades.csv"), name
 
     full = Home(tmp_path / "full")
     refresh(mini_dir, full, lambda _line: None)
