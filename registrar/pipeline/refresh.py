@@ -113,11 +113,11 @@ def archive_extracts(home: Home, run_id: str, result: LoadResult, extract_dir: P
     registrations' 264 MB and the reference files are the same bytes every night)."""
     target = home.archive / run_id
     target.mkdir(parents=True, exist_ok=True)
+    earlier = home.archive / served.run_id if served else None
     kept = {str(f["file"]): str(f["sha256"]) for f in served.files} if served else {}
     for f in result.files:
         name = f.path.name
-        if served and kept.get(name) == f.sha256 and _link_archived(home.archive / served.run_id / name,
-                                                                   target / name, f.bytes):
+        if earlier and kept.get(name) == f.sha256 and _link_archived(earlier / name, target / name, f.bytes):
             continue
         shutil.copyfile(f.path, target / name)  # made 0600 (umask 077), not the sender's mode
         shutil.copystat(f.path, target / name)
