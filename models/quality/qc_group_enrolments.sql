@@ -1,32 +1,25 @@
 -- Feed of the expectation suite group_enrolments (error: results without registrations
 -- cannot be given a teacher or a group in fct_attestation_results). The group is the one of
 -- the registration, or the student's current group when there is none; null when neither.
-with grades as (
-    select * from {{ ref('fct_grades') }}
+-- Counted from int_sittings_placed, which joined each sitting to its registration already: one
+-- row per student, discipline and term, carrying the term's session attempts (every attempt a
+-- result), so no second join of every result with every registration (at 200,000 students
+-- 5.8 M × 5.8 M rows on four text keys, 1.5 s of the model's 2.1 s)
+with sittings as (
+    select * from {{ ref('int_sittings_placed') }}
 ),
 
 students as (
     select * from {{ ref('dim_students') }}
-),
-
-enrollments as (
-    select * from {{ ref('fct_enrollments') }}
 )
 
 select
-    grades.academic_year,
-    grades.term,
-    grades.discipline_code,
-    coalesce(enrollments.group_code, students.group_code) as group_code,
-    count(*) as n_results,
-    count(enrollments.student_id) as n_enrolled
-from grades
-inner join students on grades.student_id = students.student_id
-left join enrollments
-    on
-        grades.student_id = enrollments.student_id
-        and grades.discipline_code = enrollments.discipline_code
-        and grades.academic_year = enrollments.academic_year
-        and grades.term = enrollments.term
-where grades.source = 'session'
+    sittings.academic_year,
+    sittings.term,
+    sittings.discipline_code,
+    coalesce(sittings.group_code, students.group_code) as group_code,
+    sum(sittings.n_attempts_in_term)::bigint as n_results,
+    coalesce(sum(sittings.n_attempts_in_term) filter (where sittings.is_registered), 0)::bigint as n_enrolled
+from sittings
+inner join students on sittings.student_id = students.student_id
 group by all

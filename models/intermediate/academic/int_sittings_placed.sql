@@ -76,7 +76,9 @@ sittings as (
         first_attempts.grade_basis,
         first_attempts.graded_on,
         first_attempts.is_passed,
-        coalesce(retakes.is_passed, first_attempts.is_passed) as is_passed_after_retakes
+        coalesce(retakes.is_passed, first_attempts.is_passed) as is_passed_after_retakes,
+        -- every attempt of the term is a session result (rules B13): qc_group_enrolments counts them
+        first_attempts.n_attempts_in_term
     from first_attempts
     left join retakes
         on
@@ -118,6 +120,7 @@ placed as (
     select
         sittings.*,
         -- group and teacher from the registration; a result without one keeps them empty
+        enrollments.student_id is not null as is_registered,
         enrollments.group_code,
         enrollments.teacher_id,
         student_terms.program_code,
