@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import policy
 from extract.contract import ENTITIES, EXTRACT_DATE_COLUMNS, Entity, entity
 from extract.defects import Defect
 from extract.read import ReadResult, find_extract, normalise, read_header
-from extract.reuse import PreviousLoad, Reuse, unchanged
+from extract.reuse import PreviousLoad, Reuse
 from extract.validate import (
     LANDING_SCHEMA,
     RAW_TYPES,
@@ -36,8 +36,6 @@ from extract.validate import (
 )
 
 Progress = Callable[[str], None]
-# The database a load writes to, or a function that opens it (`load_extracts`)
-Database = duckdb.DuckDBPyConnection | Callable[[], duckdb.DuckDBPyConnection]
 
 SOURCE_ROW_DOC = "Row of the source file (header = row 1), to find the record in the extract."
 
@@ -132,19 +130,19 @@ def _create_empty(con: duckdb.DuckDBPyConnection, ent: Entity) -> None:
                 f"select {exprs}, cast(NULL as {SOURCE_ROW_TYPE}) as {q(SOURCE_ROW_COLUMN)} where false")
 
 
-def _read(ent: Entity, path: Path, out_csv: Path, previous: PreviousLoad | None,
+def _read(ent: Entity, path: Path, out_csv: Path, reuse: Reuse,
           sha256: str | None = None) -> tuple[str, ReadResult, bool]:
     """The file's sha256 and what reading it gives: of a file unchanged since the published warehouse
     its header alone (and True), of any other the file normalised into `out_csv`."""
     sha256 = sha256 or sha256_of(path)
-    if unchanged(previous, ent, sha256):
+    if reuse.unchanged(ent, sha256):
         return sha256, read_header(path, ent.column_names), True
     return sha256, normalise(path, out_csv, ent.column_names), False
 
 
 def load_extracts(
     extract_dir: Path,
-    con: Database,
+    con: duckdb.DuckDBPyConnection,
     work_dir: Path,
     progress: Progress = lambda _msg: None,
     previous: PreviousLoad | None = None,
@@ -160,65 +158,58 @@ def load_extracts(
     files are not checked against each other: they were then. The defects, warnings, row counts and
     raw tables are those of a full load; a file that cannot be reused is loaded in full.
     `checksums` (file name -> sha256) are the files' checksums when the caller has taken them already.
-    `con` may be a function that opens the database: the files are being read while it runs (a nightly
-    refresh copies the served warehouse meanwhile), and the load closes what it opened.
     """
     result = LoadResult()
     found, missing = locate_extracts(extract_dir)
     result.defects += missing
     work_dir.mkdir(parents=True, exist_ok=True)
-    checksums = checksums or {}
+    reuse = Reuse(con, previous)
+    try:
+        return _load(found, con, work_dir, progress, reuse, result, checksums or {})
+    finally:
+        reuse.close()
+
+
+def _load(found: dict[str, Path], con: duckdb.DuckDBPyConnection, work_dir: Path, progress: Progress,
+          reuse: Reuse, result: LoadResult, checksums: Mapping[str, str]) -> LoadResult:
+    con.execute(f"create schema if not exists {LANDING_SCHEMA}")
+    landed: dict[str, ReadResult] = {}  # the files landed or reused: what reading each gave
+    validator = Validator(con)
+
     # Python normalises the next files while DuckDB lands and checks the one before (DuckDB
     # releases the GIL while it works); results are taken in contract order, so the defects and
     # the progress lines come in the same order as one file at a time
     normalised = {ent.name: work_dir / f"{ent.name}.csv" for ent in ENTITIES if ent.name in found}
     with ThreadPoolExecutor(max_workers=1) as reader:
-        reads = {ent.name: reader.submit(_read, ent, found[ent.name], normalised[ent.name], previous,
+        reads = {ent.name: reader.submit(_read, ent, found[ent.name], normalised[ent.name], reuse,
                                          checksums.get(found[ent.name].name))
                  for ent in ENTITIES if ent.name in found}
-        opened = con() if callable(con) else None
-        database = con if opened is None else opened
-        reuse = Reuse(database, previous)
-        try:
-            return _load(found, database, progress, reuse, result, normalised, reads)
-        finally:
-            reuse.close()
-            if opened is not None:
-                opened.close()
-
-
-def _load(found: dict[str, Path], con: duckdb.DuckDBPyConnection, progress: Progress, reuse: Reuse,
-          result: LoadResult, normalised: dict[str, Path],
-          reads: dict[str, Future[tuple[str, ReadResult, bool]]]) -> LoadResult:
-    con.execute(f"create schema if not exists {LANDING_SCHEMA}")
-    landed: dict[str, ReadResult] = {}  # the files landed or reused: what reading each gave
-    validator = Validator(con)
-    for ent in ENTITIES:
-        if ent.name not in found:
-            continue
-        path = found[ent.name]
-        sha256, read, same_bytes = reads[ent.name].result()
-        result.files.append(ExtractFile(ent.name, path, sha256, path.stat().st_size))
-        if same_bytes:
-            taken = reuse.take(ent, read)
-            if taken is None:
-                read = normalise(path, normalised[ent.name], ent.column_names)
-            else:
-                validator.read_typed(ent.name, f"raw.{q(ent.name)}")
-        result.defects += read.defects
-        if not read.columns or any(d.row <= 1 for d in read.defects):
-            continue  # unreadable or header-less: nothing more can be checked in it
-        unknown = [c for c in read.columns if c not in ent.column_names and c]
-        if unknown:
-            result.warnings.append(Defect(path.name, 0, "", "", f"unknown column(s) ignored: {', '.join(unknown)}"))
-        landed[ent.name] = read
-        result.files[-1].rows = read.rows
-        if ent.name in reuse.taken:
-            progress(f"  reused {path.name}: {read.rows:,} rows (unchanged since the published warehouse)")
-            continue  # its column, value and key rules held when it was published: the same bytes
-        _land(con, ent, normalised[ent.name], read)
-        progress(f"  read {path.name}: {read.rows:,} rows ({read.encoding or 'text'})")
-        validator.check_entity(ent, path.name, read.columns)
+        for ent in ENTITIES:
+            if ent.name not in found:
+                continue
+            path = found[ent.name]
+            sha256, read, unchanged = reads[ent.name].result()
+            result.files.append(ExtractFile(ent.name, path, sha256, path.stat().st_size))
+            if unchanged:
+                taken = reuse.take(ent, read)
+                if taken is None:
+                    read = normalise(path, normalised[ent.name], ent.column_names)
+                else:
+                    validator.read_typed(ent.name, f"raw.{q(ent.name)}")
+            result.defects += read.defects
+            if not read.columns or any(d.row <= 1 for d in read.defects):
+                continue  # unreadable or header-less: nothing more can be checked in it
+            unknown = [c for c in read.columns if c not in ent.column_names and c]
+            if unknown:
+                result.warnings.append(Defect(path.name, 0, "", "", f"unknown column(s) ignored: {', '.join(unknown)}"))
+            landed[ent.name] = read
+            result.files[-1].rows = read.rows
+            if ent.name in reuse.taken:
+                progress(f"  reused {path.name}: {read.rows:,} rows (unchanged since the published warehouse)")
+                continue  # its column, value and key rules held when it was published: the same bytes
+            _land(con, ent, normalised[ent.name], read)
+            progress(f"  read {path.name}: {read.rows:,} rows ({read.encoding or 'text'})")
+            validator.check_entity(ent, path.name, read.columns)
     reuse.close()
 
     for ent in ENTITIES:

@@ -53,12 +53,6 @@ def reusable(ent: Entity) -> bool:
     return all(reads_as_landed(ent.column(name)) for name in _referenced_columns(ent))
 
 
-def unchanged(previous: PreviousLoad | None, ent: Entity, sha256: str) -> bool:
-    """Whether `ent`'s file today is the one its published raw table was loaded from, and that table can
-    be reused (`reusable`). Asked before the load's database is open: `Reuse.take` may still refuse."""
-    return previous is not None and previous.sha256.get(ent.name) == sha256 and reusable(ent)
-
-
 class Reuse:
     """The raw tables a load takes from the published warehouse, attached read only (dashboards read it
     at the same time) while the files are gone through, and detached by `close`."""
@@ -68,6 +62,11 @@ class Reuse:
         self.previous = previous
         self.attached: bool | None = None  # None until the first file that may be reused
         self.taken: dict[str, int] = {}  # entity -> rows of its raw table, copied
+
+    def unchanged(self, ent: Entity, sha256: str) -> bool:
+        """Whether `ent`'s file today is the one its published raw table was loaded from."""
+        return (self.previous is not None and self.previous.sha256.get(ent.name) == sha256
+                and self.attached is not False and reusable(ent))
 
     def take(self, ent: Entity, header: ReadResult) -> ReadResult | None:
         """Copy the published raw.<entity> of an unchanged file into this load's raw schema and

@@ -158,14 +158,15 @@ def append_load_log(home: Home, entry: dict[str, object]) -> None:
 def load_step(extract_dir: Path, database: Path, work_dir: Path, progress: Progress,
               plan: incremental.Plan | None = None, checksums: dict[str, str] | None = None) -> LoadResult:
     """Validate and load the extracts into `database`: a new file, or with an incremental `plan` a copy
-    of the served warehouse (incremental.py), made while the loader reads the first files."""
-    def open_database() -> duckdb.DuckDBPyConnection:
-        if plan is not None and plan.base is not None:
-            incremental.start_from(plan.base, database)
-        return duckdb.connect(str(database))
-
-    return load_extracts(extract_dir, open_database, work_dir / "normalised", progress,
-                         plan.previous if plan is not None else None, checksums)
+    of the served warehouse (incremental.py)."""
+    if plan is not None and plan.base is not None:
+        incremental.start_from(plan.base, database)
+    con = duckdb.connect(str(database))
+    try:
+        return load_extracts(extract_dir, con, work_dir / "normalised", progress,
+                             plan.previous if plan is not None else None, checksums)
+    finally:
+        con.close()
 
 
 # What the build's DuckDB may hold: four times the extracts' size, at least 3 GiB and at most 80 % of

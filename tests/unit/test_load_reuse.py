@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import random
 import shutil
-import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -96,11 +95,7 @@ def _raw(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str, s
 def same_as_full(folder: Path, previous: PreviousLoad, work: Path, changed: set[str]) -> LoadResult:
     """Load `folder` in full and with `previous`; assert every file but `changed` was reused and both
     loads give the same; return the full load's result."""
-    return assert_same(load(folder, work / "full"), load(folder, work / "nightly", previous), changed)
-
-
-def assert_same(full: Load, nightly: Load, changed: set[str]) -> LoadResult:
-    """Assert that the `nightly` load reused every file but `changed` and gives what the `full` one gives."""
+    full, nightly = load(folder, work / "full"), load(folder, work / "nightly", previous)
     assert not full.reused
     assert nightly.reused == {f.path.name for f in full.result.files} - changed
     a, b = full.result, nightly.result
@@ -163,33 +158,6 @@ def test_row_rules_judge_reused_rows_by_tonight_s_extract_date(published: tuple[
     assert str(result.extract_date) == LATER_GRADE_SHEET
     assert [(d.file, d.column, d.value) for d in result.defects if d.rule.startswith("birth_date: older")] == \
         [("students.csv", "birth_date", BORN)]
-
-
-def test_the_files_are_read_while_the_copy_of_the_published_warehouse_is_made(
-        published: tuple[Path, PreviousLoad], tmp_path: Path) -> None:
-    """A nightly refresh gives the load a function that copies the published warehouse and opens the copy
-    (refresh.load_step): the changed files are read meanwhile, the copy's raw tables are taken where they
-    stand, and the load closes the connection it opened."""
-    folder, previous = published
-    edit_rows(folder / "grades.csv", lambda rows: _set(rows, "student_id", "S0001", exam="81"))
-    work = tmp_path / "in_place"
-    work.mkdir()
-    database, progress, opened = work / "warehouse.duckdb", [], []
-
-    def copy_and_open() -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + 60
-        while not (work / "normalised" / "grades.csv").exists():  # the reading started before the copy
-            assert time.monotonic() < deadline, "the load opened its database before reading any file"
-            time.sleep(0.01)
-        shutil.copyfile(previous.warehouse, database)
-        opened.append(duckdb.connect(str(database)))
-        return opened[0]
-
-    result = load_extracts(folder, copy_and_open, work / "normalised", progress.append,
-                           replace(previous, in_place=True))
-    with pytest.raises(duckdb.ConnectionException):
-        opened[0].execute("select 1")
-    assert_same(load(folder, tmp_path / "full"), Load(result, database, progress), {"grades.csv"})
 
 
 def test_a_table_the_published_warehouse_lacks_is_loaded_in_full(published: tuple[Path, PreviousLoad],
