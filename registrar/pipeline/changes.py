@@ -133,7 +133,8 @@ def compare(build: Path, published: Path | None, published_run: str, extract_dat
     for f in files_now:
         (changes.files_unchanged if before.get(f["file"]) == f["sha256"] else changes.files_changed).append(
             str(f["file"]))
-    con = duckdb.connect(str(build))
+    # read only: the refresh takes the build's checksum meanwhile (refresh._refresh), and temp tables are allowed
+    con = duckdb.connect(str(build), read_only=True)
     try:
         con.execute(f"attach '{published}' as {PUBLISHED} (read_only)")
         reason = _not_comparable(con)

@@ -23,7 +23,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -257,12 +257,14 @@ def write_refresh_meta(database: Path, run_id: str, extract_dir: Path, result: L
     return figures
 
 
-def publish(database: Path, home: Home, quality: QualityReport, record: history.RunRecord) -> None:
+def publish(database: Path, home: Home, quality: QualityReport, record: history.RunRecord,
+            digest: Future[str] | None = None) -> None:
     """Replace the served warehouse in one rename; readers that reopen see the new one. The warehouse is
-    kept for rollback first, with its `record` (history.py), and older kept ones pruned."""
+    kept for rollback first, with its `record` (history.py) and its file's sha256 (`digest`, when the caller
+    started taking it), and older kept ones pruned."""
     # the kept file's checksum is taken while the file is flushed to disk: each waits on its own (I/O, hashlib)
     with ThreadPoolExecutor(max_workers=1) as hashing:
-        digest = hashing.submit(sha256_of, database)
+        digest = digest or hashing.submit(sha256_of, database)
         with database.open("rb") as fh:
             os.fsync(fh.fileno())
         history.keep(home, database, quality.to_json(), record, digest.result())
@@ -536,21 +538,25 @@ def _refresh(extract_dir: Path, home: Home, progress: Progress, wait_seconds: fl
                                              build_plan.unchanged_files)
                 files = [{"file": f.path.name, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows}
                          for f in result.files]
-                entry["changes"] = _changes_since_published(home, served, database, result, files, progress,
-                                                            build_plan.rebuilt(changed_students[0],
-                                                                               len(built.not_run("model"))))
-                record = history.RunRecord(
-                    run_id=run_id, published_at=dt.datetime.now().isoformat(timespec="seconds"),
-                    extract_dir=str(extract_dir.resolve()), extract_sha256=history.folder_checksum(files),
-                    started_by=started_by, checks=quality.counts(), figures=figures.as_dict(), files=files,
-                    project_fingerprint=project)
-                try:
-                    accepted[:] = _guard(home, figures, accept_drop, quality, progress)
-                except RefreshHeld:
-                    _hold(home, database, record, quality, figures, result.row_counts)
-                    raise
-                record.accepted_drop = bool(accepted)
-                publish(database, home, quality, record)
+                # the warehouse file is final: its checksum is taken while the changes are compared (which
+                # reads it read only)
+                with ThreadPoolExecutor(max_workers=1) as hashing:
+                    digest = hashing.submit(sha256_of, database)
+                    entry["changes"] = _changes_since_published(
+                        home, served, database, result, files, progress,
+                        build_plan.rebuilt(changed_students[0], len(built.not_run("model"))))
+                    record = history.RunRecord(
+                        run_id=run_id, published_at=dt.datetime.now().isoformat(timespec="seconds"),
+                        extract_dir=str(extract_dir.resolve()), extract_sha256=history.folder_checksum(files),
+                        started_by=started_by, checks=quality.counts(), figures=figures.as_dict(), files=files,
+                        project_fingerprint=project)
+                    try:
+                        accepted[:] = _guard(home, figures, accept_drop, quality, progress)
+                    except RefreshHeld:
+                        _hold(home, database, record, quality, figures, result.row_counts)
+                        raise
+                    record.accepted_drop = bool(accepted)
+                    publish(database, home, quality, record, digest)
                 shutil.rmtree(home.held, ignore_errors=True)  # a later publish makes a held build stale
 
             steps.run("publish", _publish)
